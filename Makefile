@@ -1,0 +1,198 @@
+# keydrop — one plain Makefile. `make` fetches, verifies and builds everything; `make check` tests it.
+# Targets: all (default), check, demo, sanitize, fuzz, repro, bench, clean, distclean.
+
+VERSION     := 0.1.0
+B           := build
+SHELL       := /bin/bash
+
+# Reproducible: the build date comes from SOURCE_DATE_EPOCH, else the last commit, else a constant.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1767225600)
+export SOURCE_DATE_EPOCH
+
+BEARSSL_VER   := $(shell awk '$$1=="package"{print $$3}' vendor/bearssl.pin)
+LIBSODIUM_VER := $(shell awk '$$1=="package"{print $$3}' vendor/libsodium.pin)
+
+BEARSSL_SRC   := $(B)/src/bearssl
+SODIUM_SRC    := $(B)/src/libsodium
+SODIUM_DIR    := $(SODIUM_SRC)/src/libsodium
+
+# ---- flags ---------------------------------------------------------------------------------------
+WARN      := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+DEFS      := -D_GNU_SOURCE -DKEYDROP_VERSION='"$(VERSION)"' -DKEYDROP_BUILD_EPOCH=$(SOURCE_DATE_EPOCH)LL \
+             -DKEYDROP_BEARSSL_VERSION='"$(BEARSSL_VER)"' -DKEYDROP_LIBSODIUM_VERSION='"$(LIBSODIUM_VER)"'
+INCS      := -Isrc -I$(BEARSSL_SRC)/inc -I$(SODIUM_DIR)/include -I$(B)/gen
+REPRO     := -ffile-prefix-map=$(CURDIR)=. -fdebug-prefix-map=$(CURDIR)=.
+MUSL_CC   := musl-gcc
+MUSL_CFLAGS := -std=c11 -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+               -fstack-protector-strong -D_FORTIFY_SOURCE=2 $(REPRO)
+MUSL_LDFLAGS := -static -Wl,--gc-sections -Wl,--build-id=none -s
+HOST_CC   := clang
+HOST_CFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer $(REPRO)
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
+
+# ---- our sources (explicit lists, one line per area) ----------------------------------------------
+SRCS_BASE  := src/die.c src/b64.c src/sshbuf.c src/rand.c src/secret.c src/fsx.c src/osutil.c
+SRCS_KEYS  := src/fingerprint.c src/privkey.c src/keygen.c src/keyblob.c src/pubkey.c src/keyfile.c
+SRCS_AUTH  :=
+SRCS_NET   :=
+SRCS_CMD   := src/cmd_keygen.c src/cmd_hostkeys.c src/cmd_pubkey.c src/cmd_fingerprint.c src/cmd_version.c
+SRCS_CMD_AUTH :=
+SRCS_CMD_NET  :=
+SRCS_LIB   := $(SRCS_BASE) $(SRCS_KEYS) $(SRCS_AUTH) $(SRCS_NET)
+SRCS       := src/main.c $(SRCS_LIB) $(SRCS_CMD) $(SRCS_CMD_AUTH) $(SRCS_CMD_NET)
+HDRS       := $(wildcard src/*.h)
+
+# libsodium: only the Ed25519 subset, compiled directly with our flags (no autotools).
+SODIUM_FILES := crypto_sign/ed25519/ref10/keypair.c crypto_sign/ed25519/ref10/sign.c \
+                crypto_sign/ed25519/ref10/open.c crypto_sign/ed25519/sign_ed25519.c \
+                crypto_core/ed25519/ref10/ed25519_ref10.c crypto_hash/sha512/cp/hash_sha512_cp.c \
+                crypto_verify/sodium/verify.c sodium/utils.c sodium/core.c sodium/runtime.c \
+                randombytes/randombytes.c randombytes/sysrandom/randombytes_sysrandom.c
+SODIUM_DEFS  := -DCONFIGURED=1 -DHAVE_TI_MODE=1 -DNATIVE_LITTLE_ENDIAN=1 -DHAVE_SYS_RANDOM_H=1 \
+                -I$(SODIUM_DIR)/include/sodium -I$(SODIUM_DIR)/include -I$(B)/gen/sodium
+SODIUM_SRCS  := $(addprefix $(SODIUM_DIR)/,$(SODIUM_FILES))
+
+MUSL_OBJS   := $(patsubst src/%.c,$(B)/musl/%.o,$(SRCS))
+HOST_OBJS   := $(patsubst src/%.c,$(B)/host/%.o,$(SRCS_LIB))
+SAN_OBJS    := $(patsubst src/%.c,$(B)/san/%.o,$(SRCS_LIB))
+FUZZ_OBJS   := $(patsubst src/%.c,$(B)/fuzzobj/%.o,$(SRCS_LIB))
+
+UNIT_SRCS   := $(sort $(wildcard tests/unit/t_*.c))
+UNIT_BINS   := $(patsubst tests/unit/%.c,$(B)/host/tests/%,$(UNIT_SRCS))
+SAN_BINS    := $(patsubst tests/unit/%.c,$(B)/san/tests/%,$(UNIT_SRCS))
+FUZZ_SRCS   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS   := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
+
+BOOT_STAMP  := $(B)/stamp/bootstrap
+BEARSSL_OK  := $(BEARSSL_SRC)/.keydrop-ok
+SODIUM_OK   := $(SODIUM_SRC)/.keydrop-ok
+
+.PHONY: all check check-unit check-cli check-interop check-fuzz demo sanitize fuzz repro bench clean distclean bootstrap
+.DELETE_ON_ERROR:
+
+all: $(B)/keydrop
+
+# ---- bootstrap: toolchain from apt when missing --------------------------------------------------
+$(BOOT_STAMP): scripts/bootstrap.sh
+	@bash scripts/bootstrap.sh build
+	@mkdir -p $(@D) && touch $@
+bootstrap: $(BOOT_STAMP)
+
+# ---- vendor: fetch + verify + unpack (fetch.sh renames into place only when everything passed) -----
+$(BEARSSL_OK): vendor/bearssl.pin vendor/fetch.sh | $(BOOT_STAMP)
+	@sh vendor/fetch.sh vendor/bearssl.pin $(BEARSSL_SRC)
+	@# keydrop writes and reads RSA keys up to 16384 bits (as ssh-keygen); BearSSL's cap is a
+	@# compile-time constant in an internal header, raised here (only stack buffer sizes depend on it).
+	@sed -i 's/^#define BR_MAX_RSA_SIZE   4096$$/#define BR_MAX_RSA_SIZE   16384/' $(BEARSSL_SRC)/src/inner.h
+	@grep -q '^#define BR_MAX_RSA_SIZE   16384$$' $(BEARSSL_SRC)/src/inner.h || { echo "bearssl: could not raise BR_MAX_RSA_SIZE" >&2; exit 1; }
+	@touch $@
+$(SODIUM_OK): vendor/libsodium.pin vendor/fetch.sh | $(BOOT_STAMP)
+	@sh vendor/fetch.sh vendor/libsodium.pin $(SODIUM_SRC)
+	@touch $@
+
+$(SODIUM_SRCS) $(BEARSSL_SRC)/inc/bearssl.h: ;
+
+$(B)/gen/sodium/version.h: $(SODIUM_OK)
+	@mkdir -p $(@D)
+	sed -e 's/@VERSION@/1.0.18/' -e 's/@SODIUM_LIBRARY_VERSION_MAJOR@/10/' \
+	    -e 's/@SODIUM_LIBRARY_VERSION_MINOR@/3/' -e 's/@SODIUM_LIBRARY_MINIMAL_DEF@//' \
+	    $(SODIUM_DIR)/include/sodium/version.h.in > $@
+	cp $@ $(SODIUM_DIR)/include/sodium/version.h
+
+# BearSSL with its own Makefile, once for musl (the binary) and once for the host compiler (tests).
+$(B)/musl/libbearssl.a: $(BEARSSL_OK)
+	@mkdir -p $(@D)
+	$(MAKE) -s -C $(BEARSSL_SRC) BUILD=build-musl CC=$(MUSL_CC) LD=$(MUSL_CC) LDDLL=$(MUSL_CC) \
+	    CFLAGS="-W -Wall -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -ffile-prefix-map=$(CURDIR)=." \
+	    build-musl/libbearssl.a
+	cp $(BEARSSL_SRC)/build-musl/libbearssl.a $@
+$(B)/host/libbearssl.a: $(BEARSSL_OK)
+	@mkdir -p $(@D)
+	$(MAKE) -s -C $(BEARSSL_SRC) BUILD=build-host CC=$(HOST_CC) LD=$(HOST_CC) LDDLL=$(HOST_CC) \
+	    CFLAGS="-W -Wall -O2 -g -fPIC" build-host/libbearssl.a
+	cp $(BEARSSL_SRC)/build-host/libbearssl.a $@
+
+$(B)/musl/libsodium.a: $(SODIUM_OK) $(B)/gen/sodium/version.h
+	@mkdir -p $(B)/musl/sodium
+	@set -e; for f in $(SODIUM_FILES); do o=$(B)/musl/sodium/$$(echo $$f | tr / _).o; \
+	  $(MUSL_CC) $(MUSL_CFLAGS) $(SODIUM_DEFS) -w -c $(SODIUM_DIR)/$$f -o $$o; done
+	rm -f $@ && ar rcsD $@ $(B)/musl/sodium/*.o
+$(B)/host/libsodium.a: $(SODIUM_OK) $(B)/gen/sodium/version.h
+	@mkdir -p $(B)/host/sodium
+	@set -e; for f in $(SODIUM_FILES); do o=$(B)/host/sodium/$$(echo $$f | tr / _).o; \
+	  $(HOST_CC) -O2 -g -fPIC $(SODIUM_DEFS) -w -c $(SODIUM_DIR)/$$f -o $$o; done
+	rm -f $@ && ar rcsD $@ $(B)/host/sodium/*.o
+
+DEPS_MUSL := $(B)/musl/libbearssl.a $(B)/musl/libsodium.a
+DEPS_HOST := $(B)/host/libbearssl.a $(B)/host/libsodium.a
+
+# ---- keydrop --------------------------------------------------------------------------------------
+$(B)/musl/%.o: src/%.c $(HDRS) $(DEPS_MUSL)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(MUSL_CC) $(MUSL_CFLAGS) $(WARN) $(DEFS) $(INCS) -c $< -o $@
+
+$(B)/keydrop: $(MUSL_OBJS) $(DEPS_MUSL)
+	$(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) -o $@ $(MUSL_OBJS) $(DEPS_MUSL)
+	@echo "built $@ ($$(stat -c %s $@) bytes)"
+
+# ---- host builds for unit tests, sanitizers and fuzzing ------------------------------------------
+$(B)/host/%.o: src/%.c $(HDRS) $(DEPS_HOST)
+	@mkdir -p $(@D)
+	@echo "  CC host $<"
+	@$(HOST_CC) $(HOST_CFLAGS) $(WARN) $(DEFS) $(INCS) -c $< -o $@
+$(B)/san/%.o: src/%.c $(HDRS) $(DEPS_HOST)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(WARN) $(DEFS) $(INCS) -c $< -o $@
+$(B)/fuzzobj/%.o: src/%.c $(HDRS) $(DEPS_HOST)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined $(WARN) $(DEFS) $(INCS) -DKEYDROP_FUZZ -c $< -o $@
+
+$(B)/host/tests/%: tests/unit/%.c tests/unit/tap.h $(HOST_OBJS) $(DEPS_HOST)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(WARN) $(DEFS) $(INCS) -Itests/unit -o $@ $< $(HOST_OBJS) $(DEPS_HOST)
+$(B)/san/tests/%: tests/unit/%.c tests/unit/tap.h $(SAN_OBJS) $(DEPS_HOST)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(WARN) $(DEFS) $(INCS) -Itests/unit -o $@ $< $(SAN_OBJS) $(DEPS_HOST)
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) $(DEPS_HOST)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined $(WARN) $(DEFS) $(INCS) -o $@ $< $(FUZZ_OBJS) $(DEPS_HOST)
+
+# ---- tests -------------------------------------------------------------------------------------------
+export KEYDROP := $(CURDIR)/$(B)/keydrop
+check: $(B)/keydrop $(UNIT_BINS) $(FUZZ_BINS) $(B)/stamp/testdeps
+	prove -e '' $(UNIT_BINS) tests/cli/*.t tests/interop/*.t tests/fuzz/run-brief.t
+
+$(B)/stamp/testdeps: scripts/bootstrap.sh
+	@bash scripts/bootstrap.sh test
+	@mkdir -p $(@D) && touch $@
+
+check-unit: $(UNIT_BINS)
+	prove -e '' $(UNIT_BINS)
+check-cli: $(B)/keydrop
+	prove -e '' tests/cli/*.t
+check-interop: $(B)/keydrop $(B)/stamp/testdeps
+	prove -e '' tests/interop/*.t
+check-fuzz: $(FUZZ_BINS)
+	prove -e '' tests/fuzz/run-brief.t
+
+sanitize: $(SAN_BINS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 prove -e '' $(SAN_BINS)
+
+fuzz: $(FUZZ_BINS)
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} bash tests/fuzz/run.sh
+
+demo: $(B)/keydrop
+	bash scripts/demo.sh
+
+repro:
+	bash scripts/repro.sh
+
+bench: $(B)/keydrop
+	bash scripts/bench/keygen.sh
+
+clean:
+	rm -rf $(B)/musl/*.o $(B)/host $(B)/san $(B)/fuzz $(B)/fuzzobj $(B)/keydrop
+	rm -rf $(B)/musl
+distclean:
+	rm -rf $(B)

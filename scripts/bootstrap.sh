@@ -1,0 +1,66 @@
+#!/bin/bash
+# scripts/bootstrap.sh build|test
+# Installs, with apt, whatever the build (or the test suite) needs and this machine lacks. As root it
+# installs; otherwise it prints the one apt-get command to run and stops. Never touches apt sources.
+set -euo pipefail
+what=${1:-build}
+
+# command-or-file -> Debian package
+build_needs=(
+	"musl-gcc:musl-tools"
+	"dpkg-source:dpkg-dev"
+	"xz:xz-utils"
+	"apt-get:apt"
+	"sha256sum:coreutils"
+	"ar:binutils"
+	"gcc:gcc"
+)
+test_needs=(
+	"clang:clang"
+	"/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
+	"ssh-keygen:openssh-client"
+	"ssh:openssh-client"
+	"/usr/sbin/sshd:openssh-server"
+	"prove:perl"
+	"/usr/bin/python3:python3"
+	"openssl:openssl"
+	"strace:strace"
+	"/usr/bin/time:time"
+	"useradd:passwd"
+	"mkfs.ext4:e2fsprogs"
+	"flock:util-linux"
+	"/usr/include/jsmn.h:libjsmn-dev"
+	"/etc/ssl/certs/ca-certificates.crt:ca-certificates"
+)
+
+case "$what" in
+build) needs=("${build_needs[@]}") ;;
+test) needs=("${build_needs[@]}" "${test_needs[@]}") ;;
+*) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+
+missing=()
+for pair in "${needs[@]}"; do
+	thing=${pair%%:*}
+	pkg=${pair##*:}
+	if [[ $thing == /* ]]; then
+		[[ -e $thing ]] && continue
+	else
+		command -v "$thing" >/dev/null 2>&1 && continue
+		[[ -x /usr/sbin/$thing || -x /sbin/$thing ]] && continue
+	fi
+	[[ " ${missing[*]-} " == *" $pkg "* ]] || missing+=("$pkg")
+done
+
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+if [[ $(id -u) -ne 0 ]]; then
+	echo "keydrop bootstrap: missing build tools; run as root:" >&2
+	echo "  apt-get update && $cmd" >&2
+	exit 1
+fi
+echo "keydrop bootstrap: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,25 @@
+/* cmd.h: subcommand entry points (one file each) and the options main owns. */
+#ifndef KEYDROP_CMD_H
+#define KEYDROP_CMD_H
+
+struct globals {
+	int quiet;   /* -q: only errors */
+	int verbose; /* -v: say more */
+};
+
+typedef int (*cmd_fn)(int argc, char **argv, const struct globals *g);
+
+int cmd_keygen(int argc, char **argv, const struct globals *g);
+int cmd_hostkeys(int argc, char **argv, const struct globals *g);
+int cmd_pubkey(int argc, char **argv, const struct globals *g);
+int cmd_fingerprint(int argc, char **argv, const struct globals *g);
+int cmd_version(int argc, char **argv, const struct globals *g);
+int cmd_install(int argc, char **argv, const struct globals *g);
+int cmd_remove(int argc, char **argv, const struct globals *g);
+int cmd_list(int argc, char **argv, const struct globals *g);
+int cmd_check(int argc, char **argv, const struct globals *g);
+
+/* Prints what keydrop waits for when getrandom would block (early boot). arg: command name. */
+void cmd_entropy_wait(void *arg);
+
+#endif

@@ -1,0 +1,186 @@
+/* cmd_fingerprint.c: keydrop fingerprint, like ssh-keygen -l [-v] [-E]: one line per key in a .pub,
+ * a private key, or an authorized_keys file. Output matches ssh-keygen byte for byte. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "die.h"
+#include "fingerprint.h"
+#include "osutil.h"
+#include "privkey.h"
+#include "pubkey.h"
+#include "secret.h"
+
+#define FILE_MAX (64u << 20) /* authorized_keys of a few 100k lines */
+
+static const char usage[] = "usage: keydrop fingerprint [-E sha256|md5] [-v] FILE|-\n"
+			    "  One line per key: BITS HASH comment (TYPE), as ssh-keygen -l; -v adds the randomart.\n";
+
+static void print_key(const uint8_t *blob, size_t n, const char *comment, size_t clen, enum fp_hash h, int art)
+{
+	struct keyblob_info info;
+	char fp[FINGERPRINT_MAX], ra[RANDOMART_MAX];
+
+	keyblob_inspect(blob, n, &info);
+	fingerprint_format(blob, n, h, fp);
+	printf("%u %s ", info.bits, fp);
+	if (comment)
+		fwrite(comment, 1, clen, stdout);
+	else
+		fputs("no comment", stdout);
+	printf(" (%s)\n", info.label);
+	if (art) {
+		fingerprint_randomart(blob, n, h, info.label, info.bits, ra);
+		printf("%s\n", ra);
+	}
+}
+
+/* A private key: ssh-keygen takes the key and comment from PATH.pub when that parses (a .pub
+ * without comment shows its own path), else from the private key. */
+static int do_private(const char *path, const char *text, size_t len, enum fp_hash h, int art)
+{
+	char pubpath[4200], *pubtext = NULL;
+	size_t publen;
+	uint8_t buf[PUBKEY_BLOB_MAX];
+	struct pubkey pk;
+
+	if (strcmp(path, "-") != 0 && snprintf(pubpath, sizeof pubpath, "%s.pub", path) < (int)sizeof pubpath &&
+	    osutil_slurp(pubpath, 1 << 20, &pubtext, &publen) == 0) {
+		const char *p = pubtext, *end = pubtext + publen;
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			int r = pubkey_parse_line(p, ll, buf, sizeof buf, &pk);
+			if (r == PKL_OK && !pk.opts) {
+				if (pk.comment)
+					print_key(pk.blob, pk.bloblen, pk.comment, pk.commentlen, h, art);
+				else
+					print_key(pk.blob, pk.bloblen, pubpath, strlen(pubpath), h, art);
+				free(pubtext);
+				return EXIT_OK;
+			}
+			if (r != PKL_EMPTY)
+				break;
+			p += ll + 1;
+		}
+		free(pubtext);
+	}
+	uint8_t *work = malloc(PRIVKEY_BLOB_MAX);
+	struct privkey_parts parts;
+	int r, ret;
+	if (!work)
+		return msg_fail(EXIT_FAIL, "fingerprint", "out of memory");
+	if ((r = privkey_decode(text, len, work, PRIVKEY_BLOB_MAX, &parts)) != PK_OK) {
+		ret = msg_fail(EXIT_FAIL, "fingerprint", "%s: %s", path, privkey_strerror(r));
+	} else {
+		print_key(parts.pub, parts.publen, (const char *)parts.comment, parts.commentlen, h, art);
+		ret = EXIT_OK;
+	}
+	secret_wipe(work, PRIVKEY_BLOB_MAX);
+	free(work);
+	return ret;
+}
+
+int cmd_fingerprint(int argc, char **argv, const struct globals *g)
+{
+	static const struct option longopts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+	enum fp_hash h = FP_SHA256;
+	int art = g->verbose, c, ret = EXIT_FAIL, found = 0;
+	const char *path = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	uint8_t *buf = NULL;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "E:f:vlh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'E':
+			if (strcasecmp(optarg, "sha256") == 0)
+				h = FP_SHA256;
+			else if (strcasecmp(optarg, "md5") == 0)
+				h = FP_MD5;
+			else
+				return msg_usage("fingerprint", "unknown hash '%s' (sha256 or md5)", optarg);
+			break;
+		case 'f':
+			path = optarg;
+			break;
+		case 'v':
+			art = 1;
+			break;
+		case 'l':
+			break; /* accepted for ssh-keygen muscle memory */
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_OK;
+		default:
+			return msg_usage("fingerprint", "bad option");
+		}
+	}
+	if (!path && optind < argc)
+		path = argv[optind++];
+	if (!path || optind != argc)
+		return msg_usage("fingerprint", "need exactly one FILE (or - for stdin)");
+	if (osutil_slurp(path, FILE_MAX, &text, &len) < 0)
+		return msg_fail(EXIT_FAIL, "fingerprint", "%s: %s", path,
+				errno == EFBIG ? "file too large" : strerror(errno));
+
+	/* ssh-keygen: "PRIVATE KEY" on the first key line means a private key. */
+	const char *first = text;
+	while (*first == '\n' || *first == ' ' || *first == '\t' || *first == '\r')
+		first++;
+	const char *eol = strchr(first, '\n');
+	size_t flen = eol ? (size_t)(eol - first) : strlen(first);
+	if (privkey_sniff(first, flen) != PK_NOT_KEY) {
+		secret_protect();
+		ret = do_private(path, text, len, h, art);
+		goto out;
+	}
+	if (!(buf = malloc(PUBKEY_BLOB_MAX))) {
+		ret = msg_fail(EXIT_FAIL, "fingerprint", "out of memory");
+		goto out;
+	}
+	for (const char *p = text, *end = text + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		struct pubkey pk;
+		if (pubkey_parse_line(p, ll, buf, PUBKEY_BLOB_MAX, &pk) == PKL_OK) {
+			/* As ssh-keygen: a line with options but no comment shows the options. */
+			const char *cm = pk.comment;
+			size_t cl = pk.commentlen;
+			if (cm && *cm == '#')
+				cm = NULL;
+			if (!cm && pk.opts) {
+				cm = pk.opts;
+				cl = pk.optslen;
+			}
+			if (cm && pk.comment == cm) {
+				/* ssh-keygen keeps trailing blanks of the comment (up to the newline). */
+				const char *lineend = p + ll;
+				while (lineend > cm && (lineend[-1] == '\r' || lineend[-1] == '\n'))
+					lineend--;
+				cl = (size_t)(lineend - cm);
+			}
+			print_key(pk.blob, pk.bloblen, cm, cl, h, art);
+			found = 1;
+		}
+		p += ll + 1;
+	}
+	if (!found) {
+		ret = msg_fail(EXIT_FAIL, "fingerprint", "%s: no public key found (not a public key, private key or authorized_keys file)",
+			       strcmp(path, "-") == 0 ? "(stdin)" : path);
+		goto out;
+	}
+	ret = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+out:
+	if (text) {
+		secret_wipe(text, len);
+		free(text);
+	}
+	free(buf);
+	return ret;
+}

@@ -1,0 +1,175 @@
+/* cmd_keygen.c: keydrop keygen, like ssh-keygen -t -b -f -C -N. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "die.h"
+#include "fingerprint.h"
+#include "fsx.h"
+#include "keyblob.h"
+#include "keyfile.h"
+#include "keygen.h"
+#include "osutil.h"
+#include "rand.h"
+#include "secret.h"
+
+static const char usage[] =
+	"usage: keydrop keygen [-t ed25519|ecdsa|rsa] [-b bits] [-f path] [-C comment] [-N ''] [-q] [--force]\n"
+	"  -t TYPE    key type (default ed25519)\n"
+	"  -b BITS    ecdsa: 256, 384 or 521 (default 256); rsa: 2048..16384 (default 3072)\n"
+	"  -f PATH    private key path (default ~/.ssh/id_TYPE); the public key goes to PATH.pub\n"
+	"  -C TEXT    comment (default user@host)\n"
+	"  -N ''      empty passphrase (passphrases are not supported yet)\n"
+	"  -q         quiet\n"
+	"  --force    replace an existing key (atomically)\n";
+
+void cmd_entropy_wait(void *arg)
+{
+	msg_err((const char *)arg, "waiting for the kernel's random pool to be initialised (early boot)...");
+}
+
+int cmd_keygen(int argc, char **argv, const struct globals *g)
+{
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum keygen_type type = KT_ED25519;
+	unsigned long bits = 0;
+	const char *path = NULL, *comment = NULL;
+	char pathbuf[4096], dir[4096], defcomment[512], fp[FINGERPRINT_MAX], art[RANDOMART_MAX];
+	int quiet = g->quiet, force = 0, c, dirfd = -1, ret = EXIT_FAIL, rerr;
+	struct keygen_pair *pair = NULL;
+	char *end;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:b:f:C:N:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (keygen_type_parse(optarg, &type) < 0)
+				return msg_usage("keygen", "unknown key type '%s' (ed25519, ecdsa or rsa)", optarg);
+			break;
+		case 'b':
+			errno = 0;
+			bits = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || bits > 65536)
+				return msg_usage("keygen", "bad key size '%s'", optarg);
+			break;
+		case 'f':
+			path = optarg;
+			break;
+		case 'C':
+			comment = optarg;
+			break;
+		case 'N':
+			if (*optarg)
+				return msg_fail(EXIT_USAGE, "keygen",
+						"passphrase-protected keys are not supported yet; use -N '' "
+						"and protect the key otherwise");
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'F':
+			force = 1;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_OK;
+		default:
+			return msg_usage("keygen", "bad option");
+		}
+	}
+	if (optind != argc)
+		return msg_usage("keygen", "unexpected argument '%s'", argv[optind]);
+	unsigned ubits = keygen_bits(type, (unsigned)bits);
+	if (ubits == 0) {
+		if (type == KT_RSA)
+			return msg_usage("keygen", "invalid RSA key size %lu (2048..16384)", bits);
+		if (type == KT_ECDSA)
+			return msg_usage("keygen", "invalid ECDSA key size %lu (256, 384 or 521)", bits);
+		return msg_usage("keygen", "Ed25519 keys have a fixed size (256)");
+	}
+	if (comment && strpbrk(comment, "\r\n"))
+		return msg_usage("keygen", "the comment must be one line");
+	if (!comment) {
+		osutil_user_at_host(defcomment, sizeof defcomment);
+		comment = defcomment;
+	}
+
+	const char *name;
+	if (path) {
+		if (strlen(path) >= sizeof pathbuf)
+			return msg_usage("keygen", "path too long");
+		snprintf(pathbuf, sizeof pathbuf, "%s", path);
+		name = fsx_split(pathbuf, dir, sizeof dir);
+		if (!*name)
+			return msg_usage("keygen", "'%s' names a directory, not a key file", path);
+		dirfd = fsx_open_dir(dir, 0);
+		if (dirfd < 0)
+			return msg_fail(EXIT_FAIL, "keygen", "%s: %s", dir, strerror(errno));
+	} else {
+		char home[4000];
+		if (osutil_home(home, sizeof home) < 0)
+			return msg_fail(EXIT_FAIL, "keygen", "cannot find the home directory (set HOME or use -f)");
+		if (snprintf(dir, sizeof dir, "%s/.ssh", home) >= (int)sizeof dir - 16)
+			return msg_fail(EXIT_FAIL, "keygen", "home directory path too long");
+		memcpy(pathbuf, dir, strlen(dir) + 1);
+		strcat(pathbuf, "/id_");
+		strcat(pathbuf, keygen_type_name(type));
+		name = pathbuf + strlen(dir) + 1;
+		dirfd = fsx_open_dir(dir, 0700);
+		if (dirfd < 0)
+			return msg_fail(EXIT_FAIL, "keygen", "%s: %s", dir, strerror(errno));
+	}
+
+	secret_protect();
+	/* Check early so a user does not wait for an RSA key that cannot be written. */
+	int lnk;
+	if (fsx_exists(dirfd, name, &lnk) && (lnk || !force)) {
+		ret = msg_fail(EXIT_FAIL, "keygen", "%s %s", pathbuf,
+			       keyfile_strerror(lnk ? KFE_SYMLINK : KFE_EXISTS));
+		goto out;
+	}
+	if (!(pair = malloc(sizeof *pair))) {
+		ret = msg_fail(EXIT_FAIL, "keygen", "out of memory");
+		goto out;
+	}
+	if (!quiet)
+		printf("Generating public/private %s key pair.\n", keygen_type_name(type));
+	fflush(stdout);
+	int kr = keygen_generate(type, ubits, pair, cmd_entropy_wait, "keygen", &rerr);
+	if (kr != KG_OK) {
+		ret = msg_fail(EXIT_FAIL, "keygen", "%s", kr == KG_RAND ? rand_strerror(rerr) : keygen_strerror(kr));
+		goto out;
+	}
+	int wr = keyfile_write_pair(dirfd, name, pair, comment, force);
+	if (wr != KFE_OK) {
+		ret = msg_fail(EXIT_FAIL, "keygen", "%s%s %s", pathbuf, wr == KFE_IO ? ":" : "", keyfile_strerror(wr));
+		goto out;
+	}
+	if (!quiet) {
+		struct keyblob_info info;
+		keyblob_inspect(pair->pub, pair->publen, &info);
+		fingerprint_format(pair->pub, pair->publen, FP_SHA256, fp);
+		fingerprint_randomart(pair->pub, pair->publen, FP_SHA256, info.label, info.bits, art);
+		printf("Your identification has been saved in %s\n", pathbuf);
+		printf("Your public key has been saved in %s.pub\n", pathbuf);
+		printf("The key fingerprint is:\n%s %s\n", fp, comment);
+		printf("The key's randomart image is:\n%s\n", art);
+	}
+	ret = EXIT_OK;
+out:
+	if (pair) {
+		keygen_wipe(pair);
+		free(pair);
+	}
+	if (dirfd >= 0)
+		close(dirfd);
+	return ret;
+}

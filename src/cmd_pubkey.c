@@ -1,0 +1,77 @@
+/* cmd_pubkey.c: keydrop pubkey -f KEY, like ssh-keygen -y: the public line of a private key. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "die.h"
+#include "keyfile.h"
+#include "osutil.h"
+#include "privkey.h"
+#include "secret.h"
+
+static const char usage[] = "usage: keydrop pubkey -f KEY\n"
+			    "  Prints the public key line (type, base64, comment) of an OpenSSH private key.\n";
+
+int cmd_pubkey(int argc, char **argv, const struct globals *g)
+{
+	static const struct option longopts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+	const char *path = NULL;
+	char *text = NULL, line[PRIVKEY_BLOB_MAX], comment[PRIVKEY_COMMENT_MAX + 1];
+	uint8_t *work = NULL;
+	size_t len = 0;
+	struct privkey_parts parts;
+	int c, r, ret = EXIT_FAIL;
+
+	(void)g;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
+		if (c == 'f')
+			path = optarg;
+		else if (c == 'h') {
+			fputs(usage, stdout);
+			return EXIT_OK;
+		} else
+			return msg_usage("pubkey", "bad option");
+	}
+	if (!path && optind < argc)
+		path = argv[optind++];
+	if (!path || optind != argc)
+		return msg_usage("pubkey", "need exactly one key: -f KEY");
+	secret_protect();
+	if (osutil_slurp(path, PRIVKEY_TEXT_MAX, &text, &len) < 0)
+		return msg_fail(EXIT_FAIL, "pubkey", "%s: %s", path,
+				errno == EFBIG ? "too large for a private key" : strerror(errno));
+	if (!(work = malloc(PRIVKEY_BLOB_MAX))) {
+		ret = msg_fail(EXIT_FAIL, "pubkey", "out of memory");
+		goto out;
+	}
+	if ((r = privkey_decode(text, len, work, PRIVKEY_BLOB_MAX, &parts)) != PK_OK) {
+		ret = msg_fail(r == PK_ENCRYPTED ? EXIT_FAIL : EXIT_REJECT, "pubkey", "%s: %s", path, privkey_strerror(r));
+		goto out;
+	}
+	size_t cl = parts.commentlen > PRIVKEY_COMMENT_MAX ? PRIVKEY_COMMENT_MAX : parts.commentlen;
+	memcpy(comment, parts.comment, cl);
+	comment[cl] = '\0';
+	if (memchr(comment, '\n', cl) || memchr(comment, '\r', cl))
+		comment[0] = '\0';
+	long l = keyfile_pub_line(parts.pub, parts.publen, comment, line, sizeof line);
+	if (l < 0) {
+		ret = msg_fail(EXIT_FAIL, "pubkey", "%s: key too large", path);
+		goto out;
+	}
+	fwrite(line, 1, (size_t)l, stdout);
+	ret = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+out:
+	if (text) {
+		secret_wipe(text, len);
+		free(text);
+	}
+	if (work) {
+		secret_wipe(work, PRIVKEY_BLOB_MAX);
+		free(work);
+	}
+	return ret;
+}

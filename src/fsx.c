@@ -1,0 +1,237 @@
+/* fsx.c */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/file.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsx.h"
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#endif
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int fsx_write_temp(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+		   uid_t uid, gid_t gid, char tmp[FSX_NAME_MAX])
+{
+	static unsigned counter;
+	int fd = -1, saved;
+
+	for (int tries = 0; tries < 100; tries++) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		int n = snprintf(tmp, FSX_NAME_MAX, FSX_TMP_PREFIX "%s.%ld.%lx%x", name, (long)getpid(),
+				 (unsigned long)ts.tv_nsec, counter++);
+		if (n < 0 || n >= FSX_NAME_MAX) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		/* 0600 at creation: the contents are never readable by others, whatever the umask. */
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (fd < 0)
+		return -1;
+	if (uid != (uid_t)-1 && fchown(fd, uid, gid) < 0)
+		goto fail;
+	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0)
+		goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	return 0;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlinkat(dirfd, tmp, 0);
+	errno = saved;
+	return -1;
+}
+
+int fsx_publish(int dirfd, const char *tmp, const char *name, int replace)
+{
+	int r, saved;
+
+	if (replace) {
+		r = renameat(dirfd, tmp, dirfd, name);
+	} else {
+		r = (int)syscall(SYS_renameat2, dirfd, tmp, dirfd, name, RENAME_NOREPLACE);
+		if (r < 0 && (errno == ENOSYS || errno == EINVAL)) {
+			/* Filesystems without RENAME_NOREPLACE: link() also refuses an existing name. */
+			r = linkat(dirfd, tmp, dirfd, name, 0);
+			if (r == 0)
+				unlinkat(dirfd, tmp, 0);
+		}
+	}
+	if (r < 0) {
+		saved = errno;
+		unlinkat(dirfd, tmp, 0);
+		errno = saved;
+	}
+	return r;
+}
+
+int fsx_fsync_dir(int dirfd)
+{
+	return fsync(dirfd);
+}
+
+int fsx_write_atomic(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+		     uid_t uid, gid_t gid, int replace)
+{
+	char tmp[FSX_NAME_MAX];
+
+	if (fsx_write_temp(dirfd, name, data, len, mode, uid, gid, tmp) < 0)
+		return -1;
+	if (fsx_publish(dirfd, tmp, name, replace) < 0)
+		return -1;
+	return fsx_fsync_dir(dirfd);
+}
+
+int fsx_lock(int fd, int timeout_ms)
+{
+	for (int waited = 0;; waited += 10) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		if (waited >= timeout_ms) {
+			errno = EWOULDBLOCK;
+			return -1;
+		}
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
+void fsx_clean_stale(int dirfd)
+{
+	int fd = dup(dirfd);
+	if (fd < 0)
+		return;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, FSX_TMP_PREFIX, strlen(FSX_TMP_PREFIX)) != 0)
+			continue;
+		struct stat st;
+		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
+			unlinkat(dirfd, e->d_name, 0);
+	}
+	closedir(d);
+}
+
+int fsx_read_at(int dirfd, const char *name, char *buf, size_t cap, size_t *len, struct stat *st)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	size_t got = 0;
+	int saved;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) < 0)
+		goto fail;
+	if (!S_ISREG(st->st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	for (;;) {
+		if (got == cap) {
+			char c;
+			ssize_t r = read(fd, &c, 1);
+			if (r > 0) {
+				errno = EFBIG;
+				goto fail;
+			}
+			break;
+		}
+		ssize_t r = read(fd, buf + got, cap - got);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	*len = got;
+	return 0;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+int fsx_open_dir(const char *path, mode_t mkdir_mode)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && mkdir_mode) {
+		if (mkdir(path, mkdir_mode) < 0 && errno != EEXIST)
+			return -1;
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0)
+			fchmod(fd, mkdir_mode); /* exact mode, whatever the umask */
+	}
+	return fd;
+}
+
+const char *fsx_split(const char *path, char *dir, size_t cap)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash) {
+		snprintf(dir, cap, ".");
+		return path;
+	}
+	size_t n = (size_t)(slash - path);
+	if (n == 0)
+		n = 1; /* "/name" */
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	return slash + 1;
+}
+
+int fsx_exists(int dirfd, const char *name, int *lnk)
+{
+	struct stat st;
+
+	*lnk = 0;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	*lnk = S_ISLNK(st.st_mode);
+	return 1;
+}

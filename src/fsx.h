@@ -1,0 +1,49 @@
+/* fsx.h: safe filesystem primitives. Everything works on directory descriptors and never follows
+ * a symlink at the final component; replacement is temp + fsync + rename + directory fsync. */
+#ifndef KEYDROP_FSX_H
+#define KEYDROP_FSX_H
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#define FSX_TMP_PREFIX ".keydrop-tmp."
+#define FSX_NAME_MAX 256
+
+/* Writes data to a new temp file in dirfd (O_CREAT|O_EXCL|O_NOFOLLOW, then fchmod to mode so the
+ * umask never matters; fchown to uid/gid unless uid is (uid_t)-1), fsyncs it, and returns its name
+ * in tmp[FSX_NAME_MAX]. Returns 0, or -1 with errno set and nothing left behind. */
+int fsx_write_temp(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+		   uid_t uid, gid_t gid, char tmp[FSX_NAME_MAX]);
+
+/* Moves tmp to name in dirfd. replace=0 fails with EEXIST when name exists (renameat2 NOREPLACE,
+ * or link+unlink where that is unsupported). On failure tmp is removed. Does not fsync the dir. */
+int fsx_publish(int dirfd, const char *tmp, const char *name, int replace);
+
+/* fsx_write_temp + fsx_publish + directory fsync in one call. */
+int fsx_write_atomic(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+		     uid_t uid, gid_t gid, int replace);
+
+int fsx_fsync_dir(int dirfd);
+
+/* flock(LOCK_EX) with a bounded wait (polls every 10 ms). Returns 0, or -1 with errno EWOULDBLOCK
+ * on timeout. */
+int fsx_lock(int fd, int timeout_ms);
+
+/* Removes leftover temp files (FSX_TMP_PREFIX*) a killed run left in dirfd. Call with the lock held. */
+void fsx_clean_stale(int dirfd);
+
+/* Reads name in dirfd without following a symlink into buf[0..cap); *len gets the size, st the
+ * file's status. Returns 0, or -1 with errno (EFBIG when larger than cap, ELOOP for a symlink). */
+int fsx_read_at(int dirfd, const char *name, char *buf, size_t cap, size_t *len, struct stat *st);
+
+/* Opens (or, if mkdir_mode != 0, creates) path's parent chain is followed as given; returns an
+ * O_DIRECTORY fd of path or -1. */
+int fsx_open_dir(const char *path, mode_t mkdir_mode);
+
+/* Splits path into directory and final name (into dir[cap] and returns pointer to base in path). */
+const char *fsx_split(const char *path, char *dir, size_t cap);
+
+/* 1 if name exists in dirfd (without following symlinks); lnk set when it is a symlink. */
+int fsx_exists(int dirfd, const char *name, int *lnk);
+
+#endif

@@ -1,0 +1,197 @@
+/* keyblob.c: public key blob structure for every type OpenSSH 9 writes. */
+#include <string.h>
+
+#include "keyblob.h"
+#include "sshbuf.h"
+
+struct type_row {
+	const char *name;
+	enum keyblob_family family;
+	int cert;
+	const char *curve; /* ECDSA curve identifier inside the blob */
+	const char *label;
+};
+
+static const struct type_row types[] = {
+	{ "ssh-ed25519", KF_ED25519, 0, NULL, "ED25519" },
+	{ "ssh-rsa", KF_RSA, 0, NULL, "RSA" },
+	{ "ecdsa-sha2-nistp256", KF_ECDSA, 0, "nistp256", "ECDSA" },
+	{ "ecdsa-sha2-nistp384", KF_ECDSA, 0, "nistp384", "ECDSA" },
+	{ "ecdsa-sha2-nistp521", KF_ECDSA, 0, "nistp521", "ECDSA" },
+	{ "ssh-dss", KF_DSA, 0, NULL, "DSA" },
+	{ "sk-ssh-ed25519@openssh.com", KF_ED25519_SK, 0, NULL, "ED25519-SK" },
+	{ "sk-ecdsa-sha2-nistp256@openssh.com", KF_ECDSA_SK, 0, "nistp256", "ECDSA-SK" },
+	{ "ssh-ed25519-cert-v01@openssh.com", KF_ED25519, 1, NULL, "ED25519-CERT" },
+	{ "ssh-rsa-cert-v01@openssh.com", KF_RSA, 1, NULL, "RSA-CERT" },
+	{ "ecdsa-sha2-nistp256-cert-v01@openssh.com", KF_ECDSA, 1, "nistp256", "ECDSA-CERT" },
+	{ "ecdsa-sha2-nistp384-cert-v01@openssh.com", KF_ECDSA, 1, "nistp384", "ECDSA-CERT" },
+	{ "ecdsa-sha2-nistp521-cert-v01@openssh.com", KF_ECDSA, 1, "nistp521", "ECDSA-CERT" },
+	{ "ssh-dss-cert-v01@openssh.com", KF_DSA, 1, NULL, "DSA-CERT" },
+	{ "sk-ssh-ed25519-cert-v01@openssh.com", KF_ED25519_SK, 1, NULL, "ED25519-SK-CERT" },
+	{ "sk-ecdsa-sha2-nistp256-cert-v01@openssh.com", KF_ECDSA_SK, 1, "nistp256", "ECDSA-SK-CERT" },
+};
+
+static const struct type_row *find_type(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+		if (strlen(types[i].name) == len && memcmp(types[i].name, name, len) == 0)
+			return &types[i];
+	return NULL;
+}
+
+int keyblob_type_known(const char *name, size_t len)
+{
+	return find_type(name, len) != NULL;
+}
+
+static unsigned curve_bits(const char *curve)
+{
+	if (strcmp(curve, "nistp256") == 0)
+		return 256;
+	if (strcmp(curve, "nistp384") == 0)
+		return 384;
+	return 521;
+}
+
+/* Uncompressed point length for the curve: 0x04 || X || Y. */
+static size_t point_len(unsigned bits)
+{
+	return 1 + 2 * ((bits + 7) / 8);
+}
+
+/* Parses the key fields of family fam (after the type, and after the nonce for certificates). */
+static int parse_fields(struct sshbuf_r *r, const struct type_row *t, unsigned *bits)
+{
+	const uint8_t *s;
+	size_t n;
+
+	switch (t->family) {
+	case KF_ED25519:
+	case KF_ED25519_SK:
+		if (sshbuf_get_string(r, &s, &n) < 0)
+			return KB_TRUNCATED;
+		if (n != 32)
+			return KB_BADFIELD;
+		*bits = 256;
+		break;
+	case KF_ECDSA:
+	case KF_ECDSA_SK:
+		if (sshbuf_get_string(r, &s, &n) < 0)
+			return KB_TRUNCATED;
+		if (n != strlen(t->curve) || memcmp(s, t->curve, n) != 0)
+			return KB_BADFIELD;
+		*bits = curve_bits(t->curve);
+		if (sshbuf_get_string(r, &s, &n) < 0)
+			return KB_TRUNCATED;
+		if (n != point_len(*bits) || s[0] != 0x04)
+			return KB_BADFIELD;
+		break;
+	case KF_RSA: {
+		const uint8_t *e, *m;
+		size_t en, mn;
+		struct sshbuf_r probe = *r;
+		/* Tell "too short" apart from "bad number": first check both strings are there. */
+		if (sshbuf_get_string(&probe, &s, &n) < 0 || sshbuf_get_string(&probe, &s, &n) < 0)
+			return KB_TRUNCATED;
+		if (sshbuf_get_mpint(r, &e, &en) < 0 || sshbuf_get_mpint(r, &m, &mn) < 0)
+			return KB_BADFIELD;
+		if (en == 0 || mn == 0)
+			return KB_BADFIELD;
+		*bits = sshbuf_bits(m, mn);
+		break;
+	}
+	case KF_DSA: {
+		const uint8_t *p;
+		size_t pn;
+		if (sshbuf_get_mpint(r, &p, &pn) < 0)
+			return KB_TRUNCATED;
+		*bits = sshbuf_bits(p, pn);
+		for (int i = 0; i < 3; i++) /* q, g, y */
+			if (sshbuf_get_mpint(r, &s, &n) < 0)
+				return KB_TRUNCATED;
+		break;
+	}
+	default:
+		return KB_BADFIELD;
+	}
+	if (t->family == KF_ED25519_SK || t->family == KF_ECDSA_SK) {
+		if (sshbuf_get_string(r, &s, &n) < 0) /* application, e.g. "ssh:" */
+			return KB_TRUNCATED;
+	}
+	return KB_OK;
+}
+
+/* The certificate fields after the key (PROTOCOL.certkeys). */
+static int parse_cert_tail(struct sshbuf_r *r)
+{
+	const uint8_t *s;
+	size_t n;
+	uint32_t u;
+
+	if (sshbuf_get_bytes(r, &s, 8) < 0 || sshbuf_get_u32(r, &u) < 0) /* serial, type */
+		return KB_TRUNCATED;
+	if (sshbuf_get_string(r, &s, &n) < 0 || sshbuf_get_string(r, &s, &n) < 0) /* key id, principals */
+		return KB_TRUNCATED;
+	if (sshbuf_get_bytes(r, &s, 16) < 0) /* valid after, valid before */
+		return KB_TRUNCATED;
+	for (int i = 0; i < 5; i++) /* critical options, extensions, reserved, signature key, signature */
+		if (sshbuf_get_string(r, &s, &n) < 0)
+			return KB_TRUNCATED;
+	return KB_OK;
+}
+
+int keyblob_inspect(const uint8_t *blob, size_t len, struct keyblob_info *out)
+{
+	struct sshbuf_r r;
+	const uint8_t *s;
+	size_t n;
+	int err;
+
+	memset(out, 0, sizeof *out);
+	sshbuf_r_init(&r, blob, len);
+	if (sshbuf_get_string(&r, &s, &n) < 0)
+		return len < 4 ? KB_TRUNCATED : KB_NOTYPE;
+	if (n == 0 || n > KEYBLOB_TYPE_MAX)
+		return KB_NOTYPE;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] <= 0x20 || s[i] >= 0x7f)
+			return KB_NOTYPE;
+	memcpy(out->type, s, n);
+	out->type[n] = '\0';
+
+	const struct type_row *t = find_type(out->type, n);
+	if (!t) {
+		out->family = KF_UNKNOWN;
+		out->label = "UNKNOWN";
+		return KB_OK;
+	}
+	out->family = t->family;
+	out->cert = t->cert;
+	out->label = t->label;
+	if (t->cert && sshbuf_get_string(&r, &s, &n) < 0) /* nonce */
+		return KB_TRUNCATED;
+	if ((err = parse_fields(&r, t, &out->bits)) != KB_OK)
+		return err;
+	if (t->cert && (err = parse_cert_tail(&r)) != KB_OK)
+		return err;
+	if (sshbuf_r_left(&r) != 0)
+		return KB_TRAILING;
+	return KB_OK;
+}
+
+const char *keyblob_strerror(int err)
+{
+	switch (err) {
+	case KB_OK:
+		return "ok";
+	case KB_TRUNCATED:
+		return "key data is truncated";
+	case KB_TRAILING:
+		return "key data has extra bytes after the key";
+	case KB_BADFIELD:
+		return "key data is malformed";
+	case KB_NOTYPE:
+		return "key data does not start with a key type";
+	}
+	return "key data is invalid";
+}

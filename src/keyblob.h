@@ -1,0 +1,39 @@
+/* keyblob.h: what an SSH public key blob (RFC 4253 §6.6, PROTOCOL.certkeys, PROTOCOL.u2f) holds.
+ * Pure: inspects a blob without trusting any length in it. */
+#ifndef KEYDROP_KEYBLOB_H
+#define KEYDROP_KEYBLOB_H
+#include <stddef.h>
+#include <stdint.h>
+
+enum keyblob_family {
+	KF_UNKNOWN = 0, /* well-formed but a type we do not know: passed through as is */
+	KF_ED25519, KF_ECDSA, KF_RSA, KF_DSA, KF_ED25519_SK, KF_ECDSA_SK
+};
+
+enum keyblob_err {
+	KB_OK = 0,
+	KB_TRUNCATED = -1,  /* ends before its fields do */
+	KB_TRAILING = -2,   /* bytes after the last field */
+	KB_BADFIELD = -3,   /* a field has an impossible value (length, curve, point, mpint) */
+	KB_NOTYPE = -4      /* type string missing or not printable */
+};
+
+#define KEYBLOB_TYPE_MAX 64
+
+struct keyblob_info {
+	char type[KEYBLOB_TYPE_MAX + 1]; /* the type name inside the blob, NUL-terminated */
+	enum keyblob_family family;
+	int cert;                        /* an OpenSSH certificate (*-cert-v01@openssh.com) */
+	unsigned bits;                   /* key size as ssh-keygen -l prints it; 0 if unknown */
+	const char *label;               /* "ED25519", "RSA", "ECDSA-CERT", ... as ssh-keygen -l shows */
+};
+
+/* Inspects blob[0..n). Known types are fully parsed (no trailing bytes allowed, field lengths and
+ * curve names checked); unknown types only need a printable type string. */
+int keyblob_inspect(const uint8_t *blob, size_t n, struct keyblob_info *out);
+const char *keyblob_strerror(int err);
+
+/* 1 if name is a key type keydrop knows (plain, sk or cert). */
+int keyblob_type_known(const char *name, size_t len);
+
+#endif

@@ -1,0 +1,100 @@
+/* osutil.c */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "osutil.h"
+
+int osutil_home(char *buf, size_t cap)
+{
+	const char *h = getenv("HOME");
+	if (!h || !*h) {
+		struct passwd *pw = getpwuid(getuid());
+		h = pw ? pw->pw_dir : NULL;
+	}
+	if (!h || !*h || strlen(h) >= cap)
+		return -1;
+	snprintf(buf, cap, "%s", h);
+	return 0;
+}
+
+void osutil_user_at_host(char *buf, size_t cap)
+{
+	char host[256] = "localhost";
+	const char *user = NULL;
+	struct passwd *pw = getpwuid(getuid());
+
+	if (pw)
+		user = pw->pw_name;
+	if (!user)
+		user = getenv("USER");
+	if (!user)
+		user = getuid() == 0 ? "root" : "user";
+	if (gethostname(host, sizeof host - 1) < 0)
+		snprintf(host, sizeof host, "localhost");
+	host[sizeof host - 1] = '\0';
+	snprintf(buf, cap, "%s@%s", user, host);
+}
+
+int osutil_slurp(const char *path, size_t max, char **out, size_t *len)
+{
+	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	size_t cap = 4096, n = 0;
+	char *buf = NULL;
+	int saved;
+
+	if (fd < 0)
+		return -1;
+	if (!(buf = malloc(cap + 1)))
+		goto fail;
+	for (;;) {
+		if (n == cap) {
+			if (cap > max) {
+				errno = EFBIG;
+				goto fail;
+			}
+			size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			char *nb = malloc(ncap + 1);
+			if (!nb)
+				goto fail;
+			memcpy(nb, buf, n);
+			explicit_bzero(buf, n);
+			free(buf);
+			buf = nb;
+			cap = ncap;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (n > max) {
+		errno = EFBIG;
+		goto fail;
+	}
+	buf[n] = '\0';
+	if (fd != 0)
+		close(fd);
+	*out = buf;
+	*len = n;
+	return 0;
+fail:
+	saved = errno;
+	if (buf) {
+		explicit_bzero(buf, n);
+		free(buf);
+	}
+	if (fd > 0)
+		close(fd);
+	errno = saved;
+	return -1;
+}
