@@ -1,0 +1,47 @@
+# tests/lib/tap.sh: TAP helpers for shell tests. Source it; every test script is run by prove.
+# KEYDROP is the binary under test (exported by the Makefile; default build/keydrop).
+set -u
+: "${KEYDROP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/keydrop}"
+export KEYDROP
+TAP_N=0
+TAP_FAILED=0
+TAP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/keydrop-test.XXXXXX")
+TAP_CLEANUPS=()
+tap_cleanup() {
+	local c
+	for c in "${TAP_CLEANUPS[@]+"${TAP_CLEANUPS[@]}"}"; do eval "$c" || true; done
+	rm -rf "$TAP_TMP"
+}
+trap tap_cleanup EXIT
+on_exit() { TAP_CLEANUPS+=("$1"); }
+
+ok() { # ok COND-EXIT-STATUS DESCRIPTION
+	local st=$1; shift
+	TAP_N=$((TAP_N + 1))
+	if [ "$st" -eq 0 ]; then echo "ok $TAP_N - $*"; else echo "not ok $TAP_N - $*"; TAP_FAILED=$((TAP_FAILED + 1)); fi
+}
+is() { # is GOT WANT DESCRIPTION
+	local got=$1 want=$2; shift 2
+	if [ "$got" == "$want" ]; then ok 0 "$*"; else ok 1 "$*"; printf '#   got:  %s\n#   want: %s\n' "$got" "$want" | head -20; fi
+}
+like() { # like GOT REGEX DESCRIPTION
+	local got=$1 re=$2; shift 2
+	if [[ $got =~ $re ]]; then ok 0 "$*"; else ok 1 "$*"; printf '#   got:  %s\n#   want match: %s\n' "$got" "$re" | head -20; fi
+}
+skip() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N # SKIP $*"; }
+diag() { echo "# $*"; }
+done_testing() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; exit $?; }
+
+# run CMD...: runs it, capturing $OUT, $ERR and $RC (never aborts the script).
+run() {
+	OUT=$("$@" 2>"$TAP_TMP/.stderr") && RC=0 || RC=$?
+	ERR=$(cat "$TAP_TMP/.stderr")
+}
+# tree_hash DIR: one hash over every path, mode, owner and content below DIR (symlinks not followed).
+tree_hash() {
+	(cd "$1" && find . -print0 | LC_ALL=C sort -z | while IFS= read -r -d '' f; do
+		stat -c '%n %a %u %g %F' -- "$f"
+		if [ -f "$f" ] && [ ! -L "$f" ]; then sha256sum < "$f"; fi
+		if [ -L "$f" ]; then readlink -- "$f"; fi
+	done) | sha256sum | cut -d' ' -f1
+}
