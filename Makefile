@@ -72,6 +72,8 @@ SODIUM_OK   := $(SODIUM_SRC)/.keydrop-ok
 
 all: $(B)/keydrop
 
+include mk/net.mk
+
 # ---- bootstrap: toolchain from apt when missing --------------------------------------------------
 $(BOOT_STAMP): scripts/bootstrap.sh
 	@bash scripts/bootstrap.sh build

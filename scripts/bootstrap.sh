@@ -14,6 +14,9 @@ build_needs=(
 	"sha256sum:coreutils"
 	"ar:binutils"
 	"gcc:gcc"
+	"clang:clang"
+	"/usr/include/jsmn.h:libjsmn-dev"
+	"/etc/ssl/certs/ca-certificates.crt:ca-certificates"
 )
 test_needs=(
 	"clang:clang"
@@ -29,8 +32,7 @@ test_needs=(
 	"useradd:passwd"
 	"mkfs.ext4:e2fsprogs"
 	"flock:util-linux"
-	"/usr/include/jsmn.h:libjsmn-dev"
-	"/etc/ssl/certs/ca-certificates.crt:ca-certificates"
+	"curl:curl"
 )
 
 case "$what" in

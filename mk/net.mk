@@ -1,0 +1,29 @@
+# mk/net.mk: build rules for the network part (issue 4): the embedded trust anchors and the tool that
+# makes them. Included once from the Makefile.
+#
+# Embedded roots: BearSSL's own `brssl ta` turns Debian's ca-certificates bundle into C trust-anchor
+# tables in build/gen/ca_roots.h (generated, never committed). tls_roots.c includes it.
+
+CA_BUNDLE   ?= /etc/ssl/certs/ca-certificates.crt
+CA_VERSION  := $(shell dpkg-query -W -f='$${Version}' ca-certificates 2>/dev/null || echo unknown)
+BRSSL_TOOL  := $(B)/host/brssl
+
+DEFS += -DKEYDROP_CA_VERSION='"Debian ca-certificates $(CA_VERSION)"'
+
+$(BRSSL_TOOL): $(B)/host/libbearssl.a
+	$(MAKE) -s -C $(BEARSSL_SRC) BUILD=build-host CC=$(HOST_CC) LD=$(HOST_CC) LDDLL=$(HOST_CC) \
+	    CFLAGS="-W -Wall -O2 -g -fPIC" build-host/brssl
+	cp $(BEARSSL_SRC)/build-host/brssl $@
+
+# The bundle's certificates as trust anchors. A non-empty table is required: an empty one would make
+# every fetch on a machine without a bundle fail with "unknown issuer".
+$(B)/gen/ca_roots.h: $(BRSSL_TOOL) $(CA_BUNDLE) mk/net.mk
+	@mkdir -p $(@D)
+	@echo "  GEN     $@ (from $(CA_BUNDLE), ca-certificates $(CA_VERSION))"
+	@$(BRSSL_TOOL) ta -q $(CA_BUNDLE) > $@.tmp
+	@grep -q '^#define TAs_NUM' $@.tmp || { echo "ca_roots: brssl ta produced no table" >&2; exit 1; }
+	@mv $@.tmp $@
+
+# Objects that embed the table or print its version.
+$(B)/musl/tls_roots.o $(B)/host/tls_roots.o $(B)/san/tls_roots.o $(B)/fuzzobj/tls_roots.o: $(B)/gen/ca_roots.h
+$(B)/musl/cmd_version.o: $(B)/gen/ca_roots.h
