@@ -31,7 +31,7 @@ HOST_CFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer $(REPRO)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # ---- our sources (explicit lists, one line per area) ----------------------------------------------
-SRCS_BASE  := src/die.c src/b64.c src/sshbuf.c src/rand.c src/secret.c src/fsx.c src/osutil.c
+SRCS_BASE  := src/die.c src/b64.c src/sshbuf.c src/rand.c src/secret.c src/fsx.c src/osutil.c src/sodium_glue.c
 SRCS_KEYS  := src/fingerprint.c src/privkey.c src/keygen.c src/keyblob.c src/pubkey.c src/keyfile.c
 SRCS_AUTH  :=
 SRCS_NET   :=
@@ -46,8 +46,8 @@ HDRS       := $(wildcard src/*.h)
 SODIUM_FILES := crypto_sign/ed25519/ref10/keypair.c crypto_sign/ed25519/ref10/sign.c \
                 crypto_sign/ed25519/ref10/open.c crypto_sign/ed25519/sign_ed25519.c \
                 crypto_core/ed25519/ref10/ed25519_ref10.c crypto_hash/sha512/cp/hash_sha512_cp.c \
-                crypto_verify/sodium/verify.c sodium/utils.c sodium/core.c sodium/runtime.c \
-                randombytes/randombytes.c randombytes/sysrandom/randombytes_sysrandom.c
+                crypto_verify/sodium/verify.c sodium/utils.c sodium/runtime.c
+
 SODIUM_DEFS  := -DCONFIGURED=1 -DHAVE_TI_MODE=1 -DNATIVE_LITTLE_ENDIAN=1 -DHAVE_SYS_RANDOM_H=1 \
                 -I$(SODIUM_DIR)/include/sodium -I$(SODIUM_DIR)/include -I$(B)/gen/sodium
 SODIUM_SRCS  := $(addprefix $(SODIUM_DIR)/,$(SODIUM_FILES))
@@ -145,20 +145,25 @@ $(B)/host/%.o: src/%.c $(HDRS) $(DEPS_HOST)
 	@$(HOST_CC) $(HOST_CFLAGS) $(WARN) $(DEFS) $(INCS) -c $< -o $@
 $(B)/san/%.o: src/%.c $(HDRS) $(DEPS_HOST)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(WARN) $(DEFS) $(INCS) -c $< -o $@
+	@echo "  LINK/CC $@"
+	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(WARN) $(DEFS) $(INCS) -c $< -o $@
 $(B)/fuzzobj/%.o: src/%.c $(HDRS) $(DEPS_HOST)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined $(WARN) $(DEFS) $(INCS) -DKEYDROP_FUZZ -c $< -o $@
+	@echo "  LINK/CC $@"
+	@$(HOST_CC) $(HOST_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined $(WARN) $(DEFS) $(INCS) -DKEYDROP_FUZZ -c $< -o $@
 
 $(B)/host/tests/%: tests/unit/%.c tests/unit/tap.h $(HOST_OBJS) $(DEPS_HOST)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(WARN) $(DEFS) $(INCS) -Itests/unit -o $@ $< $(HOST_OBJS) $(DEPS_HOST)
+	@echo "  LINK/CC $@"
+	@$(HOST_CC) $(HOST_CFLAGS) $(WARN) $(DEFS) $(INCS) -Itests/unit -o $@ $< $(HOST_OBJS) $(DEPS_HOST)
 $(B)/san/tests/%: tests/unit/%.c tests/unit/tap.h $(SAN_OBJS) $(DEPS_HOST)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(WARN) $(DEFS) $(INCS) -Itests/unit -o $@ $< $(SAN_OBJS) $(DEPS_HOST)
+	@echo "  LINK/CC $@"
+	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(WARN) $(DEFS) $(INCS) -Itests/unit -o $@ $< $(SAN_OBJS) $(DEPS_HOST)
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) $(DEPS_HOST)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined $(WARN) $(DEFS) $(INCS) -o $@ $< $(FUZZ_OBJS) $(DEPS_HOST)
+	@echo "  LINK/CC $@"
+	@$(HOST_CC) $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined $(WARN) $(DEFS) $(INCS) -o $@ $< $(FUZZ_OBJS) $(DEPS_HOST)
 
 # ---- tests -------------------------------------------------------------------------------------------
 export KEYDROP := $(CURDIR)/$(B)/keydrop
