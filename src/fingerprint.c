@@ -5,9 +5,17 @@
 
 #include "b64.h"
 #include "fingerprint.h"
+#include "keyblob.h"
 
 size_t fingerprint_digest(const uint8_t *blob, size_t n, enum fp_hash h, uint8_t digest[32])
 {
+	/* As OpenSSH: a certificate's fingerprint is that of the key it certifies. */
+	uint8_t plain[4096];
+	size_t pl;
+	if (keyblob_plain(blob, n, plain, sizeof plain, &pl) == 0) {
+		blob = plain;
+		n = pl;
+	}
 	if (h == FP_MD5) {
 		br_md5_context c;
 		br_md5_init(&c);

@@ -179,6 +179,44 @@ int keyblob_inspect(const uint8_t *blob, size_t len, struct keyblob_info *out)
 	return KB_OK;
 }
 
+int keyblob_plain(const uint8_t *blob, size_t len, uint8_t *out, size_t cap, size_t *outlen)
+{
+	struct keyblob_info info;
+	struct sshbuf_r r;
+	struct sshbuf_w w;
+	const uint8_t *s;
+	size_t n;
+	unsigned bits;
+
+	if (keyblob_inspect(blob, len, &info) != KB_OK || !info.cert)
+		return -1;
+	const struct type_row *t = find_type(info.type, strlen(info.type));
+	sshbuf_r_init(&r, blob, len);
+	if (!t || sshbuf_get_string(&r, &s, &n) < 0 || sshbuf_get_string(&r, &s, &n) < 0) /* type, nonce */
+		return -1;
+	size_t start = r.off;
+	if (parse_fields(&r, t, &bits) != KB_OK)
+		return -1;
+	/* The plain type is the certificate type without its "-cert-v01@openssh.com" suffix, keeping
+	 * the "@openssh.com" of sk types. */
+	char plain[KEYBLOB_TYPE_MAX + 1];
+	const char *suffix = strstr(info.type, "-cert-v01@openssh.com");
+	if (!suffix)
+		return -1;
+	size_t pl = (size_t)(suffix - info.type);
+	memcpy(plain, info.type, pl);
+	plain[pl] = '\0';
+	if (info.family == KF_ED25519_SK || info.family == KF_ECDSA_SK)
+		strcat(plain, "@openssh.com");
+	sshbuf_w_init(&w, out, cap);
+	sshbuf_put_cstring(&w, plain);
+	sshbuf_put_bytes(&w, blob + start, r.off - start);
+	if (w.err)
+		return -1;
+	*outlen = w.len;
+	return 0;
+}
+
 const char *keyblob_strerror(int err)
 {
 	switch (err) {

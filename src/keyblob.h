@@ -33,6 +33,10 @@ struct keyblob_info {
 int keyblob_inspect(const uint8_t *blob, size_t n, struct keyblob_info *out);
 const char *keyblob_strerror(int err);
 
+/* For a certificate: writes the certified plain key's blob (what ssh-keygen -l fingerprints) into
+ * out[0..cap) and its length into *outlen. Returns 0, or -1 if blob is not a valid certificate. */
+int keyblob_plain(const uint8_t *blob, size_t n, uint8_t *out, size_t cap, size_t *outlen);
+
 /* 1 if name is a key type keydrop knows (plain, sk or cert). */
 int keyblob_type_known(const char *name, size_t len);
 
