@@ -118,7 +118,7 @@ int cmd_fingerprint(int argc, char **argv, const struct globals *g)
 			fputs(usage, stdout);
 			return EXIT_OK;
 		default:
-			return msg_usage("fingerprint", "bad option");
+			return msg_usage("fingerprint", "unknown option or missing argument: '%s'", argv[optind - 1]);
 		}
 	}
 	if (!path && optind < argc)

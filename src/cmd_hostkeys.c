@@ -147,7 +147,7 @@ int cmd_hostkeys(int argc, char **argv, const struct globals *g)
 			fputs(usage, stdout);
 			return EXIT_OK;
 		default:
-			return msg_usage("hostkeys", "bad option");
+			return msg_usage("hostkeys", "unknown option or missing argument: '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind != argc)

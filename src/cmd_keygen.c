@@ -82,7 +82,7 @@ int cmd_keygen(int argc, char **argv, const struct globals *g)
 			fputs(usage, stdout);
 			return EXIT_OK;
 		default:
-			return msg_usage("keygen", "bad option");
+			return msg_usage("keygen", "unknown option or missing argument: '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind != argc)

@@ -34,7 +34,7 @@ int cmd_pubkey(int argc, char **argv, const struct globals *g)
 			fputs(usage, stdout);
 			return EXIT_OK;
 		} else
-			return msg_usage("pubkey", "bad option");
+			return msg_usage("pubkey", "unknown option or missing argument: '%s'", argv[optind - 1]);
 	}
 	if (!path && optind < argc)
 		path = argv[optind++];

@@ -1,5 +1,6 @@
 /* main.c: keydrop's dispatch table. `keydrop help` is generated from it. */
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -32,6 +33,8 @@ int main(int argc, char **argv)
 {
 	struct globals g = { 0, 0 };
 	int i = 1;
+
+	opterr = 0; /* commands report bad options in keydrop's one-line format */
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-q") == 0)

@@ -1,0 +1,105 @@
+#!/bin/bash
+# keydrop hostkeys: only missing keys are created, existing ones are left byte-for-byte alone,
+# a lost .pub is repaired, symlinks are refused, and kill -9 never leaves a partial key.
+source "$(dirname "$0")/../lib/tap.sh"
+cd "$TAP_TMP"
+
+r=$TAP_TMP/r1
+mkdir -p "$r"
+run "$KEYDROP" hostkeys --root "$r"
+is "$RC" 0 "hostkeys on an empty root"
+[ -f "$r/etc/ssh/ssh_host_ed25519_key" ] && [ -f "$r/etc/ssh/ssh_host_ed25519_key.pub" ]; ok $? "ed25519 host key pair created"
+[ ! -e "$r/etc/ssh/ssh_host_rsa_key" ] && [ ! -e "$r/etc/ssh/ssh_host_ecdsa_key" ]; ok $? "default set is ed25519 only"
+is "$(stat -c %a "$r/etc/ssh/ssh_host_ed25519_key")" 600 "host private key 0600"
+is "$(stat -c %a "$r/etc/ssh/ssh_host_ed25519_key.pub")" 644 "host public key 0644"
+want=$(ssh-keygen -lv -f "$r/etc/ssh/ssh_host_ed25519_key.pub")
+[[ $OUT == *"$want"* ]]; ok $? "prints the fingerprint and randomart ssh-keygen -lv shows"
+
+h=$(tree_hash "$r")
+mt=$(stat -c %Y.%y "$r/etc/ssh/ssh_host_ed25519_key")
+run "$KEYDROP" hostkeys --root "$r"
+is "$RC" 0 "second run exits 0"
+is "$(tree_hash "$r")" "$h" "second run changes nothing"
+[[ $OUT == *"$want"* ]]; ok $? "second run still prints the existing key's fingerprint"
+[[ $OUT != *"generating"* ]]; ok $? "second run generates nothing"
+
+run "$KEYDROP" hostkeys --root "$r" -t ed25519,ecdsa,rsa
+is "$RC" 0 "adding ecdsa and rsa"
+for t in ecdsa rsa; do
+	is "$(ssh-keygen -y -f "$r/etc/ssh/ssh_host_${t}_key" | cut -d' ' -f1,2)" "$(cut -d' ' -f1,2 "$r/etc/ssh/ssh_host_${t}_key.pub")" "$t host key valid for ssh-keygen"
+done
+is "$(ssh-keygen -l -f "$r/etc/ssh/ssh_host_ecdsa_key.pub" | cut -d' ' -f1)" 256 "ecdsa host key is 256 bits (ssh-keygen -A default)"
+is "$(ssh-keygen -l -f "$r/etc/ssh/ssh_host_rsa_key.pub" | cut -d' ' -f1)" 3072 "rsa host key is 3072 bits (ssh-keygen -A default)"
+is "$(sha256sum < "$r/etc/ssh/ssh_host_ed25519_key")" "$(echo "$h" >/dev/null; cd "$r" && sha256sum < etc/ssh/ssh_host_ed25519_key)" "ed25519 key kept"
+
+# A lost or stale .pub is rebuilt from the private key.
+rm "$r/etc/ssh/ssh_host_ed25519_key.pub"
+run "$KEYDROP" hostkeys --root "$r"
+is "$(cut -d' ' -f1,2 "$r/etc/ssh/ssh_host_ed25519_key.pub")" "$(ssh-keygen -y -f "$r/etc/ssh/ssh_host_ed25519_key" | cut -d' ' -f1,2)" "missing .pub repaired from the private key"
+cp "$r/etc/ssh/ssh_host_ecdsa_key.pub" "$r/etc/ssh/ssh_host_ed25519_key.pub"
+run "$KEYDROP" hostkeys --root "$r"
+is "$(cut -d' ' -f1,2 "$r/etc/ssh/ssh_host_ed25519_key.pub")" "$(ssh-keygen -y -f "$r/etc/ssh/ssh_host_ed25519_key" | cut -d' ' -f1,2)" "stale .pub of another key repaired"
+
+# Symlinked host key: refused, target untouched.
+r2=$TAP_TMP/r2
+mkdir -p "$r2/etc/ssh"
+echo secret > "$TAP_TMP/target"
+ln -s "$TAP_TMP/target" "$r2/etc/ssh/ssh_host_ed25519_key"
+run "$KEYDROP" hostkeys --root "$r2"
+is "$RC" 1 "symlinked host key: exit 1"
+like "$ERR" "symbolic link" "symlinked host key: says why"
+is "$(cat "$TAP_TMP/target")" secret "symlink target untouched"
+run "$KEYDROP" hostkeys --root "$r2" -t dsa
+is "$RC" 2 "unknown type: exit 2"
+run "$KEYDROP" hostkeys --root "$TAP_TMP/missing-root"
+is "$RC" 1 "missing root: exit 1"
+
+# Unreadable (corrupt) existing key: a clear error, and the file is not replaced.
+r3=$TAP_TMP/r3
+mkdir -p "$r3/etc/ssh"
+echo "not a key" > "$r3/etc/ssh/ssh_host_ed25519_key"
+run "$KEYDROP" hostkeys --root "$r3"
+is "$RC" 1 "corrupt host key: exit 1"
+like "$ERR" "not an OpenSSH private key" "corrupt host key: says so"
+is "$(cat "$r3/etc/ssh/ssh_host_ed25519_key")" "not a key" "corrupt host key left as it was"
+
+# kill -9 at random moments: every key file that exists is complete and every .pub that exists
+# matches its private key; the next run completes the set and leaves no temp files.
+check_tree() { # check_tree DIR -> 0 when every existing key is whole and pairs agree
+	local d=$1/etc/ssh f
+	for f in "$d"/ssh_host_*_key; do
+		[ -e "$f" ] || continue
+		ssh-keygen -y -f "$f" > "$TAP_TMP/derived" 2>/dev/null || { echo "# partial private key $f"; return 1; }
+		if [ -e "$f.pub" ]; then
+			[ "$(cut -d' ' -f1,2 "$f.pub")" = "$(cut -d' ' -f1,2 "$TAP_TMP/derived")" ] || { echo "# .pub does not match $f"; return 1; }
+		fi
+	done
+	for f in "$d"/ssh_host_*_key.pub; do
+		[ -e "$f" ] || continue
+		[ -e "${f%.pub}" ] || { echo "# orphan $f"; return 1; }
+	done
+	return 0
+}
+iter=${KILL_ITERATIONS:-60}
+bad=0 partial_runs=0
+for i in $(seq 1 "$iter"); do
+	k=$TAP_TMP/kill$i
+	mkdir -p "$k"
+	types=ed25519,ecdsa
+	[ $((i % 10)) -eq 0 ] && types=ed25519,ecdsa,rsa
+	"$KEYDROP" hostkeys -q --root "$k" -t "$types" &
+	pid=$!
+	# The kill lands at a different moment each time (0-9 ms): the assertion holds for any moment.
+	sleep "0.00$((i % 10))"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	[ "$(ls "$k/etc/ssh" 2>/dev/null | grep -c '^ssh_host_.*_key$')" -lt 2 ] && partial_runs=$((partial_runs + 1))
+	check_tree "$k" || bad=$((bad + 1))
+	"$KEYDROP" hostkeys -q --root "$k" -t "$types" || bad=$((bad + 1))
+	check_tree "$k" || bad=$((bad + 1))
+	ls -a "$k/etc/ssh" | grep -q keydrop-tmp && { echo "# temp file left in run $i"; bad=$((bad + 1)); }
+	rm -rf "$k"
+done
+is "$bad" 0 "kill -9 during hostkeys ($iter runs, $partial_runs interrupted before both keys): never a partial key"
+[ "$partial_runs" -gt 0 ]; ok $? "the kill loop did interrupt runs (else it proved nothing)"
+done_testing

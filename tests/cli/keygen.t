@@ -1,0 +1,107 @@
+#!/bin/bash
+# keydrop keygen / pubkey / fingerprint from the command line: paths, modes, refusals, messages.
+source "$(dirname "$0")/../lib/tap.sh"
+vec=$(cd "$(dirname "$0")/../vectors" && pwd)
+cd "$TAP_TMP"
+export HOME=$TAP_TMP/home
+mkdir -p "$HOME"
+
+# Default path ~/.ssh/id_ed25519, .ssh created 0700, default comment user@host.
+run "$KEYDROP" keygen -q
+is "$RC" 0 "keygen with no arguments"
+is "$(stat -c %a "$HOME/.ssh")" 700 ".ssh created 0700"
+[ -f "$HOME/.ssh/id_ed25519" ] && [ -f "$HOME/.ssh/id_ed25519.pub" ]; ok $? "default path ~/.ssh/id_ed25519{,.pub}"
+is "$(cut -d' ' -f3- "$HOME/.ssh/id_ed25519.pub")" "$(id -un)@$(hostname)" "default comment is user@host"
+run "$KEYDROP" keygen -q -t rsa -b 2048
+[ -f "$HOME/.ssh/id_rsa" ]; ok $? "default path for rsa is ~/.ssh/id_rsa"
+
+# Modes whatever the umask.
+for m in 000 077 022; do
+	(umask $m && "$KEYDROP" keygen -q -f "k$m" -C x)
+	is "$(stat -c %a "k$m")" 600 "private key is 0600 under umask $m"
+	is "$(stat -c %a "k$m.pub")" 644 "public key is 0644 under umask $m"
+done
+
+# Refusal to overwrite, --force replaces atomically.
+h=$(sha256sum k000 k000.pub)
+run "$KEYDROP" keygen -q -f k000
+is "$RC" 1 "existing key: exit 1"
+like "$ERR" "k000 already exists \(use --force" "existing key: says so and names --force"
+is "$(sha256sum k000 k000.pub)" "$h" "existing key pair unchanged"
+ino=$(stat -c %i k000)
+(umask 000 && "$KEYDROP" keygen -q -f k000 --force -C forced)
+ok $? "--force replaces"
+[ "$(sha256sum k000 | cut -d' ' -f1)" != "$(echo "$h" | head -1 | cut -d' ' -f1)" ]; ok $? "--force wrote a new key"
+[ "$(stat -c %i k000)" != "$ino" ]; ok $? "--force replaced by rename (new inode)"
+is "$(stat -c %a k000)" 600 "--force under umask 000 still 0600"
+is "$(ssh-keygen -y -f k000)" "$(cat k000.pub)" "--force: new .pub matches new key"
+ls -a | grep -q keydrop-tmp; ok $(( ! $? )) "no temp files left"
+
+# Symlinks at the key path (or its .pub) are refused, even with --force; the link target survives.
+echo "precious" > precious
+ln -s precious linked
+run "$KEYDROP" keygen -q -f linked --force
+is "$RC" 1 "symlink at key path: exit 1"
+like "$ERR" "symbolic link" "symlink at key path: says why"
+is "$(cat precious)" "precious" "symlink target untouched"
+ln -s precious linked2.pub
+run "$KEYDROP" keygen -q -f linked2
+is "$RC" 1 "symlink at .pub path: exit 1"
+[ ! -e linked2 ]; ok $? "no private key written when the .pub is a symlink"
+is "$(cat precious)" "precious" "symlink target untouched (.pub)"
+
+# Usage errors: exit 2, one line, nothing written.
+for args in "-t dsa" "-t rsa -b 1024" "-t rsa -b 32768" "-t ecdsa -b 255" "-t ed25519 -b 512" "-b x" "--bogus" "extra-arg"; do
+	run "$KEYDROP" keygen -q -f "u" $args
+	is "$RC" 2 "keygen $args: exit 2"
+	is "$(printf '%s\n' "$ERR" | wc -l)" 1 "keygen $args: one line on stderr"
+	[ ! -e u ]; ok $? "keygen $args: nothing written"
+done
+run "$KEYDROP" keygen -q -f np -N secret
+is "$RC" 2 "non-empty passphrase: exit 2"
+like "$ERR" "not supported yet" "non-empty passphrase: says not supported yet"
+[ ! -e np ]; ok $? "non-empty passphrase: no unencrypted key written"
+run "$KEYDROP" keygen -q -f "nodir/key"
+is "$RC" 1 "missing directory: exit 1"
+like "$ERR" "nodir" "missing directory: names it"
+
+# keygen prints the fingerprint and randomart that ssh-keygen shows for the key.
+run "$KEYDROP" keygen -f shown -C shown
+fpline=$(ssh-keygen -l -f shown.pub | cut -d' ' -f2,3)
+[[ $OUT == *"The key fingerprint is:"$'\n'"$fpline"* ]]; ok $? "keygen output shows the fingerprint"
+art=$(ssh-keygen -lv -f shown.pub | tail -n +2)
+[[ $OUT == *"$art"* ]]; ok $? "keygen output shows ssh-keygen's randomart"
+
+# pubkey refuses what is not an OpenSSH private key, with the right message and exit 3.
+run "$KEYDROP" pubkey -f shown.pub
+is "$RC" 3 "pubkey of a public key: exit 3"
+like "$ERR" "not an OpenSSH private key" "pubkey of a public key: says so"
+run "$KEYDROP" pubkey -f "$vec/sshkeygen-encrypted"
+is "$RC" 1 "encrypted key: exit 1"
+like "$ERR" "passphrase-protected private keys are not supported yet" "encrypted key: says so"
+run "$KEYDROP" pubkey -f "$vec/sshkeygen-pem-rsa"
+is "$RC" 3 "PEM key: exit 3"
+like "$ERR" "PEM" "PEM key: says PEM"
+[[ $ERR != *"MII"* ]]; ok $? "PEM key: no key material echoed"
+run "$KEYDROP" pubkey -f /nonexistent
+is "$RC" 1 "missing file: exit 1"
+
+# Entropy: a getrandom() that would block is announced once and then waited for; a kernel
+# without getrandom() fails clearly (strace injects the errors into the real syscall).
+if command -v strace >/dev/null && strace -f -qq -o /dev/null true 2>/dev/null; then
+	run strace -qq -o /dev/null -e trace=getrandom -e inject=getrandom:error=EAGAIN:when=1 "$KEYDROP" keygen -q -f ent
+	is "$RC" 0 "keygen succeeds after getrandom would block"
+	like "$ERR" "waiting for the kernel's random pool" "the wait is announced"
+	is "$(ssh-keygen -y -f ent)" "$(cat ent.pub)" "the key made after waiting is valid"
+	run strace -qq -o /dev/null -e trace=getrandom -e inject=getrandom:error=ENOSYS "$KEYDROP" keygen -q -f nosys
+	is "$RC" 1 "no getrandom syscall: exit 1"
+	like "$ERR" "getrandom\(\) is not available" "no getrandom syscall: clear message"
+	[ ! -e nosys ]; ok $? "no getrandom syscall: nothing written (no weak fallback)"
+else
+	skip "strace cannot trace here (entropy tests)"
+fi
+
+# No core dumps while secrets live: RLIMIT_CORE is 0 in the keygen process.
+run strace -qq -o trace.out -e trace=prlimit64,setrlimit "$KEYDROP" keygen -q -f coretest
+grep -q 'RLIMIT_CORE, {rlim_cur=0, rlim_max=0}' trace.out; ok $? "keygen sets RLIMIT_CORE to 0"
+done_testing
