@@ -38,9 +38,13 @@ fi
 [ "$found" = 1 ] || die "no apt sources found on this machine to derive deb-src entries from"
 opts="-o Dir::Etc::SourceList=$apt/empty.list -o Dir::Etc::SourceParts=$apt/parts -o Dir::State::Lists=$apt/lists -o APT::Sandbox::User=root"
 
-if [ -n "${KEYDROP_VENDOR_CACHE:-}" ] && [ -d "$KEYDROP_VENDOR_CACHE" ]; then
-	# Offline / pre-downloaded files: still verified below.
-	cp "$KEYDROP_VENDOR_CACHE"/* "$work/dl/" 2>/dev/null || true
+# Downloads are kept (after verification) in a cache folder, build/dl by default, so a rebuild or a
+# reproducibility check needs no network; whatever comes from the cache is verified again below.
+cache=${KEYDROP_VENDOR_CACHE:-$(cd "$top/.." && pwd)/dl}
+if [ -d "$cache" ]; then
+	awk '$1=="sha256"{print $3}' "$pin" | while read -r f; do
+		if [ -f "$cache/$f" ]; then cp "$cache/$f" "$work/dl/"; fi
+	done
 fi
 if ! awk '$1=="sha256"{print $3}' "$pin" | (cd "$work/dl" && while read -r f; do [ -f "$f" ] || exit 1; done); then
 	apt-get $opts update -qq >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; die "apt-get update (private configuration) failed"; }
@@ -48,12 +52,15 @@ if ! awk '$1=="sha256"{print $3}' "$pin" | (cd "$work/dl" && while read -r f; do
 		|| { cat "$work/apt.log" >&2; die "apt-get source $pkg=$ver failed"; }
 fi
 
-# Verify every pinned file; refuse any extra downloaded file we did not pin.
+# Verify every pinned file before anything is unpacked.
 awk '$1=="sha256"{print $2 "  " $3}' "$pin" > "$work/SHA256SUMS"
 (cd "$work/dl" && sha256sum --quiet --strict -c "$work/SHA256SUMS") >"$work/sha.log" 2>&1 || {
 	cat "$work/sha.log" >&2
-	die "SHA-256 mismatch for $pkg $ver: refusing to build from unverified sources"
+	die "SHA-256 mismatch for $pkg $ver: refusing to build from unverified sources (if the download cache $cache is damaged, remove it)"
 }
+mkdir -p "$cache" 2>/dev/null && awk '$1=="sha256"{print $3}' "$pin" | while read -r f; do
+	if [ ! -f "$cache/$f" ]; then cp "$work/dl/$f" "$cache/$f" 2>/dev/null || true; fi
+done
 dsc=$(awk '$1=="sha256" && $3 ~ /\.dsc$/ {print $3}' "$pin")
 (cd "$work/dl" && dpkg-source -x "$dsc" "$work/tree") >"$work/dpkg.log" 2>&1 \
 	|| { cat "$work/dpkg.log" >&2; die "dpkg-source -x $dsc failed"; }
