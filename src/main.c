@@ -17,6 +17,10 @@ static const struct command commands[] = {
 	{ "hostkeys", cmd_hostkeys, "create missing sshd host keys, print their fingerprints" },
 	{ "pubkey", cmd_pubkey, "print the public key line of a private key" },
 	{ "fingerprint", cmd_fingerprint, "print key fingerprints (and randomart with -v)" },
+	{ "install", cmd_install, "add public keys to authorized_keys (keeps everything else byte for byte)" },
+	{ "remove", cmd_remove, "remove keys by fingerprint, comment or managed block" },
+	{ "list", cmd_list, "list the keys in authorized_keys (--json)" },
+	{ "check", cmd_check, "report what sshd would refuse (modes, owners, bad lines); --fix modes" },
 	{ "version", cmd_version, "print versions of keydrop, BearSSL, libsodium and the build date" },
 };
 

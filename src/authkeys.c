@@ -1,0 +1,517 @@
+/* authkeys.c: authorized_keys lines, managed blocks, and sshd's options grammar. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "authkeys.h"
+
+static int is_blank(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+int authkeys_name_ok(const char *name, size_t n)
+{
+	if (n == 0 || n > AUTHKEYS_NAME_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+		      c == '_' || c == '@' || c == ':' || c == '+' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+/* "# keydrop:begin NAME" / "# keydrop:end NAME" (trailing blanks and CR tolerated). Returns
+ * AKL_BEGIN / AKL_END with the name, or 0. */
+static int marker(const char *s, size_t n, const char **name, size_t *namelen)
+{
+	static const char b[] = AUTHKEYS_MARK_BEGIN, e[] = AUTHKEYS_MARK_END;
+	int kind;
+	size_t pl;
+
+	if (n > sizeof b - 1 && memcmp(s, b, sizeof b - 1) == 0) {
+		kind = AKL_BEGIN;
+		pl = sizeof b - 1;
+	} else if (n > sizeof e - 1 && memcmp(s, e, sizeof e - 1) == 0) {
+		kind = AKL_END;
+		pl = sizeof e - 1;
+	} else {
+		return 0;
+	}
+	while (n > pl && (is_blank(s[n - 1]) || s[n - 1] == '\r'))
+		n--;
+	if (!authkeys_name_ok(s + pl, n - pl))
+		return 0;
+	*name = s + pl;
+	*namelen = n - pl;
+	return kind;
+}
+
+int authkeys_parse(struct authkeys *ak, const char *buf, size_t len)
+{
+	size_t cap = 0, bcap = 0;
+	long open = -1; /* line index of the open begin marker */
+	const char *oname = NULL;
+	size_t onamelen = 0;
+
+	memset(ak, 0, sizeof *ak);
+	ak->buf = buf;
+	ak->len = len;
+	if (len > UINT32_MAX)
+		return AK_TOOBIG;
+	/* One allocation sized by counting newlines first: no realloc loop over the file. */
+	for (const char *p = buf, *end = buf + len; p < end; p++) {
+		p = memchr(p, '\n', (size_t)(end - p));
+		if (!p)
+			break;
+		cap++;
+	}
+	cap++;
+	if (!(ak->lines = calloc(cap, sizeof *ak->lines)))
+		return AK_NOMEM;
+	for (size_t off = 0; off < len;) {
+		const char *s = buf + off, *nl = memchr(s, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - s) : len - off;
+		struct authkeys_line *l = &ak->lines[ak->nlines];
+		const char *name;
+		size_t namelen, k = 0;
+
+		l->off = off;
+		l->len = (uint32_t)n;
+		l->has_nl = nl != NULL;
+		while (k < n && is_blank(s[k]))
+			k++;
+		if (k == n || (k + 1 == n && s[k] == '\r'))
+			l->kind = AKL_BLANK;
+		else if (s[k] != '#')
+			l->kind = AKL_OTHER;
+		else {
+			int m = marker(s, n, &name, &namelen);
+			l->kind = AKL_COMMENT;
+			if (m == AKL_BEGIN && open < 0) {
+				l->kind = AKL_BEGIN;
+				open = (long)ak->nlines;
+				oname = name;
+				onamelen = namelen;
+			} else if (m == AKL_END && open >= 0 && namelen == onamelen && memcmp(name, oname, namelen) == 0) {
+				if (ak->nblocks == bcap) {
+					size_t nb = bcap ? bcap * 2 : 8;
+					struct authkeys_block *bl = realloc(ak->blocks, nb * sizeof *bl);
+					if (!bl)
+						return AK_NOMEM;
+					ak->blocks = bl;
+					bcap = nb;
+				}
+				struct authkeys_block *bl = &ak->blocks[ak->nblocks++];
+				bl->name = oname;
+				bl->namelen = onamelen;
+				bl->begin = (size_t)open;
+				bl->end = ak->nlines;
+				l->kind = AKL_END;
+				for (size_t j = (size_t)open; j <= ak->nlines; j++)
+					ak->lines[j].block = (uint32_t)ak->nblocks;
+				open = -1;
+			} else if (m && !ak->stray) {
+				ak->stray = ak->nlines + 1;
+			}
+		}
+		ak->nlines++;
+		off += n + (nl ? 1 : 0);
+	}
+	if (open >= 0) {
+		/* Not a block: its marker is only a comment, and the lines after it belong to the user. */
+		ak->lines[open].kind = AKL_COMMENT;
+		ak->unterminated = (size_t)open + 1;
+	}
+	return AK_OK;
+}
+
+void authkeys_free(struct authkeys *ak)
+{
+	free(ak->lines);
+	free(ak->blocks);
+	ak->lines = NULL;
+	ak->blocks = NULL;
+}
+
+long authkeys_block_find(const struct authkeys *ak, const char *name, size_t namelen)
+{
+	for (size_t i = 0; i < ak->nblocks; i++)
+		if (ak->blocks[i].namelen == namelen && memcmp(ak->blocks[i].name, name, namelen) == 0)
+			return (long)i;
+	return -1;
+}
+
+int authkeys_line_key(const struct authkeys *ak, size_t i, uint8_t *work, size_t cap, struct pubkey *pk,
+		      const char **why)
+{
+	const struct authkeys_line *l = &ak->lines[i];
+
+	*why = NULL;
+	int r = pubkey_parse_line(ak->buf + l->off, l->len, work, cap, pk);
+	if (r != PKL_OK)
+		return r;
+	if (pk->opts && authkeys_opts_check(pk->opts, pk->optslen, why) < 0)
+		return AKO_BAD;
+	return PKL_OK;
+}
+
+long authkeys_find(const struct authkeys *ak, const char *b64, size_t b64len, const uint8_t *blob, size_t n,
+		   uint8_t *work, size_t cap)
+{
+	if (b64len == 0)
+		return -1;
+	for (size_t i = 0; i < ak->nlines; i++) {
+		const struct authkeys_line *l = &ak->lines[i];
+		if (l->kind != AKL_OTHER || l->len < b64len)
+			continue;
+		/* Base64 is canonical (b64_decode is strict), so the same blob has the same text: a cheap
+		 * substring test first, the full parse only for candidates. */
+		const char *s = ak->buf + l->off;
+		if (!memmem(s, l->len, b64, b64len))
+			continue;
+		struct pubkey pk;
+		const char *why;
+		if (authkeys_line_key(ak, i, work, cap, &pk, &why) != PKL_OK && !pk.blob)
+			continue;
+		if (pk.blob && pk.bloblen == n && memcmp(pk.blob, blob, n) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+/* ---- sshd's options grammar (auth-options.c: opt_flag, opt_match, opt_dequote) ------------------- */
+
+static int ci_prefix(const char *s, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+	if ((size_t)(end - s) < n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char a = s[i], b = word[i];
+		if (a >= 'A' && a <= 'Z')
+			a = (char)(a - 'A' + 'a');
+		if (a != b)
+			return 0;
+	}
+	return 1;
+}
+
+/* opt_flag: "[no-]name" prefix match; returns 1 and advances when it matches. */
+static int opt_flag(const char **pp, const char *end, const char *name, int negatable)
+{
+	const char *p = *pp;
+	if (negatable && ci_prefix(p, end, "no-"))
+		p += 3;
+	if (!ci_prefix(p, end, name))
+		return 0;
+	*pp = p + strlen(name);
+	return 1;
+}
+
+/* opt_match + opt_dequote: name="value"; sets the value span (escapes left in) or *why. */
+static int opt_value(const char **pp, const char *end, const char *name, const char **v, size_t *vn,
+		     const char **why)
+{
+	const char *p = *pp;
+	size_t n = strlen(name);
+	if (!ci_prefix(p, end, name) || p + n >= end || p[n] != '=')
+		return 0;
+	p += n + 1;
+	if (p >= end || *p != '"') {
+		*why = "missing start quote";
+		return -1;
+	}
+	*v = ++p;
+	while (p < end && *p != '"') {
+		if (*p == '\\' && p + 1 < end && p[1] == '"')
+			p++;
+		p++;
+	}
+	if (p >= end) {
+		*why = "missing end quote";
+		return -1;
+	}
+	*vn = (size_t)(p - *v);
+	*pp = p + 1;
+	return 1;
+}
+
+static int all_digits(const char *s, size_t n)
+{
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* parse_absolute_time: YYYYMMDD[HHMM[SS]][Z]. */
+static int expiry_ok(const char *v, size_t n)
+{
+	if (n > 0 && (v[n - 1] == 'Z' || v[n - 1] == 'z'))
+		n--;
+	if (!all_digits(v, n) || (n != 8 && n != 12 && n != 14))
+		return 0;
+	int mon = (v[4] - '0') * 10 + (v[5] - '0'), day = (v[6] - '0') * 10 + (v[7] - '0');
+	if (mon < 1 || mon > 12 || day < 1 || day > 31)
+		return 0;
+	if (n >= 12) {
+		int h = (v[8] - '0') * 10 + (v[9] - '0'), m = (v[10] - '0') * 10 + (v[11] - '0');
+		if (h > 23 || m > 59)
+			return 0;
+	}
+	if (n == 14 && (v[12] - '0') * 10 + (v[13] - '0') > 60)
+		return 0;
+	return 1;
+}
+
+static int port_ok(const char *s, size_t n, int star)
+{
+	if (star && n == 1 && *s == '*')
+		return 1;
+	if (!all_digits(s, n) || n > 5)
+		return 0;
+	long v = 0;
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v > 0 && v <= 65535;
+}
+
+/* permitopen="host:port" / permitlisten="[host:]port" (hpdelim2: [v6]:port or host:port). */
+static int permit_ok(const char *v, size_t n, int listen)
+{
+	const char *colon;
+	if (n == 0)
+		return 0;
+	if (*v == '[') {
+		const char *rb = memchr(v, ']', n);
+		if (!rb || rb + 1 >= v + n || rb[1] != ':')
+			return 0;
+		colon = rb + 1;
+	} else {
+		colon = memchr(v, ':', n);
+		if (!colon)
+			return listen ? port_ok(v, n, 1) : 0;
+		if (colon == v)
+			return 0;
+	}
+	if ((size_t)(colon - v) > 255)
+		return 0;
+	return port_ok(colon + 1, (size_t)(v + n - colon - 1), 1);
+}
+
+int authkeys_opts_check(const char *opts, size_t n, const char **why)
+{
+	const char *p = opts, *end = opts + n, *v;
+	size_t vn;
+	int seen_cmd = 0, seen_from = 0, seen_princ = 0, seen_tun = 0, r;
+	static const char *const negatable[] = { "port-forwarding", "agent-forwarding", "x11-forwarding",
+						 "touch-required", "verify-required", "pty", "user-rc" };
+
+	*why = NULL;
+	while (p < end && !is_blank(*p)) {
+		int matched = 0;
+		if (opt_flag(&p, end, "restrict", 0) || opt_flag(&p, end, "cert-authority", 0))
+			matched = 1;
+		for (size_t i = 0; !matched && i < sizeof negatable / sizeof negatable[0]; i++)
+			matched = opt_flag(&p, end, negatable[i], 1);
+		if (!matched) {
+			if ((r = opt_value(&p, end, "command", &v, &vn, why)) != 0) {
+				if (r > 0 && seen_cmd++) {
+					*why = "multiple \"command\" clauses";
+					return -1;
+				}
+			} else if ((r = opt_value(&p, end, "principals", &v, &vn, why)) != 0) {
+				if (r > 0 && seen_princ++) {
+					*why = "multiple \"principals\" clauses";
+					return -1;
+				}
+			} else if ((r = opt_value(&p, end, "from", &v, &vn, why)) != 0) {
+				if (r > 0 && seen_from++) {
+					*why = "multiple \"from\" clauses";
+					return -1;
+				}
+			} else if ((r = opt_value(&p, end, "expiry-time", &v, &vn, why)) != 0) {
+				if (r > 0 && !expiry_ok(v, vn)) {
+					*why = "invalid expires time";
+					return -1;
+				}
+			} else if ((r = opt_value(&p, end, "environment", &v, &vn, why)) != 0) {
+				if (r > 0) {
+					const char *eq = memchr(v, '=', vn);
+					int good = eq != NULL && eq > v;
+					for (const char *c = v; good && c < eq; c++)
+						if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+						      (*c >= '0' && *c <= '9') || *c == '_'))
+							good = 0;
+					if (!good) {
+						*why = "invalid environment string";
+						return -1;
+					}
+				}
+			} else if ((r = opt_value(&p, end, "permitopen", &v, &vn, why)) != 0) {
+				if (r > 0 && !permit_ok(v, vn, 0)) {
+					*why = "invalid permission port or host";
+					return -1;
+				}
+			} else if ((r = opt_value(&p, end, "permitlisten", &v, &vn, why)) != 0) {
+				if (r > 0 && !permit_ok(v, vn, 1)) {
+					*why = "invalid permission port or host";
+					return -1;
+				}
+			} else if ((r = opt_value(&p, end, "tunnel", &v, &vn, why)) != 0) {
+				if (r > 0) {
+					if (seen_tun++) {
+						*why = "multiple \"tunnel\" clauses";
+						return -1;
+					}
+					if (!(vn == 3 && ci_prefix(v, v + 3, "any")) && !(all_digits(v, vn) && vn <= 9)) {
+						*why = "invalid tun device";
+						return -1;
+					}
+				}
+			} else {
+				*why = "unsupported option";
+				return -1;
+			}
+			if (r < 0)
+				return -1;
+		}
+		if (p >= end || is_blank(*p))
+			break;
+		if (*p != ',') {
+			*why = "unknown key option";
+			return -1;
+		}
+		p++;
+		if (p >= end || is_blank(*p)) {
+			*why = "unexpected end-of-options";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- rendering ------------------------------------------------------------------------------------ */
+
+static void put(struct authkeys_out *o, const void *s, size_t n)
+{
+	if (o->err || n == 0)
+		return;
+	if (o->len + n > o->max) {
+		o->err = AK_TOOBIG;
+		return;
+	}
+	if (o->len + n > o->cap) {
+		size_t nc = o->cap ? o->cap : 4096;
+		while (nc < o->len + n)
+			nc *= 2;
+		char *np = realloc(o->p, nc);
+		if (!np) {
+			o->err = AK_NOMEM;
+			return;
+		}
+		o->p = np;
+		o->cap = nc;
+	}
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+}
+
+static void put_lines(struct authkeys_out *o, const char *const *adds, const size_t *addlens, size_t nadd)
+{
+	for (size_t i = 0; i < nadd; i++) {
+		put(o, adds[i], addlens[i]);
+		put(o, "\n", 1);
+	}
+}
+
+int authkeys_render_add(const struct authkeys *ak, const char *name, const char *const *adds,
+			const size_t *addlens, size_t nadd, size_t max, struct authkeys_out *out)
+{
+	memset(out, 0, sizeof *out);
+	out->max = max;
+	size_t namelen = name ? strlen(name) : 0;
+	long b = name ? authkeys_block_find(ak, name, namelen) : -1;
+
+	if (name && b < 0 && ak->unterminated) {
+		const struct authkeys_line *u = &ak->lines[ak->unterminated - 1];
+		const char *n2;
+		size_t nl2;
+		if (marker(ak->buf + u->off, u->len, &n2, &nl2) == AKL_BEGIN && nl2 == namelen &&
+		    memcmp(n2, name, namelen) == 0)
+			return AK_UNTERMINATED;
+	}
+	if (b >= 0) {
+		size_t at = ak->lines[ak->blocks[b].end].off;
+		put(out, ak->buf, at);
+		put_lines(out, adds, addlens, nadd);
+		put(out, ak->buf + at, ak->len - at);
+	} else {
+		put(out, ak->buf, ak->len);
+		if (ak->len > 0 && ak->buf[ak->len - 1] != '\n')
+			put(out, "\n", 1);
+		if (name) {
+			put(out, AUTHKEYS_MARK_BEGIN, strlen(AUTHKEYS_MARK_BEGIN));
+			put(out, name, namelen);
+			put(out, "\n", 1);
+		}
+		put_lines(out, adds, addlens, nadd);
+		if (name) {
+			put(out, AUTHKEYS_MARK_END, strlen(AUTHKEYS_MARK_END));
+			put(out, name, namelen);
+			put(out, "\n", 1);
+		}
+	}
+	if (out->err) {
+		free(out->p);
+		out->p = NULL;
+		return out->err;
+	}
+	return AK_OK;
+}
+
+int authkeys_render_drop(const struct authkeys *ak, const uint8_t *drop, size_t max, struct authkeys_out *out)
+{
+	memset(out, 0, sizeof *out);
+	out->max = max;
+	for (size_t i = 0; i < ak->nlines;) {
+		/* Copy runs of kept lines in one go. */
+		size_t j = i;
+		while (j < ak->nlines && !drop[j])
+			j++;
+		if (j > i) {
+			const struct authkeys_line *a = &ak->lines[i], *z = &ak->lines[j - 1];
+			put(out, ak->buf + a->off, z->off + z->len + z->has_nl - a->off);
+		}
+		while (j < ak->nlines && drop[j])
+			j++;
+		i = j;
+	}
+	if (out->err) {
+		free(out->p);
+		out->p = NULL;
+		return out->err;
+	}
+	if (!out->p && !(out->p = malloc(1)))
+		return AK_NOMEM;
+	return AK_OK;
+}
+
+const char *authkeys_strerror(int err)
+{
+	switch (err) {
+	case AK_OK:
+		return "ok";
+	case AK_NOMEM:
+		return "out of memory";
+	case AK_UNTERMINATED:
+		return "managed block has a begin marker but no end marker";
+	case AK_TOOBIG:
+		return "file would be too large";
+	}
+	return "authorized_keys error";
+}

@@ -1,0 +1,104 @@
+/* authkeys.h: the authorized_keys model (sshd(8) AUTHORIZED_KEYS FILE FORMAT). Pure.
+ * A file is a list of lines kept byte for byte; keydrop only ever appends lines or drops whole
+ * lines, so everything it does not understand (comments, blanks, garbage) survives untouched.
+ * Managed blocks are the lines between "# keydrop:begin NAME" and "# keydrop:end NAME". */
+#ifndef KEYDROP_AUTHKEYS_H
+#define KEYDROP_AUTHKEYS_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pubkey.h"
+
+#define AUTHKEYS_MARK_BEGIN "# keydrop:begin "
+#define AUTHKEYS_MARK_END "# keydrop:end "
+#define AUTHKEYS_NAME_MAX 64
+
+enum authkeys_kind {
+	AKL_BLANK = 0,  /* empty or only blanks */
+	AKL_COMMENT,    /* '#' line (not a marker) */
+	AKL_BEGIN,      /* "# keydrop:begin NAME" that opens a block */
+	AKL_END,        /* "# keydrop:end NAME" that closes it */
+	AKL_OTHER       /* anything else: a key line, or something sshd will skip */
+};
+
+enum authkeys_err {
+	AK_OK = 0,
+	AK_NOMEM = -1,
+	AK_UNTERMINATED = -2, /* "# keydrop:begin NAME" without its end marker */
+	AK_TOOBIG = -3
+};
+
+struct authkeys_line {
+	size_t off;       /* start in the buffer */
+	uint32_t len;     /* without the newline */
+	uint8_t kind;     /* enum authkeys_kind */
+	uint8_t has_nl;   /* the line ends with '\n' (only the last line may not) */
+	uint32_t block;   /* 1 + index into blocks[] for lines inside a block (markers included), else 0 */
+};
+
+struct authkeys_block {
+	const char *name; /* points into the buffer; not NUL-terminated */
+	size_t namelen;
+	size_t begin, end; /* line indexes of the two markers */
+};
+
+struct authkeys {
+	const char *buf;  /* the file as read; not owned */
+	size_t len;
+	struct authkeys_line *lines;
+	size_t nlines;
+	struct authkeys_block *blocks;
+	size_t nblocks;
+	size_t unterminated;   /* 1 + line index of a begin marker without end, else 0 */
+	size_t stray;          /* 1 + line index of an end marker without begin (or a nested begin), else 0 */
+};
+
+/* Splits buf[0..len) into lines and finds the managed blocks. No key is decoded here (fast: one pass).
+ * ak points into buf, which must outlive it. Returns AK_OK or AK_NOMEM; free with authkeys_free. */
+int authkeys_parse(struct authkeys *ak, const char *buf, size_t len);
+void authkeys_free(struct authkeys *ak);
+
+/* Parses line i as sshd does (key, options grammar). Returns PKL_OK, a pubkey_err, or AKO_* (options
+ * sshd rejects: *why says which). blob decoded into work[0..cap). */
+int authkeys_line_key(const struct authkeys *ak, size_t i, uint8_t *work, size_t cap, struct pubkey *pk,
+		      const char **why);
+
+/* Index of the first line holding a key whose blob equals blob[0..n) (b64 is its canonical base64),
+ * or -1. Lines are matched by blob, never by comment or options. */
+long authkeys_find(const struct authkeys *ak, const char *b64, size_t b64len, const uint8_t *blob, size_t n,
+		   uint8_t *work, size_t cap);
+
+/* Index of block NAME or -1. */
+long authkeys_block_find(const struct authkeys *ak, const char *name, size_t namelen);
+
+/* Checks an sshd options field (as auth-options.c sshauthopt_parse): known option names (case-
+ * insensitive), '"' quoted values with \" escapes, comma separated, no duplicates where sshd refuses
+ * them, value syntax for expiry-time, environment, permitopen/permitlisten, tunnel.
+ * Returns 0, or -1 with *why set to sshd's reason. */
+int authkeys_opts_check(const char *opts, size_t n, const char **why);
+
+#define AKO_BAD (-100) /* authkeys_line_key: the options are rejected by sshd */
+
+/* A growable output buffer for rendering (bounded by cap). */
+struct authkeys_out {
+	char *p;
+	size_t len, cap, max;
+	int err;
+};
+
+/* Renders the file with adds[0..nadd) (one key line each, no newline) appended: inside block NAME
+ * (created at the end when absent) if name != NULL, else at the end of the file. A missing final
+ * newline is added first so the new key never merges into the last line. out->p is malloc'ed.
+ * Returns AK_OK, AK_NOMEM, AK_TOOBIG, or AK_UNTERMINATED when NAME's block has no end marker. */
+int authkeys_render_add(const struct authkeys *ak, const char *name, const char *const *adds,
+			const size_t *addlens, size_t nadd, size_t max, struct authkeys_out *out);
+
+/* Renders the file without the lines whose drop[i] is nonzero (every other byte kept). */
+int authkeys_render_drop(const struct authkeys *ak, const uint8_t *drop, size_t max, struct authkeys_out *out);
+
+/* A block name keydrop accepts: 1..AUTHKEYS_NAME_MAX of [A-Za-z0-9._@:+-]. */
+int authkeys_name_ok(const char *name, size_t n);
+
+const char *authkeys_strerror(int err);
+
+#endif

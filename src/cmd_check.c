@@ -1,0 +1,266 @@
+/* cmd_check.c: keydrop check — what sshd would refuse, and why.
+ * StrictModes (auth.c auth_secure_path): the file must be a regular file, and the file and every
+ * directory up to the home must be owned by root or the user and not group or world writable.
+ * The parser (auth2-pubkeyfile.c): every line sshd skips, with its reason. --fix repairs ownership
+ * and modes by descriptor (fchown/fchmod on what openat(O_NOFOLLOW) opened) and nothing else. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "authkeys.h"
+#include "cmd.h"
+#include "cmd_target.h"
+#include "die.h"
+
+static const char usage[] =
+	"usage: keydrop check [TARGET] [--fix]\n"
+	"  Reports what sshd (StrictModes yes) would refuse: the file not regular, an owner other than\n"
+	"  the user or root, a group/world-writable file, .ssh or home; and every line sshd skips.\n"
+	"  --fix repairs ownership and modes (by descriptor, never by path) and nothing else.\n" CMDT_USAGE
+	"  Exit: 0 no problems, 1 failure, 2 usage, 4 problems remain.\n";
+
+struct checker {
+	const struct target *t;
+	int fix, problems, fixed, quiet;
+};
+
+static void problem(struct checker *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct checker *k, const char *fmt, ...)
+{
+	va_list ap;
+	k->problems++;
+	fputs("problem: ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+/* Owner and mode of one level (fd open on it). want_mode is what --fix sets when mode & 022. */
+static void level(struct checker *k, int fd, const char *what, mode_t want_mode, int chown_ok)
+{
+	struct stat st;
+	const struct target *t = k->t;
+
+	if (fstat(fd, &st) < 0) {
+		problem(k, "%s: %s", what, strerror(errno));
+		return;
+	}
+	if (st.st_uid != t->uid && st.st_uid != 0) {
+		if (k->fix && chown_ok && fchown(fd, t->uid, t->gid) == 0) {
+			printf("fixed: %s now owned by %s (was uid %u)\n", what, t->user, (unsigned)st.st_uid);
+			k->fixed++;
+		} else {
+			problem(k, "%s is owned by uid %u, not %s or root: sshd refuses it (StrictModes)%s", what,
+				(unsigned)st.st_uid, t->user, chown_ok ? "" : "; not changed by --fix");
+		}
+	}
+	if (st.st_mode & 022) {
+		mode_t m = want_mode ? want_mode : (st.st_mode & 07777 & ~(mode_t)022);
+		if (k->fix && fchmod(fd, m) == 0) {
+			printf("fixed: %s mode %04o -> %04o\n", what, (unsigned)(st.st_mode & 07777), (unsigned)m);
+			k->fixed++;
+		} else {
+			problem(k, "%s is group or world writable (mode %04o): sshd refuses it (StrictModes)", what,
+				(unsigned)(st.st_mode & 07777));
+		}
+	}
+}
+
+/* --file targets: every directory up to '/', through ".." descriptors. */
+static void parents(struct checker *k, int dirfd)
+{
+	int fd = dup(dirfd);
+	for (int depth = 0; fd >= 0 && depth < 64; depth++) {
+		struct stat st, up;
+		char what[TARGET_PATH_MAX + 64];
+		if (depth == 0)
+			snprintf(what, sizeof what, "%s", k->t->dir);
+		else
+			snprintf(what, sizeof what, "directory %d level%s above %s", depth, depth == 1 ? "" : "s", k->t->dir);
+		level(k, fd, what, 0, 0);
+		int pfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (pfd < 0 || fstat(fd, &st) < 0 || fstat(pfd, &up) < 0 || (st.st_ino == up.st_ino && st.st_dev == up.st_dev)) {
+			if (pfd >= 0)
+				close(pfd);
+			break;
+		}
+		close(fd);
+		fd = pfd;
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+static void lines(struct checker *k, const struct target *t)
+{
+	struct authkeys ak;
+	uint8_t *work = malloc(PUBKEY_BLOB_MAX);
+	size_t nkeys = 0;
+
+	if (!work || authkeys_parse(&ak, t->data, t->len) != AK_OK) {
+		problem(k, "out of memory");
+		free(work);
+		return;
+	}
+	for (size_t i = 0; i < ak.nlines; i++) {
+		struct pubkey pk;
+		const char *why;
+		if (ak.lines[i].kind != AKL_OTHER)
+			continue;
+		int r = authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why);
+		if (r == PKL_OK) {
+			nkeys++;
+			if (pk.info.family == KF_UNKNOWN)
+				printf("note: line %zu: key type %s is not known to keydrop (an older sshd skips it)\n", i + 1,
+				       pk.info.type);
+		} else if (r == AKO_BAD) {
+			problem(k, "line %zu: sshd skips it: bad options: %s", i + 1, why);
+		} else if (r == PKL_BLOB) {
+			problem(k, "line %zu: sshd skips it: %s", i + 1, keyblob_strerror(pk.blob_err));
+		} else {
+			problem(k, "line %zu: sshd skips it: %s", i + 1, pubkey_strerror(r));
+		}
+	}
+	if (ak.unterminated)
+		printf("note: line %zu: '# keydrop:begin' without its end marker (keydrop treats it as a comment)\n",
+		       ak.unterminated);
+	if (ak.stray)
+		printf("note: line %zu: keydrop marker out of place (treated as a comment)\n", ak.stray);
+	if (nkeys == 0)
+		problem(k, "%s holds no usable key", t->path);
+	else if (!k->quiet)
+		printf("keys: %zu usable\n", nkeys);
+	authkeys_free(&ak);
+	free(work);
+}
+
+int cmd_check(int argc, char **argv, const struct globals *g)
+{
+	static const struct option longopts[] = { CMDT_LONGOPTS,
+						   { "fix", no_argument, NULL, 'x' },
+						   { "help", no_argument, NULL, 'h' },
+						   { NULL, 0, NULL, 0 } };
+	struct target_spec spec = { 0 };
+	struct target t;
+	struct checker k = { &t, 0, 0, 0, g->quiet };
+	char err[TARGET_PATH_MAX + 200];
+	int c, fd = -1;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		if (cmdt_target_opt(c, optarg, &spec))
+			continue;
+		switch (c) {
+		case 'x':
+			k.fix = 1;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_OK;
+		default:
+			return msg_usage("check", "bad option");
+		}
+	}
+	if (optind != argc)
+		return msg_usage("check", "unexpected argument '%s'", argv[optind]);
+	if (target_resolve(&t, &spec, err, sizeof err) < 0)
+		return msg_fail(EXIT_FAIL, "check", "%s", err);
+
+	if (!t.is_file) {
+		t.homefd = open(t.home, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (t.homefd < 0) {
+			problem(&k, "home %s: %s", t.home, strerror(errno));
+			goto done;
+		}
+		if (!t.uid_known) {
+			struct stat st;
+			if (fstat(t.homefd, &st) == 0) {
+				t.uid = st.st_uid;
+				t.gid = st.st_gid;
+				t.uid_known = 1;
+				snprintf(t.user, sizeof t.user, "uid %u", (unsigned)t.uid);
+			}
+		}
+		/* The home's owner is not ours to change; its mode is (sshd refuses a writable home). */
+		level(&k, t.homefd, t.home, 0, 0);
+		t.dirfd = openat(t.homefd, ".ssh", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (t.dirfd < 0) {
+			struct stat st;
+			if (errno == ENOENT)
+				problem(&k, "%s does not exist", t.dir);
+			else if (fstatat(t.homefd, ".ssh", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+				problem(&k, "%s is a symlink (keydrop refuses to follow it; not changed by --fix)", t.dir);
+			else
+				problem(&k, "%s: %s", t.dir, strerror(errno));
+			goto done;
+		}
+		level(&k, t.dirfd, t.dir, 0700, 1);
+	} else {
+		t.dirfd = open(t.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (t.dirfd < 0) {
+			problem(&k, "%s: %s", t.dir, strerror(errno));
+			goto done;
+		}
+		parents(&k, t.dirfd);
+	}
+	fd = openat(t.dirfd, t.name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		struct stat st;
+		if (errno == ENOENT)
+			problem(&k, "%s does not exist", t.path);
+		else if (fstatat(t.dirfd, t.name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+			problem(&k, "%s is a symlink (keydrop refuses to follow it; not changed by --fix)", t.path);
+		else
+			problem(&k, "%s: %s", t.path, strerror(errno));
+		goto done;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		problem(&k, "%s is not a regular file: sshd refuses it", t.path);
+		goto done;
+	}
+	if (st.st_nlink > 1)
+		problem(&k, "%s has %lu hard links (keydrop refuses to write it; not changed by --fix)", t.path,
+			(unsigned long)st.st_nlink);
+	level(&k, fd, t.path, 0600, !t.is_file);
+	/* Read through the descriptor we checked (target_read would refuse what we only report). */
+	if (st.st_size > TARGET_FILE_MAX || !(t.data = malloc((size_t)st.st_size + 1))) {
+		problem(&k, "%s: too large to check", t.path);
+		goto done;
+	}
+	for (;;) {
+		ssize_t r = read(fd, t.data + t.len, (size_t)st.st_size - t.len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			close(fd);
+			fd = -1;
+			target_close(&t);
+			return msg_fail(EXIT_FAIL, "check", "%s: %s", t.path, strerror(errno));
+		}
+		if (r == 0 || (t.len += (size_t)r) == (size_t)st.st_size)
+			break;
+	}
+	t.data[t.len] = '\0';
+	lines(&k, &t);
+done:
+	if (fd >= 0)
+		close(fd);
+	target_close(&t);
+	fflush(stdout);
+	if (k.problems) {
+		msg_err("check", "%s: %d problem%s%s", t.path, k.problems, k.problems == 1 ? "" : "s",
+			k.fix ? " remain" : (k.fixed ? "" : " (try --fix for modes and ownership)"));
+		return EXIT_PROBLEMS;
+	}
+	if (!g->quiet)
+		printf("ok: %s%s\n", t.path, k.fixed ? " (after fixes)" : "");
+	return EXIT_OK;
+}

@@ -1,0 +1,154 @@
+/* cmd_remove.c: keydrop remove — drop keys by fingerprint, by exact comment, or a whole managed
+ * block. Only whole lines are dropped; every other byte stays. No match means no write. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "authkeys.h"
+#include "cmd.h"
+#include "cmd_target.h"
+#include "die.h"
+#include "fingerprint.h"
+
+static const char usage[] =
+	"usage: keydrop remove [TARGET] FINGERPRINT... | --comment TEXT | --source NAME\n"
+	"  Removes the keys with these fingerprints (SHA256:... or MD5:..., as keydrop list shows),\n"
+	"  the keys whose comment is exactly TEXT, or the whole managed block NAME. Keys in or out of\n"
+	"  blocks are matched alike. Nothing matching is not an error (exit 0, nothing written).\n" CMDT_USAGE;
+
+struct fpsel {
+	const char *text;
+	uint8_t digest[32];
+	size_t dlen;
+	int kind, hits;
+};
+
+int cmd_remove(int argc, char **argv, const struct globals *g)
+{
+	static const struct option longopts[] = { CMDT_LONGOPTS,
+						   { "comment", required_argument, NULL, 'c' },
+						   { "source", required_argument, NULL, 's' },
+						   { "help", no_argument, NULL, 'h' },
+						   { NULL, 0, NULL, 0 } };
+	struct target_spec spec = { 0 };
+	struct target t = { .homefd = -1, .dirfd = -1, .lockfd = -1 };
+	struct authkeys ak = { 0 };
+	struct authkeys_out out = { 0 };
+	const char *comment = NULL, *block = NULL;
+	struct fpsel *fps = NULL;
+	size_t nfp = 0, ndrop = 0;
+	uint8_t *drop = NULL, *work = NULL;
+	int c, ret = EXIT_FAIL;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		if (cmdt_target_opt(c, optarg, &spec))
+			continue;
+		switch (c) {
+		case 'c':
+			comment = optarg;
+			break;
+		case 's':
+			if (!authkeys_name_ok(optarg, strlen(optarg)))
+				return msg_usage("remove", "--source NAME must be 1-%d of A-Z a-z 0-9 . _ @ : + -",
+						 AUTHKEYS_NAME_MAX);
+			block = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_OK;
+		default:
+			return msg_usage("remove", "bad option");
+		}
+	}
+	if ((comment != NULL) + (block != NULL) + (optind < argc) != 1)
+		return msg_usage("remove", "give FINGERPRINT..., or --comment TEXT, or --source NAME (one of them)");
+	if (comment && !*comment)
+		return msg_usage("remove", "--comment needs a non-empty TEXT");
+	if (!(fps = calloc((size_t)(argc - optind) + 1, sizeof *fps)))
+		return msg_fail(EXIT_FAIL, "remove", "out of memory");
+	for (int i = optind; i < argc; i++, nfp++) {
+		fps[nfp].text = argv[i];
+		fps[nfp].kind = fingerprint_parse(argv[i], fps[nfp].digest, &fps[nfp].dlen);
+		if (fps[nfp].kind < 0) {
+			ret = msg_usage("remove", "'%.60s' is not a fingerprint (SHA256:... or MD5:xx:...)", argv[i]);
+			goto out;
+		}
+	}
+	if ((ret = cmdt_open(&t, &spec, "remove", 0, 1)) != EXIT_OK)
+		goto out;
+	if (authkeys_parse(&ak, t.data, t.len) != AK_OK || !(drop = calloc(ak.nlines + 1, 1)) ||
+	    !(work = malloc(PUBKEY_BLOB_MAX))) {
+		ret = msg_fail(EXIT_FAIL, "remove", "out of memory");
+		goto out;
+	}
+	if (block) {
+		long b = authkeys_block_find(&ak, block, strlen(block));
+		if (b >= 0) {
+			for (size_t i = ak.blocks[b].begin; i <= ak.blocks[b].end; i++)
+				drop[i] = 1;
+			ndrop = ak.blocks[b].end - ak.blocks[b].begin + 1;
+		}
+		if (!g->quiet)
+			printf(b >= 0 ? "removed block %s (%zu lines)\n" : "no block %s\n", block, ndrop);
+	} else {
+		for (size_t i = 0; i < ak.nlines; i++) {
+			struct pubkey pk;
+			const char *why;
+			if (ak.lines[i].kind != AKL_OTHER)
+				continue;
+			int r = authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why);
+			if (r != PKL_OK && r != AKO_BAD)
+				continue;
+			int hit = 0;
+			if (comment)
+				hit = pk.comment && pk.commentlen == strlen(comment) && memcmp(pk.comment, comment, pk.commentlen) == 0;
+			for (size_t k = 0; k < nfp; k++) {
+				uint8_t d[32];
+				size_t dl = fingerprint_digest(pk.blob, pk.bloblen, (enum fp_hash)fps[k].kind, d);
+				if (dl == fps[k].dlen && memcmp(d, fps[k].digest, dl) == 0) {
+					fps[k].hits++;
+					hit = 1;
+				}
+			}
+			if (!hit)
+				continue;
+			drop[i] = 1;
+			ndrop++;
+			if (!g->quiet) {
+				fputs("removed ", stdout);
+				cmdt_describe(stdout, pk.blob, pk.bloblen, pk.comment, pk.commentlen);
+				printf(" (line %zu)\n", i + 1);
+			}
+		}
+		if (!g->quiet) {
+			for (size_t k = 0; k < nfp; k++)
+				if (!fps[k].hits)
+					printf("not present %s\n", fps[k].text);
+			if (comment && ndrop == 0)
+				printf("no key with comment '%s'\n", comment);
+		}
+	}
+	if (ndrop > 0) {
+		char err[TARGET_PATH_MAX + 200];
+		int r = authkeys_render_drop(&ak, drop, TARGET_FILE_MAX, &out);
+		if (r != AK_OK) {
+			ret = msg_fail(EXIT_FAIL, "remove", "%s: %s", t.path, authkeys_strerror(r));
+			goto out;
+		}
+		if (target_write(&t, out.p, out.len, err, sizeof err) < 0) {
+			ret = msg_fail(EXIT_FAIL, "remove", "%s", err);
+			goto out;
+		}
+	}
+	ret = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+out:
+	authkeys_free(&ak);
+	free(out.p);
+	target_close(&t);
+	free(fps);
+	free(drop);
+	free(work);
+	return ret;
+}

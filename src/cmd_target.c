@@ -1,0 +1,64 @@
+/* cmd_target.c: TARGET options and opening the target for the authorized_keys commands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd_target.h"
+#include "die.h"
+#include "fingerprint.h"
+#include "keyblob.h"
+
+int cmdt_target_opt(int c, const char *arg, struct target_spec *s)
+{
+	switch (c) {
+	case 'U':
+		s->user = arg;
+		return 1;
+	case 'H':
+		s->home = arg;
+		return 1;
+	case 'F':
+		s->file = arg;
+		return 1;
+	case 'R':
+		s->root = arg;
+		return 1;
+	}
+	return 0;
+}
+
+int cmdt_open(struct target *t, const struct target_spec *s, const char *cmd, int create, int lock)
+{
+	char err[TARGET_PATH_MAX + 200];
+
+	if (target_resolve(t, s, err, sizeof err) < 0 || target_open_home(t, err, sizeof err) < 0 ||
+	    target_open_dir(t, create, err, sizeof err) < 0 ||
+	    (lock && t->dirfd >= 0 && target_lock(t, target_lock_timeout(), err, sizeof err) < 0) ||
+	    target_read(t, err, sizeof err) < 0) {
+		msg_err(cmd, "%s", err);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+void cmdt_describe(FILE *f, const uint8_t *blob, size_t n, const char *comment, size_t clen)
+{
+	struct keyblob_info info;
+	char fp[FINGERPRINT_MAX];
+
+	keyblob_inspect(blob, n, &info);
+	fingerprint_format(blob, n, FP_SHA256, fp);
+	fprintf(f, "%u %s ", info.bits, fp);
+	if (comment && clen)
+		cmdt_put_safe(f, comment, clen);
+	else
+		fputs("no comment", f);
+	fprintf(f, " (%s)", info.label ? info.label : "UNKNOWN");
+}
+
+void cmdt_put_safe(FILE *f, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		fputc(ch < 0x20 || ch == 0x7f ? '?' : ch, f);
+	}
+}

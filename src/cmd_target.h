@@ -1,0 +1,33 @@
+/* cmd_target.h: what install, remove, list and check share: the TARGET options and the walk to the
+ * file with its messages. Only cmd_*.c include this. */
+#ifndef KEYDROP_CMD_TARGET_H
+#define KEYDROP_CMD_TARGET_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "target.h"
+
+/* getopt_long rows for --user/--home/--file/--root (values 'U','H','F','R'). */
+#define CMDT_LONGOPTS                                                                              \
+	{ "user", required_argument, NULL, 'U' }, { "home", required_argument, NULL, 'H' },        \
+	{ "file", required_argument, NULL, 'F' }, { "root", required_argument, NULL, 'R' }
+
+#define CMDT_USAGE                                                                                 \
+	"TARGET: --user NAME (home from passwd) | --home DIR | --file PATH; --root DIR prefixes paths.\n" \
+	"        Default: the invoking user's ~/.ssh/authorized_keys.\n"
+
+/* Stores a TARGET option in s; returns 1 if c was one. */
+int cmdt_target_opt(int c, const char *arg, struct target_spec *s);
+
+/* Resolves and opens the target for cmd: home, directory (created if create), lock (if lock), read.
+ * Prints the one error line itself. Returns EXIT_OK or EXIT_FAIL. */
+int cmdt_open(struct target *t, const struct target_spec *s, const char *cmd, int create, int lock);
+
+/* "BITS SHA256:... comment (LABEL)" as ssh-keygen -l. */
+void cmdt_describe(FILE *f, const uint8_t *blob, size_t n, const char *comment, size_t clen);
+
+/* Writes s[0..n) with control characters shown as '?' (file text never drives the terminal). */
+void cmdt_put_safe(FILE *f, const char *s, size_t n);
+
+#endif

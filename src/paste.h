@@ -1,0 +1,73 @@
+/* paste.h: public key text as people paste it (arguments, files, stdin, env:VAR), normalised into
+ * authorized_keys lines, or refused with a specific reason. Pure.
+ * Fixes silently: UTF-8 BOM, CR / CRLF, no-break spaces, base64 wrapped over several lines, several
+ * keys on one line or run together, RFC 4716 / PuTTYgen "---- BEGIN SSH2 PUBLIC KEY ----" blocks
+ * (quoted Comment: header, '\' continuations). Refuses: fingerprints, bare base64 without a type,
+ * private keys (never echoed), truncated blobs, type/blob mismatch, control characters, options
+ * sshd rejects, anything else that is not a key. One bad key refuses the whole value. */
+#ifndef KEYDROP_PASTE_H
+#define KEYDROP_PASTE_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "keyblob.h"
+
+#define PASTE_IN_MAX (1u << 20) /* bytes of input per value */
+#define PASTE_KEYS_MAX 4096     /* keys per value */
+
+enum paste_err {
+	PASTE_OK = 0,
+	PASTE_EMPTY = -1,       /* no key at all */
+	PASTE_PRIVATE = -2,     /* a private key of some kind */
+	PASTE_FINGERPRINT = -3, /* SHA256:/MD5: fingerprint or ssh-keygen -l output */
+	PASTE_NOTYPE = -4,      /* base64 key data without its type */
+	PASTE_TRUNCATED = -5,   /* key data cut short */
+	PASTE_MISMATCH = -6,    /* type word differs from the type inside the data */
+	PASTE_CTRL = -7,        /* control character */
+	PASTE_BASE64 = -8,      /* key data is not base64 */
+	PASTE_BADKEY = -9,      /* decodes, but not a valid key */
+	PASTE_OPTIONS = -10,    /* options sshd would reject */
+	PASTE_NOTKEY = -11,     /* not a key line at all */
+	PASTE_RFC4716 = -12,    /* broken SSH2 public key block */
+	PASTE_TOOMANY = -13,
+	PASTE_TOOBIG = -14,
+	PASTE_NOMEM = -15,
+	PASTE_NODATA = -16      /* a type with nothing after it */
+};
+
+/* Normalisations applied (for -v output). */
+enum {
+	PASTE_FIX_BOM = 1, PASTE_FIX_CR = 2, PASTE_FIX_WRAP = 4, PASTE_FIX_SPLIT = 8, PASTE_FIX_RFC4716 = 16,
+	PASTE_FIX_NBSP = 32
+};
+
+struct paste_key {
+	char *line;           /* "[options ]type base64[ comment]", NUL-terminated (malloc'ed) */
+	size_t len;
+	const char *b64;      /* into line */
+	size_t b64len;
+	const char *comment;  /* into line, or NULL */
+	size_t commentlen;
+	const char *opts;     /* into line, or NULL */
+	size_t optslen;
+	uint8_t *blob;        /* decoded key data (malloc'ed) */
+	size_t bloblen;
+	struct keyblob_info info;
+	unsigned srcline;     /* 1-based input line where the key starts */
+};
+
+struct paste_result {
+	struct paste_key *keys;
+	size_t n;
+	unsigned fixes;       /* PASTE_FIX_* bits */
+	int err;              /* on failure: the paste_err */
+	unsigned line;        /* on failure: 1-based input line (0 if not about one line) */
+	char detail[200];     /* on failure: the specific reason; never contains private key text */
+};
+
+/* Parses in[0..n). Returns PASTE_OK with res->keys[0..n) (n >= 1), or a paste_err with res->err,
+ * res->line and res->detail set and no keys. Always call paste_free. */
+int paste_parse(const char *in, size_t n, struct paste_result *res);
+void paste_free(struct paste_result *res);
+
+#endif

@@ -1,0 +1,91 @@
+/* source.c: SOURCE -> bytes for file, file:PATH, -, env:VAR; network kinds go to source_net_fetch. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "osutil.h"
+#include "source.h"
+
+enum source_kind source_kind(const char *spec)
+{
+	if (!spec || !*spec)
+		return SRC_BAD;
+	if (strcmp(spec, "-") == 0)
+		return SRC_STDIN;
+	if (strncmp(spec, "env:", 4) == 0)
+		return SRC_ENV;
+	if (strncmp(spec, "file:", 5) == 0)
+		return SRC_FILE;
+	if (strncmp(spec, "gh:", 3) == 0 || strncmp(spec, "gl:", 3) == 0 || strncmp(spec, "lp:", 3) == 0 ||
+	    strncmp(spec, "https://", 8) == 0 || strncmp(spec, "http://", 7) == 0)
+		return SRC_NET;
+	if (strstr(spec, "://"))
+		return SRC_BAD;
+	return SRC_FILE;
+}
+
+static int env_name_ok(const char *s)
+{
+	if (!*s || (*s >= '0' && *s <= '9'))
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return 0;
+	return 1;
+}
+
+int source_read(const char *spec, char **out, size_t *len, char *err, size_t errcap)
+{
+	*out = NULL;
+	*len = 0;
+	switch (source_kind(spec)) {
+	case SRC_BAD:
+		snprintf(err, errcap, "unknown kind of source (use a path, file:PATH, -, env:VAR, gh:USER, gl:USER, "
+				      "lp:USER or https://...)");
+		return SRCE_USAGE;
+	case SRC_NET:
+		if (!source_net_fetch) {
+			snprintf(err, errcap, "network sources are not built in yet");
+			return SRCE_IO;
+		}
+		return source_net_fetch(spec, out, len, err, errcap);
+	case SRC_ENV: {
+		const char *name = spec + 4, *v;
+		if (!env_name_ok(name)) {
+			snprintf(err, errcap, "not a valid variable name");
+			return SRCE_USAGE;
+		}
+		if (!(v = getenv(name))) {
+			snprintf(err, errcap, "variable %s is not set", name);
+			return SRCE_REJECT;
+		}
+		size_t n = strlen(v);
+		if (n > SOURCE_MAX) {
+			snprintf(err, errcap, "value is larger than %u bytes", SOURCE_MAX);
+			return SRCE_REJECT;
+		}
+		if (!(*out = malloc(n + 1))) {
+			snprintf(err, errcap, "out of memory");
+			return SRCE_IO;
+		}
+		memcpy(*out, v, n + 1);
+		*len = n;
+		return SRCE_OK;
+	}
+	case SRC_STDIN:
+	case SRC_FILE: {
+		const char *path = strncmp(spec, "file:", 5) == 0 ? spec + 5 : spec;
+		if (!*path) {
+			snprintf(err, errcap, "empty path");
+			return SRCE_USAGE;
+		}
+		if (osutil_slurp(path, SOURCE_MAX, out, len) < 0) {
+			snprintf(err, errcap, "%s", errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
+			return SRCE_IO;
+		}
+		return SRCE_OK;
+	}
+	}
+	return SRCE_USAGE;
+}

@@ -1,0 +1,375 @@
+/* target.c: resolve, walk, lock, read and replace an authorized_keys file (see target.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "fsx.h"
+#include "osutil.h"
+#include "target.h"
+
+static int say(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int say(char *err, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, cap, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int join(char *out, size_t cap, const char *root, const char *path)
+{
+	int n;
+	if (root && *root) {
+		size_t rl = strlen(root);
+		while (rl > 1 && root[rl - 1] == '/')
+			rl--;
+		n = snprintf(out, cap, "%.*s%s%s", (int)rl, root, *path == '/' ? "" : "/", path);
+	} else {
+		n = snprintf(out, cap, "%s", path);
+	}
+	return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+/* NAME's entry in ROOT/etc/passwd (no NSS: an offline image has its own database). */
+static int passwd_in_root(const char *root, const char *name, uid_t *uid, gid_t *gid, char *home, size_t cap)
+{
+	char path[TARGET_PATH_MAX], *text = NULL;
+	size_t len, nl = strlen(name);
+	int ret = -1;
+
+	if (join(path, sizeof path, root, "/etc/passwd") < 0 || osutil_slurp(path, 8u << 20, &text, &len) < 0)
+		return -1;
+	for (char *line = text, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		char *f[7] = { 0 };
+		int k = 0;
+		for (char *p = line; k < 7; k++) {
+			f[k] = p;
+			p = strchr(p, ':');
+			if (!p)
+				break;
+			*p++ = '\0';
+		}
+		if (k < 6 || strlen(f[0]) != nl || strcmp(f[0], name) != 0)
+			continue;
+		char *e1, *e2;
+		unsigned long u = strtoul(f[2], &e1, 10), g = strtoul(f[3], &e2, 10);
+		if (*e1 || *e2 || !*f[2] || !*f[3] || snprintf(home, cap, "%s", f[5]) >= (int)cap)
+			break;
+		*uid = (uid_t)u;
+		*gid = (gid_t)g;
+		ret = 0;
+		break;
+	}
+	free(text);
+	return ret;
+}
+
+int target_resolve(struct target *t, const struct target_spec *s, char *err, size_t errcap)
+{
+	char home[TARGET_PATH_MAX] = "";
+
+	memset(t, 0, sizeof *t);
+	t->homefd = t->dirfd = t->lockfd = -1;
+	t->as_root = geteuid() == 0;
+	if (s->file && s->home)
+		return say(err, errcap, "--file and --home cannot be combined");
+	if (s->user) {
+		struct passwd *pw = NULL;
+		if (strlen(s->user) >= sizeof t->user)
+			return say(err, errcap, "user name too long");
+		snprintf(t->user, sizeof t->user, "%s", s->user);
+		if (s->root && *s->root) {
+			if (passwd_in_root(s->root, s->user, &t->uid, &t->gid, home, sizeof home) == 0)
+				t->uid_known = 1;
+		} else if ((pw = getpwnam(s->user)) != NULL) {
+			t->uid = pw->pw_uid;
+			t->gid = pw->pw_gid;
+			t->uid_known = 1;
+			snprintf(home, sizeof home, "%s", pw->pw_dir);
+		}
+		if (!t->uid_known && !s->home)
+			return say(err, errcap, "no user '%s' in %s/etc/passwd (give --home DIR)", s->user,
+				   s->root ? s->root : "");
+	} else if (!s->home) {
+		struct passwd *pw = getpwuid(getuid());
+		t->uid = getuid();
+		t->gid = getgid();
+		t->uid_known = 1;
+		snprintf(t->user, sizeof t->user, "%s", pw ? pw->pw_name : "");
+		if (!t->user[0])
+			snprintf(t->user, sizeof t->user, "uid %u", (unsigned)t->uid);
+		if (!s->file && (s->root ? (pw ? snprintf(home, sizeof home, "%s", pw->pw_dir) < 0 : 1)
+					 : osutil_home(home, sizeof home) < 0))
+			return say(err, errcap, "cannot tell the home directory (give --user, --home or --file)");
+	}
+	if (s->home)
+		snprintf(home, sizeof home, "%s", s->home);
+	if (s->file) {
+		char d[TARGET_PATH_MAX];
+		if (!*s->file || s->file[strlen(s->file) - 1] == '/')
+			return say(err, errcap, "--file needs a file path");
+		if (join(t->path, sizeof t->path, s->root, s->file) < 0)
+			return say(err, errcap, "path too long");
+		const char *base = fsx_split(t->path, d, sizeof d);
+		if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || strlen(base) >= sizeof t->name)
+			return say(err, errcap, "--file needs a file name");
+		snprintf(t->name, sizeof t->name, "%s", base);
+		snprintf(t->dir, sizeof t->dir, "%s", d);
+		t->is_file = 1;
+		if (!s->user && !t->uid_known) {
+			t->uid = getuid();
+			t->gid = getgid();
+			t->uid_known = 1;
+		}
+		return 0;
+	}
+	if (!*home || *home != '/')
+		return say(err, errcap, "home directory '%s' is not an absolute path", home);
+	if (join(t->home, sizeof t->home, s->root, home) < 0 ||
+	    snprintf(t->dir, sizeof t->dir, "%s%s.ssh", t->home, t->home[strlen(t->home) - 1] == '/' ? "" : "/") >=
+		    (int)sizeof t->dir ||
+	    snprintf(t->path, sizeof t->path, "%s/authorized_keys", t->dir) >= (int)sizeof t->path)
+		return say(err, errcap, "path too long");
+	snprintf(t->name, sizeof t->name, "authorized_keys");
+	return 0;
+}
+
+int target_open_home(struct target *t, char *err, size_t errcap)
+{
+	struct stat st;
+
+	if (t->is_file)
+		return 0;
+	t->homefd = open(t->home, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (t->homefd < 0)
+		return say(err, errcap, "home %s: %s", t->home, strerror(errno));
+	if (fstat(t->homefd, &st) < 0)
+		return say(err, errcap, "home %s: %s", t->home, strerror(errno));
+	if (!t->uid_known) {
+		/* --home without a passwd entry: the home's owner is the user. */
+		t->uid = st.st_uid;
+		t->gid = st.st_gid;
+		t->uid_known = 1;
+		if (!t->user[0])
+			snprintf(t->user, sizeof t->user, "uid %u", (unsigned)t->uid);
+	}
+	if (st.st_uid != t->uid && st.st_uid != 0)
+		return say(err, errcap, "home %s is owned by uid %u, not %s: refusing", t->home, (unsigned)st.st_uid,
+			   t->user);
+	return 0;
+}
+
+static int check_owner(const struct target *t, const struct stat *st, const char *what, char *err, size_t errcap)
+{
+	if (st->st_uid != t->uid && st->st_uid != 0)
+		return say(err, errcap, "%s is owned by uid %u, not %s: refusing", what, (unsigned)st->st_uid, t->user);
+	return 0;
+}
+
+int target_open_dir(struct target *t, int create, char *err, size_t errcap)
+{
+	struct stat st;
+
+	if (t->is_file) {
+		t->dirfd = open(t->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (t->dirfd < 0)
+			return say(err, errcap, "%s: %s", t->dir, strerror(errno));
+		return 0;
+	}
+	if (t->homefd < 0 && target_open_home(t, err, errcap) < 0)
+		return -1;
+	t->dirfd = openat(t->homefd, ".ssh", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (t->dirfd < 0 && errno == ENOENT && create) {
+		if (mkdirat(t->homefd, ".ssh", 0700) < 0 && errno != EEXIST)
+			return say(err, errcap, "cannot create %s: %s", t->dir, strerror(errno));
+		t->dirfd = openat(t->homefd, ".ssh", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (t->dirfd >= 0 && fstat(t->dirfd, &st) == 0 && S_ISDIR(st.st_mode)) {
+			/* By descriptor: the directory we just made, whatever happens to the name. */
+			if (t->as_root && st.st_uid != t->uid && fchown(t->dirfd, t->uid, t->gid) < 0)
+				return say(err, errcap, "cannot chown %s: %s", t->dir, strerror(errno));
+			if (fchmod(t->dirfd, 0700) < 0)
+				return say(err, errcap, "cannot chmod %s: %s", t->dir, strerror(errno));
+		}
+	}
+	if (t->dirfd < 0) {
+		int e = errno;
+		if (e == ENOENT && !create)
+			return 0;
+		if (e == ELOOP || (e == ENOTDIR && fstatat(t->homefd, ".ssh", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				   S_ISLNK(st.st_mode)))
+			return say(err, errcap, "%s is a symlink: refusing to follow it", t->dir);
+		if (e == ENOTDIR)
+			return say(err, errcap, "%s is not a directory", t->dir);
+		return say(err, errcap, "%s: %s", t->dir, strerror(e));
+	}
+	if (fstat(t->dirfd, &st) < 0)
+		return say(err, errcap, "%s: %s", t->dir, strerror(errno));
+	return check_owner(t, &st, t->dir, err, errcap);
+}
+
+int target_lock_timeout(void)
+{
+	const char *v = getenv("KEYDROP_LOCK_TIMEOUT_MS");
+	char *e;
+	long ms;
+
+	if (!v || !*v)
+		return TARGET_LOCK_MS;
+	ms = strtol(v, &e, 10);
+	return *e || ms < 0 || ms > 3600000 ? TARGET_LOCK_MS : (int)ms;
+}
+
+int target_lock(struct target *t, int timeout_ms, char *err, size_t errcap)
+{
+	struct stat st;
+	int fd = openat(t->dirfd, TARGET_LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+
+	if (fd >= 0) {
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			return say(err, errcap, "%s/%s is not a regular file", t->dir, TARGET_LOCK_NAME);
+		}
+		if (t->as_root && !t->is_file && st.st_uid != t->uid && st.st_nlink == 1)
+			(void)fchown(fd, t->uid, t->gid); /* cosmetic: the user can remove it later */
+		t->lockfd = fd;
+	} else if (errno == EROFS || errno == EACCES) {
+		/* Cannot create the lock file: lock the directory itself (a write will fail anyway). */
+		if ((t->lockfd = dup(t->dirfd)) < 0)
+			return say(err, errcap, "%s: %s", t->dir, strerror(errno));
+	} else if (errno == ELOOP) {
+		return say(err, errcap, "%s/%s is a symlink: refusing", t->dir, TARGET_LOCK_NAME);
+	} else {
+		return say(err, errcap, "lock %s/%s: %s", t->dir, TARGET_LOCK_NAME, strerror(errno));
+	}
+	if (fsx_lock(t->lockfd, timeout_ms) < 0)
+		return say(err, errcap, "%s is locked by another keydrop (waited %d ms)", t->path, timeout_ms);
+	return 0;
+}
+
+int target_read(struct target *t, char *err, size_t errcap)
+{
+	int fd = -1, ret = -1;
+	size_t cap;
+
+	t->exists = 0;
+	free(t->data);
+	t->data = NULL;
+	t->len = 0;
+	if (t->dirfd < 0)
+		goto empty;
+	fd = openat(t->dirfd, t->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			goto empty;
+		if (errno == ELOOP)
+			return say(err, errcap, "%s is a symlink: refusing to follow it", t->path);
+		return say(err, errcap, "%s: %s", t->path, strerror(errno));
+	}
+	if (fstat(fd, &t->st) < 0) {
+		say(err, errcap, "%s: %s", t->path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(t->st.st_mode)) {
+		say(err, errcap, "%s is not a regular file: refusing", t->path);
+		goto out;
+	}
+	if (t->st.st_nlink > 1) {
+		say(err, errcap, "%s has %lu hard links: refusing (another name may point at it)", t->path,
+		    (unsigned long)t->st.st_nlink);
+		goto out;
+	}
+	if (check_owner(t, &t->st, t->path, err, errcap) < 0)
+		goto out;
+	if ((unsigned long long)t->st.st_size > TARGET_FILE_MAX) {
+		say(err, errcap, "%s is larger than %u MiB", t->path, TARGET_FILE_MAX >> 20);
+		goto out;
+	}
+	cap = (size_t)t->st.st_size + 1;
+	if (!(t->data = malloc(cap + 1))) {
+		say(err, errcap, "out of memory");
+		goto out;
+	}
+	for (;;) {
+		if (t->len == cap) {
+			say(err, errcap, "%s changed while reading it", t->path);
+			goto out;
+		}
+		ssize_t r = read(fd, t->data + t->len, cap - t->len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			say(err, errcap, "%s: %s", t->path, strerror(errno));
+			goto out;
+		}
+		if (r == 0)
+			break;
+		t->len += (size_t)r;
+	}
+	t->data[t->len] = '\0';
+	t->exists = 1;
+	ret = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (ret < 0) {
+		free(t->data);
+		t->data = NULL;
+		t->len = 0;
+	}
+	return ret;
+empty:
+	if (!(t->data = calloc(1, 1)))
+		return say(err, errcap, "out of memory");
+	return 0;
+}
+
+int target_write(struct target *t, const char *data, size_t len, char *err, size_t errcap)
+{
+	mode_t mode = 0600;
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+
+	if (t->dirfd < 0)
+		return say(err, errcap, "%s does not exist", t->dir);
+	if (t->is_file && t->exists) {
+		mode = t->st.st_mode & 0644;
+		if (t->as_root) {
+			uid = t->st.st_uid;
+			gid = t->st.st_gid;
+		}
+	} else if (t->as_root) {
+		uid = t->uid;
+		gid = t->gid;
+	}
+	char tmp[FSX_NAME_MAX];
+	fsx_clean_stale(t->dirfd);
+	if (fsx_write_temp(t->dirfd, t->name, data, len, mode, uid, gid, tmp) < 0 ||
+	    fsx_publish(t->dirfd, tmp, t->name, 1) < 0)
+		return say(err, errcap, "cannot write %s: %s (nothing changed)", t->path, strerror(errno));
+	if (fsx_fsync_dir(t->dirfd) < 0)
+		return say(err, errcap, "%s written, but syncing %s failed: %s", t->path, t->dir, strerror(errno));
+	return 0;
+}
+
+void target_close(struct target *t)
+{
+	if (t->lockfd >= 0)
+		close(t->lockfd); /* releases the flock */
+	if (t->dirfd >= 0)
+		close(t->dirfd);
+	if (t->homefd >= 0)
+		close(t->homefd);
+	free(t->data);
+	t->data = NULL;
+	t->lockfd = t->dirfd = t->homefd = -1;
+}

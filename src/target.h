@@ -1,0 +1,69 @@
+/* target.h: which authorized_keys file a command works on, and the only code that touches it.
+ * --user NAME / --home DIR / --file PATH / --root DIR (DESIGN.md, CLI contract). The home directory
+ * is opened by path; everything below it is reached with openat(O_NOFOLLOW) and checked with fstat:
+ * a symlinked, foreign-owned or hard-linked .ssh or file is refused. Writes go through fsx
+ * (temp + fsync + renameat + directory fsync) under flock on .ssh/.keydrop.lock. */
+#ifndef KEYDROP_TARGET_H
+#define KEYDROP_TARGET_H
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#define TARGET_PATH_MAX 4096
+#define TARGET_FILE_MAX (128u << 20) /* authorized_keys we are willing to read */
+#define TARGET_LOCK_NAME ".keydrop.lock"
+#define TARGET_LOCK_MS 10000         /* default bounded wait; KEYDROP_LOCK_TIMEOUT_MS overrides */
+
+struct target_spec {
+	const char *user, *home, *file, *root; /* as given on the command line, or NULL */
+};
+
+struct target {
+	char home[TARGET_PATH_MAX];  /* "" for --file */
+	char dir[TARGET_PATH_MAX];   /* directory holding the file (home/.ssh, or --file's dirname) */
+	char path[TARGET_PATH_MAX];  /* the file, for messages */
+	char name[256];              /* final component */
+	char user[64];               /* user name for messages ("uid N" when unknown) */
+	uid_t uid;                   /* owner the file must / will have */
+	gid_t gid;
+	int uid_known;               /* from passwd or the invoker; else taken from the home's owner */
+	int is_file;                 /* --file */
+	int as_root;                 /* running as root: new files are chown'ed to uid/gid */
+	int homefd, dirfd, lockfd;   /* -1 when not open */
+	int exists;                  /* after target_read: the file exists */
+	struct stat st;              /* after target_read, when it exists */
+	char *data;                  /* after target_read: contents (malloc'ed, NUL-terminated) */
+	size_t len;
+};
+
+/* Fills t from the spec: paths, user and ids (passwd database, or DIR/etc/passwd with --root).
+ * Touches nothing. Returns 0, or -1 with a message in err. */
+int target_resolve(struct target *t, const struct target_spec *s, char *err, size_t errcap);
+
+/* Opens the home (by path) and checks its owner. Returns 0 or -1 with err. */
+int target_open_home(struct target *t, char *err, size_t errcap);
+
+/* Opens the directory holding the file: for home targets .ssh with O_NOFOLLOW, created 0700 and
+ * owned by the user when create is set and it is missing (then t->dirfd stays -1 if not created).
+ * Refuses a symlink, a non-directory, or a foreign owner. Returns 0 or -1 with err. */
+int target_open_dir(struct target *t, int create, char *err, size_t errcap);
+
+/* flock on the lock file in the directory (or on the directory itself when the file cannot be
+ * created, e.g. a read-only filesystem), waiting at most timeout_ms. Returns 0 or -1 with err. */
+int target_lock(struct target *t, int timeout_ms, char *err, size_t errcap);
+
+/* Reads the file with O_NOFOLLOW; refuses a symlink, a non-regular file, st_nlink > 1 and a
+ * foreign owner. A missing file reads as empty with t->exists = 0. Returns 0 or -1 with err. */
+int target_read(struct target *t, char *err, size_t errcap);
+
+/* Replaces the file with data[0..len) atomically (and removes stale temp files first). Mode 0600
+ * owned by the user for home targets; an existing --file keeps its owner and mode (minus group and
+ * world write). On failure nothing changed. Returns 0 or -1 with err. */
+int target_write(struct target *t, const char *data, size_t len, char *err, size_t errcap);
+
+void target_close(struct target *t);
+
+/* Lock timeout from KEYDROP_LOCK_TIMEOUT_MS, else TARGET_LOCK_MS. */
+int target_lock_timeout(void);
+
+#endif
