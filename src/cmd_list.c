@@ -75,7 +75,7 @@ int cmd_list(int argc, char **argv, const struct globals *g)
 	int c, json = 0, ret = EXIT_FAIL, first = 1;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+hj", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hj", longopts, NULL)) != -1) {
 		if (cmdt_target_opt(c, optarg, &spec))
 			continue;
 		switch (c) {
