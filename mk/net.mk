@@ -27,3 +27,11 @@ $(B)/gen/ca_roots.h: $(BRSSL_TOOL) $(CA_BUNDLE) mk/net.mk
 # Objects that embed the table or print its version.
 $(B)/musl/tls_roots.o $(B)/host/tls_roots.o $(B)/san/tls_roots.o $(B)/fuzzobj/tls_roots.o: $(B)/gen/ca_roots.h
 $(B)/musl/cmd_version.o: $(B)/gen/ca_roots.h
+
+# jsmn (Debian's libjsmn-dev) is one header in /usr/include, which musl-gcc does not search (and
+# must not: glibc headers). A copy in build/gen, on every compiler's include path, is used instead.
+JSMN_H ?= /usr/include/jsmn.h
+$(B)/gen/jsmn.h: $(JSMN_H)
+	@mkdir -p $(@D)
+	cp $< $@
+$(B)/musl/json.o $(B)/host/json.o $(B)/san/json.o $(B)/fuzzobj/json.o: $(B)/gen/jsmn.h

@@ -18,6 +18,8 @@ int cmd_install(int argc, char **argv, const struct globals *g);
 int cmd_remove(int argc, char **argv, const struct globals *g);
 int cmd_list(int argc, char **argv, const struct globals *g);
 int cmd_check(int argc, char **argv, const struct globals *g);
+int cmd_fetch(int argc, char **argv, const struct globals *g);
+int cmd_sync(int argc, char **argv, const struct globals *g);
 
 /* Prints what keydrop waits for when getrandom would block (early boot). arg: command name. */
 void cmd_entropy_wait(void *arg);

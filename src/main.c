@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "remove", cmd_remove, "remove keys by fingerprint, comment or managed block" },
 	{ "list", cmd_list, "list the keys in authorized_keys (--json)" },
 	{ "check", cmd_check, "report what sshd would refuse (modes, owners, bad lines); --fix modes" },
+	{ "fetch", cmd_fetch, "fetch keys (gh:USER, https://...), validate and print them" },
 	{ "version", cmd_version, "print versions of keydrop, BearSSL, libsodium and the build date" },
 };
 

@@ -1,0 +1,79 @@
+/* cmd_fetch.c: keydrop fetch SOURCE...: print the validated keys, install nothing. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "die.h"
+#include "netcli.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: keydrop fetch [OPTIONS] SOURCE...\n"
+		   "Fetches and validates keys, prints them as authorized_keys lines; installs nothing.\n"
+		   "SOURCE: gh:USER gl:USER lp:USER https://URL (http:// with --allow-http), or a local\n"
+		   "file, file:PATH, env:VAR, - (stdin). All sources must succeed before anything is printed.\n"
+		   "options:\n" NETCLI_HELP
+		   "  --skip-invalid           drop (and report) invalid keys instead of refusing all\n"
+		   "exit: 0 ok, 1 network/TLS/HTTP failure, 2 usage, 3 response rejected\n");
+}
+
+enum { OPT_SKIP = 400 };
+
+int cmd_fetch(int argc, char **argv, const struct globals *g)
+{
+	static const struct option lo[] = { NETCLI_LONGOPTS, { "skip-invalid", no_argument, 0, OPT_SKIP },
+					    { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
+	struct netsrc_opts o;
+	struct netkeys keys = { 0 };
+	int c, skip = 0, rc;
+
+	netsrc_defaults(&o);
+	o.cmd = "fetch";
+	o.quiet = g->quiet;
+	o.verbose = g->verbose;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			free(o.headers);
+			return EXIT_OK;
+		}
+		if (c == OPT_SKIP) {
+			skip = 1;
+			continue;
+		}
+		if (c == '?' || c == ':') {
+			free(o.headers);
+			return msg_usage("fetch", "bad option '%s'", argv[optind - 1]);
+		}
+		if ((rc = netcli_option(c, optarg, &o, "fetch")) != 0) {
+			free(o.headers);
+			return rc;
+		}
+	}
+	if ((rc = netcli_finish(&o, "fetch")) != 0) {
+		free(o.headers);
+		return rc;
+	}
+	if (optind >= argc) {
+		free(o.headers);
+		return msg_usage("fetch", "no SOURCE given");
+	}
+	netsrc_configure(&o);
+	rc = netcli_collect("fetch", argv + optind, argc - optind, skip, 0, &keys);
+	if (rc == EXIT_OK) {
+		for (size_t i = 0; i < keys.n; i++)
+			printf("%s\n", keys.lines[i]);
+		if (fflush(stdout) != 0)
+			rc = msg_fail(EXIT_FAIL, "fetch", "writing to stdout failed");
+	}
+	netkeys_free(&keys);
+	if (o.headers) {
+		explicit_bzero(o.headers, strlen(o.headers));
+		free(o.headers);
+	}
+	return rc;
+}

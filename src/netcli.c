@@ -1,0 +1,229 @@
+/* netcli.c: parsing of the shared network options. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "die.h"
+#include "netcli.h"
+#include "osutil.h"
+
+static int parse_num(const char *s, long long lo, long long hi, long long *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int netcli_option(int c, const char *arg, struct netsrc_opts *o, const char *cmd)
+{
+	long long v;
+
+	switch (c) {
+	case NETOPT_FORMAT:
+		if (strcmp(arg, "lines") == 0)
+			o->format = NETSRC_LINES;
+		else if (strcmp(arg, "json") == 0)
+			o->format = NETSRC_JSON;
+		else
+			return msg_usage(cmd, "--format must be lines or json");
+		return 0;
+	case NETOPT_JSON_PATH:
+		o->json_path = arg;
+		return 0;
+	case NETOPT_HEADER:
+		if (netsrc_add_header(&o->headers, arg) != 0)
+			return msg_usage(cmd, "bad --header (want 'Name: value' on one line)");
+		return 0;
+	case NETOPT_HEADER_FILE: {
+		char *buf = NULL, *line, *save = NULL;
+		size_t len;
+		if (osutil_slurp(arg, 65536, &buf, &len) != 0)
+			return msg_fail(EXIT_USAGE, cmd, "--header-file %s: %s", arg, strerror(errno));
+		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			size_t n = strlen(line);
+			if (n && line[n - 1] == '\r')
+				line[--n] = 0;
+			if (n == 0 || line[0] == '#')
+				continue;
+			if (netsrc_add_header(&o->headers, line) != 0) {
+				explicit_bzero(buf, len);
+				free(buf);
+				return msg_usage(cmd, "--header-file %s: a line is not 'Name: value'", arg);
+			}
+		}
+		explicit_bzero(buf, len); /* may hold a bearer token */
+		free(buf);
+		return 0;
+	}
+	case NETOPT_CACERT:
+		o->cacert = arg;
+		return 0;
+	case NETOPT_PIN: {
+		int n = tls_parse_pins(arg, o->pins + o->npins, TLS_PINS_MAX - o->npins);
+		if (n < 0)
+			return msg_usage(cmd, "bad --pin (want sha256//BASE64 of the server's SubjectPublicKeyInfo)");
+		o->npins += n;
+		return 0;
+	}
+	case NETOPT_TIMEOUT:
+		if (parse_num(arg, 1, 86400, &v) != 0)
+			return msg_usage(cmd, "--timeout wants seconds (1..86400)");
+		o->timeout_ms = v * 1000;
+		return 0;
+	case NETOPT_RETRY:
+		if (parse_num(arg, 0, 100, &v) != 0)
+			return msg_usage(cmd, "--retry wants a count (0..100)");
+		o->retries = (int)v;
+		return 0;
+	case NETOPT_WAIT:
+		if (parse_num(arg, 0, 86400, &v) != 0)
+			return msg_usage(cmd, "--wait-network wants seconds (0..86400)");
+		o->wait_network_s = v;
+		return 0;
+	case NETOPT_PROXY:
+		o->proxy = arg;
+		return 0;
+	case NETOPT_MAX_BYTES:
+		if (parse_num(arg, 1, 64LL << 20, &v) != 0)
+			return msg_usage(cmd, "--max-bytes wants a size in bytes (1..67108864)");
+		o->max_bytes = (size_t)v;
+		return 0;
+	case NETOPT_ALLOW_HTTP:
+		o->allow_http = 1;
+		return 0;
+	case NETOPT_CACHE:
+		o->cache_dir = arg;
+		return 0;
+	}
+	return msg_usage(cmd, "unknown option");
+}
+
+int netcli_finish(struct netsrc_opts *o, const char *cmd)
+{
+	if (o->json_path && o->format != NETSRC_JSON)
+		return msg_usage(cmd, "--json-path needs --format json");
+	if (o->format == NETSRC_JSON && !o->json_path)
+		o->json_path = "";
+	return 0;
+}
+
+#include "paste.h"
+#include "source.h"
+
+void netkeys_free(struct netkeys *k)
+{
+	for (size_t i = 0; i < k->n; i++) {
+		free(k->lines[i]);
+		free(k->b64[i]);
+	}
+	free(k->lines);
+	free(k->b64);
+	memset(k, 0, sizeof *k);
+}
+
+static int keys_add(struct netkeys *k, const struct paste_key *pk)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (strlen(k->b64[i]) == pk->b64len && memcmp(k->b64[i], pk->b64, pk->b64len) == 0)
+			return 0;
+	if (k->n == k->cap) {
+		size_t nc = k->cap ? k->cap * 2 : 16;
+		char **a = realloc(k->lines, nc * sizeof *a);
+		if (!a)
+			return -1;
+		k->lines = a;
+		char **b = realloc(k->b64, nc * sizeof *b);
+		if (!b)
+			return -1;
+		k->b64 = b;
+		k->cap = nc;
+	}
+	k->lines[k->n] = strndup(pk->line, pk->len);
+	k->b64[k->n] = strndup(pk->b64, pk->b64len);
+	if (!k->lines[k->n] || !k->b64[k->n]) {
+		free(k->lines[k->n]);
+		free(k->b64[k->n]);
+		return -1;
+	}
+	k->n++;
+	return 0;
+}
+
+/* Validates text; appends its keys. Returns EXIT_OK or an exit code (message printed). */
+static int take_keys(const char *cmd, const char *spec, const char *text, size_t len, int skip_invalid,
+		     int allow_empty, struct netkeys *out)
+{
+	struct paste_result pr;
+	int r = paste_parse(text, len, &pr);
+	size_t before = out->n;
+
+	if (r == PASTE_OK) {
+		for (size_t i = 0; i < pr.n; i++)
+			if (keys_add(out, &pr.keys[i]) != 0) {
+				paste_free(&pr);
+				return msg_fail(EXIT_FAIL, cmd, "%s: out of memory", spec);
+			}
+		paste_free(&pr);
+		return EXIT_OK;
+	}
+	if (r == PASTE_EMPTY) {
+		paste_free(&pr);
+		if (allow_empty)
+			return EXIT_OK;
+		return msg_fail(EXIT_REJECT, cmd, "%s: no keys in the response (empty)", spec);
+	}
+	if (!skip_invalid) {
+		int rc = pr.line ? msg_fail(EXIT_REJECT, cmd, "%s: line %u: %s", spec, pr.line, pr.detail)
+				 : msg_fail(EXIT_REJECT, cmd, "%s: %s", spec, pr.detail);
+		paste_free(&pr);
+		return rc;
+	}
+	paste_free(&pr);
+	/* --skip-invalid: each line on its own; every skipped one is reported. */
+	unsigned lineno = 0;
+	for (const char *p = text, *end = text + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		lineno++;
+		r = paste_parse(p, n, &pr);
+		if (r == PASTE_OK) {
+			for (size_t i = 0; i < pr.n; i++)
+				if (keys_add(out, &pr.keys[i]) != 0) {
+					paste_free(&pr);
+					return msg_fail(EXIT_FAIL, cmd, "%s: out of memory", spec);
+				}
+		} else if (r != PASTE_EMPTY) {
+			msg_err(cmd, "%s: line %u: skipped: %s", spec, lineno, pr.detail);
+		}
+		paste_free(&pr);
+		p += n + (nl ? 1 : 0);
+	}
+	if (out->n == before && !allow_empty)
+		return msg_fail(EXIT_REJECT, cmd, "%s: no valid key in the response", spec);
+	return EXIT_OK;
+}
+
+int netcli_collect(const char *cmd, char *const *specs, int nspecs, int skip_invalid, int allow_empty,
+		   struct netkeys *out)
+{
+	for (int i = 0; i < nspecs; i++) {
+		char *buf = NULL, err[600] = "";
+		size_t len = 0;
+		int r = source_read(specs[i], &buf, &len, err, sizeof err);
+		if (r != SRCE_OK) {
+			free(buf);
+			return msg_fail(r == SRCE_USAGE ? EXIT_USAGE : r == SRCE_REJECT ? EXIT_REJECT : EXIT_FAIL, cmd,
+					"%s: %s", specs[i], err);
+		}
+		r = take_keys(cmd, specs[i], buf, len, skip_invalid, allow_empty, out);
+		explicit_bzero(buf, len);
+		free(buf);
+		if (r != EXIT_OK)
+			return r;
+	}
+	return EXIT_OK;
+}

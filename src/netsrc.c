@@ -1,0 +1,409 @@
+/* netsrc.c: network SOURCEs -> key text (see netsrc.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "die.h"
+#include "fsx.h"
+#include "http.h"
+#include "json.h"
+#include "net.h"
+#include "netsrc.h"
+#include "source.h"
+
+static struct netsrc_opts defaults_storage;
+static const struct netsrc_opts *opts;
+static struct tls_anchors anchors;
+static int anchors_loaded;
+static int clock_warned;
+
+void netsrc_defaults(struct netsrc_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->format = NETSRC_LINES;
+	o->timeout_ms = 30000;
+	o->retries = 3;
+	o->max_bytes = HTTP_BODY_DEFAULT;
+}
+
+void netsrc_configure(const struct netsrc_opts *o)
+{
+	opts = o;
+}
+
+static const struct netsrc_opts *get_opts(void)
+{
+	if (!opts) {
+		netsrc_defaults(&defaults_storage);
+		defaults_storage.cmd = "install";
+		opts = &defaults_storage;
+	}
+	return opts;
+}
+
+static int user_ok(const char *u)
+{
+	size_t n = strlen(u);
+	if (n == 0 || n > 64 || u[0] == '-' || u[0] == '.')
+		return 0;
+	for (; *u; u++)
+		if (!((*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z') || (*u >= '0' && *u <= '9') ||
+		      *u == '-' || *u == '_' || *u == '.' || *u == '+'))
+			return 0;
+	return 1;
+}
+
+static const char *base(const char *env, const char *dflt)
+{
+	const char *b = getenv(env);
+	return b && *b ? b : dflt;
+}
+
+int netsrc_url(const char *spec, char *url, size_t cap)
+{
+	int n;
+
+	if (strncmp(spec, "gh:", 3) == 0) {
+		if (!user_ok(spec + 3))
+			return -1;
+		n = snprintf(url, cap, "%s/%s.keys", base("KEYDROP_TEST_GITHUB_BASE", "https://github.com"), spec + 3);
+	} else if (strncmp(spec, "gl:", 3) == 0) {
+		if (!user_ok(spec + 3))
+			return -1;
+		n = snprintf(url, cap, "%s/%s.keys", base("KEYDROP_TEST_GITLAB_BASE", "https://gitlab.com"), spec + 3);
+	} else if (strncmp(spec, "lp:", 3) == 0) {
+		if (!user_ok(spec + 3))
+			return -1;
+		n = snprintf(url, cap, "%s/~%s/+sshkeys", base("KEYDROP_TEST_LAUNCHPAD_BASE", "https://launchpad.net"),
+			     spec + 3);
+	} else if (strncmp(spec, "https://", 8) == 0 || strncmp(spec, "http://", 7) == 0) {
+		n = snprintf(url, cap, "%s", spec);
+	} else {
+		return -1;
+	}
+	return n > 0 && (size_t)n < cap ? 0 : -1;
+}
+
+int netsrc_add_header(char **acc, const char *line)
+{
+	size_t old = *acc ? strlen(*acc) : 0, n = strlen(line);
+	char *p;
+
+	if (!http_header_valid(line) || n > 4096 || old + n > 16384)
+		return -1;
+	p = realloc(*acc, old + n + 3);
+	if (!p)
+		return -1;
+	memcpy(p + old, line, n);
+	memcpy(p + old + n, "\r\n", 3);
+	*acc = p;
+	return 0;
+}
+
+/* ---- time and anchors ------------------------------------------------------------------------ */
+
+static int64_t validation_time(const struct netsrc_opts *o)
+{
+	const char *t = getenv("KEYDROP_TEST_NOW"); /* test-only: pretend the clock says this */
+	int64_t now = t && *t ? atoll(t) : (int64_t)time(NULL);
+
+	if (now < (int64_t)KEYDROP_BUILD_EPOCH) {
+		if (!clock_warned && !o->quiet) {
+			char a[32] = "?", b[32] = "?";
+			time_t x = (time_t)now, y = (time_t)KEYDROP_BUILD_EPOCH;
+			struct tm tm;
+			if (gmtime_r(&x, &tm))
+				strftime(a, sizeof a, "%Y-%m-%d", &tm);
+			if (gmtime_r(&y, &tm))
+				strftime(b, sizeof b, "%Y-%m-%d", &tm);
+			msg_err(o->cmd, "system clock (%s) is before keydrop's build date; checking certificates as of %s",
+				a, b);
+		}
+		clock_warned = 1;
+		now = (int64_t)KEYDROP_BUILD_EPOCH;
+	}
+	return now;
+}
+
+/* ---- cache ----------------------------------------------------------------------------------- */
+
+struct cache_entry {
+	char etag[256];
+	char last_modified[64];
+	char *body;
+	size_t len;
+};
+
+static void cache_name(const char *url, const struct netsrc_opts *o, char name[80])
+{
+	br_sha256_context c;
+	uint8_t h[32];
+
+	br_sha256_init(&c);
+	br_sha256_update(&c, url, strlen(url));
+	br_sha256_update(&c, "\n", 1);
+	if (o->format == NETSRC_JSON && o->json_path)
+		br_sha256_update(&c, o->json_path, strlen(o->json_path));
+	br_sha256_out(&c, h);
+	for (int i = 0; i < 20; i++)
+		sprintf(name + 2 * i, "%02x", h[i]);
+	memcpy(name + 40, ".cache", 7);
+}
+
+/* Reads the cache entry; 0 when present and well-formed. */
+static int cache_load(const struct netsrc_opts *o, const char *url, struct cache_entry *e)
+{
+	char name[80], *buf = NULL, *p, *end;
+	size_t len = 0;
+	struct stat st;
+	int dfd, ret = -1;
+
+	memset(e, 0, sizeof *e);
+	cache_name(url, o, name);
+	dfd = open(o->cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -1;
+	buf = malloc(o->max_bytes + 1024);
+	if (!buf || fsx_read_at(dfd, name, buf, o->max_bytes + 1023, &len, &st) != 0)
+		goto out;
+	buf[len] = 0;
+	if (strncmp(buf, "keydrop-cache 1\n", 16) != 0)
+		goto out;
+	p = buf + 16;
+	while ((end = strchr(p, '\n')) && end != p) {
+		*end = 0;
+		if (strncmp(p, "etag: ", 6) == 0)
+			snprintf(e->etag, sizeof e->etag, "%s", p + 6);
+		else if (strncmp(p, "last-modified: ", 15) == 0)
+			snprintf(e->last_modified, sizeof e->last_modified, "%s", p + 15);
+		p = end + 1;
+	}
+	if (!end)
+		goto out;
+	p = end + 1;
+	e->len = len - (size_t)(p - buf);
+	e->body = malloc(e->len + 1);
+	if (!e->body)
+		goto out;
+	memcpy(e->body, p, e->len);
+	e->body[e->len] = 0;
+	ret = 0;
+out:
+	free(buf);
+	close(dfd);
+	return ret;
+}
+
+static void cache_store(const struct netsrc_opts *o, const char *url, const struct http_head *h,
+			const uint8_t *body, size_t blen)
+{
+	char name[80], head[512];
+	int dfd, n;
+	char *all;
+
+	if (!h->etag[0] && !h->last_modified[0])
+		return; /* nothing to revalidate with */
+	cache_name(url, o, name);
+	dfd = fsx_open_dir(o->cache_dir, 0700);
+	if (dfd < 0)
+		return;
+	n = snprintf(head, sizeof head, "keydrop-cache 1\n%s%s%s%s%s%s\n", h->etag[0] ? "etag: " : "", h->etag,
+		     h->etag[0] ? "\n" : "", h->last_modified[0] ? "last-modified: " : "", h->last_modified,
+		     h->last_modified[0] ? "\n" : "");
+	all = malloc((size_t)n + blen);
+	if (all && n > 0 && (size_t)n < sizeof head) {
+		memcpy(all, head, (size_t)n);
+		memcpy(all + n, body, blen);
+		(void)fsx_write_atomic(dfd, name, all, (size_t)n + blen, 0600, (uid_t)-1, (gid_t)-1, 1);
+	}
+	free(all);
+	close(dfd);
+}
+
+/* ---- the hook -------------------------------------------------------------------------------- */
+
+struct joiner {
+	char *p;
+	size_t len, cap;
+	int err;
+};
+
+static int join_string(void *arg, const char *s, size_t n)
+{
+	struct joiner *j = arg;
+	if (n + 1 > j->cap - j->len)
+		return j->err = 1;
+	memcpy(j->p + j->len, s, n);
+	j->len += n;
+	j->p[j->len++] = '\n';
+	return 0;
+}
+
+struct retry_ctx {
+	const struct netsrc_opts *o;
+	const char *spec;
+};
+
+static void on_retry(void *arg, const struct net_result *r, int attempt, int64_t delay_ms)
+{
+	struct retry_ctx *c = arg;
+	if (c->o->quiet)
+		return;
+	if (c->o->wait_network_s > 0)
+		msg_err(c->o->cmd, "%s: %s; waiting for the network, try %d in %.1f s", c->spec, r->msg, attempt + 1,
+			(double)delay_ms / 1000);
+	else
+		msg_err(c->o->cmd, "%s: %s; retry %d/%d in %.1f s", c->spec, r->msg, attempt, c->o->retries,
+			(double)delay_ms / 1000);
+}
+
+static const char *who(const char *spec)
+{
+	if (strncmp(spec, "gh:", 3) == 0)
+		return "GitHub";
+	if (strncmp(spec, "gl:", 3) == 0)
+		return "GitLab";
+	if (strncmp(spec, "lp:", 3) == 0)
+		return "Launchpad";
+	return NULL;
+}
+
+static int looks_html(const char *ct, const uint8_t *b, size_t n)
+{
+	if (ct && strncasecmp(ct, "text/html", 9) == 0)
+		return 1;
+	while (n && (*b == ' ' || *b == '\t' || *b == '\r' || *b == '\n')) {
+		b++;
+		n--;
+	}
+	return n >= 5 && (strncasecmp((const char *)b, "<!doc", 5) == 0 || strncasecmp((const char *)b, "<html", 5) == 0);
+}
+
+int source_net_fetch(const char *spec, char **out, size_t *len, char *err, size_t errcap)
+{
+	const struct netsrc_opts *o = get_opts();
+	char url[HTTP_URL_MAX + 300];
+	struct tls_config tc;
+	struct net_opts no;
+	struct net_result r;
+	struct cache_entry ce = { { 0 }, { 0 }, NULL, 0 };
+	struct retry_ctx rc = { o, spec };
+	const uint8_t *body;
+	size_t blen;
+	int ret = SRCE_IO, e;
+
+	*out = NULL;
+	*len = 0;
+	memset(&r, 0, sizeof r);
+	if (netsrc_url(spec, url, sizeof url) != 0) {
+		snprintf(err, errcap, "bad network source (gh:USER, gl:USER, lp:USER or https://... expected)");
+		return SRCE_USAGE;
+	}
+	if (strncmp(url, "http://", 7) == 0 && !o->allow_http) {
+		snprintf(err, errcap, "plain http:// refused (use https://, or --allow-http for a link-local metadata service)");
+		return SRCE_USAGE;
+	}
+	memset(&tc, 0, sizeof tc);
+	if (strncmp(url, "https://", 8) == 0) {
+		if (!anchors_loaded) {
+			if (tls_anchors_load(&anchors, o->cacert) != 0) {
+				snprintf(err, errcap, "cannot load CA certificates from %s: %s", anchors.source,
+					 errno == ENOENT ? "no certificate in it" : strerror(errno));
+				return SRCE_IO;
+			}
+			anchors_loaded = 1;
+			if (o->verbose)
+				msg_err(o->cmd, "trust anchors: %zu from %s (%zu skipped)", anchors.n, anchors.source,
+					anchors.skipped);
+		}
+		tc.anchors = &anchors;
+		tc.npins = o->npins;
+		memcpy(tc.pins, o->pins, sizeof tc.pins);
+		tc.now = validation_time(o);
+	}
+	memset(&no, 0, sizeof no);
+	no.timeout_ms = o->timeout_ms;
+	no.connect_timeout_ms = o->timeout_ms < 10000 ? o->timeout_ms : 10000;
+	no.proxy = o->proxy;
+	no.tls = &tc;
+	no.max_bytes = o->max_bytes;
+	no.accept = o->format == NETSRC_JSON ? "application/json" : "text/plain, */*;q=0.5";
+	no.headers = o->headers;
+	no.allow_http = o->allow_http;
+	if (o->cache_dir && cache_load(o, url, &ce) == 0) {
+		no.if_none_match = ce.etag;
+		no.if_modified_since = ce.last_modified;
+	}
+	e = net_get_retry(url, &no, o->retries,
+			  o->wait_network_s > 0 ? tls_now_ms() + o->wait_network_s * 1000 : 0, on_retry, &rc, &r);
+	if (e != NET_OK) {
+		if (e == NET_E_STATUS && r.status == 404 && who(spec))
+			snprintf(err, errcap, "HTTP 404 (no such %s user?)", who(spec));
+		else
+			snprintf(err, errcap, "%s", r.msg);
+		ret = e == NET_E_URL ? SRCE_USAGE : SRCE_IO;
+		goto out;
+	}
+	if (r.status == 304) {
+		if (!ce.body) {
+			snprintf(err, errcap, "HTTP 304 without a cached copy");
+			goto out;
+		}
+		if (o->verbose)
+			msg_err(o->cmd, "%s: not modified (HTTP 304), using the cached copy", spec);
+		body = (const uint8_t *)ce.body;
+		blen = ce.len;
+	} else {
+		body = r.body;
+		blen = r.len;
+		if (memchr(body, 0, blen)) {
+			snprintf(err, errcap, "response body contains NUL bytes (not key text)");
+			ret = SRCE_REJECT;
+			goto out;
+		}
+	}
+	if (o->format == NETSRC_LINES && looks_html(r.status == 200 ? r.head.content_type : NULL, body, blen)) {
+		snprintf(err, errcap, "server returned an HTML page, not keys (login or error page?)");
+		ret = SRCE_REJECT;
+		goto out;
+	}
+	if (o->format == NETSRC_JSON) {
+		struct joiner j = { malloc(blen + 2), 0, blen + 2, 0 };
+		if (!j.p) {
+			snprintf(err, errcap, "out of memory");
+			goto out;
+		}
+		int je = json_select((const char *)body, blen, o->json_path ? o->json_path : "", join_string, &j);
+		if (je != JSON_OK) {
+			free(j.p);
+			snprintf(err, errcap, "%s (--json-path %s)", json_strerror(je), o->json_path ? o->json_path : "''");
+			ret = SRCE_REJECT;
+			goto out;
+		}
+		j.p[j.len] = 0;
+		*out = j.p;
+		*len = j.len;
+	} else {
+		*out = malloc(blen + 1);
+		if (!*out) {
+			snprintf(err, errcap, "out of memory");
+			goto out;
+		}
+		memcpy(*out, body, blen);
+		(*out)[blen] = 0;
+		*len = blen;
+	}
+	if (o->cache_dir && r.status == 200)
+		cache_store(o, url, &r.head, body, blen);
+	ret = SRCE_OK;
+out:
+	net_result_free(&r);
+	free(ce.body);
+	return ret;
+}

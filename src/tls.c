@@ -1,0 +1,469 @@
+/* tls.c: BearSSL client with a trimmed profile, an X.509 wrapper for pins and messages, and
+ * deadline-bounded record I/O on a socket. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rand.h"
+#include "tls.h"
+
+int64_t tls_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int tls_wait_fd(int fd, short events, int64_t deadline_ms)
+{
+	for (;;) {
+		int64_t left = deadline_ms - tls_now_ms();
+		struct pollfd p = { .fd = fd, .events = events };
+		if (left <= 0)
+			return 0;
+		int r = poll(&p, 1, left > 1000000 ? 1000000 : (int)left);
+		if (r > 0)
+			return 1;
+		if (r == 0)
+			continue; /* re-check the deadline */
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+/* ---- X.509 wrapper: br_x509_minimal inside, plus the end-entity DER and each validity ------- */
+
+#define EE_MAX (16u << 10)
+
+static void xw_start_chain(const br_x509_class **ctx, const char *server_name)
+{
+	struct tls_x509 *x = (struct tls_x509 *)(void *)ctx;
+	x->ncert = 0;
+	x->ee_len = 0;
+	x->ee_overflow = 0;
+	x->pin_failed = 0;
+	x->minimal.vtable->start_chain(&x->minimal.vtable, server_name);
+}
+
+static void xw_start_cert(const br_x509_class **ctx, uint32_t length)
+{
+	struct tls_x509 *x = (struct tls_x509 *)(void *)ctx;
+	br_x509_decoder_init(&x->dec, NULL, NULL);
+	if (x->ncert == 0) {
+		if (length > EE_MAX) {
+			x->ee_overflow = 1;
+		} else if (x->ee_cap < length) {
+			unsigned char *p = realloc(x->ee, length ? length : 1);
+			if (p) {
+				x->ee = p;
+				x->ee_cap = length;
+			} else {
+				x->ee_overflow = 1;
+			}
+		}
+	}
+	x->minimal.vtable->start_cert(&x->minimal.vtable, length);
+}
+
+static void xw_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
+{
+	struct tls_x509 *x = (struct tls_x509 *)(void *)ctx;
+	if (x->ncert < TLS_CHAIN_MAX)
+		br_x509_decoder_push(&x->dec, buf, len);
+	if (x->ncert == 0 && !x->ee_overflow) {
+		if (len > x->ee_cap - x->ee_len)
+			x->ee_overflow = 1;
+		else {
+			memcpy(x->ee + x->ee_len, buf, len);
+			x->ee_len += len;
+		}
+	}
+	x->minimal.vtable->append(&x->minimal.vtable, buf, len);
+}
+
+static void xw_end_cert(const br_x509_class **ctx)
+{
+	struct tls_x509 *x = (struct tls_x509 *)(void *)ctx;
+	if (x->ncert < TLS_CHAIN_MAX) {
+		struct tls_certinfo *ci = &x->info[x->ncert];
+		ci->valid = br_x509_decoder_get_pkey(&x->dec) != NULL;
+		ci->nb_days = x->dec.notbefore_days;
+		ci->nb_secs = x->dec.notbefore_seconds;
+		ci->na_days = x->dec.notafter_days;
+		ci->na_secs = x->dec.notafter_seconds;
+	}
+	x->ncert++;
+	x->minimal.vtable->end_cert(&x->minimal.vtable);
+}
+
+static unsigned xw_end_chain(const br_x509_class **ctx)
+{
+	struct tls_x509 *x = (struct tls_x509 *)(void *)ctx;
+	unsigned r = x->minimal.vtable->end_chain(&x->minimal.vtable);
+	const unsigned char *spki;
+	size_t n;
+	uint8_t h[32];
+	br_sha256_context sc;
+
+	if (r != BR_ERR_OK || x->cfg->npins == 0)
+		return r;
+	/* Pin check (curl's --pinnedpubkey): SHA-256 of the server certificate's DER SPKI. Only after
+	 * the chain verified: a pin narrows trust, it never replaces it. */
+	x->pin_failed = 1;
+	if (x->ee_overflow || tls_cert_spki(x->ee, x->ee_len, &spki, &n) != 0)
+		return BR_ERR_X509_UNSUPPORTED; /* reported as a pin failure via pin_failed */
+	br_sha256_init(&sc);
+	br_sha256_update(&sc, spki, n);
+	br_sha256_out(&sc, h);
+	for (int i = 0; i < x->cfg->npins; i++)
+		if (memcmp(h, x->cfg->pins[i], 32) == 0) {
+			x->pin_failed = 0;
+			return BR_ERR_OK;
+		}
+	return BR_ERR_X509_UNSUPPORTED;
+}
+
+static const br_x509_pkey *xw_get_pkey(const br_x509_class *const *ctx, unsigned *usages)
+{
+	const struct tls_x509 *x = (const struct tls_x509 *)(const void *)ctx;
+	return x->minimal.vtable->get_pkey(&x->minimal.vtable, usages);
+}
+
+static const br_x509_class xw_vtable = {
+	sizeof(struct tls_x509), xw_start_chain, xw_start_cert, xw_append, xw_end_cert, xw_end_chain,
+	xw_get_pkey
+};
+
+/* ---- profile --------------------------------------------------------------------------------- */
+
+/* The trimmed profile (DESIGN.md: the full one does not fit the size budget). TLS 1.2 only,
+ * forward-secret ECDHE suites with AEAD ciphers: what every HTTPS API of the last decade offers.
+ * No CBC (padding-oracle history), no 3DES, no static RSA key exchange. */
+static const uint16_t suites[] = {
+	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,       BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,       BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+};
+
+static void profile(struct tls *t, const struct tls_config *cfg)
+{
+	br_ssl_client_context *cc = &t->cc;
+	br_x509_minimal_context *xc = &t->x.minimal;
+	/* No MD5/SHA-1: no public CA signs with them any more, and TLS 1.2 signatures need neither. */
+	static const br_hash_class *const hashes[] = { &br_sha224_vtable, &br_sha256_vtable,
+						       &br_sha384_vtable, &br_sha512_vtable };
+	static const int ids[] = { br_sha224_ID, br_sha256_ID, br_sha384_ID, br_sha512_ID };
+
+	br_ssl_client_zero(cc);
+	br_ssl_engine_set_versions(&cc->eng, BR_TLS12, BR_TLS12);
+	br_x509_minimal_init(xc, &br_sha256_vtable, cfg->anchors->ta, cfg->anchors->n);
+	br_ssl_engine_set_suites(&cc->eng, suites, sizeof suites / sizeof suites[0]);
+	/* ECDHE only: no br_ssl_client_set_default_rsapub (that is for static RSA key exchange). */
+	br_ssl_engine_set_rsavrfy(&cc->eng, &br_rsa_i31_pkcs1_vrfy);
+	br_ssl_engine_set_ec(&cc->eng, &br_ec_all_m31);
+	br_ssl_engine_set_ecdsa(&cc->eng, &br_ecdsa_i31_vrfy_asn1);
+	br_x509_minimal_set_rsa(xc, &br_rsa_i31_pkcs1_vrfy);
+	br_x509_minimal_set_ecdsa(xc, &br_ec_all_m31, &br_ecdsa_i31_vrfy_asn1);
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		br_ssl_engine_set_hash(&cc->eng, ids[i], hashes[i]);
+		br_x509_minimal_set_hash(xc, ids[i], hashes[i]);
+	}
+	br_ssl_engine_set_prf_sha256(&cc->eng, &br_tls12_sha256_prf);
+	br_ssl_engine_set_prf_sha384(&cc->eng, &br_tls12_sha384_prf);
+	/* One constant-time implementation each (not the CPU-specific extras the defaults pull in):
+	 * key lists are a few KiB, so throughput does not matter and the bytes do (size budget). */
+	br_ssl_engine_set_gcm(&cc->eng, &br_sslrec_in_gcm_vtable, &br_sslrec_out_gcm_vtable);
+	br_ssl_engine_set_aes_ctr(&cc->eng, &br_aes_ct64_ctr_vtable);
+	br_ssl_engine_set_ghash(&cc->eng, &br_ghash_ctmul64);
+	br_ssl_engine_set_chapol(&cc->eng, &br_sslrec_in_chapol_vtable, &br_sslrec_out_chapol_vtable);
+	br_ssl_engine_set_chacha20(&cc->eng, &br_chacha20_ct_run);
+	br_ssl_engine_set_poly1305(&cc->eng, &br_poly1305_ctmul_run);
+
+	/* Validation time: BearSSL counts days from year 0; 719528 days to 1970-01-01. */
+	br_x509_minimal_set_time(xc, (uint32_t)(cfg->now / 86400 + 719528), (uint32_t)(cfg->now % 86400));
+
+	t->x.vtable = &xw_vtable;
+	t->x.cfg = cfg;
+	br_ssl_engine_set_x509(&cc->eng, &t->x.vtable);
+}
+
+/* ---- record I/O ------------------------------------------------------------------------------ */
+
+static int fail(struct tls *t, int err)
+{
+	t->err = err;
+	if (err == TLS_E_IO)
+		t->sys_errno = errno;
+	return err;
+}
+
+/* Drives the engine until one of the `want` state bits is set. Returns TLS_OK or TLS_E_*. */
+static int pump(struct tls *t, unsigned want)
+{
+	br_ssl_engine_context *eng = &t->cc.eng;
+
+	if (t->err)
+		return t->err; /* after a socket failure the engine state is meaningless */
+	for (;;) {
+		unsigned st = br_ssl_engine_current_state(eng);
+		if (st & BR_SSL_CLOSED) {
+			int e = br_ssl_engine_last_error(eng);
+			if (e == BR_ERR_OK)
+				return (want & BR_SSL_CLOSED) ? TLS_OK : fail(t, TLS_E_EOF);
+			if (e == BR_ERR_IO && t->err)
+				return t->err;
+			t->br_err = e;
+			if (t->x.pin_failed)
+				return fail(t, TLS_E_PIN);
+			return fail(t, TLS_E_ENGINE);
+		}
+		if (st & BR_SSL_SENDREC) {
+			size_t len;
+			unsigned char *buf = br_ssl_engine_sendrec_buf(eng, &len);
+			int w = tls_wait_fd(t->fd, POLLOUT, t->deadline_ms);
+			if (w <= 0) {
+				fail(t, w == 0 ? TLS_E_TIMEOUT : TLS_E_IO);
+				return t->err;
+			}
+			ssize_t n = write(t->fd, buf, len);
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (n <= 0) {
+				fail(t, TLS_E_IO);
+				return t->err;
+			}
+			br_ssl_engine_sendrec_ack(eng, (size_t)n);
+			continue;
+		}
+		if (st & want)
+			return TLS_OK;
+		if (st & BR_SSL_RECVREC) {
+			size_t len;
+			unsigned char *buf = br_ssl_engine_recvrec_buf(eng, &len);
+			int w = tls_wait_fd(t->fd, POLLIN, t->deadline_ms);
+			if (w <= 0) {
+				fail(t, w == 0 ? TLS_E_TIMEOUT : TLS_E_IO);
+				return t->err;
+			}
+			ssize_t n = read(t->fd, buf, len);
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (n == 0) {
+				/* TCP closed without close_notify: a truncation attack looks exactly like this. */
+				fail(t, TLS_E_EOF);
+				return t->err;
+			}
+			if (n < 0) {
+				fail(t, TLS_E_IO);
+				return t->err;
+			}
+			br_ssl_engine_recvrec_ack(eng, (size_t)n);
+			continue;
+		}
+		/* Nothing to do and not what we want: the engine waits for the application. */
+		return fail(t, TLS_E_ENGINE);
+	}
+}
+
+static int is_ip_literal(const char *h)
+{
+	if (strchr(h, ':'))
+		return 1;
+	for (; *h; h++)
+		if (!((*h >= '0' && *h <= '9') || *h == '.'))
+			return 0;
+	return 1;
+}
+
+int tls_handshake(struct tls *t, int fd, const char *host, const struct tls_config *cfg,
+		  int64_t deadline_ms)
+{
+	br_hmac_drbg_context drbg;
+	unsigned char seed[32];
+
+	memset(t, 0, sizeof *t);
+	t->fd = fd;
+	t->deadline_ms = deadline_ms;
+	snprintf(t->host, sizeof t->host, "%s", host);
+	profile(t, cfg);
+	br_ssl_engine_set_buffer(&t->cc.eng, t->iobuf, sizeof t->iobuf, 0);
+	/* Seed from getrandom() through our DRBG, never BearSSL's system seeder (DESIGN.md). */
+	if (rand_drbg_init(&drbg, NULL, NULL) != 0)
+		return fail(t, TLS_E_RNG);
+	br_hmac_drbg_generate(&drbg, seed, sizeof seed);
+	br_ssl_engine_inject_entropy(&t->cc.eng, seed, sizeof seed);
+	explicit_bzero(seed, sizeof seed);
+	explicit_bzero(&drbg, sizeof drbg);
+	/* An IP literal cannot be name-checked by BearSSL 0.6 nor sent as SNI (RFC 6066). */
+	if (!br_ssl_client_reset(&t->cc, is_ip_literal(host) ? NULL : host, 0))
+		return fail(t, TLS_E_ENGINE);
+	int r = pump(t, BR_SSL_SENDAPP | BR_SSL_RECVAPP);
+	if (r == TLS_OK)
+		t->handshake_done = 1;
+	return r;
+}
+
+int tls_write_all(struct tls *t, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	br_ssl_engine_context *eng = &t->cc.eng;
+
+	while (len > 0) {
+		int r = pump(t, BR_SSL_SENDAPP);
+		if (r != TLS_OK)
+			return r;
+		size_t cap;
+		unsigned char *dst = br_ssl_engine_sendapp_buf(eng, &cap);
+		if (cap > len)
+			cap = len;
+		memcpy(dst, p, cap);
+		br_ssl_engine_sendapp_ack(eng, cap);
+		p += cap;
+		len -= cap;
+	}
+	br_ssl_engine_flush(eng, 0);
+	return pump(t, BR_SSL_RECVAPP | BR_SSL_SENDAPP);
+}
+
+long tls_read(struct tls *t, void *buf, size_t cap)
+{
+	br_ssl_engine_context *eng = &t->cc.eng;
+	int r = pump(t, BR_SSL_RECVAPP | BR_SSL_CLOSED);
+	size_t len;
+	unsigned char *src;
+
+	if (r != TLS_OK)
+		return r;
+	if (br_ssl_engine_current_state(eng) & BR_SSL_CLOSED)
+		return 0; /* close_notify received */
+	src = br_ssl_engine_recvapp_buf(eng, &len);
+	if (len > cap)
+		len = cap;
+	memcpy(buf, src, len);
+	br_ssl_engine_recvapp_ack(eng, len);
+	return (long)len;
+}
+
+void tls_close(struct tls *t)
+{
+	if (t->handshake_done && t->err == TLS_OK && !(br_ssl_engine_current_state(&t->cc.eng) & BR_SSL_CLOSED)) {
+		int64_t d = tls_now_ms() + 200;
+		if (d < t->deadline_ms)
+			t->deadline_ms = d;
+		br_ssl_engine_close(&t->cc.eng);
+		(void)pump(t, BR_SSL_CLOSED);
+	}
+	free(t->x.ee);
+	explicit_bzero(t, sizeof *t);
+}
+
+/* ---- messages -------------------------------------------------------------------------------- */
+
+int tls_is_verify_error(const struct tls *t)
+{
+	if (t->err == TLS_E_PIN)
+		return 1;
+	if (t->err != TLS_E_ENGINE)
+		return 0;
+	return t->br_err >= BR_ERR_X509_OK && t->br_err < BR_ERR_RECV_FATAL_ALERT;
+}
+
+static void describe_expired(const struct tls *t, char *out, size_t cap)
+{
+	const struct tls_config *cfg = t->x.cfg;
+	uint32_t nd = (uint32_t)(cfg->now / 86400 + 719528), ns = (uint32_t)(cfg->now % 86400);
+	char when[40];
+	int n = t->x.ncert < TLS_CHAIN_MAX ? t->x.ncert : TLS_CHAIN_MAX;
+
+	for (int i = 0; i < n; i++) {
+		const struct tls_certinfo *ci = &t->x.info[i];
+		const char *who = i == 0 ? "certificate" : "issuer certificate";
+		if (!ci->valid)
+			continue;
+		if (nd < ci->nb_days || (nd == ci->nb_days && ns < ci->nb_secs)) {
+			tls_format_time(ci->nb_days, ci->nb_secs, when, sizeof when);
+			snprintf(out, cap, "TLS: %s not yet valid (not before %s)", who, when);
+			return;
+		}
+		if (nd > ci->na_days || (nd == ci->na_days && ns > ci->na_secs)) {
+			tls_format_time(ci->na_days, ci->na_secs, when, sizeof when);
+			snprintf(out, cap, "TLS: %s expired (not after %s)", who, when);
+			return;
+		}
+	}
+	snprintf(out, cap, "TLS: certificate expired or not yet valid");
+}
+
+void tls_describe(const struct tls *t, char *out, size_t cap)
+{
+	int e = t->br_err;
+
+	switch (t->err) {
+	case TLS_OK: snprintf(out, cap, "ok"); return;
+	case TLS_E_TIMEOUT: snprintf(out, cap, "timed out during TLS"); return;
+	case TLS_E_IO: snprintf(out, cap, "TLS: connection error: %s", strerror(t->sys_errno)); return;
+	case TLS_E_EOF:
+		snprintf(out, cap, t->handshake_done ? "TLS: connection closed without close_notify (truncated response)"
+						     : "TLS: connection closed during the handshake");
+		return;
+	case TLS_E_PIN:
+		snprintf(out, cap, "TLS: public key pin mismatch (the server's key matches no --pin)");
+		return;
+	case TLS_E_RNG: snprintf(out, cap, "TLS: cannot seed the random generator"); return;
+	}
+	if (e >= BR_ERR_RECV_FATAL_ALERT && e < BR_ERR_SEND_FATAL_ALERT) {
+		int alert = e - BR_ERR_RECV_FATAL_ALERT;
+		if (alert == 70)
+			snprintf(out, cap, "TLS: server requires TLS 1.3 (protocol_version alert; keydrop's BearSSL speaks TLS 1.2)");
+		else if (alert == 40)
+			snprintf(out, cap, "TLS: handshake failure alert (no common cipher suite: keydrop offers TLS 1.2 ECDHE with AES-GCM/ChaCha20)");
+		else
+			snprintf(out, cap, "TLS: server sent fatal alert %d", alert);
+		return;
+	}
+	switch (e) {
+	case BR_ERR_X509_EXPIRED: describe_expired(t, out, cap); return;
+	case BR_ERR_X509_BAD_SERVER_NAME:
+		snprintf(out, cap, "TLS: wrong host name (certificate is not valid for %s)", t->host);
+		return;
+	case BR_ERR_X509_NOT_TRUSTED:
+		snprintf(out, cap, "TLS: unknown issuer (chain does not lead to a trusted CA: self-signed or missing intermediate?) [anchors: %s]",
+			 t->x.cfg->anchors->source);
+		return;
+	case BR_ERR_X509_UNSUPPORTED:
+	case BR_ERR_X509_WRONG_KEY_TYPE:
+	case BR_ERR_X509_BAD_SIGNATURE:
+		snprintf(out, cap, "TLS: unsupported certificate (RSA-PSS and Ed25519 certificates are not supported by BearSSL 0.6; error %d)", e);
+		return;
+	case BR_ERR_X509_NOT_CA:
+		snprintf(out, cap, "TLS: an issuer in the chain is not a CA");
+		return;
+	case BR_ERR_X509_WEAK_PUBLIC_KEY:
+		snprintf(out, cap, "TLS: certificate key too weak");
+		return;
+	case BR_ERR_X509_FORBIDDEN_KEY_USAGE:
+		snprintf(out, cap, "TLS: certificate key usage forbids TLS server authentication");
+		return;
+	case BR_ERR_X509_CRITICAL_EXTENSION:
+		snprintf(out, cap, "TLS: certificate has an unsupported critical extension");
+		return;
+	case BR_ERR_X509_EMPTY_CHAIN:
+		snprintf(out, cap, "TLS: server sent no certificate");
+		return;
+	case BR_ERR_UNSUPPORTED_VERSION:
+	case BR_ERR_BAD_VERSION:
+		snprintf(out, cap, "TLS: server does not speak TLS 1.2 (TLS 1.3-only servers are unsupported by BearSSL 0.6)");
+		return;
+	case BR_ERR_BAD_CIPHER_SUITE:
+		snprintf(out, cap, "TLS: server chose an unsupported cipher suite or curve");
+		return;
+	}
+	if (e >= BR_ERR_X509_OK && e < BR_ERR_RECV_FATAL_ALERT)
+		snprintf(out, cap, "TLS: certificate rejected (BearSSL X.509 error %d)", e);
+	else
+		snprintf(out, cap, "TLS: handshake failed (BearSSL error %d)", e);
+}

@@ -1,0 +1,114 @@
+/* tls.h: the BearSSL client keydrop uses: a trimmed TLS 1.2 profile (ECDHE with AES-GCM or
+ * ChaCha20-Poly1305; RSA and ECDSA certificates), trust anchors from files or the embedded Mozilla
+ * set, SNI + host-name check, an optional SPKI pin, and a validation time never before the build
+ * date. Every failure keeps enough detail for a specific message (tls_describe). */
+#ifndef KEYDROP_TLS_H
+#define KEYDROP_TLS_H
+#include <stddef.h>
+#include <stdint.h>
+#include <bearssl.h>
+
+/* ---- trust anchors (tls_roots.c) ------------------------------------------------------------- */
+struct tls_anchors {
+	br_x509_trust_anchor *ta;
+	size_t n, cap;
+	size_t skipped;       /* certificates in a bundle that could not be decoded (skipped) */
+	int owned;            /* ta[] and its contents are malloc'ed */
+	char source[256];     /* "embedded (Debian ca-certificates V)" or the file path */
+};
+
+/* Loads anchors: cacert if non-NULL (only it), else $SSL_CERT_FILE, else the first readable of
+ * /etc/ssl/certs/ca-certificates.crt, /etc/pki/tls/certs/ca-bundle.crt, /etc/ssl/cert.pem, else the
+ * embedded set. A certificate that does not decode is skipped and counted. Returns 0, or -1 when
+ * cacert (or $SSL_CERT_FILE) cannot be read or holds no usable certificate (errno-style detail in
+ * a->source). */
+int tls_anchors_load(struct tls_anchors *a, const char *cacert);
+/* Parses a PEM bundle in buf[0..len) into a (appending). Returns the number of anchors added. */
+size_t tls_anchors_add_pem(struct tls_anchors *a, const char *buf, size_t len);
+void tls_anchors_free(struct tls_anchors *a);
+/* The embedded table (may be empty when built without one). */
+size_t tls_embedded_count(void);
+
+/* ---- certificate helpers (tls_cert.c, pure) -------------------------------------------------- */
+/* Finds the DER SubjectPublicKeyInfo inside a DER certificate. Returns 0 and sets *spki and *n, or -1. */
+int tls_cert_spki(const unsigned char *der, size_t len, const unsigned char **spki, size_t *n);
+/* Parses "sha256//BASE64" (several may be joined with ';', as curl) into up to max 32-byte hashes.
+ * Returns the count, or -1 when malformed. */
+int tls_parse_pins(const char *s, uint8_t (*pins)[32], int max);
+/* BearSSL's (days since 0000-01-01, seconds) to "YYYY-MM-DD HH:MM:SS UTC". */
+void tls_format_time(uint32_t days, uint32_t secs, char *out, size_t cap);
+
+/* ---- connections (tls.c) --------------------------------------------------------------------- */
+#define TLS_PINS_MAX 8
+#define TLS_CHAIN_MAX 8
+
+struct tls_config {
+	const struct tls_anchors *anchors;
+	int npins;
+	uint8_t pins[TLS_PINS_MAX][32];
+	int64_t now;          /* validation time (epoch seconds), already floored by the caller */
+};
+
+enum {
+	TLS_OK = 0,
+	TLS_E_TIMEOUT = -1,   /* the overall deadline passed */
+	TLS_E_IO = -2,        /* socket error (errno in sys_errno) */
+	TLS_E_EOF = -3,       /* peer closed the TCP connection without close_notify */
+	TLS_E_ENGINE = -4,    /* BearSSL reported an error: see br_err and tls_describe */
+	TLS_E_PIN = -5,       /* no pin matched the server's key */
+	TLS_E_RNG = -6        /* could not seed the engine */
+};
+
+struct tls_certinfo {
+	uint32_t nb_days, nb_secs, na_days, na_secs;
+	int valid;
+};
+
+struct tls_x509 {                       /* wraps br_x509_minimal: captures what messages need */
+	const br_x509_class *vtable;
+	br_x509_minimal_context minimal;
+	br_x509_decoder_context dec;
+	int ncert;
+	struct tls_certinfo info[TLS_CHAIN_MAX];
+	unsigned char *ee;                  /* the server's own certificate (for the pin) */
+	size_t ee_len, ee_cap;
+	int ee_overflow;
+	const struct tls_config *cfg;
+	int pin_failed;
+};
+
+struct tls {
+	br_ssl_client_context cc;
+	struct tls_x509 x;
+	unsigned char iobuf[BR_SSL_BUFSIZE_MONO];
+	int fd;
+	int64_t deadline_ms;  /* CLOCK_MONOTONIC milliseconds */
+	int err;              /* TLS_E_* of the last failure */
+	int br_err;           /* BearSSL error code when err == TLS_E_ENGINE */
+	int sys_errno;
+	int handshake_done;
+	char host[256];
+};
+
+/* Runs the handshake on a connected socket fd (non-blocking or blocking; we poll) for host (SNI
+ * and name check; an IP literal disables the name check, as BearSSL cannot check it). */
+int tls_handshake(struct tls *t, int fd, const char *host, const struct tls_config *cfg,
+		  int64_t deadline_ms);
+int tls_write_all(struct tls *t, const void *buf, size_t len);
+/* Reads up to cap application bytes. Returns the count, 0 on close_notify, or a TLS_E_* code
+ * (TLS_E_EOF when the TCP stream ended without close_notify). */
+long tls_read(struct tls *t, void *buf, size_t cap);
+/* Sends close_notify (best effort, bounded by the deadline) and wipes the context. */
+void tls_close(struct tls *t);
+/* One specific sentence for the last failure: "certificate expired (not after ...)" etc. */
+void tls_describe(const struct tls *t, char *out, size_t cap);
+/* 1 if the last failure is a verification failure (not worth retrying). */
+int tls_is_verify_error(const struct tls *t);
+
+/* Milliseconds on CLOCK_MONOTONIC. */
+int64_t tls_now_ms(void);
+/* Waits until fd is readable (POLLIN) or writable (POLLOUT) or the deadline passes.
+ * Returns 1 ready, 0 timeout, -1 error. */
+int tls_wait_fd(int fd, short events, int64_t deadline_ms);
+
+#endif

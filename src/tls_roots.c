@@ -1,0 +1,234 @@
+/* tls_roots.c: trust anchors from PEM bundles, or the embedded Mozilla set (build/gen/ca_roots.h,
+ * generated at build time by BearSSL's `brssl ta` from Debian's ca-certificates; see mk/net.mk). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "osutil.h"
+#include "tls.h"
+
+#include "ca_roots.h"
+
+#define BUNDLE_MAX (8u << 20)
+#define CERT_DER_MAX (64u << 10)
+
+size_t tls_embedded_count(void)
+{
+	return TAs_NUM;
+}
+
+struct growbuf {
+	unsigned char *p;
+	size_t len, cap;
+	int overflow;
+};
+
+static void grow_append(void *ctx, const void *buf, size_t len)
+{
+	struct growbuf *g = ctx;
+
+	if (g->overflow)
+		return;
+	if (len > CERT_DER_MAX - g->len) {
+		g->overflow = 1;
+		return;
+	}
+	if (g->len + len > g->cap) {
+		size_t nc = g->cap ? g->cap : 2048;
+		while (nc < g->len + len)
+			nc *= 2;
+		unsigned char *np = realloc(g->p, nc);
+		if (!np) {
+			g->overflow = 1;
+			return;
+		}
+		g->p = np;
+		g->cap = nc;
+	}
+	memcpy(g->p + g->len, buf, len);
+	g->len += len;
+}
+
+static unsigned char *dup_bytes(const void *p, size_t n)
+{
+	unsigned char *d = malloc(n ? n : 1);
+	if (d && n)
+		memcpy(d, p, n);
+	return d;
+}
+
+/* Decodes one DER certificate into an anchor appended to a. Returns 0 or -1 (skipped). */
+static int add_der(struct tls_anchors *a, const unsigned char *der, size_t len)
+{
+	br_x509_decoder_context dc;
+	struct growbuf dn = { 0 };
+	const br_x509_pkey *pk;
+	br_x509_trust_anchor ta;
+	int ret = -1;
+
+	memset(&ta, 0, sizeof ta);
+	br_x509_decoder_init(&dc, grow_append, &dn);
+	br_x509_decoder_push(&dc, der, len);
+	pk = br_x509_decoder_get_pkey(&dc);
+	if (!pk || dn.overflow || dn.len == 0)
+		goto out;
+	if (a->n == a->cap) {
+		size_t nc = a->cap ? a->cap * 2 : 64;
+		br_x509_trust_anchor *nt = realloc(a->ta, nc * sizeof *nt);
+		if (!nt)
+			goto out;
+		a->ta = nt;
+		a->cap = nc;
+	}
+	ta.dn.data = dn.p;
+	ta.dn.len = dn.len;
+	dn.p = NULL;
+	ta.flags = br_x509_decoder_isCA(&dc) ? BR_X509_TA_CA : 0;
+	ta.pkey.key_type = pk->key_type;
+	if (pk->key_type == BR_KEYTYPE_RSA) {
+		ta.pkey.key.rsa.n = dup_bytes(pk->key.rsa.n, pk->key.rsa.nlen);
+		ta.pkey.key.rsa.nlen = pk->key.rsa.nlen;
+		ta.pkey.key.rsa.e = dup_bytes(pk->key.rsa.e, pk->key.rsa.elen);
+		ta.pkey.key.rsa.elen = pk->key.rsa.elen;
+		if (!ta.pkey.key.rsa.n || !ta.pkey.key.rsa.e)
+			goto out;
+	} else if (pk->key_type == BR_KEYTYPE_EC) {
+		ta.pkey.key.ec.curve = pk->key.ec.curve;
+		ta.pkey.key.ec.q = dup_bytes(pk->key.ec.q, pk->key.ec.qlen);
+		ta.pkey.key.ec.qlen = pk->key.ec.qlen;
+		if (!ta.pkey.key.ec.q)
+			goto out;
+	} else {
+		goto out;
+	}
+	a->ta[a->n++] = ta;
+	memset(&ta, 0, sizeof ta);
+	ret = 0;
+out:
+	free(ta.dn.data);
+	if (ta.pkey.key_type == BR_KEYTYPE_RSA) {
+		free(ta.pkey.key.rsa.n);
+		free(ta.pkey.key.rsa.e);
+	} else if (ta.pkey.key_type == BR_KEYTYPE_EC) {
+		free(ta.pkey.key.ec.q);
+	}
+	free(dn.p);
+	return ret;
+}
+
+size_t tls_anchors_add_pem(struct tls_anchors *a, const char *buf, size_t len)
+{
+	br_pem_decoder_context pc;
+	struct growbuf der = { 0 };
+	size_t added = 0, off = 0;
+	int in_cert = 0;
+
+	a->owned = 1;
+	br_pem_decoder_init(&pc);
+	while (off < len) {
+		off += br_pem_decoder_push(&pc, buf + off, len - off);
+		switch (br_pem_decoder_event(&pc)) {
+		case BR_PEM_BEGIN_OBJ: {
+			const char *name = br_pem_decoder_name(&pc);
+			in_cert = strcmp(name, "CERTIFICATE") == 0 || strcmp(name, "X509 CERTIFICATE") == 0;
+			der.len = 0;
+			der.overflow = 0;
+			br_pem_decoder_setdest(&pc, in_cert ? grow_append : NULL, in_cert ? &der : NULL);
+			break;
+		}
+		case BR_PEM_END_OBJ:
+			if (in_cert) {
+				if (!der.overflow && add_der(a, der.p, der.len) == 0)
+					added++;
+				else
+					a->skipped++;
+			}
+			in_cert = 0;
+			break;
+		case BR_PEM_ERROR:
+			/* A damaged object: count it, resynchronise on the next line. */
+			if (in_cert)
+				a->skipped++;
+			in_cert = 0;
+			br_pem_decoder_init(&pc);
+			{
+				const char *nl = memchr(buf + off, '\n', len - off);
+				off = nl ? (size_t)(nl - buf) + 1 : len;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	free(der.p);
+	return added;
+}
+
+void tls_anchors_free(struct tls_anchors *a)
+{
+	if (a->owned) {
+		for (size_t i = 0; i < a->n; i++) {
+			br_x509_trust_anchor *t = &a->ta[i];
+			free(t->dn.data);
+			if (t->pkey.key_type == BR_KEYTYPE_RSA) {
+				free(t->pkey.key.rsa.n);
+				free(t->pkey.key.rsa.e);
+			} else {
+				free(t->pkey.key.ec.q);
+			}
+		}
+		free(a->ta);
+	}
+	memset(a, 0, sizeof *a);
+}
+
+/* Loads one bundle file. Returns 0 when it gave at least one anchor. */
+static int load_file(struct tls_anchors *a, const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (osutil_slurp(path, BUNDLE_MAX, &buf, &len) != 0)
+		return -1;
+	tls_anchors_add_pem(a, buf, len);
+	free(buf);
+	if (a->n == 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	strncpy(a->source, path, sizeof a->source - 1);
+	return 0;
+}
+
+int tls_anchors_load(struct tls_anchors *a, const char *cacert)
+{
+	static const char *const paths[] = { "/etc/ssl/certs/ca-certificates.crt",
+					     "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem" };
+	const char *env = getenv("SSL_CERT_FILE");
+
+	memset(a, 0, sizeof *a);
+	if (cacert || (env && *env)) {
+		const char *p = cacert ? cacert : env;
+		if (load_file(a, p) == 0)
+			return 0;
+		int e = errno;
+		tls_anchors_free(a);
+		strncpy(a->source, p, sizeof a->source - 1);
+		errno = e;
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		if (load_file(a, paths[i]) == 0)
+			return 0;
+		tls_anchors_free(a);
+	}
+	a->ta = (br_x509_trust_anchor *)TAs;
+	a->n = TAs_NUM;
+	a->owned = 0;
+#ifdef KEYDROP_CA_VERSION
+	strncpy(a->source, "embedded roots (" KEYDROP_CA_VERSION ")", sizeof a->source - 1);
+#else
+	strncpy(a->source, "embedded roots", sizeof a->source - 1);
+#endif
+	return 0;
+}
