@@ -182,6 +182,8 @@ static int key_error(struct ctx *c, int r, const struct pubkey *pk, size_t ln)
 	case PKL_TOOBIG:
 		return fail(c, PASTE_BADKEY, ln, "key data is longer than %d bytes", PUBKEY_BLOB_MAX);
 	case PKL_BASE64:
+		if (b64_only(pk->b64, pk->b64len) && pk->b64len % 4 == 0)
+			return fail(c, PASTE_BASE64, ln, "key data is not valid base64 (stray bits or a misplaced '=')");
 		if (b64_only(pk->b64, pk->b64len))
 			return fail(c, PASTE_TRUNCATED, ln,
 				    "key data is truncated (%zu base64 characters is not a whole key; was the paste cut short?)",
@@ -239,7 +241,7 @@ static int bare_b64(struct ctx *c, const struct span *w, size_t ln)
  * base64 (the last may carry the comment) until the key parses. Returns lines consumed, or 0. */
 static size_t unwrap(struct ctx *c, const char *s, size_t n, size_t i, struct pubkey *pk, char **joined)
 {
-	size_t cap = n + 1, len = n;
+	size_t cap = n + 1, len = n, width = c->lines[i].n;
 	char *j = malloc(cap);
 
 	if (!j)
@@ -260,9 +262,28 @@ static size_t unwrap(struct ctx *c, const char *s, size_t n, size_t i, struct pu
 		j[len] = '\0';
 		int r = pubkey_parse_line(j, len, c->work, PUBKEY_BLOB_MAX, pk);
 		if (r == PKL_OK) {
+			/* Wrapped at a fixed width (every line so far exactly as long as the first): the
+			 * comment may go on in the next lines, which are shorter or equal and start no key. */
+			while (t.n == width && k + 1 < c->nlines && c->lines[k + 1].n > 0 && c->lines[k + 1].n <= width &&
+			       !is_blank(c->lines[k + 1].s[0]) && c->lines[k + 1].s[0] != '#' &&
+			       find_type(c->lines[k + 1].s, c->lines[k + 1].n, 0) != 0 &&
+			       !memchr(c->lines[k + 1].s, ' ', c->lines[k + 1].n)) {
+				t = c->lines[++k];
+				nj = realloc(j, len + t.n + 1);
+				if (!nj)
+					break;
+				j = nj;
+				memcpy(j + len, t.s, t.n);
+				len += t.n;
+				j[len] = '\0';
+			}
+			if (pubkey_parse_line(j, len, c->work, PUBKEY_BLOB_MAX, pk) != PKL_OK)
+				break;
 			*joined = j;
 			return k - i;
 		}
+		if (t.n != width)
+			width = 0;
 		if (after < t.n) /* a comment after it: the key had to be complete here */
 			break;
 	}
@@ -318,6 +339,8 @@ static int rfc4716(struct ctx *c, size_t *ip)
 			t.n--;
 		if (t.n >= 8 && strncmp(t.s, "---- END", 8) == 0)
 			break;
+		if (t.n == 0)
+			continue;
 		if (!b64_only(t.s, t.n)) {
 			ret = fail(c, PASTE_RFC4716, k + 1, "line in the SSH2 public key block is not base64");
 			goto out;
