@@ -141,8 +141,9 @@ static void lines(struct checker *k, const struct target *t)
 	free(work);
 }
 
-int cmd_check(int argc, char **argv, const struct globals *g)
+int cmd_check(int argc, char **argv, const struct globals *gg)
 {
+	struct globals gl = *gg, *g = &gl;
 	static const struct option longopts[] = { CMDT_LONGOPTS,
 						   { "fix", no_argument, NULL, 'x' },
 						   { "help", no_argument, NULL, 'h' },
@@ -154,12 +155,18 @@ int cmd_check(int argc, char **argv, const struct globals *g)
 	int c, fd = -1;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hqv", longopts, NULL)) != -1) {
 		if (cmdt_target_opt(c, optarg, &spec))
 			continue;
 		switch (c) {
 		case 'x':
 			k.fix = 1;
+			break;
+		case 'q':
+			g->quiet = 1;
+			break;
+		case 'v':
+			g->verbose = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -170,6 +177,7 @@ int cmd_check(int argc, char **argv, const struct globals *g)
 	}
 	if (optind != argc)
 		return msg_usage("check", "unexpected argument '%s'", argv[optind]);
+	k.quiet = g->quiet;
 	if (target_resolve(&t, &spec, err, sizeof err) < 0)
 		return msg_fail(EXIT_FAIL, "check", "%s", err);
 

@@ -50,8 +50,9 @@ static int read_input(const char *label, const char *text, size_t len, struct in
 	return EXIT_OK;
 }
 
-int cmd_install(int argc, char **argv, const struct globals *g)
+int cmd_install(int argc, char **argv, const struct globals *gg)
 {
+	struct globals gl = *gg, *g = &gl;
 	static const struct option longopts[] = { CMDT_LONGOPTS,
 						   { "source", required_argument, NULL, 's' },
 						   { "key", required_argument, NULL, 'k' },
@@ -76,7 +77,7 @@ int cmd_install(int argc, char **argv, const struct globals *g)
 	if (!(keys = calloc((size_t)argc + 1, sizeof *keys)))
 		return msg_fail(EXIT_FAIL, "install", "out of memory");
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hqv", longopts, NULL)) != -1) {
 		if (cmdt_target_opt(c, optarg, &spec))
 			continue;
 		switch (c) {
@@ -90,6 +91,12 @@ int cmd_install(int argc, char **argv, const struct globals *g)
 			break;
 		case 'k':
 			keys[nkeys++] = optarg;
+			break;
+		case 'q':
+			g->quiet = 1;
+			break;
+		case 'v':
+			g->verbose = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);

@@ -62,8 +62,9 @@ static void json_opt(const char *s, size_t n)
 		fputs("null", stdout);
 }
 
-int cmd_list(int argc, char **argv, const struct globals *g)
+int cmd_list(int argc, char **argv, const struct globals *gg)
 {
+	struct globals gl = *gg, *g = &gl;
 	static const struct option longopts[] = { CMDT_LONGOPTS,
 						   { "json", no_argument, NULL, 'j' },
 						   { "help", no_argument, NULL, 'h' },
@@ -75,12 +76,18 @@ int cmd_list(int argc, char **argv, const struct globals *g)
 	int c, json = 0, ret = EXIT_FAIL, first = 1;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "hj", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hjqv", longopts, NULL)) != -1) {
 		if (cmdt_target_opt(c, optarg, &spec))
 			continue;
 		switch (c) {
 		case 'j':
 			json = 1;
+			break;
+		case 'q':
+			g->quiet = 1;
+			break;
+		case 'v':
+			g->verbose = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);

@@ -24,8 +24,9 @@ struct fpsel {
 	int kind, hits;
 };
 
-int cmd_remove(int argc, char **argv, const struct globals *g)
+int cmd_remove(int argc, char **argv, const struct globals *gg)
 {
+	struct globals gl = *gg, *g = &gl;
 	static const struct option longopts[] = { CMDT_LONGOPTS,
 						   { "comment", required_argument, NULL, 'c' },
 						   { "source", required_argument, NULL, 's' },
@@ -42,7 +43,7 @@ int cmd_remove(int argc, char **argv, const struct globals *g)
 	int c, ret = EXIT_FAIL;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hqv", longopts, NULL)) != -1) {
 		if (cmdt_target_opt(c, optarg, &spec))
 			continue;
 		switch (c) {
@@ -54,6 +55,12 @@ int cmd_remove(int argc, char **argv, const struct globals *g)
 				return msg_usage("remove", "--source NAME must be 1-%d of A-Z a-z 0-9 . _ @ : + -",
 						 AUTHKEYS_NAME_MAX);
 			block = optarg;
+			break;
+		case 'q':
+			g->quiet = 1;
+			break;
+		case 'v':
+			g->verbose = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);

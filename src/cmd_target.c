@@ -4,6 +4,7 @@
 
 #include "cmd_target.h"
 #include "die.h"
+#include "fsx.h"
 #include "fingerprint.h"
 #include "keyblob.h"
 
@@ -39,6 +40,9 @@ int cmdt_open(struct target *t, const struct target_spec *s, const char *cmd, in
 		msg_err(cmd, "%s", err);
 		return EXIT_FAIL;
 	}
+	/* A writer that was killed left its temp file: every writer cleans up, write or not. */
+	if (lock && t->dirfd >= 0)
+		fsx_clean_stale(t->dirfd);
 	return EXIT_OK;
 }
 
