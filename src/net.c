@@ -494,6 +494,11 @@ int net_get(const char *url, const struct net_opts *o, struct net_result *r)
 		return setmsg(r, NET_E_URL, "plain http:// refused (use https://, or --allow-http for a link-local metadata service)");
 	for (int hop = 0;; hop++) {
 		http_url_format(&u, r->final_url, sizeof r->final_url);
+		/* BearSSL 0.6 cannot match a certificate against an IP address: without a pin, any
+		 * certificate from any trusted CA would do. So an https IP literal needs --pin. */
+		if (u.https && (strchr(u.host, ':') || strspn(u.host, "0123456789.") == strlen(u.host)) &&
+		    (!o->tls || o->tls->npins == 0))
+			return setmsg(r, NET_E_URL, "https to an IP address needs --pin (BearSSL cannot check a certificate against an IP address)");
 		if (one_request(&u, o, deadline, r) != NET_OK)
 			return r->err;
 		int s = r->status;

@@ -420,7 +420,7 @@ void tls_describe(const struct tls *t, char *out, size_t cap)
 		if (alert == 70)
 			snprintf(out, cap, "TLS: server requires TLS 1.3 (protocol_version alert; keydrop's BearSSL speaks TLS 1.2)");
 		else if (alert == 40)
-			snprintf(out, cap, "TLS: handshake failure alert (no common cipher suite: keydrop offers TLS 1.2 ECDHE with AES-GCM/ChaCha20)");
+			snprintf(out, cap, "TLS: handshake failure alert (no common cipher suite or signature algorithm; keydrop offers TLS 1.2 ECDHE, AES-GCM/ChaCha20, RSA/ECDSA certificates: Ed25519 and RSA-PSS certificates are unsupported by BearSSL 0.6)");
 		else
 			snprintf(out, cap, "TLS: server sent fatal alert %d", alert);
 		return;
