@@ -126,18 +126,18 @@ if command -v strace >/dev/null && strace -qq -o /dev/null -e inject=getpid:retv
 	old=$(sha256sum < "$H/.ssh/authorized_keys")
 	new=$( { cat "$H/.ssh/authorized_keys"; echo; cat new.pub; } | sha256sum)
 	# killed at the temp file's fsync: a stale temp file, the old file
-	strace -f -qq -o /dev/null -e trace=fsync -e inject=fsync:signal=KILL:when=1 \
-		"$KEYDROP" install --home "$H" new.pub 2>/dev/null & wait $!
+	( strace -f -qq -o /dev/null -e trace=fsync -e inject=fsync:signal=KILL:when=1 \
+		"$KEYDROP" install --home "$H" new.pub 2>/dev/null & wait $! ) 2>/dev/null
 	is "$(sha256sum < "$H/.ssh/authorized_keys")" "$old" "killed at the temp file's fsync: the old file"
 	is "$(ls -A "$H/.ssh" | grep -c '^\.keydrop-tmp\.')" 1 "... a stale temp file is left"
 	# killed just before the rename: still the old file
-	strace -f -qq -o /dev/null -e trace=rename,renameat,renameat2 -e inject=rename,renameat,renameat2:signal=KILL \
-		"$KEYDROP" install --home "$H" new.pub 2>/dev/null & wait $!
+	( strace -f -qq -o /dev/null -e trace=rename,renameat,renameat2 -e inject=rename,renameat,renameat2:signal=KILL \
+		"$KEYDROP" install --home "$H" new.pub 2>/dev/null & wait $! ) 2>/dev/null
 	is "$(sha256sum < "$H/.ssh/authorized_keys")" "$old" "killed at the rename: the old file"
 	is "$(ls -A "$H/.ssh" | grep -c '^\.keydrop-tmp\.')" 1 "... the earlier stale temp file was cleaned, this run left one"
 	# killed at the directory fsync, after the rename: the new file
-	strace -f -qq -o /dev/null -e trace=fsync -e inject=fsync:signal=KILL:when=2 \
-		"$KEYDROP" install --home "$H" new.pub 2>/dev/null & wait $!
+	( strace -f -qq -o /dev/null -e trace=fsync -e inject=fsync:signal=KILL:when=2 \
+		"$KEYDROP" install --home "$H" new.pub 2>/dev/null & wait $! ) 2>/dev/null
 	is "$(sha256sum < "$H/.ssh/authorized_keys")" "$new" "killed at the directory fsync: the new file"
 	is "$(ls -A "$H/.ssh" | grep -c '^\.keydrop-tmp\.')" 0 "... and no temp file (cleaned, then renamed)"
 else
