@@ -206,7 +206,7 @@ good "sk-ssh-ed25519 security key" want_sk --key "sk-ssh-ed25519@openssh.com $SK
 if [ -f "$DATA/rsa16384.pub" ]; then
 	cp "$DATA/rsa16384.pub" want_16k
 	good "RSA-16384 key" want_16k "$DATA/rsa16384.pub"
-	long=$(head -c 17000 /dev/zero | tr '\0' 'x')
+	long=$(head -c 18000 /dev/zero | tr '\0' 'x')
 	echo "command=\"echo $long\" $(cat "$DATA/rsa16384.pub")" > want_20k
 	[ "$(wc -c < want_20k)" -gt 20000 ]; ok $? "the long line is over 20 KB"
 	good "a 20 KB line (long command= and an RSA-16384 key)" want_20k "$TAP_TMP/want_20k"
