@@ -1,0 +1,257 @@
+/* cmd_sync.c: keydrop sync [TARGET] --source NAME SOURCE...: make the managed block NAME hold
+ * exactly the keys the sources give now (adds new keys, removes keys deleted upstream).
+ * Every source is fetched and validated first; any failure changes nothing (exit 1). An empty
+ * result empties the block only with --allow-empty (else exit 3). Lines outside the block are
+ * never touched; an unchanged result is not written. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "authkeys.h"
+#include "b64.h"
+#include "cmd.h"
+#include "cmd_target.h"
+#include "die.h"
+#include "netcli.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: keydrop sync [TARGET] --source NAME [OPTIONS] SOURCE...\n"
+		   "Replaces the keys of managed block NAME ('# keydrop:begin NAME' .. '# keydrop:end NAME')\n"
+		   "with the keys the SOURCEs give now, in one atomic write. Keys outside the block stay.\n"
+		   CMDT_USAGE "options:\n" NETCLI_HELP
+		   "  --allow-empty            let an empty result remove every key of the block\n"
+		   "  --skip-invalid           drop (and report) invalid keys instead of refusing all\n"
+		   "exit: 0 ok (also: unchanged), 1 failure (nothing changed), 2 usage, 3 response rejected\n");
+}
+
+enum { OPT_SKIP = 400, OPT_EMPTY, OPT_SOURCE };
+
+/* Is the key with base64 b64[0..n) in keys? */
+static int in_keys(const struct netkeys *k, const char *b64, size_t n)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (strlen(k->b64[i]) == n && memcmp(k->b64[i], b64, n) == 0)
+			return 1;
+	return 0;
+}
+
+static void describe_b64(const char *verb, const char *b64, size_t n, const char *comment, size_t clen,
+			 const char *block)
+{
+	uint8_t *blob = malloc(n);
+	long bl = blob ? b64_decode(b64, n, blob, n) : -1;
+
+	fputs(verb, stdout);
+	if (bl > 0)
+		cmdt_describe(stdout, blob, (size_t)bl, comment, clen);
+	printf(" [%s]\n", block);
+	free(blob);
+}
+
+/* Comment of a normalised line "type b64[ comment]" (our lines have no options). */
+static const char *line_comment(const char *line, size_t *n)
+{
+	const char *sp = strchr(line, ' ');
+	sp = sp ? strchr(sp + 1, ' ') : NULL;
+	*n = sp ? strlen(sp + 1) : 0;
+	return sp ? sp + 1 : NULL;
+}
+
+int cmd_sync(int argc, char **argv, const struct globals *g)
+{
+	static const struct option lo[] = { CMDT_LONGOPTS, NETCLI_LONGOPTS,
+					    { "source", required_argument, 0, OPT_SOURCE },
+					    { "allow-empty", no_argument, 0, OPT_EMPTY },
+					    { "skip-invalid", no_argument, 0, OPT_SKIP },
+					    { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
+	struct target_spec spec = { 0 };
+	struct target t = { .homefd = -1, .dirfd = -1, .lockfd = -1 };
+	struct authkeys ak = { 0 }, ak2 = { 0 };
+	struct authkeys_out o1 = { 0 }, o2 = { 0 };
+	struct netsrc_opts o;
+	struct netkeys keys = { 0 };
+	const char *name = NULL;
+	uint8_t *drop = NULL, *work = NULL, *newkey = NULL;
+	int c, skip = 0, allow_empty = 0, ret = EXIT_FAIL;
+	size_t removed = 0, added = 0;
+
+	netsrc_defaults(&o);
+	o.cmd = "sync";
+	o.quiet = g->quiet;
+	o.verbose = g->verbose;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
+		if (cmdt_target_opt(c, optarg, &spec))
+			continue;
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			ret = EXIT_OK;
+			goto out;
+		case OPT_SOURCE:
+			if (!authkeys_name_ok(optarg, strlen(optarg))) {
+				ret = msg_usage("sync", "--source NAME must be 1-%d of A-Z a-z 0-9 . _ @ : + -", AUTHKEYS_NAME_MAX);
+				goto out;
+			}
+			name = optarg;
+			break;
+		case OPT_EMPTY:
+			allow_empty = 1;
+			break;
+		case OPT_SKIP:
+			skip = 1;
+			break;
+		case '?':
+		case ':':
+			ret = msg_usage("sync", "bad option '%s'", argv[optind - 1]);
+			goto out;
+		default:
+			if ((ret = netcli_option(c, optarg, &o, "sync")) != EXIT_OK)
+				goto out;
+			ret = EXIT_FAIL;
+		}
+	}
+	if ((ret = netcli_finish(&o, "sync")) != EXIT_OK)
+		goto out;
+	if (!name) {
+		ret = msg_usage("sync", "--source NAME is required (the managed block to replace)");
+		goto out;
+	}
+	if (optind >= argc) {
+		ret = msg_usage("sync", "no SOURCE given");
+		goto out;
+	}
+
+	/* 1. Everything fetched and validated before the target is opened. */
+	netsrc_configure(&o);
+	if ((ret = netcli_collect("sync", argv + optind, argc - optind, skip, 1, &keys)) != EXIT_OK)
+		goto out;
+	if (keys.n == 0 && !allow_empty) {
+		ret = msg_fail(EXIT_REJECT, "sync", "the sources gave no keys; refusing to empty block '%s' (--allow-empty to allow)",
+			       name);
+		goto out;
+	}
+
+	/* 2. Lock, read, replace the block's lines. */
+	ret = EXIT_FAIL;
+	if ((ret = cmdt_open(&t, &spec, "sync", 1, 1)) != EXIT_OK)
+		goto out;
+	ret = EXIT_FAIL;
+	if (authkeys_parse(&ak, t.data, t.len) != AK_OK || !(work = malloc(PUBKEY_BLOB_MAX)) ||
+	    !(drop = calloc(ak.nlines + 1, 1))) {
+		ret = msg_fail(EXIT_FAIL, "sync", "out of memory");
+		goto out;
+	}
+	long bi = authkeys_block_find(&ak, name, strlen(name));
+	if (bi < 0 && ak.unterminated) {
+		ret = msg_fail(EXIT_FAIL, "sync", "%s: line %zu: a '# keydrop:begin' marker has no end marker; fix the file first",
+			       t.path, ak.unterminated);
+		goto out;
+	}
+	if (bi >= 0) {
+		const struct authkeys_block *b = &ak.blocks[bi];
+		for (size_t i = b->begin + 1; i < b->end; i++) {
+			struct pubkey pk;
+			const char *why;
+			drop[i] = 1;
+			if (ak.lines[i].kind == AKL_OTHER &&
+			    authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why) == PKL_OK &&
+			    !in_keys(&keys, pk.b64, pk.b64len)) {
+				drop[i] = 2; /* reported after the write */
+				removed++;
+			}
+		}
+	}
+	if (authkeys_render_drop(&ak, drop, TARGET_FILE_MAX, &o1) != AK_OK) {
+		ret = msg_fail(EXIT_FAIL, "sync", "%s: %s", t.path, authkeys_strerror(o1.err));
+		goto out;
+	}
+	const char *final = o1.p;
+	size_t finallen = o1.len;
+	if (keys.n > 0) {
+		size_t *lens = calloc(keys.n, sizeof *lens);
+		if (!lens || authkeys_parse(&ak2, o1.p, o1.len) != AK_OK) {
+			free(lens);
+			ret = msg_fail(EXIT_FAIL, "sync", "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < keys.n; i++)
+			lens[i] = strlen(keys.lines[i]);
+		int r = authkeys_render_add(&ak2, name, (const char *const *)keys.lines, lens, keys.n, TARGET_FILE_MAX, &o2);
+		free(lens);
+		if (r != AK_OK) {
+			ret = msg_fail(EXIT_FAIL, "sync", "%s: %s", t.path, authkeys_strerror(r));
+			goto out;
+		}
+		final = o2.p;
+		finallen = o2.len;
+	}
+	/* what is new in the block */
+	if (!(newkey = calloc(keys.n + 1, 1))) {
+		ret = msg_fail(EXIT_FAIL, "sync", "out of memory");
+		goto out;
+	}
+	for (size_t k = 0; k < keys.n; k++) {
+		int had = 0;
+		if (bi >= 0) {
+			const struct authkeys_block *b = &ak.blocks[bi];
+			for (size_t i = b->begin + 1; i < b->end && !had; i++) {
+				struct pubkey pk;
+				const char *why;
+				had = ak.lines[i].kind == AKL_OTHER &&
+				      authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why) == PKL_OK &&
+				      pk.b64len == strlen(keys.b64[k]) && memcmp(pk.b64, keys.b64[k], pk.b64len) == 0;
+			}
+		}
+		if (!had) {
+			newkey[k] = 1;
+			added++;
+		}
+	}
+	if (finallen == t.len && memcmp(final, t.data, t.len) == 0) {
+		if (g->verbose)
+			fprintf(stderr, "keydrop: sync: %s unchanged (not written)\n", t.path);
+	} else {
+		char err[TARGET_PATH_MAX + 200];
+		if (target_write(&t, final, finallen, err, sizeof err) < 0) {
+			ret = msg_fail(EXIT_FAIL, "sync", "%s", err);
+			goto out;
+		}
+	}
+	if (!g->quiet) {
+		for (size_t i = 0; i < ak.nlines; i++) {
+			struct pubkey pk;
+			const char *why;
+			if (drop[i] == 2 && authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why) == PKL_OK)
+				describe_b64("removed ", pk.b64, pk.b64len, pk.comment, pk.commentlen, name);
+		}
+		for (size_t k = 0; k < keys.n; k++) {
+			size_t cl;
+			const char *cm = line_comment(keys.lines[k], &cl);
+			if (newkey[k])
+				describe_b64("added ", keys.b64[k], strlen(keys.b64[k]), cm, cl, name);
+		}
+	}
+	if (!g->quiet)
+		printf("block %s: %zu key%s (%zu added, %zu removed)\n", name, keys.n, keys.n == 1 ? "" : "s", added,
+		       removed);
+	ret = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+out:
+	authkeys_free(&ak);
+	authkeys_free(&ak2);
+	free(o1.p);
+	free(o2.p);
+	free(drop);
+	free(newkey);
+	free(work);
+	target_close(&t);
+	netkeys_free(&keys);
+	if (o.headers) {
+		explicit_bzero(o.headers, strlen(o.headers));
+		free(o.headers);
+	}
+	return ret;
+}
