@@ -1,0 +1,146 @@
+#!/bin/bash
+# keydrop install --source (managed blocks), list (--json), remove (fingerprint, comment, block),
+# check (StrictModes problems, lines sshd skips, --fix by descriptor).
+source "$(dirname "$0")/../lib/tap.sh"
+cd "$TAP_TMP"
+
+for k in a b c; do ssh-keygen -q -t ed25519 -N '' -C "key-$k" -f "$k"; done
+ssh-keygen -q -t rsa -b 2048 -N '' -C "rsa key" -f r
+fp() { ssh-keygen -lf "$1.pub" | cut -d' ' -f2; }
+H=$TAP_TMP/h
+mkdir -p "$H/.ssh"; chmod 700 "$H/.ssh"
+AK=$H/.ssh/authorized_keys
+printf '# hand-written\n%s\n' "$(cat c.pub)" > "$AK"; chmod 600 "$AK"
+
+# ---- managed blocks ---------------------------------------------------------------------------------------
+run "$KEYDROP" install --home "$H" --source account a.pub
+is "$RC" 0 "install --source account"
+is "$OUT" "added 256 $(fp a) key-a (ED25519) [account]" "... says what was added"
+is "$(cat "$AK")" "# hand-written
+$(cat c.pub)
+# keydrop:begin account
+$(cat a.pub)
+# keydrop:end account" "a new block is appended after the user's lines"
+run "$KEYDROP" install --home "$H" --key "$(cat r.pub)"
+run "$KEYDROP" install --home "$H" --source account b.pub
+is "$(sed -n 4,6p "$AK")" "$(cat a.pub)
+$(cat b.pub)
+# keydrop:end account" "a second key goes inside the existing block, before its end"
+is "$(tail -1 "$AK")" "$(cat r.pub)" "the key without --source stays outside, at the end"
+
+# ---- list -------------------------------------------------------------------------------------------------
+run "$KEYDROP" list --home "$H"
+is "$RC" 0 "list exits 0"
+is "$OUT" "2: 256 $(fp c) key-c (ED25519)
+4: 256 $(fp a) key-a (ED25519) [block account]
+5: 256 $(fp b) key-b (ED25519) [block account]
+7: 2048 $(fp r) rsa key (RSA)" "list: line, bits, fingerprint, comment, type, block"
+run "$KEYDROP" list --home "$H" --json
+is "$RC" 0 "list --json exits 0"
+printf '%s' "$OUT" > list.json
+python3 - list.json "$(fp a)" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d) == 4, d
+a = d[1]
+assert a == {"line": 4, "fingerprint": sys.argv[2], "type": "ssh-ed25519", "bits": 256, "comment": "key-a",
+             "options": None, "source": "account"}, a
+assert d[3]["bits"] == 2048 and d[3]["type"] == "ssh-rsa" and d[3]["source"] is None
+EOF
+ok $? "list --json is valid JSON with the expected fields"
+printf 'no-pty,command="echo \\"hi\\"" %s evil\033[31m\xff\n' "$(cut -d' ' -f1,2 a.pub)" > "$H/odd"
+mkdir -p "$TAP_TMP/h3/.ssh"; cp "$H/odd" "$TAP_TMP/h3/.ssh/authorized_keys"
+run "$KEYDROP" list --home "$TAP_TMP/h3" --json
+printf '%s' "$OUT" > odd.json
+python3 -c '
+import json,sys
+d=json.load(open("odd.json"))
+assert d[0]["options"] == "no-pty,command=\"echo \\\"hi\\\"\"", d
+assert d[0]["comment"] == "evil\x1b[31m\ufffd", d' ; ok $? "list --json escapes quotes, control bytes and invalid UTF-8"
+run "$KEYDROP" list --home "$TAP_TMP/h3"
+[[ $OUT != *$'\033'* ]] && [[ $OUT == *"evil?[31m"* ]]; ok $? "list shows control characters as '?'"
+run "$KEYDROP" list --home "$TAP_TMP/nohome"
+is "$RC" 1 "list on a missing home: exit 1"
+
+# ---- remove -----------------------------------------------------------------------------------------------
+cp "$AK" before
+run "$KEYDROP" remove --home "$H" "$(fp b)"
+is "$RC" 0 "remove by SHA256 fingerprint"
+is "$OUT" "removed 256 $(fp b) key-b (ED25519) (line 5)" "... says which line"
+diff <(grep -vxF "$(cat b.pub)" before) "$AK" > /dev/null; ok $? "... only that line is gone"
+run "$KEYDROP" remove --home "$H" "$(ssh-keygen -E md5 -lf r.pub | cut -d' ' -f2)"
+is "$RC:$(grep -c ssh-rsa "$AK")" "0:0" "remove by MD5 fingerprint"
+touch -d '2001-01-01' "$AK"; m0=$(stat -c %Y "$AK")
+run "$KEYDROP" remove --home "$H" "$(fp b)"
+is "$RC" 0 "removing a key that is not there: exit 0"
+is "$OUT" "not present $(fp b)" "... says so"
+is "$(stat -c %Y "$AK")" "$m0" "... and does not write"
+run "$KEYDROP" remove --home "$H" --comment key-c
+is "$RC:$(grep -c key-c "$AK")" "0:0" "remove --comment (the user's own key, outside blocks)"
+run "$KEYDROP" install --home "$H" c.pub
+run "$KEYDROP" remove --home "$H" --source account
+is "$RC" 0 "remove --source account"
+is "$(cat "$AK")" "# hand-written
+$(cat c.pub)" "... the whole block is gone, the rest kept"
+run "$KEYDROP" remove --home "$H" not-a-fingerprint
+is "$RC" 2 "remove with a bad fingerprint: exit 2"
+like "$ERR" "'not-a-fingerprint' is not a fingerprint" "... says so"
+run "$KEYDROP" remove --home "$H" --comment x "$(fp a)"
+is "$RC" 2 "remove with two selectors: exit 2"
+
+# ---- check ------------------------------------------------------------------------------------------------
+C=$TAP_TMP/ch
+mkdir -p "$C/.ssh"
+cp a.pub "$C/.ssh/authorized_keys"
+chmod 755 "$C"; chmod 700 "$C/.ssh"; chmod 600 "$C/.ssh/authorized_keys"
+run "$KEYDROP" check --home "$C"
+is "$RC" 0 "check: a good home exits 0"
+like "$OUT" "ok: $C/.ssh/authorized_keys" "... says ok"
+chmod 775 "$C"; chmod 770 "$C/.ssh"; chmod 666 "$C/.ssh/authorized_keys"
+{ cat a.pub; echo "garbage line"; echo "ssh-ed25519 AAAA truncated"; echo "no-ptyx $(cat b.pub)"; echo "ssh-rsa $(cut -d' ' -f2 a.pub) mismatch"; } > "$C/.ssh/authorized_keys"
+run "$KEYDROP" check --home "$C"
+is "$RC" 4 "check: problems -> exit 4"
+like "$OUT" "problem: $C is group or world writable \(mode 0775\)" "... home writable"
+like "$OUT" "problem: $C/.ssh is group or world writable \(mode 0770\)" "... .ssh writable"
+like "$OUT" "problem: $C/.ssh/authorized_keys is group or world writable \(mode 0666\)" "... file writable"
+like "$OUT" "problem: line 2: sshd skips it" "... garbage line"
+like "$OUT" "problem: line 3: sshd skips it: key data is truncated" "... truncated key"
+like "$OUT" "problem: line 4: sshd skips it: bad options: unknown key option" "... bad options"
+like "$OUT" "problem: line 5: sshd skips it: key type does not match" "... type mismatch"
+like "$ERR" "^keydrop: check: $C/.ssh/authorized_keys: 7 problems" "... one summary line on stderr"
+run "$KEYDROP" check --home "$C" --fix
+is "$RC" 4 "check --fix: the bad lines remain, so exit 4"
+like "$OUT" "fixed: $C mode 0775 -> 0755" "... home mode fixed"
+like "$OUT" "fixed: $C/.ssh mode 0770 -> 0700" "... .ssh mode fixed"
+like "$OUT" "fixed: $C/.ssh/authorized_keys mode 0666 -> 0600" "... file mode fixed"
+is "$(stat -c %a "$C" "$C/.ssh" "$C/.ssh/authorized_keys" | tr '\n' ' ')" "755 700 600 " "modes really changed"
+is "$(sed -n 2p "$C/.ssh/authorized_keys")" "garbage line" "--fix does not touch the content"
+cp a.pub "$C/.ssh/authorized_keys"
+run "$KEYDROP" check --home "$C"
+is "$RC" 0 "after fixing the lines by hand: exit 0"
+rm -rf "$C/.ssh"; ln -s "$H/.ssh" "$C/.ssh"
+run "$KEYDROP" check --home "$C" --fix
+is "$RC" 4 "check: symlinked .ssh is a problem"
+like "$OUT" "\.ssh is a symlink \(keydrop refuses to follow it; not changed by --fix\)" "... that --fix leaves alone"
+is "$(stat -c %a "$H/.ssh")" 700 "... and the symlink target was not touched"
+rm -f "$C/.ssh"
+run "$KEYDROP" check --home "$C"
+is "$RC" 4 "check: missing .ssh is a problem"
+if [ "$(id -u)" -eq 0 ]; then
+	mkdir -p "$C/.ssh"; cp a.pub "$C/.ssh/authorized_keys"; chown -R 4321 "$C/.ssh"; chown 0 "$C"
+	run "$KEYDROP" check --home "$C" --user root
+	like "$OUT" "\.ssh is owned by uid 4321, not root or root" "check: foreign owner reported"
+	run "$KEYDROP" check --home "$C" --user root --fix
+	is "$RC" 0 "check --fix repairs ownership"
+	is "$(stat -c %u "$C/.ssh" "$C/.ssh/authorized_keys" | tr '\n' ' ')" "0 0 " "... by fchown"
+else
+	skip "ownership checks need root"
+fi
+F=$TAP_TMP/dropbear/authorized_keys
+mkdir -p "${F%/*}"; cp a.pub "$F"; chmod 620 "$F"
+run "$KEYDROP" check --file "$F" --fix
+is "$RC" 0 "check --file --fix on a group-writable file"
+is "$(stat -c %a "$F")" 600 "... now 0600"
+run "$KEYDROP" check --bogus
+is "$RC" 2 "check with a bad option: exit 2"
+done_testing
