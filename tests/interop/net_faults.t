@@ -1,0 +1,181 @@
+#!/bin/bash
+# A scriptable HTTPS fault server on loopback (tests/lib/netserver.py): every broken response makes
+# `fetch` exit with the right code and one specific line, and `sync` leave its target byte-for-byte
+# unchanged. Also: redirects, retries (429 Retry-After, 503 then 200), the deadline against a
+# slowloris server, --wait-network, the cache (ETag + 304), headers, JSON bodies, --skip-invalid,
+# gh: with the base URL redirected by KEYDROP_TEST_GITHUB_BASE (test-only).
+source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/../lib/net.sh"
+root=$(cd "$(dirname "$0")/../.." && pwd)
+command -v openssl >/dev/null && command -v python3 >/dev/null || { skip "openssl/python3 missing"; done_testing; }
+
+P=$TAP_TMP/pki
+mkdir -p "$P"
+pki_root "$P" root ec && pki_sign "$P" root leaf ec leaf
+ok $? "test PKI"
+CA=$P/root.pem
+k1=$(ssh-keygen -q -t ed25519 -N '' -C one@test -f "$TAP_TMP/k1" && cat "$TAP_TMP/k1.pub")
+k2=$(ssh-keygen -q -t ed25519 -N '' -C two@test -f "$TAP_TMP/k2" && cat "$TAP_TMP/k2.pub")
+gh_json=$(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read()))' "$root/tests/vectors/github-api-keys.json")
+
+cat > "$TAP_TMP/routes.json" <<JSON
+{
+ "/ok": [{"body": "$k1\n"}],
+ "/alice.keys": [{"body": "$k1\n"}],
+ "/two": [{"body": "$k1\n$k2\n"}],
+ "/truncated": [{"mode": "truncate", "body": "$k1\n", "extra": 500}],
+ "/noclose": [{"mode": "no_close_notify", "body": "$k1\n"}],
+ "/eofbody": [{"mode": "eof_body", "body": "$k1\n"}],
+ "/big": [{"mode": "big", "size": 2097152}],
+ "/endless": [{"mode": "endless_chunked"}],
+ "/slow": [{"mode": "slow", "body": "$k1\n"}],
+ "/loop": [{"status": 302, "headers": [["Location", "/loop"]]}],
+ "/tohttp": [{"status": 302, "headers": [["Location", "http://localhost:{PORT}/ok"]]}],
+ "/redirect": [{"status": 301, "headers": [["Location", "/ok"]]}],
+ "/html": [{"headers": [["Content-Type", "text/html; charset=utf-8"]], "body": "<!DOCTYPE html><html><body><form>Sign in</form></body></html>\n"}],
+ "/html-plain": [{"headers": [["Content-Type", "text/plain"]], "body": "\n<html><body>Sign in</body></html>\n"}],
+ "/empty": [{"body": ""}],
+ "/ratelimit": [{"status": 429, "headers": [["Retry-After", "1"]]}, {"body": "$k1\n"}],
+ "/ratelimit-always": [{"status": 429, "headers": [["Retry-After", "1"]]}],
+ "/flaky": [{"status": 503}, {"body": "$k1\n"}],
+ "/forbidden": [{"status": 403}],
+ "/badchunk": [{"mode": "bad_chunk"}],
+ "/bighead": [{"mode": "big_header", "body": "$k1\n"}],
+ "/etag": [{"headers": [["ETag", "\"v1\""]], "body": "$k1\n"}, {"status": 304, "headers": [["ETag", "\"v1\""]]}],
+ "/mixed": [{"body": "$k1\nthis is not a key\n$k2\n"}],
+ "/gh-api": [{"headers": [["Content-Type", "application/json"]], "body": $gh_json}],
+ "/json-deep": [{"body": "$(printf '[%.0s' {1..70000})"}],
+ "/json-nokeys": [{"body": "{\"message\": \"Bad credentials\"}"}],
+ "/hdr": [{"body": "$k1\n"}]
+}
+JSON
+https_start "$TAP_TMP/routes.json" <(cat "$P/leaf.pem" "$P/root.pem") "$P/leaf.key" --log "$TAP_TMP/server.log"
+ok $? "HTTPS fault server listening on 127.0.0.1:$HTTPS_PORT"
+U=https://localhost:$HTTPS_PORT
+F=(--cacert "$CA" --retry 0 --timeout 5)
+
+# target for sync failure checks: keys outside and inside a managed block
+ak=$TAP_TMP/authorized_keys
+printf '%s\n# keydrop:begin acct\n%s\n# keydrop:end acct\n' "$k2" "$k1" > "$ak"
+cp "$ak" "$TAP_TMP/ak.orig"
+
+# fails NAME PATH RC REGEX [extra args]: fetch and sync both fail the same way; target unchanged
+fails() {
+	local name=$1 path=$2 rc=$3 re=$4
+	shift 4
+	run "$KEYDROP" fetch "${F[@]}" "$@" "$U$path"
+	is "$RC" "$rc" "$name: fetch exits $rc"
+	like "$ERR" "^keydrop: fetch: $U$path: $re" "$name: message"
+	is "$(printf '%s\n' "$ERR" | wc -l)" 1 "$name: one stderr line"
+	is "$OUT" "" "$name: nothing on stdout"
+	run "$KEYDROP" sync --file "$ak" --source acct "${F[@]}" "$@" "$U$path"
+	is "$RC" "$rc" "$name: sync exits $rc"
+	cmp -s "$ak" "$TAP_TMP/ak.orig"; ok $? "$name: target byte-for-byte unchanged"
+}
+
+fails truncated /truncated 1 "response ended after [0-9]+ bytes, before its declared length"
+fails no-close-notify /noclose 1 "TLS: connection closed without close_notify before the body was complete"
+fails 2MB-body /big 1 "response body larger than 1048576 bytes"
+fails endless-chunked /endless 1 "response body larger than 1048576 bytes"
+fails redirect-loop /loop 1 "too many redirects \(more than 5\)"
+fails https-to-http /tohttp 1 "refused redirect from https to plain http"
+fails html-login /html 3 "server returned an HTML page, not keys"
+fails html-as-text /html-plain 3 "server returned an HTML page, not keys"
+fails empty-body /empty 3 "no keys in the response \(empty\)"
+fails 404 /nothing 1 "HTTP 404 \(not found\)"
+fails 403 /forbidden 1 "HTTP 403 \(forbidden\)"
+fails 429-no-retry /ratelimit-always 1 "HTTP 429 \(rate limited\)"
+fails bad-chunk /badchunk 1 "bad chunked encoding"
+fails header-over-8KiB /bighead 1 "response header larger than 8 KiB"
+fails mixed-invalid /mixed 3 "line 2: "
+fails json-path-missing /json-nokeys 3 "JSON path not found in the document" --format json --json-path '[].key'
+fails json-deep /json-deep 3 "JSON document has too many elements|malformed JSON" --format json --json-path '[].key'
+fails json-huge-max-bytes /gh-api 1 "response body larger than 10 bytes" --max-bytes 10 --format json --json-path '[].key'
+
+# slowloris: one byte per second; the 3 s deadline fires within bounds
+t0=$(now_ms)
+run "$KEYDROP" fetch --cacert "$CA" --retry 0 --timeout 3 "$U/slow"
+t1=$(now_ms)
+is "$RC" 1 "slowloris: exit 1"
+like "$ERR" "timed out" "slowloris: says it timed out"
+ok $(( (t1 - t0) >= 2800 && (t1 - t0) < 6000 ? 0 : 1 )) "slowloris: deadline fired after $((t1 - t0)) ms (3 s deadline)"
+
+# successes
+run "$KEYDROP" fetch "${F[@]}" "$U/eofbody"
+is "$RC:$OUT" "0:$k1" "read-until-close body ended by close_notify: ok"
+run "$KEYDROP" fetch "${F[@]}" "$U/redirect"
+is "$RC:$OUT" "0:$k1" "301 redirect followed"
+run "$KEYDROP" fetch "${F[@]}" --format json --json-path '[].key' "$U/gh-api"
+is "$RC" 0 "GitHub API JSON: exit 0"
+is "$(printf '%s\n' "$OUT" | wc -l)" 2 "GitHub API JSON: two keys printed"
+run "$KEYDROP" fetch "${F[@]}" --skip-invalid "$U/mixed"
+is "$RC" 0 "--skip-invalid: exit 0"
+is "$OUT" "$k1"$'\n'"$k2" "--skip-invalid: both valid keys"
+like "$ERR" "line 2: skipped: " "--skip-invalid: the skipped line is reported"
+
+# gh: through the test-only base URL override; 404 names the likely cause
+run env KEYDROP_TEST_GITHUB_BASE="$U" "$KEYDROP" fetch "${F[@]}" gh:alice
+is "$RC:$OUT" "0:$k1" "gh:USER fetches BASE/USER.keys"
+run env KEYDROP_TEST_GITHUB_BASE="$U" "$KEYDROP" fetch "${F[@]}" gh:nobody
+is "$RC" 1 "gh: 404: exit 1"
+is "$ERR" "keydrop: fetch: gh:nobody: HTTP 404 (no such GitHub user?)" "gh: 404: message"
+run "$KEYDROP" fetch "${F[@]}" 'gh:bad/name'
+is "$RC" 2 "gh: with a malformed user: usage error"
+
+# retries: 503 then 200, and 429 with Retry-After honoured
+t0=$(now_ms)
+run env KEYDROP_TEST_BACKOFF_MS=50 "$KEYDROP" fetch --cacert "$CA" --retry 2 "$U/flaky"
+is "$RC:$OUT" "0:$k1" "503 then 200: retry succeeds"
+like "$ERR" "HTTP 503 \(service unavailable\); retry 1/2 in [0-9.]+ s" "503: one line says what failed and when the next try is"
+t0=$(now_ms)
+run "$KEYDROP" fetch --cacert "$CA" --retry 2 "$U/ratelimit"
+t1=$(now_ms)
+is "$RC:$OUT" "0:$k1" "429 then 200: retry succeeds"
+like "$ERR" "HTTP 429 \(rate limited\); retry 1/2 in 1.0 s" "429: waits Retry-After (1 s)"
+ok $(( (t1 - t0) >= 950 ? 0 : 1 )) "429: really waited ($((t1 - t0)) ms)"
+n0=$(grep -c '^/forbidden' "$TAP_TMP/server.log")
+run "$KEYDROP" fetch --cacert "$CA" --retry 3 "$U/forbidden"
+n1=$(grep -c '^/forbidden' "$TAP_TMP/server.log")
+is "$((n1 - n0))" 1 "403 is not retried (one request)"
+
+# connection refused and --wait-network
+port=$(free_port 2>/dev/null || python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+run "$KEYDROP" fetch --cacert "$CA" --retry 0 "https://localhost:$port/x"
+is "$RC" 1 "connection refused: exit 1"
+like "$ERR" "cannot connect to localhost \(127.0.0.1 port $port\): Connection refused" "connection refused: message names the address"
+t0=$(now_ms)
+run env KEYDROP_TEST_BACKOFF_MS=100 "$KEYDROP" fetch --cacert "$CA" --wait-network 2 "https://localhost:$port/x"
+t1=$(now_ms)
+is "$RC" 1 "--wait-network 2: gives up with exit 1"
+like "$ERR" "waiting for the network, try 2 in" "--wait-network: says what it waits for"
+ok $(( (t1 - t0) >= 1900 && (t1 - t0) < 5000 ? 0 : 1 )) "--wait-network 2: retried for $((t1 - t0)) ms"
+
+# cache: ETag stored, If-None-Match sent, 304 reuses the cached body
+run "$KEYDROP" fetch "${F[@]}" --cache "$TAP_TMP/cache" "$U/etag"
+is "$RC:$OUT" "0:$k1" "cache: first fetch"
+ok $([ -n "$(ls "$TAP_TMP/cache")" ]; echo $?) "cache: entry written"
+run "$KEYDROP" -v fetch "${F[@]}" --cache "$TAP_TMP/cache" "$U/etag"
+is "$RC:$OUT" "0:$k1" "cache: 304 answered from the cache"
+like "$ERR" "not modified \(HTTP 304\)" "cache: -v says 304"
+like "$(grep '^/etag' "$TAP_TMP/server.log" | tail -1)" 'If-None-Match: "v1"' "cache: If-None-Match sent"
+
+# headers: --header and --header-file reach the server; CR/LF injection refused
+printf 'Authorization: Bearer s3cret\n# comment\nX-Extra: 1\n' > "$TAP_TMP/hdrs"
+run "$KEYDROP" fetch "${F[@]}" --header 'X-Api: a' --header-file "$TAP_TMP/hdrs" "$U/hdr"
+is "$RC" 0 "headers: fetch ok"
+line=$(grep '^/hdr' "$TAP_TMP/server.log" | tail -1)
+like "$line" "Authorization: Bearer s3cret" "--header-file reaches the server"
+like "$line" "X-Api: a" "--header reaches the server"
+like "$line" "User-Agent: keydrop/" "User-Agent sent"
+run "$KEYDROP" fetch "${F[@]}" --header $'X-A: 1\r\nX-Injected: 2' "$U/hdr"
+is "$RC" 2 "header with CR/LF refused (usage)"
+
+# plain http only with --allow-http
+http_start "$TAP_TMP/routes.json"
+ok $? "plain HTTP server listening"
+run "$KEYDROP" fetch --retry 0 "http://127.0.0.1:$HTTP_PORT/ok"
+is "$RC" 2 "http:// without --allow-http: usage error"
+like "$ERR" "plain http:// refused" "http:// refusal message"
+run "$KEYDROP" fetch --retry 0 --allow-http "http://127.0.0.1:$HTTP_PORT/ok"
+is "$RC:$OUT" "0:$k1" "http:// with --allow-http works (metadata services)"
+done_testing
