@@ -69,6 +69,8 @@ SODIUM_OK   := $(SODIUM_SRC)/.keydrop-ok
 
 .PHONY: all check check-unit check-cli check-interop check-fuzz demo sanitize fuzz repro bench clean distclean bootstrap
 .DELETE_ON_ERROR:
+# Keep the host, sanitizer and fuzzer objects: they are intermediates of pattern rules.
+.SECONDARY:
 
 all: $(B)/keydrop
 
