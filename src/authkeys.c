@@ -437,14 +437,9 @@ int authkeys_render_add(const struct authkeys *ak, const char *name, const char 
 	size_t namelen = name ? strlen(name) : 0;
 	long b = name ? authkeys_block_find(ak, name, namelen) : -1;
 
-	if (name && b < 0 && ak->unterminated) {
-		const struct authkeys_line *u = &ak->lines[ak->unterminated - 1];
-		const char *n2;
-		size_t nl2;
-		if (marker(ak->buf + u->off, u->len, &n2, &nl2) == AKL_BEGIN && nl2 == namelen &&
-		    memcmp(n2, name, namelen) == 0)
-			return AK_UNTERMINATED;
-	}
+	/* After an unterminated begin marker a new block would nest inside it and not be found again. */
+	if (name && b < 0 && ak->unterminated)
+		return AK_UNTERMINATED;
 	if (b >= 0) {
 		size_t at = ak->lines[ak->blocks[b].end].off;
 		put(out, ak->buf, at);

@@ -89,7 +89,8 @@ struct authkeys_out {
 /* Renders the file with adds[0..nadd) (one key line each, no newline) appended: inside block NAME
  * (created at the end when absent) if name != NULL, else at the end of the file. A missing final
  * newline is added first so the new key never merges into the last line. out->p is malloc'ed.
- * Returns AK_OK, AK_NOMEM, AK_TOOBIG, or AK_UNTERMINATED when NAME's block has no end marker. */
+ * Returns AK_OK, AK_NOMEM, AK_TOOBIG, or AK_UNTERMINATED when a new block would follow a begin
+ * marker that has no end marker (it would nest inside it). */
 int authkeys_render_add(const struct authkeys *ak, const char *name, const char *const *adds,
 			const size_t *addlens, size_t nadd, size_t max, struct authkeys_out *out);
 

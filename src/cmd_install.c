@@ -180,8 +180,9 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 	if (nadd > 0) {
 		int r = authkeys_render_add(&ak, block, adds, addlens, nadd, TARGET_FILE_MAX, &out);
 		if (r == AK_UNTERMINATED) {
-			ret = msg_fail(EXIT_FAIL, "install", "%s: line %zu: '# keydrop:begin %s' has no end marker; fix the file first",
-				       t.path, ak.unterminated, block);
+			const struct authkeys_line *u = &ak.lines[ak.unterminated - 1];
+			ret = msg_fail(EXIT_FAIL, "install", "%s: line %zu: '%.*s' has no end marker; fix the file first",
+				       t.path, ak.unterminated, (int)(u->len > 80 ? 80 : u->len), ak.buf + u->off);
 			goto out;
 		}
 		if (r != AK_OK) {

@@ -426,6 +426,9 @@ static int one_line(struct ctx *c, const char *s, size_t n, size_t *ip)
 						goto again;
 					}
 				}
+				/* The trial parses above reused the work buffer: decode this key again. */
+				if ((r = pubkey_parse_line(s, n, c->work, PUBKEY_BLOB_MAX, &pk)) != PKL_OK)
+					return key_error(c, r, &pk, ln);
 			}
 			return push(c, &pk, ln);
 		}
@@ -542,7 +545,7 @@ static int private_kind(struct ctx *c, const char *in, size_t n)
 		return fail(c, PASTE_PRIVATE, 0, "this is a PuTTY PRIVATE key (.ppk): paste PuTTYgen's "
 						 "'Public key for pasting into OpenSSH authorized_keys file' instead");
 	for (size_t i = 0; i + 20 <= n; i++)
-		if (in[i] == '-' && strncmp(in + i, "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY", n - i < 37 ? n - i : 37) == 0)
+		if (in[i] == '-' && n - i >= 37 && memcmp(in + i, "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY", 37) == 0)
 			return fail(c, PASTE_PRIVATE, 0, "this is an SSH2 PRIVATE key: paste the public key instead");
 	return PASTE_OK;
 }
@@ -593,7 +596,7 @@ int paste_parse(const char *in, size_t n, struct paste_result *res)
 			len--;
 		if (len == 0 || *s == '#')
 			continue;
-		if (len >= 15 && strncmp(s, "---- BEGIN SSH2", 15) == 0 && strstr(s, "PUBLIC KEY")) {
+		if (len >= 15 && strncmp(s, "---- BEGIN SSH2", 15) == 0 && memmem(s, len, "PUBLIC KEY", 10)) {
 			if ((ret = rfc4716(&c, &i)) != PASTE_OK)
 				goto out;
 			continue;

@@ -142,7 +142,9 @@ printf '# keydrop:begin acct\n%s\n' "$D" > "$ORIG.unterminated"
 cp "$ORIG.unterminated" "$H/.ssh/authorized_keys"; B2=$(sha256sum < "$H/.ssh/authorized_keys")
 run "$KEYDROP" install --home "$H" --source acct --key "$A"
 is "$RC" 1 "install into a block without end marker: exit 1"
-like "$ERR" "line 1: '# keydrop:begin acct' has no end marker" "... says which line"
+like "$ERR" "line 1: '# keydrop:begin acct' has no end marker; fix the file first" "... says which line"
+run "$KEYDROP" install --home "$H" --source other --key "$A"
+is "$RC" 1 "a new block after an unterminated one (it would nest and get lost): exit 1"
 is "$(sha256sum < "$H/.ssh/authorized_keys")" "$B2" "... file unchanged"
 
 # ---- accepted: what people paste ------------------------------------------------------------------------

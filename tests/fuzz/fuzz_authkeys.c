@@ -1,0 +1,92 @@
+/* fuzz_authkeys.c: the authorized_keys model on arbitrary files. Invariants: every line is kept
+ * byte for byte (dropping nothing renders the input; adding only appends or inserts whole lines),
+ * blocks are well nested, the options checker never reads outside its field. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "authkeys.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static uint8_t work[PUBKEY_BLOB_MAX];
+	const char *buf = (const char *)data;
+	struct authkeys ak;
+	struct authkeys_out out;
+
+	if (authkeys_parse(&ak, buf, size) != AK_OK)
+		return 0;
+	size_t total = 0;
+	for (size_t i = 0; i < ak.nlines; i++) {
+		const struct authkeys_line *l = &ak.lines[i];
+		if (l->off != total)
+			__builtin_trap();
+		total += l->len + l->has_nl;
+		struct pubkey pk;
+		const char *why;
+		if (l->kind == AKL_OTHER)
+			(void)authkeys_line_key(&ak, i, work, sizeof work, &pk, &why);
+	}
+	if (total != size)
+		__builtin_trap();
+	for (size_t b = 0; b < ak.nblocks; b++)
+		if (ak.blocks[b].begin >= ak.blocks[b].end || ak.lines[ak.blocks[b].begin].kind != AKL_BEGIN ||
+		    ak.lines[ak.blocks[b].end].kind != AKL_END || (b && ak.blocks[b - 1].end >= ak.blocks[b].begin))
+			__builtin_trap();
+
+	uint8_t *drop = calloc(ak.nlines + 1, 1);
+	if (drop && authkeys_render_drop(&ak, drop, size + 1, &out) == AK_OK) {
+		if (out.len != size || (size && memcmp(out.p, buf, size) != 0))
+			__builtin_trap();
+		free(out.p);
+	}
+	/* Drop every other line: the result is exactly the kept lines. */
+	if (drop) {
+		for (size_t i = 0; i < ak.nlines; i += 2)
+			drop[i] = 1;
+		if (authkeys_render_drop(&ak, drop, size + 1, &out) == AK_OK) {
+			size_t o = 0;
+			for (size_t i = 1; i < ak.nlines; i += 2) {
+				const struct authkeys_line *l = &ak.lines[i];
+				if (o + l->len > out.len || memcmp(out.p + o, buf + l->off, l->len) != 0)
+					__builtin_trap();
+				o += l->len + l->has_nl;
+			}
+			if (o != out.len)
+				__builtin_trap();
+			free(out.p);
+		}
+	}
+	free(drop);
+
+	static const char *const adds[] = { "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEY4iArLki3ckUuxVKy/e4SY9ejPtUlRkd2RAK9NwAUC x" };
+	size_t addlen = strlen(adds[0]);
+	int r = authkeys_render_add(&ak, "acct", adds, &addlen, 1, size + 4096, &out);
+	if (r == AK_OK) {
+		/* The old bytes survive in order: a prefix when no acct block existed. */
+		if (authkeys_block_find(&ak, "acct", 4) < 0 && (out.len < size || memcmp(out.p, buf, size) != 0))
+			__builtin_trap();
+		struct authkeys ak2;
+		if (authkeys_parse(&ak2, out.p, out.len) == AK_OK) {
+			if (authkeys_block_find(&ak2, "acct", 4) < 0)
+				__builtin_trap();
+			authkeys_free(&ak2);
+		}
+		free(out.p);
+	}
+	if (r = authkeys_render_add(&ak, NULL, adds, &addlen, 1, size + 4096, &out), r == AK_OK) {
+		if (out.len < size || memcmp(out.p, buf, size) != 0)
+			__builtin_trap();
+		free(out.p);
+	}
+	authkeys_free(&ak);
+
+	/* The options grammar alone on the first line. */
+	const char *nl = memchr(buf, '\n', size);
+	const char *why;
+	(void)authkeys_opts_check(buf, nl ? (size_t)(nl - buf) : size, &why);
+	return 0;
+}

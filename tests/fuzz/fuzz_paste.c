@@ -1,0 +1,41 @@
+/* fuzz_paste.c: the paste normaliser on arbitrary text. Invariants: every key it returns is one
+ * line that the authorized_keys parser accepts with the same blob, and holds no control bytes. */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "authkeys.h"
+#include "paste.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static uint8_t work[PUBKEY_BLOB_MAX];
+	struct paste_result res;
+
+	if (paste_parse((const char *)data, size, &res) == PASTE_OK) {
+		if (res.n == 0)
+			__builtin_trap();
+		for (size_t i = 0; i < res.n; i++) {
+			const struct paste_key *k = &res.keys[i];
+			struct pubkey pk;
+			if (strlen(k->line) != k->len)
+				__builtin_trap();
+			for (size_t j = 0; j < k->len; j++)
+				if ((unsigned char)k->line[j] < 0x20 && k->line[j] != '\t')
+					__builtin_trap();
+			if (pubkey_parse_line(k->line, k->len, work, sizeof work, &pk) != PKL_OK)
+				__builtin_trap();
+			if (pk.bloblen != k->bloblen || memcmp(pk.blob, k->blob, k->bloblen) != 0)
+				__builtin_trap();
+			const char *why;
+			if (pk.opts && authkeys_opts_check(pk.opts, pk.optslen, &why) != 0)
+				__builtin_trap();
+		}
+	} else if (res.n != 0 || res.keys || !res.detail[0]) {
+		__builtin_trap();
+	}
+	paste_free(&res);
+	return 0;
+}
