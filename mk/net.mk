@@ -15,18 +15,25 @@ $(BRSSL_TOOL): $(B)/host/libbearssl.a
 	    CFLAGS="-W -Wall -O2 -g -fPIC" build-host/brssl
 	cp $(BEARSSL_SRC)/build-host/brssl $@
 
-# The bundle's certificates as trust anchors. A non-empty table is required: an empty one would make
-# every fetch on a machine without a bundle fail with "unknown issuer".
-$(B)/gen/ca_roots.h: $(BRSSL_TOOL) $(CA_BUNDLE) mk/net.mk
+# The bundle's certificates as trust anchors: `brssl ta` writes C tables (ca_roots_brssl.h), which
+# mk/ca_blob.awk packs into one byte string (ca_roots.h; tls_roots.c unpacks it at run time). A
+# non-empty table is required: an empty one would make every fetch on a machine without a bundle
+# fail with "unknown issuer". tests/unit/t_tls.c checks the packed form against brssl's tables.
+$(B)/gen/ca_roots_brssl.h: $(BRSSL_TOOL) $(CA_BUNDLE) mk/net.mk
 	@mkdir -p $(@D)
 	@echo "  GEN     $@ (from $(CA_BUNDLE), ca-certificates $(CA_VERSION))"
 	@$(BRSSL_TOOL) ta -q $(CA_BUNDLE) > $@.tmp
 	@grep -q '^#define TAs_NUM' $@.tmp || { echo "ca_roots: brssl ta produced no table" >&2; exit 1; }
 	@mv $@.tmp $@
+$(B)/gen/ca_roots.h: $(B)/gen/ca_roots_brssl.h mk/ca_blob.awk
+	@awk -f mk/ca_blob.awk $< > $@.tmp
+	@grep -q '^#define CA_ROOTS_NUM [1-9]' $@.tmp || { echo "ca_roots: packing failed" >&2; exit 1; }
+	@mv $@.tmp $@
 
 # Objects that embed the table or print its version.
 $(B)/musl/tls_roots.o $(B)/host/tls_roots.o $(B)/san/tls_roots.o $(B)/fuzzobj/tls_roots.o: $(B)/gen/ca_roots.h
 $(B)/musl/cmd_version.o: $(B)/gen/ca_roots.h
+$(B)/host/tests/t_tls $(B)/san/tests/t_tls: $(B)/gen/ca_roots.h
 
 # jsmn (Debian's libjsmn-dev) is one header in /usr/include, which musl-gcc does not search (and
 # must not: glibc headers). A copy in build/gen, on every compiler's include path, is used instead.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# scripts/bootstrap.sh build|test
+# scripts/bootstrap.sh build|test|bench
 # Installs, with apt, whatever the build (or the test suite) needs and this machine lacks. As root it
 # installs; otherwise it prints the one apt-get command to run and stops. Never touches apt sources.
 set -euo pipefail
@@ -34,11 +34,17 @@ test_needs=(
 	"flock:util-linux"
 	"curl:curl"
 )
+# scripts/bench/fetch.sh compares against Debian's ssh-import-id
+bench_needs=(
+	"ssh-import-id:ssh-import-id"
+	"curl:curl"
+)
 
 case "$what" in
 build) needs=("${build_needs[@]}") ;;
 test) needs=("${build_needs[@]}" "${test_needs[@]}") ;;
-*) echo "usage: $0 build|test" >&2; exit 2 ;;
+bench) needs=("${build_needs[@]}" "${bench_needs[@]}") ;;
+*) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
 
 missing=()

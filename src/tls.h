@@ -14,6 +14,7 @@ struct tls_anchors {
 	size_t n, cap;
 	size_t skipped;       /* certificates in a bundle that could not be decoded (skipped) */
 	int owned;            /* ta[] and its contents are malloc'ed */
+	int embedded;         /* ta[] is malloc'ed, its contents point into the embedded blob */
 	char source[256];     /* "embedded (Debian ca-certificates V)" or the file path */
 };
 
@@ -26,7 +27,9 @@ int tls_anchors_load(struct tls_anchors *a, const char *cacert);
 /* Parses a PEM bundle in buf[0..len) into a (appending). Returns the number of anchors added. */
 size_t tls_anchors_add_pem(struct tls_anchors *a, const char *buf, size_t len);
 void tls_anchors_free(struct tls_anchors *a);
-/* The embedded table (may be empty when built without one). */
+/* Loads only the embedded anchors (what tls_anchors_load falls back to). Returns 0 or -1. */
+int tls_anchors_embedded(struct tls_anchors *a);
+/* Number of anchors in the embedded table. */
 size_t tls_embedded_count(void);
 
 /* ---- certificate helpers (tls_cert.c, pure) -------------------------------------------------- */

@@ -14,7 +14,56 @@
 
 size_t tls_embedded_count(void)
 {
-	return TAs_NUM;
+	return CA_ROOTS_NUM;
+}
+
+/* Unpacks the embedded anchors (format: mk/ca_blob.awk) into a->ta; the bytes stay in the blob. */
+static int load_embedded(struct tls_anchors *a);
+
+int tls_anchors_embedded(struct tls_anchors *a)
+{
+	memset(a, 0, sizeof *a);
+	return load_embedded(a);
+}
+
+static int load_embedded(struct tls_anchors *a)
+{
+	const unsigned char *p = ca_roots_blob, *end = ca_roots_blob + sizeof ca_roots_blob;
+	br_x509_trust_anchor *ta = calloc(CA_ROOTS_NUM, sizeof *ta);
+	size_t n = 0;
+
+	if (!ta)
+		return -1;
+	while (p < end && n < CA_ROOTS_NUM) {
+		br_x509_trust_anchor *t = &ta[n++];
+		t->flags = p[0] & 1 ? BR_X509_TA_CA : 0;
+		t->pkey.key_type = p[1];
+		t->dn.len = (size_t)p[2] << 8 | p[3];
+		t->dn.data = (unsigned char *)(p + 4);
+		p += 4 + t->dn.len;
+		if (t->pkey.key_type == BR_KEYTYPE_RSA) {
+			t->pkey.key.rsa.nlen = (size_t)p[0] << 8 | p[1];
+			t->pkey.key.rsa.n = (unsigned char *)(p + 2);
+			p += 2 + t->pkey.key.rsa.nlen;
+			t->pkey.key.rsa.elen = p[0];
+			t->pkey.key.rsa.e = (unsigned char *)(p + 1);
+			p += 1 + t->pkey.key.rsa.elen;
+		} else {
+			t->pkey.key.ec.curve = p[0];
+			t->pkey.key.ec.qlen = p[1];
+			t->pkey.key.ec.q = (unsigned char *)(p + 2);
+			p += 2 + t->pkey.key.ec.qlen;
+		}
+	}
+	if (p != end || n != CA_ROOTS_NUM) {
+		free(ta);
+		return -1;
+	}
+	a->ta = ta;
+	a->n = a->cap = n;
+	a->owned = 0;
+	a->embedded = 1;
+	return 0;
 }
 
 struct growbuf {
@@ -178,6 +227,8 @@ void tls_anchors_free(struct tls_anchors *a)
 			}
 		}
 		free(a->ta);
+	} else if (a->embedded) {
+		free(a->ta);
 	}
 	memset(a, 0, sizeof *a);
 }
@@ -222,9 +273,11 @@ int tls_anchors_load(struct tls_anchors *a, const char *cacert)
 			return 0;
 		tls_anchors_free(a);
 	}
-	a->ta = (br_x509_trust_anchor *)TAs;
-	a->n = TAs_NUM;
-	a->owned = 0;
+	if (load_embedded(a) != 0) {
+		errno = ENOMEM;
+		strncpy(a->source, "embedded roots", sizeof a->source - 1);
+		return -1;
+	}
 #ifdef KEYDROP_CA_VERSION
 	strncpy(a->source, "embedded roots (" KEYDROP_CA_VERSION ")", sizeof a->source - 1);
 #else
