@@ -46,11 +46,13 @@ bench() {
 	RSS[$name]=$max
 }
 
+# Environment set here, not with env(1): a wrapper's own RSS would count in the peak (maxrss survives exec).
+export SSL_CERT_FILE="$P/root.pem" URL="$U/~%s/+sshkeys" REQUESTS_CA_BUNDLE="$P/root.pem"
 bench "keydrop fetch" "$KEYDROP" fetch --cacert "$P/root.pem" "$U/alice.keys"
 bench "curl -s" curl -s --cacert "$P/root.pem" "$U/alice.keys"
-bench "keydrop install URL" env SSL_CERT_FILE="$P/root.pem" "$KEYDROP" install -q --file "$TAP_TMP/ak" "$U/alice.keys"
+bench "keydrop install URL" "$KEYDROP" install -q --file "$TAP_TMP/ak" "$U/alice.keys"
 if command -v ssh-import-id >/dev/null; then
-	bench "ssh-import-id" env URL="$U/~%s/+sshkeys" REQUESTS_CA_BUNDLE="$P/root.pem" ssh-import-id -o "$TAP_TMP/ak" lp:alice
+	bench "ssh-import-id" ssh-import-id -o "$TAP_TMP/ak" lp:alice
 else
 	MS["ssh-import-id"]=NA; RSS["ssh-import-id"]=NA
 fi
