@@ -1,0 +1,153 @@
+/* t_authkeys.c: the authorized_keys model: lines kept byte for byte, managed blocks, dedupe by
+ * blob, rendering, and sshd's options grammar (auth-options.c) case by case. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "authkeys.h"
+#include "b64.h"
+#include "tap.h"
+
+#define K1 "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O"
+#define K2 "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINdamAGCsQq31Uv+08lkBzoO4XLz2qYjJa8CGmj3B1Ea"
+
+static const char *render_add(const char *file, const char *block, const char *line, int *err)
+{
+	static char res[4096];
+	struct authkeys ak;
+	struct authkeys_out out;
+	size_t ll = strlen(line);
+
+	authkeys_parse(&ak, file, strlen(file));
+	*err = authkeys_render_add(&ak, block, &line, &ll, 1, 1 << 20, &out);
+	authkeys_free(&ak);
+	if (*err)
+		return NULL;
+	snprintf(res, sizeof res, "%.*s", (int)out.len, out.p);
+	free(out.p);
+	return res;
+}
+
+static void options(void)
+{
+	static const struct {
+		const char *opts, *why; /* why NULL: sshd accepts */
+	} t[] = {
+		{ "no-pty", NULL },
+		{ "NO-PTY,No-Agent-Forwarding", NULL },
+		{ "restrict,pty,port-forwarding,x11-forwarding,agent-forwarding,user-rc", NULL },
+		{ "no-port-forwarding,no-X11-forwarding,no-user-rc,no-touch-required,verify-required", NULL },
+		{ "cert-authority,principals=\"a,b\"", NULL },
+		{ "command=\"echo \\\"x,y\\\"\"", NULL },
+		{ "from=\"10.0.0.0/8,!10.1.*,host.example\"", NULL },
+		{ "environment=\"PATH_X=/bin:/usr/bin\"", NULL },
+		{ "expiry-time=\"20301231\"", NULL },
+		{ "expiry-time=\"203012312359\"", NULL },
+		{ "expiry-time=\"20301231235959Z\"", NULL },
+		{ "permitopen=\"localhost:8080\",permitopen=\"[::1]:*\"", NULL },
+		{ "permitlisten=\"8080\",permitlisten=\"0.0.0.0:22\"", NULL },
+		{ "tunnel=\"0\"", NULL },
+		{ "tunnel=\"any\"", NULL },
+		{ "expiry-time=\"20300101\",expiry-time=\"20310101\"", NULL }, /* sshd keeps the earlier */
+		{ "no-ptyx", "unknown key option" },
+		{ "frobnicate", "unsupported option" },
+		{ "no-restrict", "unsupported option" },
+		{ "no-pty,", "unexpected end-of-options" },
+		{ "no-pty;no-agent-forwarding", "unknown key option" },
+		{ "command=echo", "missing start quote" },
+		{ "command=\"echo", "missing end quote" },
+		{ "command=\"a\",command=\"b\"", "multiple \"command\" clauses" },
+		{ "from=\"a\",from=\"b\"", "multiple \"from\" clauses" },
+		{ "principals=\"a\",principals=\"b\"", "multiple \"principals\" clauses" },
+		{ "tunnel=\"1\",tunnel=\"2\"", "multiple \"tunnel\" clauses" },
+		{ "tunnel=\"tun0\"", "invalid tun device" },
+		{ "expiry-time=\"2030\"", "invalid expires time" },
+		{ "expiry-time=\"20301301\"", "invalid expires time" },
+		{ "environment=\"NOEQUALS\"", "invalid environment string" },
+		{ "environment=\"=x\"", "invalid environment string" },
+		{ "environment=\"A.B=1\"", "invalid environment string" },
+		{ "permitopen=\"host\"", "invalid permission port or host" },
+		{ "permitopen=\"host:0\"", "invalid permission port or host" },
+		{ "permitopen=\"host:65536\"", "invalid permission port or host" },
+		{ "permitopen=\":22\"", "invalid permission port or host" },
+		{ "permitopen=\"[::1\"", "invalid permission port or host" },
+		{ "permitlisten=\"x\"", "invalid permission port or host" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		const char *why = NULL;
+		int r = authkeys_opts_check(t[i].opts, strlen(t[i].opts), &why);
+		if (!t[i].why)
+			OK(r == 0, "sshd accepts %s", t[i].opts);
+		else
+			OK(r < 0 && why && strcmp(why, t[i].why) == 0, "sshd rejects %s: %s (got %s)", t[i].opts, t[i].why,
+			   why ? why : "accepted");
+	}
+}
+
+int main(void)
+{
+	static uint8_t work[PUBKEY_BLOB_MAX];
+	const char *file = "# c\n" K1 " one\n\r\n  \t\n# keydrop:begin acct\nno-pty " K2 " two\n# keydrop:end acct\ngarbage";
+	struct authkeys ak;
+	int err;
+
+	IS_INT(authkeys_parse(&ak, file, strlen(file)), AK_OK, "parse");
+	IS_INT(ak.nlines, 8, "8 lines");
+	IS_INT(ak.lines[0].kind, AKL_COMMENT, "comment");
+	IS_INT(ak.lines[1].kind, AKL_OTHER, "key line");
+	IS_INT(ak.lines[2].kind, AKL_BLANK, "CR-only line is blank");
+	IS_INT(ak.lines[3].kind, AKL_BLANK, "blanks-only line is blank");
+	IS_INT(ak.lines[4].kind, AKL_BEGIN, "begin marker");
+	IS_INT(ak.lines[6].kind, AKL_END, "end marker");
+	IS_INT(ak.lines[7].has_nl, 0, "last line without newline");
+	IS_INT(ak.nblocks, 1, "one block");
+	OK(ak.lines[5].block == 1 && ak.lines[1].block == 0 && ak.lines[7].block == 0, "block membership");
+	IS_INT(authkeys_block_find(&ak, "acct", 4), 0, "block found by name");
+	IS_INT(authkeys_block_find(&ak, "acc", 3), -1, "no prefix match");
+
+	/* Dedupe by blob: the key in the block has options, the search has none. */
+	uint8_t blob[128];
+	const char *b64 = &K2[12];
+	long n = b64_decode(b64, strlen(b64), blob, sizeof blob);
+	IS_INT(authkeys_find(&ak, b64, strlen(b64), blob, (size_t)n, work, sizeof work), 5, "found by blob despite options");
+	struct pubkey pk;
+	const char *why;
+	IS_INT(authkeys_line_key(&ak, 7, work, sizeof work, &pk, &why), PKL_NOKEY, "garbage line is not a key");
+
+	/* render_drop: nothing dropped is the same bytes; dropping the block removes just it. */
+	uint8_t drop[8] = { 0 };
+	struct authkeys_out out;
+	authkeys_render_drop(&ak, drop, 1 << 20, &out);
+	OK(out.len == strlen(file) && memcmp(out.p, file, out.len) == 0, "render without drops is byte-exact");
+	free(out.p);
+	drop[4] = drop[5] = drop[6] = 1;
+	authkeys_render_drop(&ak, drop, 1 << 20, &out);
+	IS_INT(out.len, strlen(file) - strlen("# keydrop:begin acct\nno-pty " K2 " two\n# keydrop:end acct\n"),
+	       "drop the block: exactly its bytes are gone");
+	free(out.p);
+	memset(drop, 0, sizeof drop);
+	drop[7] = 1;
+	authkeys_render_drop(&ak, drop, 1 << 20, &out);
+	OK(out.len == strlen(file) - 7 && out.p[out.len - 1] == '\n', "drop the last line (no newline)");
+	free(out.p);
+	authkeys_free(&ak);
+
+	IS_STR(render_add("", NULL, K1, &err), K1 "\n", "add to an empty file");
+	IS_STR(render_add("# x", NULL, K1, &err), "# x\n" K1 "\n", "add after a last line without newline");
+	IS_STR(render_add("# x\n", "a", K1, &err), "# x\n# keydrop:begin a\n" K1 "\n# keydrop:end a\n", "new block");
+	IS_STR(render_add("# keydrop:begin a\n" K2 "\n# keydrop:end a\n# tail\n", "a", K1, &err),
+	       "# keydrop:begin a\n" K2 "\n" K1 "\n# keydrop:end a\n# tail\n", "into an existing block, before its end");
+	OK(render_add("# keydrop:begin a\n" K2 "\n", "a", K1, &err) == NULL && err == AK_UNTERMINATED,
+	   "a block without end marker is refused");
+	OK(render_add("# keydrop:begin b\n" K2 "\n", "a", K1, &err) == NULL && err == AK_UNTERMINATED,
+	   "a new block after another's unterminated begin is refused");
+	IS_STR(render_add("# keydrop:begin b\n", NULL, K1, &err), "# keydrop:begin b\n" K1 "\n",
+	       "without --source, appending after an unterminated marker is fine");
+	const char *nested = "# keydrop:begin a\n# keydrop:begin b\n# keydrop:end b\n# keydrop:end a\n";
+	authkeys_parse(&ak, nested, strlen(nested));
+	OK(ak.nblocks == 1 && authkeys_block_find(&ak, "a", 1) == 0 && ak.stray == 2, "nested markers: outer block, stray inner");
+	authkeys_free(&ak);
+	OK(authkeys_name_ok("acct-1.x_y@z:+", 14), "block name charset");
+	OK(!authkeys_name_ok("a b", 3) && !authkeys_name_ok("", 0) && !authkeys_name_ok("a\n", 2), "bad block names");
+	options();
+	return tap_done();
+}

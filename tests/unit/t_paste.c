@@ -1,0 +1,91 @@
+/* t_paste.c: the paste normaliser: what it fixes (and reports in fixes), what it refuses (with
+ * which code and line), and that a refused value yields no key at all. */
+#include <string.h>
+
+#include "paste.h"
+#include "tap.h"
+
+#define B1 "AAAAC3NzaC1lZDI1NTE5AAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O"
+#define B2 "AAAAC3NzaC1lZDI1NTE5AAAAINdamAGCsQq31Uv+08lkBzoO4XLz2qYjJa8CGmj3B1Ea"
+#define K1 "ssh-ed25519 " B1
+#define K2 "ssh-ed25519 " B2
+
+static struct paste_result res;
+
+static int parse(const char *s)
+{
+	paste_free(&res);
+	return paste_parse(s, strlen(s), &res);
+}
+
+static void good(const char *in, size_t nkeys, const char *first, unsigned fix, const char *what)
+{
+	int r = parse(in);
+	OK(r == PASTE_OK && res.n == nkeys && strcmp(res.keys[0].line, first) == 0 && (res.fixes & fix) == fix,
+	   "%s", what);
+	if (r != PASTE_OK)
+		printf("#   refused: %s\n", res.detail);
+	else if (strcmp(res.keys[0].line, first) != 0)
+		printf("#   got '%s'\n", res.keys[0].line);
+}
+
+static void bad(const char *in, int code, unsigned line, const char *needle, const char *what)
+{
+	int r = parse(in);
+	OK(r == code && res.err == code && res.line == line && res.n == 0 && strstr(res.detail, needle), "%s", what);
+	if (r != code || !strstr(res.detail, needle) || res.line != line)
+		printf("#   got %d line %u: %s\n", r, res.line, res.detail);
+}
+
+int main(void)
+{
+	good(K1 " me@host\n", 1, K1 " me@host", 0, "a plain line");
+	IS_INT(res.keys[0].info.family, KF_ED25519, "... family");
+	IS_INT(res.keys[0].commentlen, 7, "... comment length");
+	good("\xef\xbb\xbf" K1 " c\r\n", 1, K1 " c", PASTE_FIX_BOM | PASTE_FIX_CR, "BOM and CRLF");
+	good(K1 "\r" K2 "\r", 2, K1, PASTE_FIX_CR, "old Mac line ends (lone CR)");
+	good("  \t" K1 " \t c d \t\n", 1, K1 " c d", 0, "blanks trimmed, inner comment blanks kept");
+	good(K1 " a " K2 " b", 2, K1 " a", PASTE_FIX_SPLIT, "two keys on one line");
+	IS_STR(res.keys[1].line, K2 " b", "... second key");
+	good(K1 " a@h" K2 " b", 2, K1 " a@h", PASTE_FIX_SPLIT, "run together through the comment");
+	good(K1 K2 " b", 2, K1, PASTE_FIX_SPLIT, "run together with no comment");
+	good("ssh-ed25519 AAAAC3NzaC1lZDI1\nNTE5AAAAIGmi3qqsrT/S3nOj0nWy\nT/knV744xhXNJ5NMNxXzB45O x\n", 1, K1 " x",
+	     PASTE_FIX_WRAP, "base64 wrapped over three lines");
+	good("ssh-ed25519\xc2\xa0" B1 "\xc2\xa0me", 1, K1 " me", PASTE_FIX_NBSP, "no-break spaces");
+	good("---- BEGIN SSH2 PUBLIC KEY ----\nComment: \"my \\\nkey\"\nx-Private: y\n" B1 "\n---- END SSH2 PUBLIC KEY ----\n", 1,
+	     K1 " my key", PASTE_FIX_RFC4716, "RFC 4716 block, quoted comment with continuation");
+	good("---- BEGIN SSH2 PUBLIC KEY ----\nAAAAC3NzaC1lZDI1NTE5AAAAIGmi3qqs\nrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O\n---- END SSH2 PUBLIC KEY ----\n",
+	     1, K1, PASTE_FIX_RFC4716, "RFC 4716 block, no headers, body over lines");
+	good("# comment\n\n" K1 "\n# another\n" K2 "\n", 2, K1, 0, "comments and blanks skipped");
+	good("no-pty,command=\"a b,c\" " K1 " x", 1, "no-pty,command=\"a b,c\" " K1 " x", 0, "options kept as written");
+	IS_INT(res.keys[0].optslen, 22, "... options length");
+
+	bad("", PASTE_EMPTY, 0, "no public key", "empty");
+	bad("# only\n\n", PASTE_EMPTY, 0, "no public key", "only comments");
+	bad("SHA256:abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ", PASTE_FINGERPRINT, 1, "SHA256 fingerprint", "SHA256");
+	bad(K1 "\n256 SHA256:abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ x (ED25519)\n", PASTE_FINGERPRINT, 2,
+	    "SHA256 fingerprint", "ssh-keygen -l output on line 2, no key kept");
+	bad("MD5:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef", PASTE_FINGERPRINT, 1, "MD5", "MD5");
+	bad(B1 " me", PASTE_NOTYPE, 1, "it holds a ssh-ed25519 key", "bare base64");
+	bad("ssh-rsa " B1, PASTE_MISMATCH, 1, "says ssh-rsa but the key data holds a ssh-ed25519 key", "mismatch");
+	bad("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NM", PASTE_TRUNCATED, 1, "truncated",
+	    "truncated");
+	bad("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5N", PASTE_TRUNCATED, 1, "truncated",
+	    "truncated, not a multiple of 4");
+	bad("ssh-ed25519", PASTE_NODATA, 1, "without key data", "type only");
+	bad(K1 " a\x1b[0m", PASTE_CTRL, 1, "control character 0x1b at column", "escape");
+	bad(K1 "\n" K2 " \x07", PASTE_CTRL, 2, "0x07", "bell on line 2");
+	bad("hello", PASTE_NOTKEY, 1, "not a public key line", "a word");
+	bad("no-pty,bogus " K1, PASTE_OPTIONS, 1, "unsupported option", "bad option");
+	bad("command=\"x " K1, PASTE_OPTIONS, 1, "unterminated quote", "unterminated quote");
+	bad("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n", PASTE_PRIVATE, 0,
+	    "OpenSSH PRIVATE key", "OpenSSH private key");
+	OK(!strstr(res.detail, "b3Bl"), "... not echoed");
+	bad("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n", PASTE_PRIVATE, 0, "PEM/PKCS#8", "PEM");
+	bad("PuTTY-User-Key-File-2: ssh-rsa\n", PASTE_PRIVATE, 0, "PuTTY", "PuTTY");
+	bad("b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ==", PASTE_PRIVATE, 1, "private key", "private key body");
+	bad("---- BEGIN SSH2 PUBLIC KEY ----\n" B1 "\n", PASTE_RFC4716, 1, "no '---- END", "RFC 4716 without END");
+	bad(K1 "\n" K1 "X\n", PASTE_TRUNCATED, 2, "truncated", "one bad key refuses all");
+	paste_free(&res);
+	return tap_done();
+}
