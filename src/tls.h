@@ -21,8 +21,8 @@ struct tls_anchors {
 /* Loads anchors: cacert if non-NULL (only it), else $SSL_CERT_FILE, else the first readable of
  * /etc/ssl/certs/ca-certificates.crt, /etc/pki/tls/certs/ca-bundle.crt, /etc/ssl/cert.pem, else the
  * embedded set. A certificate that does not decode is skipped and counted. Returns 0, or -1 when
- * cacert (or $SSL_CERT_FILE) cannot be read or holds no usable certificate (errno-style detail in
- * a->source). */
+ * cacert (or $SSL_CERT_FILE) cannot be read or holds no usable certificate (errno ENODATA); a->source names
+ * the file. */
 int tls_anchors_load(struct tls_anchors *a, const char *cacert);
 /* Parses a PEM bundle in buf[0..len) into a (appending). Returns the number of anchors added. */
 size_t tls_anchors_add_pem(struct tls_anchors *a, const char *buf, size_t len);

@@ -1,0 +1,56 @@
+#!/bin/bash
+# keydrop fetch/sync command line: usage errors (exit 2), local sources, the embedded CA set, the
+# version line, and messages that never span lines. No network beyond refused loopback ports.
+source "$(dirname "$0")/../lib/tap.sh"
+
+k1=$(ssh-keygen -q -t ed25519 -N '' -C one@test -f "$TAP_TMP/k1" && cat "$TAP_TMP/k1.pub")
+dead=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+run "$KEYDROP" fetch --help
+is "$RC" 0 "fetch --help exits 0"
+like "$OUT" "--json-path P" "fetch --help lists the options"
+run "$KEYDROP" sync --help
+is "$RC" 0 "sync --help exits 0"
+like "$OUT" "--allow-empty" "sync --help lists --allow-empty"
+run "$KEYDROP" help
+like "$(echo "$OUT" | tr '\n' ' ')" "fetch .*sync " "help lists fetch and sync"
+
+for args in "" "--format xml gh:a" "--json-path a gh:a" "--timeout 0 gh:a" "--retry -1 gh:a" "--max-bytes 0 gh:a" \
+	"--pin md5//x gh:a" "--header nocolon gh:a" "--bogus gh:a" "--header-file /nonexistent gh:a" "ftp://x/y" "gh:" "gh:a/b"; do
+	# shellcheck disable=SC2086
+	run "$KEYDROP" fetch $args
+	is "$RC" 2 "fetch $args: usage error (exit 2)"
+	is "$(printf '%s\n' "$ERR" | wc -l)" 1 "fetch $args: one line"
+done
+run "$KEYDROP" sync --file "$TAP_TMP/ak" https://localhost:1/x
+is "$RC" 2 "sync without --source: exit 2"
+like "$ERR" "--source NAME is required" "sync without --source: message"
+
+# local sources go through the same validation
+printf '%s\n' "$k1" > "$TAP_TMP/keys"
+run "$KEYDROP" fetch "$TAP_TMP/keys"
+is "$RC:$OUT" "0:$k1" "fetch FILE prints the validated key"
+run env KD_KEYS="$k1" "$KEYDROP" fetch env:KD_KEYS
+is "$RC:$OUT" "0:$k1" "fetch env:VAR"
+printf 'not a key\n' > "$TAP_TMP/bad"
+run "$KEYDROP" fetch "$TAP_TMP/keys" "$TAP_TMP/bad"
+is "$RC" 3 "one bad source: exit 3"
+is "$OUT" "" "nothing printed when any source fails (all or nothing)"
+
+# no CA bundle on the machine: the embedded Mozilla set is used (and a test CA is not in it)
+run env -u SSL_CERT_FILE KEYDROP_TEST_NO_SYSTEM_CA=1 "$KEYDROP" -v fetch --retry 0 "https://localhost:$dead/x"
+like "$ERR" "trust anchors: [0-9]{3} from embedded roots \(Debian ca-certificates " "no system bundle: embedded roots loaded"
+run env -u SSL_CERT_FILE "$KEYDROP" -v fetch --retry 0 "https://localhost:$dead/x"
+like "$ERR" "trust anchors: [0-9]{3} from /etc/ssl/certs/ca-certificates.crt" "system bundle preferred when present"
+run env SSL_CERT_FILE="$TAP_TMP/keys" "$KEYDROP" fetch --retry 0 "https://localhost:$dead/x"
+is "$RC" 1 "SSL_CERT_FILE without certificates: exit 1"
+like "$ERR" "cannot load CA certificates from $TAP_TMP/keys: no certificate in it" "SSL_CERT_FILE without certificates: message"
+run "$KEYDROP" fetch --retry 0 --cacert "$TAP_TMP/none.pem" "https://localhost:$dead/x"
+like "$ERR" "cannot load CA certificates from $TAP_TMP/none.pem: No such file" "--cacert missing file: message"
+
+run "$KEYDROP" version
+like "$OUT" "CA bundle: Debian ca-certificates [0-9]" "version names the embedded CA bundle"
+run "$KEYDROP" fetch --retry 0 "https://localhost:$dead/x"
+like "$ERR" "^keydrop: fetch: https://localhost:$dead/x: cannot connect to localhost \(127.0.0.1 port $dead\): Connection refused$" \
+	"refused connection: cause, address, one line"
+done_testing
