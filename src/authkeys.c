@@ -157,26 +157,44 @@ int authkeys_line_key(const struct authkeys *ak, size_t i, uint8_t *work, size_t
 	return PKL_OK;
 }
 
+/* Index of the line holding byte offset off (lines are sorted by offset). */
+static size_t line_at(const struct authkeys *ak, size_t off)
+{
+	size_t lo = 0, hi = ak->nlines;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ak->lines[mid].off <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 long authkeys_find(const struct authkeys *ak, const char *b64, size_t b64len, const uint8_t *blob, size_t n,
 		   uint8_t *work, size_t cap)
 {
+	const char *p = ak->buf, *end = ak->buf + ak->len;
+
 	if (b64len == 0)
 		return -1;
-	for (size_t i = 0; i < ak->nlines; i++) {
+	/* Base64 is canonical (b64_decode is strict), so the same blob has the same text: one
+	 * substring search over the whole file, and a full parse only of the lines it hits. */
+	while (p < end) {
+		const char *hit = memmem(p, (size_t)(end - p), b64, b64len);
+		if (!hit)
+			break;
+		size_t i = line_at(ak, (size_t)(hit - ak->buf));
 		const struct authkeys_line *l = &ak->lines[i];
-		if (l->kind != AKL_OTHER || l->len < b64len)
-			continue;
-		/* Base64 is canonical (b64_decode is strict), so the same blob has the same text: a cheap
-		 * substring test first, the full parse only for candidates. */
-		const char *s = ak->buf + l->off;
-		if (!memmem(s, l->len, b64, b64len))
-			continue;
 		struct pubkey pk;
 		const char *why;
-		if (authkeys_line_key(ak, i, work, cap, &pk, &why) != PKL_OK && !pk.blob)
-			continue;
-		if (pk.blob && pk.bloblen == n && memcmp(pk.blob, blob, n) == 0)
-			return (long)i;
+		if (l->kind == AKL_OTHER) {
+			int r = authkeys_line_key(ak, i, work, cap, &pk, &why);
+			/* A line sshd skips (bad options) does not count: the key would not work. */
+			if (r == PKL_OK && pk.bloblen == n && memcmp(pk.blob, blob, n) == 0)
+				return (long)i;
+		}
+		p = ak->buf + l->off + l->len + 1; /* next line */
 	}
 	return -1;
 }

@@ -63,8 +63,8 @@ void authkeys_free(struct authkeys *ak);
 int authkeys_line_key(const struct authkeys *ak, size_t i, uint8_t *work, size_t cap, struct pubkey *pk,
 		      const char **why);
 
-/* Index of the first line holding a key whose blob equals blob[0..n) (b64 is its canonical base64),
- * or -1. Lines are matched by blob, never by comment or options. */
+/* Index of the first line sshd accepts holding a key whose blob equals blob[0..n) (b64 is its
+ * canonical base64), or -1. Lines are matched by blob, never by comment or options. */
 long authkeys_find(const struct authkeys *ak, const char *b64, size_t b64len, const uint8_t *blob, size_t n,
 		   uint8_t *work, size_t cap);
 

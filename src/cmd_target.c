@@ -34,7 +34,7 @@ int cmdt_open(struct target *t, const struct target_spec *s, const char *cmd, in
 	/* The file is checked once before the lock file is created (a refused target gets nothing new
 	 * in its directory), and read again under the lock. */
 	if (target_resolve(t, s, err, sizeof err) < 0 || target_open_home(t, err, sizeof err) < 0 ||
-	    target_open_dir(t, create, err, sizeof err) < 0 || (lock && target_read(t, err, sizeof err) < 0) ||
+	    target_open_dir(t, create, err, sizeof err) < 0 || (lock && target_check(t, err, sizeof err) < 0) ||
 	    (lock && t->dirfd >= 0 && target_lock(t, target_lock_timeout(), err, sizeof err) < 0) ||
 	    target_read(t, err, sizeof err) < 0) {
 		msg_err(cmd, "%s", err);

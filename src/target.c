@@ -256,7 +256,19 @@ int target_lock(struct target *t, int timeout_ms, char *err, size_t errcap)
 	return 0;
 }
 
+static int target_read2(struct target *t, int read_it, char *err, size_t errcap);
+
 int target_read(struct target *t, char *err, size_t errcap)
+{
+	return target_read2(t, 1, err, errcap);
+}
+
+int target_check(struct target *t, char *err, size_t errcap)
+{
+	return target_read2(t, 0, err, errcap);
+}
+
+static int target_read2(struct target *t, int read_it, char *err, size_t errcap)
 {
 	int fd = -1, ret = -1;
 	size_t cap;
@@ -294,6 +306,11 @@ int target_read(struct target *t, char *err, size_t errcap)
 		say(err, errcap, "%s is larger than %u MiB", t->path, TARGET_FILE_MAX >> 20);
 		goto out;
 	}
+	if (!read_it) {
+		t->exists = 1;
+		close(fd);
+		return 0;
+	}
 	cap = (size_t)t->st.st_size + 1;
 	if (!(t->data = malloc(cap + 1))) {
 		say(err, errcap, "out of memory");
@@ -328,6 +345,8 @@ out:
 	}
 	return ret;
 empty:
+	if (!read_it)
+		return 0;
 	if (!(t->data = calloc(1, 1)))
 		return say(err, errcap, "out of memory");
 	return 0;

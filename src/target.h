@@ -61,6 +61,9 @@ int target_read(struct target *t, char *err, size_t errcap);
  * world write). On failure nothing changed. Returns 0 or -1 with err. */
 int target_write(struct target *t, const char *data, size_t len, char *err, size_t errcap);
 
+/* The checks of target_read without reading (before taking the lock). */
+int target_check(struct target *t, char *err, size_t errcap);
+
 void target_close(struct target *t);
 
 /* Lock timeout from KEYDROP_LOCK_TIMEOUT_MS, else TARGET_LOCK_MS. */
