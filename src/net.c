@@ -486,6 +486,9 @@ int net_get(const char *url, const struct net_opts *o, struct net_result *r)
 	struct http_url u, next;
 	int64_t deadline = tls_now_ms() + o->timeout_ms;
 
+	if (o->deadline_ms > 0 && o->deadline_ms < deadline)
+		deadline = o->deadline_ms;
+
 	memset(r, 0, sizeof *r);
 	r->retry_after_s = -1;
 	if (http_parse_url(url, &u) != HTTP_OK)
@@ -518,7 +521,8 @@ int net_get(const char *url, const struct net_opts *o, struct net_result *r)
 			u = next;
 			continue;
 		}
-		r->retryable = s == 429 || s >= 500;
+		/* 403 only with Retry-After: GitHub's secondary rate limit; a plain 403 is final */
+		r->retryable = s == 429 || s >= 500 || (s == 403 && (r->head.retry_after >= 0 || r->head.retry_at >= 0));
 		if (r->head.retry_after >= 0)
 			r->retry_after_s = r->head.retry_after;
 		else if (r->head.retry_at >= 0) {
@@ -558,12 +562,16 @@ int net_get_retry(const char *url, const struct net_opts *o, int retries, int64_
 		  void (*on_retry)(void *arg, const struct net_result *r, int attempt, int64_t delay_ms),
 		  void *arg, struct net_result *r)
 {
+	struct net_opts oo = *o;
+	int64_t end = wait_until_ms > 0 ? wait_until_ms : tls_now_ms() + o->timeout_ms;
+
+	oo.deadline_ms = end;
 	for (int attempt = 0;; attempt++) {
-		int e = net_get(url, o, r);
+		int e = net_get(url, &oo, r);
 		if (e == NET_OK || !r->retryable)
 			return e;
 		int more = wait_until_ms > 0 ? tls_now_ms() < wait_until_ms : attempt < retries;
-		if (!more)
+		if (!more || tls_now_ms() >= end)
 			return e;
 		int64_t d = backoff_ms(attempt);
 		if (r->retry_after_s >= 0) {
@@ -571,13 +579,22 @@ int net_get_retry(const char *url, const struct net_opts *o, int retries, int64_
 			if (ra > d)
 				d = ra;
 		}
-		if (wait_until_ms > 0 && tls_now_ms() + d > wait_until_ms)
-			d = wait_until_ms - tls_now_ms() > 0 ? wait_until_ms - tls_now_ms() : 0;
-		if (on_retry)
+		int last = 0;
+		if (tls_now_ms() + d >= end) {
+			/* The next try could not start before the deadline. --wait-network waits out its
+			 * time (it promised to keep trying that long); otherwise report this failure now. */
+			if (wait_until_ms <= 0)
+				return e;
+			d = end - tls_now_ms() > 0 ? end - tls_now_ms() : 0;
+			last = 1;
+		}
+		if (on_retry && !last)
 			on_retry(arg, r, attempt + 1, d);
-		net_result_free(r);
 		struct timespec ts = { (time_t)(d / 1000), (long)(d % 1000) * 1000000 };
 		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 			;
+		if (last)
+			return e;
+		net_result_free(r);
 	}
 }

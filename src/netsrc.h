@@ -19,7 +19,7 @@ struct netsrc_opts {
 	const char *cacert;
 	int npins;
 	uint8_t pins[TLS_PINS_MAX][32];
-	int64_t timeout_ms;       /* per attempt; default 30 s */
+	int64_t timeout_ms;       /* one deadline per source, retries included; default 30 s */
 	int retries;              /* default 3 */
 	int64_t wait_network_s;   /* 0: use retries */
 	const char *proxy;

@@ -39,6 +39,7 @@ cat > "$TAP_TMP/routes.json" <<JSON
  "/ratelimit-always": [{"status": 429, "headers": [["Retry-After", "1"]]}],
  "/flaky": [{"status": 503}, {"body": "$k1\n"}],
  "/forbidden": [{"status": 403}],
+ "/forbidden-ra": [{"status": 403, "headers": [["Retry-After", "1"]]}, {"body": "$k1\n"}],
  "/badchunk": [{"mode": "bad_chunk"}],
  "/bighead": [{"mode": "big_header", "body": "$k1\n"}],
  "/etag": [{"headers": [["ETag", "\"v1\""]], "body": "$k1\n"}, {"status": 304, "headers": [["ETag", "\"v1\""]]}],
@@ -137,6 +138,17 @@ n0=$(grep -c '^/forbidden' "$TAP_TMP/server.log")
 run "$KEYDROP" fetch --cacert "$CA" --retry 3 "$U/forbidden"
 n1=$(grep -c '^/forbidden' "$TAP_TMP/server.log")
 is "$((n1 - n0))" 1 "403 is not retried (one request)"
+
+run "$KEYDROP" fetch --cacert "$CA" --retry 1 "$U/forbidden-ra"
+is "$RC:$OUT" "0:$k1" "403 with Retry-After (GitHub secondary rate limit) is retried"
+like "$ERR" "HTTP 403 \(forbidden\); retry 1/1 in 1.0 s" "403 with Retry-After: waits as told"
+
+# one overall deadline: retries never run past --timeout
+t0=$(now_ms)
+run env KEYDROP_TEST_BACKOFF_MS=400 "$KEYDROP" fetch --cacert "$CA" --retry 50 --timeout 2 "$U/ratelimit-always"
+t1=$(now_ms)
+is "$RC" 1 "--timeout 2 with --retry 50 against a permanent 429: exit 1"
+ok $(( (t1 - t0) < 2600 ? 0 : 1 )) "--timeout bounds all retries ($((t1 - t0)) ms)"
 
 # connection refused and --wait-network
 port=$(free_port 2>/dev/null || python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
