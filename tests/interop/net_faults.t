@@ -182,6 +182,17 @@ like "$line" "User-Agent: keydrop/" "User-Agent sent"
 run "$KEYDROP" fetch "${F[@]}" --header $'X-A: 1\r\nX-Injected: 2' "$U/hdr"
 is "$RC" 2 "header with CR/LF refused (usage)"
 
+# install takes network sources through the same layer (defaults; anchors from SSL_CERT_FILE)
+: > "$TAP_TMP/ak_inst"
+run env SSL_CERT_FILE="$CA" KEYDROP_TEST_GITHUB_BASE="$U" "$KEYDROP" install --file "$TAP_TMP/ak_inst" gh:alice
+is "$RC" 0 "install gh:USER: exit 0"
+is "$(cat "$TAP_TMP/ak_inst")" "$k1" "install gh:USER: key installed"
+cp "$TAP_TMP/ak_inst" "$TAP_TMP/ak_inst.orig"
+run env SSL_CERT_FILE="$CA" KEYDROP_TEST_GITHUB_BASE="$U" "$KEYDROP" install --file "$TAP_TMP/ak_inst" gh:alice gh:nobody
+is "$RC" 1 "install with one missing GitHub user: exit 1"
+is "$ERR" "keydrop: install: gh:nobody: HTTP 404 (no such GitHub user?)" "install: 404 message"
+cmp -s "$TAP_TMP/ak_inst" "$TAP_TMP/ak_inst.orig"; ok $? "install: target unchanged when any source fails"
+
 # plain http only with --allow-http
 http_start "$TAP_TMP/routes.json"
 ok $? "plain HTTP server listening"
