@@ -9,7 +9,6 @@ CA_VERSION  := $(shell dpkg-query -W -f='$${Version}' ca-certificates 2>/dev/nul
 BRSSL_TOOL  := $(B)/host/brssl
 
 CA_SHA256  := $(shell sha256sum $(CA_BUNDLE) 2>/dev/null | cut -c1-64)
-DEFS += -DKEYDROP_CA_VERSION='"Debian ca-certificates $(CA_VERSION)"'
 # The bundle's hash: at run time a system bundle with the same bytes is served from the embedded
 # table (same certificates) instead of being parsed again (~50 ms of PEM and X.509 decoding).
 DEFS += -DKEYDROP_CA_SHA256='"$(CA_SHA256)"'
@@ -29,14 +28,27 @@ $(B)/gen/ca_roots_brssl.h: $(BRSSL_TOOL) $(CA_BUNDLE) mk/net.mk
 	@$(BRSSL_TOOL) ta -q $(CA_BUNDLE) > $@.tmp
 	@grep -q '^#define TAs_NUM' $@.tmp || { echo "ca_roots: brssl ta produced no table" >&2; exit 1; }
 	@mv $@.tmp $@
-$(B)/gen/ca_roots.h: $(B)/gen/ca_roots_brssl.h mk/ca_blob.awk
-	@awk -f mk/ca_blob.awk $< > $@.tmp
+#
+# EMBED_ROOTS=0 builds without the embedded set (about 62 KiB smaller) for images that always ship a
+# CA bundle: then a machine without one fails with "no CA certificates" instead of falling back.
+EMBED_ROOTS ?= 1
+ROOTS_CFG := $(B)/gen/ca_roots.cfg
+$(shell mkdir -p $(B)/gen; [ "$$(cat $(ROOTS_CFG) 2>/dev/null)" = "$(EMBED_ROOTS)" ] || echo "$(EMBED_ROOTS)" > $(ROOTS_CFG))
+ifeq ($(EMBED_ROOTS),0)
+DEFS += -DKEYDROP_NO_EMBEDDED_ROOTS
+$(B)/gen/ca_roots.h: $(ROOTS_CFG) $(B)/gen/ca_roots_brssl.h
+	@printf '/* built with EMBED_ROOTS=0 */\n#define CA_ROOTS_NUM 0\nstatic const unsigned char ca_roots_blob[1] = { 0 };\n' > $@
+else
+DEFS += -DKEYDROP_CA_VERSION='"Debian ca-certificates $(CA_VERSION)"'
+$(B)/gen/ca_roots.h: $(ROOTS_CFG) $(B)/gen/ca_roots_brssl.h mk/ca_blob.awk
+	@awk -f mk/ca_blob.awk $(B)/gen/ca_roots_brssl.h > $@.tmp
 	@grep -q '^#define CA_ROOTS_NUM [1-9]' $@.tmp || { echo "ca_roots: packing failed" >&2; exit 1; }
 	@mv $@.tmp $@
+endif
 
 # Objects that embed the table or print its version.
 $(B)/musl/tls_roots.o $(B)/host/tls_roots.o $(B)/san/tls_roots.o $(B)/fuzzobj/tls_roots.o: $(B)/gen/ca_roots.h
-$(B)/musl/cmd_version.o: $(B)/gen/ca_roots.h
+$(B)/musl/cmd_version.o $(B)/host/cmd_version.o: $(B)/gen/ca_roots.h
 $(B)/musl/tls_roots.o: mk/net.mk
 $(B)/host/tests/t_tls $(B)/san/tests/t_tls: $(B)/gen/ca_roots.h
 

@@ -30,9 +30,14 @@ int tls_anchors_embedded(struct tls_anchors *a)
 static int load_embedded(struct tls_anchors *a)
 {
 	const unsigned char *p = ca_roots_blob, *end = ca_roots_blob + sizeof ca_roots_blob;
-	br_x509_trust_anchor *ta = calloc(CA_ROOTS_NUM, sizeof *ta);
+	br_x509_trust_anchor *ta;
 	size_t n = 0;
 
+#if CA_ROOTS_NUM == 0
+	(void)p; (void)end; (void)ta; (void)n; (void)a;
+	return -1; /* built with EMBED_ROOTS=0 */
+#else
+	ta = calloc(CA_ROOTS_NUM, sizeof *ta);
 	if (!ta)
 		return -1;
 	while (p < end && n < CA_ROOTS_NUM) {
@@ -65,6 +70,7 @@ static int load_embedded(struct tls_anchors *a)
 	a->owned = 0;
 	a->embedded = 1;
 	return 0;
+#endif
 }
 
 struct growbuf {
@@ -297,8 +303,9 @@ int tls_anchors_load(struct tls_anchors *a, const char *cacert)
 		tls_anchors_free(a);
 	}
 	if (load_embedded(a) != 0) {
-		errno = ENOMEM;
-		strncpy(a->source, "embedded roots", sizeof a->source - 1);
+		errno = CA_ROOTS_NUM == 0 ? ENOENT : ENOMEM;
+		strncpy(a->source, CA_ROOTS_NUM == 0 ? "the system (no bundle found; this build has no embedded roots)"
+						     : "embedded roots", sizeof a->source - 1);
 		return -1;
 	}
 #ifdef KEYDROP_CA_VERSION
