@@ -20,7 +20,7 @@ SODIUM_DIR    := $(SODIUM_SRC)/src/libsodium
 WARN      := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 DEFS      := -D_GNU_SOURCE -DKEYDROP_VERSION='"$(VERSION)"' -DKEYDROP_BUILD_EPOCH=$(SOURCE_DATE_EPOCH)LL \
              -DKEYDROP_BEARSSL_VERSION='"$(BEARSSL_VER)"' -DKEYDROP_LIBSODIUM_VERSION='"$(LIBSODIUM_VER)"'
-INCS      := -Isrc -I$(BEARSSL_SRC)/inc -I$(SODIUM_DIR)/include -I$(B)/gen
+INCS      := -Isrc -I$(BEARSSL_SRC)/inc -I$(SODIUM_DIR)/include -I$(SODIUM_DIR)/include/sodium -I$(B)/gen
 REPRO     := -ffile-prefix-map=$(CURDIR)=. -fdebug-prefix-map=$(CURDIR)=.
 MUSL_CC   := musl-gcc
 MUSL_CFLAGS := -std=c11 -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
@@ -32,7 +32,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # ---- our sources (explicit lists, one line per area) ----------------------------------------------
 SRCS_BASE  := src/die.c src/b64.c src/sshbuf.c src/rand.c src/secret.c src/fsx.c src/osutil.c src/sodium_glue.c
-SRCS_KEYS  := src/fingerprint.c src/privkey.c src/keygen.c src/keyblob.c src/pubkey.c src/keyfile.c
+SRCS_KEYS  := src/fingerprint.c src/privkey.c src/keygen.c src/ed25519.c src/keyblob.c src/pubkey.c src/keyfile.c
 SRCS_AUTH  := src/authkeys.c src/paste.c src/target.c src/source.c
 SRCS_NET   := src/http.c src/json.c src/tls.c src/tls_cert.c src/tls_roots.c src/net.c src/netsrc.c
 SRCS_CMD   := src/cmd_keygen.c src/cmd_hostkeys.c src/cmd_pubkey.c src/cmd_fingerprint.c src/cmd_version.c

@@ -1,8 +1,8 @@
 /* keygen.c */
 #include <string.h>
 #include <bearssl.h>
-#include <sodium/crypto_sign_ed25519.h>
 
+#include "ed25519.h"
 #include "keygen.h"
 #include "rand.h"
 #include "secret.h"
@@ -52,8 +52,10 @@ static int gen_ed25519(struct keygen_pair *out, void (*on_wait)(void *), void *a
 	if ((*rerr = rand_bytes(seed, sizeof seed, on_wait, arg)) != RAND_OK)
 		goto out;
 	ret = KG_CRYPTO;
-	if (crypto_sign_ed25519_seed_keypair(pk, sk, seed) != 0)
+	if (ed25519_public_from_seed(pk, seed) != 0)
 		goto out;
+	memcpy(sk, seed, 32); /* libsodium's secret key layout, as PROTOCOL.key stores it: seed || pk */
+	memcpy(sk + 32, pk, 32);
 	sshbuf_w_init(&w, out->pub, sizeof out->pub);
 	sshbuf_put_cstring(&w, "ssh-ed25519");
 	sshbuf_put_string(&w, pk, sizeof pk);

@@ -1,6 +1,9 @@
-/* t_ed25519.c: RFC 8032 §7.1 TEST 1-3, public keys from secret seeds (libsodium as linked), and the
- * SSH encoding keygen builds from them. */
+/* t_ed25519.c: RFC 8032 §7.1 TEST 1-3, public keys from secret seeds, by keydrop's derivation
+ * (ed25519.c, variable-base multiplication) and by libsodium's own seed_keypair, and the SSH
+ * encoding keygen builds from them. */
 #include <sodium/crypto_sign_ed25519.h>
+
+#include "ed25519.h"
 
 #include "fingerprint.h"
 #include "keyblob.h"
@@ -25,6 +28,9 @@ int main(void)
 		IS_MEM(pk, want, 32, "RFC 8032 TEST %d public key", i + 1);
 		IS_MEM(sk, seed, 32, "TEST %d: secret key starts with the seed", i + 1);
 		IS_MEM(sk + 32, want, 32, "TEST %d: secret key ends with the public key", i + 1);
+		uint8_t ours[32] = { 0 };
+		OK(ed25519_public_from_seed(ours, seed) == 0, "TEST %d: ed25519_public_from_seed succeeds", i + 1);
+		IS_MEM(ours, want, 32, "RFC 8032 TEST %d public key from keydrop's derivation", i + 1);
 
 		uint8_t blob[64];
 		struct sshbuf_w w;
