@@ -117,6 +117,8 @@ static void lines(struct checker *k, const struct target *t)
 		int r = authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why);
 		if (r == PKL_OK) {
 			nkeys++;
+			if (pk.info.family == KF_DSA)
+				printf("note: line %zu: ssh-dss (DSA) keys are refused by OpenSSH 7.0 and later by default\n", i + 1);
 			if (pk.info.family == KF_UNKNOWN)
 				printf("note: line %zu: key type %s is not known to keydrop (an older sshd skips it)\n", i + 1,
 				       pk.info.type);

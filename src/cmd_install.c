@@ -209,6 +209,8 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 			printf(" (line %ld)\n", presline[j] + 1);
 		}
 	}
+	if (!g->quiet)
+		cmdt_warn_modes(&t, "install");
 	if (g->verbose && nadd == 0)
 		fprintf(stderr, "keydrop: install: %s unchanged (not written)\n", t.path);
 	ret = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;

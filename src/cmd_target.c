@@ -1,6 +1,7 @@
 /* cmd_target.c: TARGET options and opening the target for the authorized_keys commands. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd_target.h"
 #include "die.h"
@@ -67,4 +68,16 @@ void cmdt_put_safe(FILE *f, const char *s, size_t n)
 		unsigned char ch = (unsigned char)s[i];
 		fputc(ch < 0x20 || ch == 0x7f ? '?' : ch, f);
 	}
+}
+
+void cmdt_warn_modes(const struct target *t, const char *cmd)
+{
+	struct stat st;
+
+	if (t->homefd >= 0 && fstat(t->homefd, &st) == 0 && (st.st_mode & 022))
+		msg_err(cmd, "warning: %s is group or world writable: sshd (StrictModes) will ignore %s; "
+			     "'keydrop check --fix' repairs it", t->home, t->path);
+	if (t->dirfd >= 0 && !t->is_file && fstat(t->dirfd, &st) == 0 && (st.st_mode & 022))
+		msg_err(cmd, "warning: %s is group or world writable: sshd (StrictModes) will ignore %s; "
+			     "'keydrop check --fix' repairs it", t->dir, t->path);
 }

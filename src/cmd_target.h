@@ -27,6 +27,9 @@ int cmdt_open(struct target *t, const struct target_spec *s, const char *cmd, in
 /* "BITS SHA256:... comment (LABEL)" as ssh-keygen -l. */
 void cmdt_describe(FILE *f, const uint8_t *blob, size_t n, const char *comment, size_t clen);
 
+/* Warns on stderr when the home or .ssh is group/world writable (sshd would ignore the file). */
+void cmdt_warn_modes(const struct target *t, const char *cmd);
+
 /* Writes s[0..n) with control characters shown as '?' (file text never drives the terminal). */
 void cmdt_put_safe(FILE *f, const char *s, size_t n);
 

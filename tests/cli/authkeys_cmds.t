@@ -28,6 +28,21 @@ $(cat b.pub)
 # keydrop:end account" "a second key goes inside the existing block, before its end"
 is "$(tail -1 "$AK")" "$(cat r.pub)" "the key without --source stays outside, at the end"
 
+# A key present only on a line sshd skips (bad options) is not "present": it is added again.
+W=$TAP_TMP/w
+mkdir -p "$W/.ssh"; echo "no-ptyx $(cat a.pub)" > "$W/.ssh/authorized_keys"
+run "$KEYDROP" install --home "$W" a.pub
+is "$RC" 0 "a key whose only line sshd skips..."
+is "$OUT" "added 256 $(fp a) key-a (ED25519)" "... is added, not reported present"
+# A home sshd would refuse: the install works and warns.
+chmod 777 "$W"
+run "$KEYDROP" install --home "$W" b.pub
+is "$RC" 0 "install into a world-writable home succeeds"
+like "$ERR" "warning: $W is group or world writable: sshd \(StrictModes\) will ignore" "... and warns"
+run "$KEYDROP" -q install --home "$W" c.pub
+is "$ERR" "" "... not with -q"
+chmod 755 "$W"
+
 # ---- list -------------------------------------------------------------------------------------------------
 run "$KEYDROP" list --home "$H"
 is "$RC" 0 "list exits 0"
