@@ -32,6 +32,8 @@ int cmdt_open(struct target *t, const struct target_spec *s, const char *cmd, in
 {
 	char err[TARGET_PATH_MAX + 200];
 
+	if (s->file && s->home)
+		return msg_usage(cmd, "--file and --home cannot be combined");
 	/* The file is checked once before the lock file is created (a refused target gets nothing new
 	 * in its directory), and read again under the lock. */
 	if (target_resolve(t, s, err, sizeof err) < 0 || target_open_home(t, err, sizeof err) < 0 ||

@@ -21,7 +21,7 @@
 int cmdt_target_opt(int c, const char *arg, struct target_spec *s);
 
 /* Resolves and opens the target for cmd: home, directory (created if create), lock (if lock), read.
- * Prints the one error line itself. Returns EXIT_OK or EXIT_FAIL. */
+ * Prints the one error line itself. Returns EXIT_OK, EXIT_USAGE or EXIT_FAIL. */
 int cmdt_open(struct target *t, const struct target_spec *s, const char *cmd, int create, int lock);
 
 /* "BITS SHA256:... comment (LABEL)" as ssh-keygen -l. */

@@ -25,7 +25,7 @@ PY
 
 now_us() { echo $(( $(date +%s%N) / 1000 )); }
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-# time_one CMD...: microseconds of one run, after restoring the file.
+# bench N MODE: median microseconds of RUNS runs, the file restored before each.
 bench() {
 	local n=$1 mode=$2 i t0 t1
 	for ((i = 0; i < RUNS; i++)); do
@@ -37,7 +37,6 @@ bench() {
 		case $mode in
 		install | noop) "$KEYDROP" -q install --home "$work/h" "$work/new.pub" ;;
 		cat) cat "$work/new.pub" >> "$work/h/.ssh/authorized_keys" ;;
-		nosync) "$KEYDROP" -q install --home "$work/h" "$work/new.pub" ;;
 		esac
 		t1=$(now_us)
 		echo $((t1 - t0))
@@ -47,7 +46,7 @@ bench() {
 printf '%-8s %12s %14s %16s %10s\n' lines "install(ms)" "present(ms)" "cat >> (ms)" bytes
 for n in 1000 10000 100000; do
 	a=$(bench $n install) b=$(bench $n noop) c=$(bench $n cat)
-	printf '%-8s %12.2f %14.2f %16.2f %10s\n' "$n" "$(echo "$a / 1000" | bc -l)" "$(echo "$b / 1000" | bc -l)" \
-		"$(echo "$c / 1000" | bc -l)" "$(stat -c %s "$work/ak.$n")"
+	awk -v n="$n" -v a="$a" -v b="$b" -v c="$c" -v bytes="$(stat -c %s "$work/ak.$n")" \
+		'BEGIN { printf "%-8s %12.2f %14.2f %16.2f %10s\n", n, a / 1000, b / 1000, c / 1000, bytes }'
 done
 echo "(median of $RUNS runs; install includes fsync of the file and the directory; present = key already there, no write)"

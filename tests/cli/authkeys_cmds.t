@@ -156,6 +156,22 @@ mkdir -p "${F%/*}"; cp a.pub "$F"; chmod 620 "$F"
 run "$KEYDROP" check --file "$F" --fix
 is "$RC" 0 "check --file --fix on a group-writable file"
 is "$(stat -c %a "$F")" 600 "... now 0600"
+# --file (dropbear-initramfs style): an existing file keeps its mode (minus group/world write).
+D=$TAP_TMP/etc/dropbear-initramfs
+mkdir -p "$D"; cp c.pub "$D/authorized_keys"; chmod 664 "$D/authorized_keys"
+run "$KEYDROP" install --file "$D/authorized_keys" a.pub
+is "$RC" 0 "install --file into an existing file"
+is "$(stat -c %a "$D/authorized_keys"):$(wc -l < "$D/authorized_keys")" "644:2" "... mode kept minus group write, key appended"
+run "$KEYDROP" install --root "$TAP_TMP" --file /etc/dropbear-initramfs/new_keys b.pub
+is "$RC" 0 "install --root DIR --file PATH creates the file under DIR"
+is "$(stat -c %a "$D/new_keys"):$(cat "$D/new_keys")" "600:$(cat b.pub)" "... 0600 with the key"
+run "$KEYDROP" install --file "$TAP_TMP/no/such/dir/ak" a.pub
+is "$RC" 1 "install --file into a missing directory: exit 1"
+run "$KEYDROP" install --file "$D/" a.pub
+is "$RC" 1 "install --file DIR/: exit 1"
+like "$ERR" "--file needs a file path" "... says why"
+run "$KEYDROP" install --file "$D/authorized_keys" --home "$H" a.pub
+is "$RC" 2 "--file with --home: usage error"
 run "$KEYDROP" check --bogus
 is "$RC" 2 "check with a bad option: exit 2"
 done_testing
