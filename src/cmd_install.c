@@ -122,7 +122,10 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 
 	/* 1. Read and validate everything before touching the target. */
 	if (!(ins = calloc(nkeys + (size_t)(argc - optind) + 1, sizeof *ins)))
-		goto oom;
+	{
+		ret = msg_fail(EXIT_FAIL, "install", "out of memory");
+		goto out;
+	}
 	for (size_t i = 0; i < nkeys; i++, nins++)
 		if ((ret = read_input("--key", keys[i], strlen(keys[i]), &ins[nins])) != EXIT_OK)
 			goto out;
@@ -149,13 +152,19 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 	if (!(adds = calloc(total, sizeof *adds)) || !(addlens = calloc(total, sizeof *addlens)) ||
 	    !(addk = calloc(total, sizeof *addk)) || !(presk = calloc(total, sizeof *presk)) ||
 	    !(presline = calloc(total, sizeof *presline)) || !(work = malloc(PUBKEY_BLOB_MAX)))
-		goto oom;
+	{
+		ret = msg_fail(EXIT_FAIL, "install", "out of memory");
+		goto out;
+	}
 
 	/* 2. Lock, read, decide. */
 	if ((ret = cmdt_open(&t, &spec, "install", 1, 1)) != EXIT_OK)
 		goto out;
 	if (authkeys_parse(&ak, t.data, t.len) != AK_OK)
-		goto oom;
+	{
+		ret = msg_fail(EXIT_FAIL, "install", "out of memory");
+		goto out;
+	}
 	for (size_t i = 0; i < nins; i++) {
 		for (size_t k = 0; k < ins[i].res.n; k++) {
 			struct paste_key *pk = &ins[i].res.keys[k];
@@ -214,9 +223,6 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 	if (g->verbose && nadd == 0)
 		fprintf(stderr, "keydrop: install: %s unchanged (not written)\n", t.path);
 	ret = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
-	goto out;
-oom:
-	ret = msg_fail(EXIT_FAIL, "install", "out of memory");
 out:
 	authkeys_free(&ak);
 	free(out.p);

@@ -258,6 +258,14 @@ int target_lock(struct target *t, int timeout_ms, char *err, size_t errcap)
 
 static int target_read2(struct target *t, int read_it, char *err, size_t errcap);
 
+/* A missing file reads as empty. */
+static int read_empty(struct target *t, int read_it, char *err, size_t errcap)
+{
+	if (read_it && !(t->data = calloc(1, 1)))
+		return say(err, errcap, "out of memory");
+	return 0;
+}
+
 int target_read(struct target *t, char *err, size_t errcap)
 {
 	return target_read2(t, 1, err, errcap);
@@ -278,11 +286,11 @@ static int target_read2(struct target *t, int read_it, char *err, size_t errcap)
 	t->data = NULL;
 	t->len = 0;
 	if (t->dirfd < 0)
-		goto empty;
+		return read_empty(t, read_it, err, errcap);
 	fd = openat(t->dirfd, t->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)
-			goto empty;
+			return read_empty(t, read_it, err, errcap);
 		if (errno == ELOOP)
 			return say(err, errcap, "%s is a symlink: refusing to follow it", t->path);
 		return say(err, errcap, "%s: %s", t->path, strerror(errno));
@@ -344,12 +352,6 @@ out:
 		t->len = 0;
 	}
 	return ret;
-empty:
-	if (!read_it)
-		return 0;
-	if (!(t->data = calloc(1, 1)))
-		return say(err, errcap, "out of memory");
-	return 0;
 }
 
 int target_write(struct target *t, const char *data, size_t len, char *err, size_t errcap)

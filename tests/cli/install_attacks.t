@@ -66,12 +66,15 @@ fresh; ln -s "$TAP_TMP/shadow" "$UH/.ssh/.keydrop.lock"
 attack "lock file symlinked to a shadow-like file" "\.keydrop\.lock is a symlink: refusing"
 
 # A stale temp name that is a symlink: cleaned up (unlinked), never followed or written through.
-fresh; ln -s "$TAP_TMP/shadow" "$UH/.ssh/.keydrop-tmp.authorized_keys.1.1"
+# (The name carries the pid of a writer that is gone: only those are cleaned.)
+true & dead=$!; wait "$dead"
+stale=$UH/.ssh/.keydrop-tmp.authorized_keys.$dead.1
+fresh; ln -s "$TAP_TMP/shadow" "$stale"
 before=$(sha256sum < shadow)
 run "$KEYDROP" install --user "$U" --key "$K"
 is "$RC" 0 "stale temp symlink: install succeeds"
 is "$(sha256sum < shadow)" "$before" "... the file it pointed to is unchanged"
-[ ! -e "$UH/.ssh/.keydrop-tmp.authorized_keys.1.1" ] && [ ! -L "$UH/.ssh/.keydrop-tmp.authorized_keys.1.1" ]
+[ ! -e "$stale" ] && [ ! -L "$stale" ]
 ok $? "... and the stale symlink is gone"
 
 # The good case: root writes into a user's home; the result belongs to the user.
