@@ -42,8 +42,9 @@ static void problem(struct checker *k, const char *fmt, ...)
 	putchar('\n');
 }
 
-/* Owner and mode of one level (fd open on it). want_mode is what --fix sets when mode & 022. */
-static void level(struct checker *k, int fd, const char *what, mode_t want_mode, int chown_ok)
+/* Owner and mode of one level (fd open on it). want_mode is what --fix sets when mode & 022;
+ * --fix changes the owner only if chown_ok and the mode only if chmod_ok. */
+static void level(struct checker *k, int fd, const char *what, mode_t want_mode, int chown_ok, int chmod_ok)
 {
 	struct stat st;
 	const struct target *t = k->t;
@@ -63,12 +64,12 @@ static void level(struct checker *k, int fd, const char *what, mode_t want_mode,
 	}
 	if (st.st_mode & 022) {
 		mode_t m = want_mode ? want_mode : (st.st_mode & 07777 & ~(mode_t)022);
-		if (k->fix && fchmod(fd, m) == 0) {
+		if (k->fix && chmod_ok && fchmod(fd, m) == 0) {
 			printf("fixed: %s mode %04o -> %04o\n", what, (unsigned)(st.st_mode & 07777), (unsigned)m);
 			k->fixed++;
 		} else {
-			problem(k, "%s is group or world writable (mode %04o): sshd refuses it (StrictModes)", what,
-				(unsigned)(st.st_mode & 07777));
+			problem(k, "%s is group or world writable (mode %04o): sshd refuses it (StrictModes)%s", what,
+				(unsigned)(st.st_mode & 07777), chmod_ok ? "" : "; not changed by --fix");
 		}
 	}
 }
@@ -84,7 +85,8 @@ static void parents(struct checker *k, int dirfd)
 			snprintf(what, sizeof what, "%s", k->t->dir);
 		else
 			snprintf(what, sizeof what, "directory %d level%s above %s", depth, depth == 1 ? "" : "s", k->t->dir);
-		level(k, fd, what, 0, 0);
+		/* Directories above a --file target are system directories: reported, never changed. */
+		level(k, fd, what, 0, 0, 0);
 		int pfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (pfd < 0 || fstat(fd, &st) < 0 || fstat(pfd, &up) < 0 || (st.st_ino == up.st_ino && st.st_dev == up.st_dev)) {
 			if (pfd >= 0)
@@ -199,7 +201,7 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 			}
 		}
 		/* The home's owner is not ours to change; its mode is (sshd refuses a writable home). */
-		level(&k, t.homefd, t.home, 0, 0);
+		level(&k, t.homefd, t.home, 0, 0, 1);
 		t.dirfd = openat(t.homefd, ".ssh", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (t.dirfd < 0) {
 			struct stat st;
@@ -211,7 +213,7 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 				problem(&k, "%s: %s", t.dir, strerror(errno));
 			goto done;
 		}
-		level(&k, t.dirfd, t.dir, 0700, 1);
+		level(&k, t.dirfd, t.dir, 0700, 1, 1);
 	} else {
 		t.dirfd = open(t.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (t.dirfd < 0) {
@@ -239,7 +241,7 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 	if (st.st_nlink > 1)
 		problem(&k, "%s has %lu hard links (keydrop refuses to write it; not changed by --fix)", t.path,
 			(unsigned long)st.st_nlink);
-	level(&k, fd, t.path, 0600, !t.is_file);
+	level(&k, fd, t.path, 0600, !t.is_file, 1);
 	/* Read through the descriptor we checked (target_read would refuse what we only report). */
 	if (st.st_size > TARGET_FILE_MAX || !(t.data = malloc((size_t)st.st_size + 1))) {
 		problem(&k, "%s: too large to check", t.path);

@@ -153,9 +153,16 @@ else
 fi
 F=$TAP_TMP/dropbear/authorized_keys
 mkdir -p "${F%/*}"; cp a.pub "$F"; chmod 620 "$F"
+chmod 777 "${F%/*}"
+anc=$(stat -c %a "$TAP_TMP/.." "$TAP_TMP")
 run "$KEYDROP" check --file "$F" --fix
-is "$RC" 0 "check --file --fix on a group-writable file"
+like "$OUT" "fixed: $F mode 0620 -> 0600" "check --file --fix on a group-writable file"
 is "$(stat -c %a "$F")" 600 "... now 0600"
+is "$RC" 4 "... but the directory above stays a problem"
+like "$OUT" "problem: ${F%/*} is group or world writable \(mode 0777\): sshd refuses it \(StrictModes\); not changed by --fix" \
+	"... reported, not changed: directories above a --file target are never chmod'ed"
+is "$(stat -c %a "${F%/*}")" 777 "... its mode really unchanged"
+is "$(stat -c %a "$TAP_TMP/.." "$TAP_TMP")" "$anc" "... nor any directory above it"
 # --file (dropbear-initramfs style): an existing file keeps its mode (minus group/world write).
 D=$TAP_TMP/etc/dropbear-initramfs
 mkdir -p "$D"; cp c.pub "$D/authorized_keys"; chmod 664 "$D/authorized_keys"
