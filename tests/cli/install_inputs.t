@@ -105,6 +105,8 @@ bad 3 'no public key in it' "only comments and blanks" --key "$(printf '# nothin
 bad 3 'no public key in it' "empty file" /dev/null
 { echo "$A"; echo "ssh-ed25519 ${A64:0:40}"; echo "$B"; } > three
 bad 3 'line 2: key data is truncated' "one bad key among three: none installed" "$TAP_TMP/three"
+bad 3 'nul: line 1: NUL byte' "a good --key and a bad file: none installed" --key "$A" "$TAP_TMP/nul"
+bad 3 'variable KD_UNSET_VAR is not set' "good sources before an unset env:VAR: none installed" "$TAP_TMP/a.pub" --key "$B" env:KD_UNSET_VAR
 printf -- '---- BEGIN SSH2 PUBLIC KEY ----\nComment: "x"\n%s\n' "$A64" > rfc_noend
 bad 3 "no '---- END SSH2 PUBLIC KEY ----' line" "RFC 4716 block without END" "$TAP_TMP/rfc_noend"
 printf -- '---- BEGIN SSH2 PUBLIC KEY ----\n%s\nthis is not base64!\n---- END SSH2 PUBLIC KEY ----\n' "$A64" > rfc_junk
