@@ -37,16 +37,30 @@ int cmdt_open(struct target *t, const struct target_spec *s, const char *cmd, in
 	/* The file is checked once before the lock file is created (a refused target gets nothing new
 	 * in its directory), and read again under the lock. */
 	if (target_resolve(t, s, err, sizeof err) < 0 || target_open_home(t, err, sizeof err) < 0 ||
-	    target_open_dir(t, create, err, sizeof err) < 0 || (lock && target_check(t, err, sizeof err) < 0) ||
-	    (lock && t->dirfd >= 0 && target_lock(t, target_lock_timeout(), err, sizeof err) < 0) ||
-	    target_read(t, err, sizeof err) < 0) {
-		msg_err(cmd, "%s", err);
-		return EXIT_FAIL;
+	    target_open_dir(t, create, err, sizeof err) < 0 || (lock && target_check(t, err, sizeof err) < 0))
+		goto fail;
+	if (lock && t->dirfd >= 0) {
+		/* A long wait says what it waits for (DESIGN.md, CLI contract). */
+		int total = target_lock_timeout(), first = total > 1000 ? 1000 : total;
+		int r = target_lock(t, first, err, sizeof err);
+		if (r == -2 && total > first) {
+			msg_err(cmd, "waiting up to %d ms for the lock on %s (another keydrop is writing it)", total, t->path);
+			r = target_lock(t, total - first, err, sizeof err);
+			if (r == -2)
+				snprintf(err, sizeof err, "%s is locked by another keydrop (waited %d ms)", t->path, total);
+		}
+		if (r < 0)
+			goto fail;
 	}
+	if (target_read(t, err, sizeof err) < 0)
+		goto fail;
 	/* A writer that was killed left its temp file: every writer cleans up, write or not. */
 	if (lock && t->dirfd >= 0)
 		fsx_clean_stale(t->dirfd);
 	return EXIT_OK;
+fail:
+	msg_err(cmd, "%s", err);
+	return EXIT_FAIL;
 }
 
 void cmdt_describe(FILE *f, const uint8_t *blob, size_t n, const char *comment, size_t clen)

@@ -232,8 +232,11 @@ int target_lock_timeout(void)
 int target_lock(struct target *t, int timeout_ms, char *err, size_t errcap)
 {
 	struct stat st;
-	int fd = openat(t->dirfd, TARGET_LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+	int fd;
 
+	if (t->lockfd >= 0) /* opened by an earlier call that timed out: wait again */
+		goto wait;
+	fd = openat(t->dirfd, TARGET_LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
 	if (fd >= 0) {
 		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 			close(fd);
@@ -251,8 +254,13 @@ int target_lock(struct target *t, int timeout_ms, char *err, size_t errcap)
 	} else {
 		return say(err, errcap, "lock %s/%s: %s", t->dir, TARGET_LOCK_NAME, strerror(errno));
 	}
-	if (fsx_lock(t->lockfd, timeout_ms) < 0)
-		return say(err, errcap, "%s is locked by another keydrop (waited %d ms)", t->path, timeout_ms);
+wait:
+	if (fsx_lock(t->lockfd, timeout_ms) < 0) {
+		if (errno != EWOULDBLOCK)
+			return say(err, errcap, "lock %s/%s: %s", t->dir, TARGET_LOCK_NAME, strerror(errno));
+		say(err, errcap, "%s is locked by another keydrop (waited %d ms)", t->path, timeout_ms);
+		return -2;
+	}
 	return 0;
 }
 

@@ -49,7 +49,8 @@ int target_open_home(struct target *t, char *err, size_t errcap);
 int target_open_dir(struct target *t, int create, char *err, size_t errcap);
 
 /* flock on the lock file in the directory (or on the directory itself when the file cannot be
- * created, e.g. a read-only filesystem), waiting at most timeout_ms. Returns 0 or -1 with err. */
+ * created, e.g. a read-only filesystem), waiting at most timeout_ms. Returns 0, -2 on timeout, or
+ * -1 on other errors, with err. */
 int target_lock(struct target *t, int timeout_ms, char *err, size_t errcap);
 
 /* Reads the file with O_NOFOLLOW; refuses a symlink, a non-regular file, st_nlink > 1 and a

@@ -62,6 +62,10 @@ is "$RC" 1 "lock held by another process: exit 1 after the bounded wait"
 like "$ERR" "is locked by another keydrop \(waited 300 ms\)" "... says so"
 [ "$took" -ge 300 ] && [ "$took" -lt 5000 ]; ok $? "... after waiting about 300 ms (took $took ms)"
 is "$(tree_hash "$H")" "$h0" "... nothing changed"
+KEYDROP_LOCK_TIMEOUT_MS=1200 run "$KEYDROP" install --home "$H" new.pub
+is "$RC" 1 "a longer wait: exit 1"
+is "$ERR" "keydrop: install: waiting up to 1200 ms for the lock on $H/.ssh/authorized_keys (another keydrop is writing it)
+keydrop: install: $H/.ssh/authorized_keys is locked by another keydrop (waited 1200 ms)" "... says what it waits for, then gives up"
 echo go > release; wait "$holder"
 run "$KEYDROP" install --home "$H" new.pub
 is "$RC" 0 "lock released: install works"
