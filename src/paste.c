@@ -103,7 +103,7 @@ static size_t find_type(const char *s, size_t n, size_t from)
 		    strncmp(s + i, "sk-", n - i < 3 ? n - i : 3) != 0)
 			continue;
 		size_t e = i;
-		while (e < n && !is_blank(s[e]))
+		while (e < n && !is_blank(s[e]) && e - i <= KEYBLOB_TYPE_MAX) /* bounded: no quadratic scan */
 			e++;
 		if (keyblob_type_known(s + i, e - i))
 			return i;
@@ -250,8 +250,8 @@ static size_t unwrap(struct ctx *c, const char *s, size_t n, size_t i, struct pu
 	for (size_t k = i + 1; k < c->nlines; k++) {
 		struct span t = c->lines[k], v;
 		size_t after = word(t.s, t.n, 0, &v);
-		if (!b64_only(v.s, v.n))
-			break;
+		if (!b64_only(v.s, v.n) || len - n > B64_ENCLEN(PUBKEY_BLOB_MAX) + 8)
+			break; /* not base64, or longer than any key: each try re-reads the joined line */
 		size_t add = t.n - (size_t)(v.s - t.s);
 		char *nj = realloc(j, len + add + 1);
 		if (!nj)
