@@ -68,6 +68,8 @@ int authkeys_parse(struct authkeys *ak, const char *buf, size_t len)
 		cap++;
 	}
 	cap++;
+	if (cap > AUTHKEYS_LINES_MAX)
+		return AK_TOOBIG;
 	if (!(ak->lines = calloc(cap, sizeof *ak->lines)))
 		return AK_NOMEM;
 	for (size_t off = 0; off < len;) {
@@ -98,8 +100,10 @@ int authkeys_parse(struct authkeys *ak, const char *buf, size_t len)
 				if (ak->nblocks == bcap) {
 					size_t nb = bcap ? bcap * 2 : 8;
 					struct authkeys_block *bl = realloc(ak->blocks, nb * sizeof *bl);
-					if (!bl)
+					if (!bl) {
+						authkeys_free(ak);
 						return AK_NOMEM;
+					}
 					ak->blocks = bl;
 					bcap = nb;
 				}
@@ -524,7 +528,7 @@ const char *authkeys_strerror(int err)
 	case AK_UNTERMINATED:
 		return "managed block has a begin marker but no end marker";
 	case AK_TOOBIG:
-		return "file would be too large";
+		return "file too large (or too many lines)";
 	}
 	return "authorized_keys error";
 }

@@ -12,6 +12,7 @@
 #define AUTHKEYS_MARK_BEGIN "# keydrop:begin "
 #define AUTHKEYS_MARK_END "# keydrop:end "
 #define AUTHKEYS_NAME_MAX 64
+#define AUTHKEYS_LINES_MAX (2u << 20) /* lines in one file: bounds the line table (48 MiB) */
 
 enum authkeys_kind {
 	AKL_BLANK = 0,  /* empty or only blanks */
@@ -54,7 +55,8 @@ struct authkeys {
 };
 
 /* Splits buf[0..len) into lines and finds the managed blocks. No key is decoded here (fast: one pass).
- * ak points into buf, which must outlive it. Returns AK_OK or AK_NOMEM; free with authkeys_free. */
+ * ak points into buf, which must outlive it. Returns AK_OK, AK_NOMEM, or AK_TOOBIG (more than
+ * AUTHKEYS_LINES_MAX lines); free with authkeys_free (a failure frees what it took). */
 int authkeys_parse(struct authkeys *ak, const char *buf, size_t len);
 void authkeys_free(struct authkeys *ak);
 

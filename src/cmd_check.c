@@ -106,8 +106,9 @@ static void lines(struct checker *k, const struct target *t)
 	uint8_t *work = malloc(PUBKEY_BLOB_MAX);
 	size_t nkeys = 0;
 
-	if (!work || authkeys_parse(&ak, t->data, t->len) != AK_OK) {
-		problem(k, "out of memory");
+	int r = work ? authkeys_parse(&ak, t->data, t->len) : AK_NOMEM;
+	if (r != AK_OK) {
+		problem(k, "%s: %s", t->path, authkeys_strerror(r));
 		free(work);
 		return;
 	}
@@ -116,7 +117,7 @@ static void lines(struct checker *k, const struct target *t)
 		const char *why;
 		if (ak.lines[i].kind != AKL_OTHER)
 			continue;
-		int r = authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why);
+		r = authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why);
 		if (r == PKL_OK) {
 			nkeys++;
 			if (pk.info.family == KF_DSA)

@@ -160,9 +160,8 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 	/* 2. Lock, read, decide. */
 	if ((ret = cmdt_open(&t, &spec, "install", 1, 1)) != EXIT_OK)
 		goto out;
-	if (authkeys_parse(&ak, t.data, t.len) != AK_OK)
-	{
-		ret = msg_fail(EXIT_FAIL, "install", "out of memory");
+	if ((c = authkeys_parse(&ak, t.data, t.len)) != AK_OK) {
+		ret = msg_fail(EXIT_FAIL, "install", "%s: %s", t.path, authkeys_strerror(c));
 		goto out;
 	}
 	for (size_t i = 0; i < nins; i++) {

@@ -105,8 +105,8 @@ int cmd_list(int argc, char **argv, const struct globals *gg)
 		ret = msg_fail(EXIT_FAIL, "list", "%s: no such file", t.path);
 		goto out;
 	}
-	if (authkeys_parse(&ak, t.data, t.len) != AK_OK || !(work = malloc(PUBKEY_BLOB_MAX))) {
-		ret = msg_fail(EXIT_FAIL, "list", "out of memory");
+	if ((c = authkeys_parse(&ak, t.data, t.len)) != AK_OK || !(work = malloc(PUBKEY_BLOB_MAX))) {
+		ret = msg_fail(EXIT_FAIL, "list", "%s: %s", t.path, authkeys_strerror(c ? c : AK_NOMEM));
 		goto out;
 	}
 	if (json)

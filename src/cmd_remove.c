@@ -85,9 +85,9 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 	}
 	if ((ret = cmdt_open(&t, &spec, "remove", 0, 1)) != EXIT_OK)
 		goto out;
-	if (authkeys_parse(&ak, t.data, t.len) != AK_OK || !(drop = calloc(ak.nlines + 1, 1)) ||
+	if ((c = authkeys_parse(&ak, t.data, t.len)) != AK_OK || !(drop = calloc(ak.nlines + 1, 1)) ||
 	    !(work = malloc(PUBKEY_BLOB_MAX))) {
-		ret = msg_fail(EXIT_FAIL, "remove", "out of memory");
+		ret = msg_fail(EXIT_FAIL, "remove", "%s: %s", t.path, authkeys_strerror(c ? c : AK_NOMEM));
 		goto out;
 	}
 	if (block) {

@@ -10,7 +10,7 @@
 #include <sys/types.h>
 
 #define TARGET_PATH_MAX 4096
-#define TARGET_FILE_MAX (128u << 20) /* authorized_keys we are willing to read */
+#define TARGET_FILE_MAX (64u << 20)  /* authorized_keys we are willing to read (~700k keys) */
 #define TARGET_LOCK_NAME ".keydrop.lock"
 #define TARGET_LOCK_MS 10000         /* default bounded wait; KEYDROP_LOCK_TIMEOUT_MS overrides */
 
