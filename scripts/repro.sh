@@ -14,7 +14,7 @@ for side in a bbbbbbbb; do
 	mkdir -p "$dir"
 	(cd "$root" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$dir" 2>/dev/null) || true
 	rm -rf "$dir/.git"
-	if ! (cd "$dir" && env -u MAKEFLAGS SOURCE_DATE_EPOCH="$epoch" KEYDROP_VENDOR_CACHE="$root/build/dl" make -s build/keydrop >"$tmp/$side.log" 2>&1); then
+	if ! (cd "$dir" && env -u MAKEFLAGS SOURCE_DATE_EPOCH="$epoch" KEYDROP_VENDOR_CACHE="$root/build/dl" make -s -j2 build/keydrop >"$tmp/$side.log" 2>&1); then
 		tail -20 "$tmp/$side.log" >&2
 		echo "repro: build in $dir failed" >&2
 		exit 1

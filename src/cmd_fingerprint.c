@@ -74,8 +74,12 @@ static int do_private(const char *path, const char *text, size_t len, enum fp_ha
 	int r, ret;
 	if (!work)
 		return msg_fail(EXIT_FAIL, "fingerprint", "out of memory");
-	if ((r = privkey_decode(text, len, work, PRIVKEY_BLOB_MAX, &parts)) != PK_OK) {
-		ret = msg_fail(EXIT_FAIL, "fingerprint", "%s: %s", path, privkey_strerror(r));
+	if ((r = privkey_decode(text, len, work, PRIVKEY_BLOB_MAX, &parts)) == PK_ENCRYPTED && parts.pub) {
+		/* The public half of an encrypted key is stored in clear; the comment is not. */
+		print_key(parts.pub, parts.publen, NULL, 0, h, art);
+		ret = EXIT_OK;
+	} else if (r != PK_OK) {
+		ret = msg_fail(EXIT_REJECT, "fingerprint", "%s: %s", path, privkey_strerror(r));
 	} else {
 		print_key(parts.pub, parts.publen, (const char *)parts.comment, parts.commentlen, h, art);
 		ret = EXIT_OK;
@@ -171,7 +175,7 @@ int cmd_fingerprint(int argc, char **argv, const struct globals *g)
 		p += ll + 1;
 	}
 	if (!found) {
-		ret = msg_fail(EXIT_FAIL, "fingerprint", "%s: no public key found (not a public key, private key or authorized_keys file)",
+		ret = msg_fail(EXIT_REJECT, "fingerprint", "%s: no public key found (not a public key, private key or authorized_keys file)",
 			       strcmp(path, "-") == 0 ? "(stdin)" : path);
 		goto out;
 	}

@@ -50,8 +50,42 @@ out:
 	return ssh;
 }
 
+/* Prints the ssh-keygen -lv view of a key blob. */
+static void print_fingerprint(const uint8_t *blob, size_t n, const char *comment)
+{
+	struct keyblob_info info;
+	char fp[FINGERPRINT_MAX], art[RANDOMART_MAX];
+
+	keyblob_inspect(blob, n, &info);
+	fingerprint_format(blob, n, FP_SHA256, fp);
+	fingerprint_randomart(blob, n, FP_SHA256, info.label, info.bits, art);
+	printf("%u %s %s (%s)\n%s\n", info.bits, fp, *comment ? comment : "no comment", info.label, art);
+}
+
+/* A host key we cannot read but sshd may (PEM, encrypted, another type): left exactly as it is,
+ * with its .pub's fingerprint when there is a valid one, like ssh-keygen -A, which only checks
+ * that the file exists. */
+static void show_foreign(int dirfd, const char *pubname, int quiet)
+{
+	char cur[PRIVKEY_BLOB_MAX], comment[PRIVKEY_COMMENT_MAX + 1];
+	uint8_t pbuf[PUBKEY_BLOB_MAX];
+	size_t clen;
+	struct stat st;
+	struct pubkey pk;
+
+	if (quiet || fsx_read_at(dirfd, pubname, cur, sizeof cur - 1, &clen, &st) < 0 ||
+	    pubkey_parse_line(cur, clen, pbuf, sizeof pbuf, &pk) != PKL_OK)
+		return;
+	size_t cl = pk.comment ? (pk.commentlen > PRIVKEY_COMMENT_MAX ? PRIVKEY_COMMENT_MAX : pk.commentlen) : 0;
+	if (cl)
+		memcpy(comment, pk.comment, cl);
+	comment[cl] = '\0';
+	print_fingerprint(pk.blob, pk.bloblen, comment);
+}
+
 /* For an existing private key: make sure its .pub exists and matches (a crash between the two
- * renames, or a stale .pub, is repaired from the private key). Prints the fingerprint. */
+ * renames, or a stale .pub, is repaired from the private key), then print the fingerprint.
+ * Returns EXIT_OK, or EXIT_FAIL for a file that is no usable private key at all. */
 static int check_existing(int dirfd, const char *name, const char *shown, int quiet)
 {
 	char *text = NULL, pubname[FSX_NAME_MAX], line[PRIVKEY_BLOB_MAX];
@@ -59,8 +93,9 @@ static int check_existing(int dirfd, const char *name, const char *shown, int qu
 	size_t len;
 	struct stat st;
 	struct privkey_parts parts;
-	int ret = EXIT_FAIL, r;
+	int ret = EXIT_FAIL, r, locked = 0;
 
+	snprintf(pubname, sizeof pubname, "%s.pub", name);
 	text = malloc(PRIVKEY_TEXT_MAX + 1);
 	work = malloc(PRIVKEY_BLOB_MAX);
 	if (!text || !work) {
@@ -68,19 +103,33 @@ static int check_existing(int dirfd, const char *name, const char *shown, int qu
 		goto out;
 	}
 	if (fsx_read_at(dirfd, name, text, PRIVKEY_TEXT_MAX, &len, &st) < 0) {
-		ret = msg_fail(EXIT_FAIL, "hostkeys", "%s: %s", shown, errno == ELOOP ? "is a symbolic link" : strerror(errno));
+		if (errno == EFBIG) {
+			msg_err("hostkeys", "%s: too large to read; left as it is", shown);
+			ret = EXIT_OK;
+		} else {
+			ret = msg_fail(EXIT_FAIL, "hostkeys", "%s: %s", shown,
+				       errno == ELOOP ? "is a symbolic link: refusing to read through it" : strerror(errno));
+		}
 		goto out;
 	}
 	if ((r = privkey_decode(text, len, work, PRIVKEY_BLOB_MAX, &parts)) != PK_OK) {
-		ret = msg_fail(EXIT_FAIL, "hostkeys", "%s: %s", shown, privkey_strerror(r));
+		if (r == PK_PEM || r == PK_ENCRYPTED || r == PK_TYPE || r == PK_PUTTY) {
+			msg_err("hostkeys", "%s: %s; left as it is", shown, privkey_strerror(r));
+			show_foreign(dirfd, pubname, quiet);
+			ret = EXIT_OK;
+		} else {
+			ret = msg_fail(EXIT_FAIL, "hostkeys", "%s: %s (sshd cannot use it; move it away to get a new one)",
+				       shown, privkey_strerror(r));
+		}
 		goto out;
 	}
 	char comment[PRIVKEY_COMMENT_MAX + 1];
 	size_t cl = parts.commentlen > PRIVKEY_COMMENT_MAX ? PRIVKEY_COMMENT_MAX : parts.commentlen;
 	memcpy(comment, parts.comment, cl);
 	comment[cl] = '\0';
+	if (strpbrk(comment, "\r\n"))
+		comment[0] = '\0';
 
-	snprintf(pubname, sizeof pubname, "%s.pub", name);
 	char cur[PRIVKEY_BLOB_MAX];
 	size_t clen;
 	struct pubkey pk;
@@ -89,25 +138,30 @@ static int check_existing(int dirfd, const char *name, const char *shown, int qu
 		 memcmp(pk.blob, parts.pub, parts.publen) == 0;
 	if (!ok) {
 		long l = keyfile_pub_line(parts.pub, parts.publen, comment, line, sizeof line);
-		if (l < 0 || fsx_lock(dirfd, 10000) < 0 ||
-		    fsx_write_atomic(dirfd, pubname, line, (size_t)l, 0644, (uid_t)-1, (gid_t)-1, 1) < 0) {
-			ret = msg_fail(EXIT_FAIL, "hostkeys", "%s.pub: %s", shown, strerror(errno));
-			flock(dirfd, LOCK_UN);
+		if (l < 0) {
+			ret = msg_fail(EXIT_FAIL, "hostkeys", "%s.pub: key too large", shown);
 			goto out;
 		}
-		flock(dirfd, LOCK_UN);
+		if (fsx_lock(dirfd, 10000) < 0) {
+			ret = msg_fail(EXIT_FAIL, "hostkeys", "%s.pub: %s", shown,
+				       errno == EWOULDBLOCK ? "directory locked by another keydrop (waited 10 s)" : strerror(errno));
+			goto out;
+		}
+		locked = 1;
+		fsx_clean_stale(dirfd);
+		if (fsx_write_atomic(dirfd, pubname, line, (size_t)l, 0644, (uid_t)-1, (gid_t)-1, 1) < 0) {
+			ret = msg_fail(EXIT_FAIL, "hostkeys", "%s.pub: %s", shown, strerror(errno));
+			goto out;
+		}
 		if (!quiet)
 			printf("repaired %s.pub from its private key\n", shown);
 	}
-	struct keyblob_info info;
-	char fp[FINGERPRINT_MAX], art[RANDOMART_MAX];
-	keyblob_inspect(parts.pub, parts.publen, &info);
-	fingerprint_format(parts.pub, parts.publen, FP_SHA256, fp);
-	fingerprint_randomart(parts.pub, parts.publen, FP_SHA256, info.label, info.bits, art);
 	if (!quiet)
-		printf("%u %s %s (%s)\n%s\n", info.bits, fp, *comment ? comment : "no comment", info.label, art);
+		print_fingerprint(parts.pub, parts.publen, comment);
 	ret = EXIT_OK;
 out:
+	if (locked)
+		flock(dirfd, LOCK_UN);
 	if (text) {
 		secret_wipe(text, PRIVKEY_TEXT_MAX + 1);
 		free(text);
@@ -170,7 +224,8 @@ int cmd_hostkeys(int argc, char **argv, const struct globals *g)
 		return msg_usage("hostkeys", "no key types given");
 
 	if ((dirfd = open_sshdir(root)) < 0)
-		return msg_fail(EXIT_FAIL, "hostkeys", "%s/etc/ssh: %s", strcmp(root, "/") ? root : "", strerror(errno));
+		return msg_fail(EXIT_FAIL, "hostkeys", "%s/etc/ssh: %s%s", strcmp(root, "/") ? root : "", strerror(errno),
+				errno == EACCES || errno == EPERM ? " (run as root, or use --root DIR)" : "");
 	secret_protect();
 
 	char comment[300];
@@ -182,14 +237,19 @@ int cmd_hostkeys(int argc, char **argv, const struct globals *g)
 		snprintf(comment, sizeof comment, "root@%s", host);
 	}
 	const char *prefix = strcmp(root, "/") == 0 ? "" : root;
+	/* Leftovers of a run killed mid-write (their writer is gone) are removed first. */
+	if (fsx_lock(dirfd, 10000) == 0) {
+		fsx_clean_stale(dirfd);
+		flock(dirfd, LOCK_UN);
+	}
 	for (int i = 0; i < ntypes; i++) {
 		char name[64], shown[4200];
-		int lnk;
+		int lnk, r;
 		snprintf(name, sizeof name, "ssh_host_%s_key", keygen_type_name(types[i]));
 		snprintf(shown, sizeof shown, "%s/etc/ssh/%s", prefix, name);
 		if (!fsx_exists(dirfd, name, &lnk)) {
 			struct keygen_pair *pair = malloc(sizeof *pair);
-			int rerr, r;
+			int rerr, kr, wr = KFE_OK;
 			if (!pair) {
 				ret = msg_fail(EXIT_FAIL, "hostkeys", "out of memory");
 				break;
@@ -197,25 +257,29 @@ int cmd_hostkeys(int argc, char **argv, const struct globals *g)
 			if (!quiet)
 				printf("generating new host key: %s\n", shown);
 			fflush(stdout);
-			r = keygen_generate(types[i], 0, pair, cmd_entropy_wait, "hostkeys", &rerr);
-			if (r != KG_OK) {
-				ret = msg_fail(EXIT_FAIL, "hostkeys", "%s: %s", shown,
-					       r == KG_RAND ? rand_strerror(rerr) : keygen_strerror(r));
-			} else if ((r = keyfile_write_pair(dirfd, name, pair, comment, 0)) != KFE_OK &&
-				   r != KFE_EXISTS) {
-				ret = msg_fail(EXIT_FAIL, "hostkeys", "%s%s %s", shown, r == KFE_IO ? ":" : "",
-					       keyfile_strerror(r));
-			}
+			kr = keygen_generate(types[i], 0, pair, cmd_entropy_wait, "hostkeys", &rerr);
+			if (kr == KG_OK)
+				wr = keyfile_write_pair(dirfd, name, pair, comment, 0);
 			keygen_wipe(pair);
 			free(pair);
-			if (ret != EXIT_OK)
-				break;
+			if (kr != KG_OK) {
+				ret = msg_fail(EXIT_FAIL, "hostkeys", "%s: %s", shown,
+					       kr == KG_RAND ? rand_strerror(rerr) : keygen_strerror(kr));
+				break; /* no randomness: nothing else can work either */
+			}
+			if (wr != KFE_OK && wr != KFE_EXISTS) {
+				ret = msg_fail(EXIT_FAIL, "hostkeys", "%s%s %s%s", shown, wr == KFE_IO ? ":" : "",
+					       keyfile_strerror(wr),
+					       wr == KFE_IO && (errno == EACCES || errno == EPERM) ? " (run as root, or use --root DIR)" : "");
+				continue;
+			}
 		} else if (lnk) {
 			ret = msg_fail(EXIT_FAIL, "hostkeys", "%s %s", shown, keyfile_strerror(KFE_SYMLINK));
-			break;
+			continue;
 		}
-		if ((ret = check_existing(dirfd, name, shown, quiet)) != EXIT_OK)
-			break;
+		/* Each type on its own: one bad key does not stop the others from being created. */
+		if ((r = check_existing(dirfd, name, shown, quiet)) != EXIT_OK)
+			ret = r;
 	}
 	close(dirfd);
 	return ret;

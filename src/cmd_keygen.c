@@ -13,6 +13,7 @@
 #include "keyblob.h"
 #include "keyfile.h"
 #include "keygen.h"
+#include "privkey.h"
 #include "osutil.h"
 #include "rand.h"
 #include "secret.h"
@@ -97,6 +98,8 @@ int cmd_keygen(int argc, char **argv, const struct globals *g)
 	}
 	if (comment && strpbrk(comment, "\r\n"))
 		return msg_usage("keygen", "the comment must be one line");
+	if (comment && strlen(comment) > PRIVKEY_COMMENT_MAX)
+		return msg_usage("keygen", "the comment is longer than %d bytes", PRIVKEY_COMMENT_MAX);
 	if (!comment) {
 		osutil_user_at_host(defcomment, sizeof defcomment);
 		comment = defcomment;
@@ -112,7 +115,8 @@ int cmd_keygen(int argc, char **argv, const struct globals *g)
 			return msg_usage("keygen", "'%s' names a directory, not a key file", path);
 		dirfd = fsx_open_dir(dir, 0);
 		if (dirfd < 0)
-			return msg_fail(EXIT_FAIL, "keygen", "%s: %s", dir, strerror(errno));
+			return msg_fail(EXIT_FAIL, "keygen", "%s: %s%s", dir, strerror(errno),
+					errno == ENOENT ? " (create the directory first)" : "");
 	} else {
 		char home[4000];
 		if (osutil_home(home, sizeof home) < 0)

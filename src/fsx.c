@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <dirent.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -128,6 +129,26 @@ int fsx_lock(int fd, int timeout_ms)
 	}
 }
 
+/* The pid embedded in a temp name (FSX_TMP_PREFIX NAME.PID.SUFFIX), or -1. */
+static long temp_pid(const char *name)
+{
+	const char *last = strrchr(name, '.');
+	if (!last || last == name)
+		return -1;
+	const char *p = last - 1;
+	while (p > name && *p != '.')
+		p--;
+	if (*p != '.' || p + 1 >= last)
+		return -1;
+	long pid = 0;
+	for (const char *q = p + 1; q < last; q++) {
+		if (*q < '0' || *q > '9' || pid > 1000000000L)
+			return -1;
+		pid = pid * 10 + (*q - '0');
+	}
+	return pid > 0 ? pid : -1;
+}
+
 void fsx_clean_stale(int dirfd)
 {
 	int fd = dup(dirfd);
@@ -141,6 +162,11 @@ void fsx_clean_stale(int dirfd)
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
 		if (strncmp(e->d_name, FSX_TMP_PREFIX, strlen(FSX_TMP_PREFIX)) != 0)
+			continue;
+		/* Only what a dead writer left: callers hold different locks (key directory vs
+		 * authorized_keys lock file), so a live process's temp file is never touched. */
+		long pid = temp_pid(e->d_name);
+		if (pid < 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
 		struct stat st;
 		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&

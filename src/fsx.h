@@ -29,7 +29,8 @@ int fsx_fsync_dir(int dirfd);
  * on timeout. */
 int fsx_lock(int fd, int timeout_ms);
 
-/* Removes leftover temp files (FSX_TMP_PREFIX*) a killed run left in dirfd. Call with the lock held. */
+/* Removes leftover temp files (FSX_TMP_PREFIX*) that a killed run left in dirfd: only those whose
+ * writer (the pid in the name) no longer exists, so concurrent writers are never disturbed. */
 void fsx_clean_stale(int dirfd);
 
 /* Reads name in dirfd without following a symlink into buf[0..cap); *len gets the size, st the

@@ -98,6 +98,10 @@ static int parse_fields(struct sshbuf_r *r, const struct type_row *t, unsigned *
 		if (en == 0 || mn == 0)
 			return KB_BADFIELD;
 		*bits = sshbuf_bits(m, mn);
+		/* sshd refuses RSA moduli under 1024 bits (SSH_RSA_MINIMUM_MODULUS_SIZE) and over
+		 * 16384 (SSHBUF_MAX_BIGNUM). */
+		if (*bits < 1024 || *bits > 16384)
+			return KB_KEYSIZE;
 		break;
 	}
 	case KF_DSA: {
@@ -230,6 +234,8 @@ const char *keyblob_strerror(int err)
 		return "key data is malformed";
 	case KB_NOTYPE:
 		return "key data does not start with a key type";
+	case KB_KEYSIZE:
+		return "RSA key size is outside 1024..16384 bits (sshd refuses it)";
 	}
 	return "key data is invalid";
 }

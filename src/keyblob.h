@@ -15,7 +15,8 @@ enum keyblob_err {
 	KB_TRUNCATED = -1,  /* ends before its fields do */
 	KB_TRAILING = -2,   /* bytes after the last field */
 	KB_BADFIELD = -3,   /* a field has an impossible value (length, curve, point, mpint) */
-	KB_NOTYPE = -4      /* type string missing or not printable */
+	KB_NOTYPE = -4,     /* type string missing or not printable */
+	KB_KEYSIZE = -5     /* RSA modulus outside 1024..16384 bits: sshd refuses it */
 };
 
 #define KEYBLOB_TYPE_MAX 64

@@ -57,9 +57,10 @@ int keyfile_write_pair(int dirfd, const char *name, const struct keygen_pair *pa
 	if (tlen < 0 || plen < 0)
 		goto out;
 
-	ret = KFE_LOCK;
-	if (fsx_lock(dirfd, 10000) < 0)
+	if (fsx_lock(dirfd, 10000) < 0) {
+		ret = errno == EWOULDBLOCK ? KFE_LOCK : KFE_IO;
 		goto out;
+	}
 	locked = 1;
 	fsx_clean_stale(dirfd);
 	ret = KFE_SYMLINK;
@@ -76,10 +77,10 @@ int keyfile_write_pair(int dirfd, const char *name, const struct keygen_pair *pa
 	if (fsx_write_temp(dirfd, pubname, publine, (size_t)plen, 0644, (uid_t)-1, (gid_t)-1, tpub) < 0)
 		goto out;
 	have_tpub = 1;
-	/* An orphan .pub without its private key says nothing true: drop it before the new pair lands,
-	 * so a crash between the two renames leaves "private key, no .pub" (repairable), never a
-	 * .pub that belongs to another key. */
-	if (!fsx_exists(dirfd, name, &lnk) && fsx_exists(dirfd, pubname, &lnk) &&
+	/* A .pub about to be superseded (an orphan, or the old key's with --force) goes first, so a
+	 * crash between the two renames leaves "private key, no .pub" (repairable from the private
+	 * key), never a .pub that belongs to another key. */
+	if ((replace || !fsx_exists(dirfd, name, &lnk)) && fsx_exists(dirfd, pubname, &lnk) &&
 	    unlinkat(dirfd, pubname, 0) < 0)
 		goto out;
 	have_tpriv = 0; /* fsx_publish removes the temp on failure */

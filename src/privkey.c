@@ -164,14 +164,20 @@ int privkey_decode(const char *text, size_t n, uint8_t *work, size_t cap, struct
 	if (sshbuf_get_string(&r, &cipher, &cl) < 0 || sshbuf_get_string(&r, &kdf, &kl) < 0 ||
 	    sshbuf_get_string(&r, &opts, &ol) < 0 || sshbuf_get_u32(&r, &nkeys) < 0)
 		return PK_FORMAT;
-	if (cl != 4 || memcmp(cipher, "none", 4) != 0 || kl != 4 || memcmp(kdf, "none", 4) != 0)
-		return PK_ENCRYPTED;
 	if (nkeys != 1)
 		return nkeys == 0 ? PK_FORMAT : PK_MULTI;
-	if (sshbuf_get_string(&r, &out->pub, &out->publen) < 0 || sshbuf_get_string(&r, &secp, &secl) < 0)
+	if (sshbuf_get_string(&r, &out->pub, &out->publen) < 0 || sshbuf_get_string(&r, &secp, &secl) < 0) {
+		memset(out, 0, sizeof *out);
 		return PK_FORMAT;
-	if (sshbuf_r_left(&r) != 0 || secl % 8 != 0)
+	}
+	/* The public key is stored in clear even in an encrypted file (PROTOCOL.key): out->pub stays
+	 * set for PK_ENCRYPTED so fingerprints work without the passphrase. */
+	if (cl != 4 || memcmp(cipher, "none", 4) != 0 || kl != 4 || memcmp(kdf, "none", 4) != 0)
+		return PK_ENCRYPTED;
+	if (sshbuf_r_left(&r) != 0 || secl % 8 != 0) {
+		memset(out, 0, sizeof *out);
 		return PK_FORMAT;
+	}
 
 	sshbuf_r_init(&sec, secp, secl);
 	if (sshbuf_get_u32(&sec, &c1) < 0 || sshbuf_get_u32(&sec, &c2) < 0)
@@ -222,7 +228,7 @@ long privkey_encode(const uint8_t *pub, size_t publen, const uint8_t *priv, size
 	sshbuf_put_u32(&s, checkint);
 	sshbuf_put_bytes(&s, priv, privlen);
 	sshbuf_put_cstring(&s, comment);
-	for (uint8_t i = 1; s.len % 8 != 0; i++)
+	for (uint8_t i = 1; !s.err && s.len % 8 != 0; i++)
 		sshbuf_put_u8(&s, i);
 
 	sshbuf_w_init(&f, file, sizeof file);

@@ -37,7 +37,8 @@ struct privkey_parts {
 int privkey_sniff(const char *text, size_t n);
 
 /* Decodes an armoured openssh-key-v1 key into work[0..cap) and points out's fields into it.
- * The caller wipes work after use (it holds the private key). */
+ * The caller wipes work after use (it holds the private key). On PK_ENCRYPTED only out->pub and
+ * out->publen are set (the public key is stored in clear). */
 int privkey_decode(const char *text, size_t n, uint8_t *work, size_t cap, struct privkey_parts *out);
 
 /* Encodes pub + priv (type string and private fields) + comment with the given check int, padded,

@@ -73,16 +73,12 @@ int sshbuf_get_mpint(struct sshbuf_r *r, const uint8_t **s, size_t *n)
 
 	if (sshbuf_get_string(r, s, n) < 0)
 		return -1;
-	if (*n > 0) {
-		if ((*s)[0] & 0x80)
-			goto bad; /* negative */
-		if ((*s)[0] == 0) {
-			/* A leading zero only to clear the sign bit of the next byte. */
-			if (*n == 1 || !((*s)[1] & 0x80))
-				goto bad;
-			(*s)++;
-			(*n)--;
-		}
+	if (*n > 0 && ((*s)[0] & 0x80))
+		goto bad; /* negative */
+	/* Leading zeros beyond the sign byte are tolerated and stripped, as OpenSSH does. */
+	while (*n > 0 && (*s)[0] == 0) {
+		(*s)++;
+		(*n)--;
 	}
 	return 0;
 bad:

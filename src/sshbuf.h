@@ -26,8 +26,8 @@ int sshbuf_get_u8(struct sshbuf_r *r, uint8_t *v);
 int sshbuf_get_string(struct sshbuf_r *r, const uint8_t **s, size_t *n);
 /* A string that must equal the C string want (e.g. a key type name). */
 int sshbuf_get_expect(struct sshbuf_r *r, const char *want);
-/* An mpint that must be non-negative and minimally encoded; *s and *n are its magnitude bytes without
- * the sign byte. Returns -1 on bad encoding. */
+/* An mpint that must be non-negative; *s and *n are its magnitude bytes without leading zeros
+ * (OpenSSH tolerates extra leading zeros, so do we). Returns -1 if missing or negative. */
 int sshbuf_get_mpint(struct sshbuf_r *r, const uint8_t **s, size_t *n);
 int sshbuf_get_bytes(struct sshbuf_r *r, const uint8_t **s, size_t n);
 

@@ -2,6 +2,7 @@
 # keydrop hostkeys: only missing keys are created, existing ones are left byte-for-byte alone,
 # a lost .pub is repaired, symlinks are refused, and kill -9 never leaves a partial key.
 source "$(dirname "$0")/../lib/tap.sh"
+vec=$(cd "$(dirname "$0")/../vectors" && pwd)
 cd "$TAP_TMP"
 
 r=$TAP_TMP/r1
@@ -23,6 +24,7 @@ is "$(tree_hash "$r")" "$h" "second run changes nothing"
 [[ $OUT == *"$want"* ]]; ok $? "second run still prints the existing key's fingerprint"
 [[ $OUT != *"generating"* ]]; ok $? "second run generates nothing"
 
+ed_before=$(sha256sum < "$r/etc/ssh/ssh_host_ed25519_key")
 run "$KEYDROP" hostkeys --root "$r" -t ed25519,ecdsa,rsa
 is "$RC" 0 "adding ecdsa and rsa"
 for t in ecdsa rsa; do
@@ -30,7 +32,7 @@ for t in ecdsa rsa; do
 done
 is "$(ssh-keygen -l -f "$r/etc/ssh/ssh_host_ecdsa_key.pub" | cut -d' ' -f1)" 256 "ecdsa host key is 256 bits (ssh-keygen -A default)"
 is "$(ssh-keygen -l -f "$r/etc/ssh/ssh_host_rsa_key.pub" | cut -d' ' -f1)" 3072 "rsa host key is 3072 bits (ssh-keygen -A default)"
-is "$(sha256sum < "$r/etc/ssh/ssh_host_ed25519_key")" "$(echo "$h" >/dev/null; cd "$r" && sha256sum < etc/ssh/ssh_host_ed25519_key)" "ed25519 key kept"
+is "$(sha256sum < "$r/etc/ssh/ssh_host_ed25519_key")" "$ed_before" "existing ed25519 key kept byte for byte when adding types"
 
 # A lost or stale .pub is rebuilt from the private key.
 rm "$r/etc/ssh/ssh_host_ed25519_key.pub"
@@ -54,14 +56,29 @@ is "$RC" 2 "unknown type: exit 2"
 run "$KEYDROP" hostkeys --root "$TAP_TMP/missing-root"
 is "$RC" 1 "missing root: exit 1"
 
-# Unreadable (corrupt) existing key: a clear error, and the file is not replaced.
+# A corrupt existing key: a clear error and exit 1, the file is not replaced, and the other types
+# are still created.
 r3=$TAP_TMP/r3
 mkdir -p "$r3/etc/ssh"
 echo "not a key" > "$r3/etc/ssh/ssh_host_ed25519_key"
-run "$KEYDROP" hostkeys --root "$r3"
+run "$KEYDROP" hostkeys --root "$r3" -t ed25519,ecdsa
 is "$RC" 1 "corrupt host key: exit 1"
 like "$ERR" "not an OpenSSH private key" "corrupt host key: says so"
 is "$(cat "$r3/etc/ssh/ssh_host_ed25519_key")" "not a key" "corrupt host key left as it was"
+[ -f "$r3/etc/ssh/ssh_host_ecdsa_key" ]; ok $? "the other type is still created"
+
+# A key in a format sshd reads but keydrop does not (PEM, as older OpenSSH wrote): left alone with a
+# warning, its .pub's fingerprint shown, exit 0 (like ssh-keygen -A).
+r4=$TAP_TMP/r4
+mkdir -p "$r4/etc/ssh"
+cp "$vec/sshkeygen-pem-rsa" "$r4/etc/ssh/ssh_host_rsa_key"
+cp "$vec/sshkeygen-pem-rsa.pub" "$r4/etc/ssh/ssh_host_rsa_key.pub"
+h4=$(tree_hash "$r4")
+run "$KEYDROP" hostkeys --root "$r4" -t rsa
+is "$RC" 0 "PEM host key: exit 0"
+like "$ERR" "PEM.*left as it is" "PEM host key: one warning"
+is "$(tree_hash "$r4")" "$h4" "PEM host key and its .pub untouched"
+[[ $OUT == *"$(ssh-keygen -l -f "$r4/etc/ssh/ssh_host_rsa_key.pub" | cut -d' ' -f2)"* ]]; ok $? "PEM host key: fingerprint from its .pub"
 
 # kill -9 at random moments: every key file that exists is complete and every .pub that exists
 # matches its private key; the next run completes the set and leaves no temp files.

@@ -102,6 +102,43 @@ else
 fi
 
 # No core dumps while secrets live: RLIMIT_CORE is 0 in the keygen process.
-run strace -qq -o trace.out -e trace=prlimit64,setrlimit "$KEYDROP" keygen -q -f coretest
-grep -q 'RLIMIT_CORE, {rlim_cur=0, rlim_max=0}' trace.out; ok $? "keygen sets RLIMIT_CORE to 0"
+if command -v strace >/dev/null && strace -f -qq -o /dev/null true 2>/dev/null; then
+	run strace -qq -o trace.out -e trace=prlimit64,setrlimit "$KEYDROP" keygen -q -f coretest
+	grep -q 'RLIMIT_CORE, {rlim_cur=0, rlim_max=0}' trace.out; ok $? "keygen sets RLIMIT_CORE to 0"
+else
+	skip "strace cannot trace here (RLIMIT_CORE)"
+fi
+
+# A comment too long for the key format is a usage error, not a hang or a truncated key.
+run timeout 20 "$KEYDROP" keygen -q -f longc -C "$(head -c 17000 /dev/zero | tr '\0' x)"
+is "$RC" 2 "a 17000-byte comment: exit 2"
+[ ! -e longc ]; ok $? "a 17000-byte comment: nothing written"
+
+# fingerprint: an encrypted key without .pub shows its public half (stored in clear) like
+# ssh-keygen; a file without keys is rejected input (exit 3).
+cp "$vec/sshkeygen-encrypted" enc
+is "$("$KEYDROP" fingerprint enc)" "$(ssh-keygen -l -f enc)" "fingerprint of an encrypted key without .pub = ssh-keygen -l"
+echo "no keys here" > nokeys
+run "$KEYDROP" fingerprint nokeys
+is "$RC" 3 "fingerprint of a file without keys: exit 3"
+
+# --force never leaves the old .pub next to the new key: the old .pub goes before the new key lands.
+"$KEYDROP" keygen -q -f forced -C one
+if command -v strace >/dev/null && strace -f -qq -o /dev/null true 2>/dev/null; then
+	# Kill the process at the rename of the new private key (the first rename): the old .pub must
+	# already be gone, and the old private key still be there, whole.
+	old_pub=$(cat forced.pub)
+	strace -qq -o /dev/null -e trace=renameat,renameat2 -e inject=renameat,renameat2:signal=KILL:when=1 \
+		"$KEYDROP" keygen -q -f forced --force -C two 2>/dev/null
+	ssh-keygen -y -f forced >/dev/null 2>&1; ok $? "killed --force: the old private key is whole"
+	if [ -e forced.pub ]; then
+		is "$(cut -d' ' -f1,2 forced.pub)" "$(ssh-keygen -y -f forced | cut -d' ' -f1,2)" "killed --force: any .pub left matches the private key"
+	else
+		ok 0 "killed --force: no stale .pub next to the key"
+	fi
+	"$KEYDROP" keygen -q -f forced --force -C three
+	ls -a | grep -q keydrop-tmp; ok $(( ! $? )) "the next run removes the killed run's temp files"
+else
+	skip "strace cannot trace here (--force kill test)"
+fi
 done_testing
