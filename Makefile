@@ -6,7 +6,9 @@ B           := build
 SHELL       := /bin/bash
 
 # Reproducible: the build date comes from SOURCE_DATE_EPOCH, else the last commit, else a constant.
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1767225600)
+ifeq ($(origin SOURCE_DATE_EPOCH),undefined)
+SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 1767225600)
+endif
 export SOURCE_DATE_EPOCH
 
 BEARSSL_VER   := $(shell awk '$$1=="package"{print $$3}' vendor/bearssl.pin)
@@ -67,7 +69,7 @@ BOOT_STAMP  := $(B)/stamp/bootstrap
 BEARSSL_OK  := $(BEARSSL_SRC)/.keydrop-ok
 SODIUM_OK   := $(SODIUM_SRC)/.keydrop-ok
 
-.PHONY: all check check-unit check-cli check-interop check-fuzz demo sanitize fuzz repro bench clean distclean bootstrap
+.PHONY: FORCE all check check-unit check-cli check-interop check-fuzz demo sanitize fuzz repro bench clean distclean bootstrap
 .DELETE_ON_ERROR:
 # Keep the host, sanitizer and fuzzer objects: they are intermediates of pattern rules.
 .SECONDARY:
@@ -127,8 +129,16 @@ $(B)/host/libsodium.a: $(SODIUM_OK) $(B)/gen/sodium/version.h
 	  $(HOST_CC) -O2 -g -fPIC $(SODIUM_DEFS) -w -c $(SODIUM_DIR)/$$f -o $$o; done
 	rm -f $@ && ar rcsD $@ $(B)/host/sodium/*.o
 
-DEPS_MUSL := $(B)/musl/libbearssl.a $(B)/musl/libsodium.a
+DEPS_MUSL := $(B)/musl/libbearssl.a $(B)/musl/libsodium.a $(B)/gen/defs.stamp
 DEPS_HOST := $(B)/host/libbearssl.a $(B)/host/libsodium.a
+
+# Objects depend on the compile-time definitions (build date, versions): the stamp is rewritten only
+# when they change, so a new commit's date reaches `keydrop version` and nothing else rebuilds.
+$(B)/gen/defs.stamp: FORCE
+	@mkdir -p $(@D)
+	$(file >$@.new,$(DEFS))
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+FORCE:
 
 # ---- keydrop --------------------------------------------------------------------------------------
 $(B)/musl/%.o: src/%.c $(HDRS) $(DEPS_MUSL)
@@ -137,19 +147,19 @@ $(B)/musl/%.o: src/%.c $(HDRS) $(DEPS_MUSL)
 	@$(MUSL_CC) $(MUSL_CFLAGS) $(WARN) $(DEFS) $(INCS) -c $< -o $@
 
 $(B)/keydrop: $(MUSL_OBJS) $(DEPS_MUSL)
-	$(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) -o $@ $(MUSL_OBJS) $(DEPS_MUSL)
+	$(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) -o $@ $(MUSL_OBJS) $(filter %.a,$(DEPS_MUSL))
 	@echo "built $@ ($$(stat -c %s $@) bytes)"
 
 # ---- host builds for unit tests, sanitizers and fuzzing ------------------------------------------
-$(B)/host/%.o: src/%.c $(HDRS) $(DEPS_HOST)
+$(B)/host/%.o: src/%.c $(HDRS) $(DEPS_HOST) $(B)/gen/defs.stamp
 	@mkdir -p $(@D)
 	@echo "  CC host $<"
 	@$(HOST_CC) $(HOST_CFLAGS) $(WARN) $(DEFS) $(INCS) -c $< -o $@
-$(B)/san/%.o: src/%.c $(HDRS) $(DEPS_HOST)
+$(B)/san/%.o: src/%.c $(HDRS) $(DEPS_HOST) $(B)/gen/defs.stamp | $(B)/stamp/testdeps
 	@mkdir -p $(@D)
 	@echo "  LINK/CC $@"
 	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(WARN) $(DEFS) $(INCS) -c $< -o $@
-$(B)/fuzzobj/%.o: src/%.c $(HDRS) $(DEPS_HOST)
+$(B)/fuzzobj/%.o: src/%.c $(HDRS) $(DEPS_HOST) $(B)/gen/defs.stamp | $(B)/stamp/testdeps
 	@mkdir -p $(@D)
 	@echo "  LINK/CC $@"
 	@$(HOST_CC) $(HOST_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined $(WARN) $(DEFS) $(INCS) -DKEYDROP_FUZZ -c $< -o $@
@@ -158,18 +168,18 @@ $(B)/host/tests/%: tests/unit/%.c tests/unit/tap.h $(HOST_OBJS) $(DEPS_HOST)
 	@mkdir -p $(@D)
 	@echo "  LINK/CC $@"
 	@$(HOST_CC) $(HOST_CFLAGS) $(WARN) $(DEFS) $(INCS) -Itests/unit -o $@ $< $(HOST_OBJS) $(DEPS_HOST)
-$(B)/san/tests/%: tests/unit/%.c tests/unit/tap.h $(SAN_OBJS) $(DEPS_HOST)
+$(B)/san/tests/%: tests/unit/%.c tests/unit/tap.h $(SAN_OBJS) $(DEPS_HOST) | $(B)/stamp/testdeps
 	@mkdir -p $(@D)
 	@echo "  LINK/CC $@"
 	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(WARN) $(DEFS) $(INCS) -Itests/unit -o $@ $< $(SAN_OBJS) $(DEPS_HOST)
-$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) $(DEPS_HOST)
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) $(DEPS_HOST) | $(B)/stamp/testdeps
 	@mkdir -p $(@D)
 	@echo "  LINK/CC $@"
 	@$(HOST_CC) $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined $(WARN) $(DEFS) $(INCS) -o $@ $< $(FUZZ_OBJS) $(DEPS_HOST)
 
 # ---- tests -------------------------------------------------------------------------------------------
 export KEYDROP := $(CURDIR)/$(B)/keydrop
-check: $(B)/keydrop $(UNIT_BINS) $(FUZZ_BINS) $(B)/stamp/testdeps
+check: $(B)/stamp/testdeps $(B)/keydrop $(UNIT_BINS) $(FUZZ_BINS)
 	prove -e '' $(UNIT_BINS) tests/cli/*.t tests/interop/*.t tests/fuzz/run-brief.t
 
 $(B)/stamp/testdeps: scripts/bootstrap.sh

@@ -20,7 +20,8 @@ build_needs=(
 )
 test_needs=(
 	"clang:clang"
-	"/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
+	"/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a:libclang-rt-14-dev"
+	"git:git"
 	"ssh-keygen:openssh-client"
 	"ssh:openssh-client"
 	"/usr/sbin/sshd:openssh-server"
@@ -52,7 +53,7 @@ for pair in "${needs[@]}"; do
 	thing=${pair%%:*}
 	pkg=${pair##*:}
 	if [[ $thing == /* ]]; then
-		[[ -e $thing ]] && continue
+		compgen -G "$thing" >/dev/null && continue
 	else
 		command -v "$thing" >/dev/null 2>&1 && continue
 		[[ -x /usr/sbin/$thing || -x /sbin/$thing ]] && continue
