@@ -21,7 +21,7 @@ trap 'rm -rf "$work"' EXIT INT TERM
 
 # Private apt configuration: deb-src entries derived from the machine's own deb entries.
 apt=$work/apt
-mkdir -p "$apt/lists/partial" "$apt/parts" "$work/dl"
+mkdir -p "$apt/lists/partial" "$apt/parts" "$apt/cache/archives/partial" "$work/dl"
 : > "$apt/empty.list"
 found=0
 for f in /etc/apt/sources.list.d/*.sources; do
@@ -36,7 +36,8 @@ if [ -f /etc/apt/sources.list ]; then
 	mv "$apt/parts/from-sources.list" "$apt/parts/from-sources-list.list"
 fi
 [ "$found" = 1 ] || die "no apt sources found on this machine to derive deb-src entries from"
-opts="-o Dir::Etc::SourceList=$apt/empty.list -o Dir::Etc::SourceParts=$apt/parts -o Dir::State::Lists=$apt/lists -o APT::Sandbox::User=root"
+# Lists and caches stay private too: the machine's /var/lib/apt and /var/cache/apt are not rewritten.
+opts="-o Dir::Etc::SourceList=$apt/empty.list -o Dir::Etc::SourceParts=$apt/parts -o Dir::State::Lists=$apt/lists -o Dir::Cache=$apt/cache -o APT::Sandbox::User=root"
 
 # Downloads are kept (after verification) in a cache folder, build/dl by default, so a rebuild or a
 # reproducibility check needs no network; whatever comes from the cache is verified again below.
