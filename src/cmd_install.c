@@ -22,6 +22,7 @@ static const char usage[] =
 	"  env:VAR; gh:USER, gl:USER, lp:USER, https://... with the network layer). Keys already\n"
 	"  present are left alone; nothing else in the file changes. With --source NAME the keys go\n"
 	"  into the managed block '# keydrop:begin NAME' ... '# keydrop:end NAME'.\n" CMDT_USAGE
+	"  Writers wait for the lock up to KEYDROP_LOCK_TIMEOUT_MS (default 10000) milliseconds.\n"
 	"  Exit: 0 ok (also: nothing to add), 1 failure (file untouched), 2 usage, 3 key text refused.\n";
 
 struct input {

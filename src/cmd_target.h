@@ -14,8 +14,8 @@
 	{ "file", required_argument, NULL, 'F' }, { "root", required_argument, NULL, 'R' }
 
 #define CMDT_USAGE                                                                                 \
-	"TARGET: --user NAME (home from passwd) | --home DIR | --file PATH; --root DIR prefixes paths.\n" \
-	"        Default: the invoking user's ~/.ssh/authorized_keys.\n"
+	"  TARGET: --user NAME (home from passwd) | --home DIR | --file PATH; --root DIR prefixes paths.\n" \
+	"          Default: the invoking user's ~/.ssh/authorized_keys.\n"
 
 /* Stores a TARGET option in s; returns 1 if c was one. */
 int cmdt_target_opt(int c, const char *arg, struct target_spec *s);
