@@ -2,6 +2,7 @@
 #include <string.h>
 #include <bearssl.h>
 
+#include "ec_impl.h"
 #include "ed25519.h"
 #include "keygen.h"
 #include "rand.h"
@@ -76,7 +77,7 @@ out:
 
 static int gen_ecdsa(unsigned bits, br_hmac_drbg_context *drbg, struct keygen_pair *out)
 {
-	const br_ec_impl *ec = &br_ec_all_m31;
+	const br_ec_impl *ec = &keydrop_ec;
 	unsigned char kpriv[BR_EC_KBUF_PRIV_MAX_SIZE], kpub[BR_EC_KBUF_PUB_MAX_SIZE];
 	br_ec_private_key sk;
 	br_ec_public_key pk;
