@@ -33,7 +33,7 @@ HOST_CFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer $(REPRO)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # ---- our sources (explicit lists, one line per area) ----------------------------------------------
-SRCS_BASE  := src/die.c src/b64.c src/sshbuf.c src/rand.c src/secret.c src/fsx.c src/osutil.c src/sodium_glue.c
+SRCS_BASE  := src/die.c src/b64.c src/sshbuf.c src/rand.c src/secret.c src/fsx.c src/osutil.c src/sodium_glue.c src/timefmt.c
 SRCS_KEYS  := src/fingerprint.c src/privkey.c src/keygen.c src/ed25519.c src/ec_impl.c src/keyblob.c src/pubkey.c src/keyfile.c
 SRCS_AUTH  := src/authkeys.c src/paste.c src/target.c src/source.c
 SRCS_NET   := src/http.c src/json.c src/tls.c src/tls_cert.c src/tls_roots.c src/net.c src/netsrc.c

@@ -1,9 +1,9 @@
 /* cmd_version.c: keydrop version: what this binary is made of. */
 #include <stdio.h>
-#include <time.h>
 
 #include "cmd.h"
 #include "die.h"
+#include "timefmt.h"
 
 #ifndef KEYDROP_CA_VERSION
 #define KEYDROP_CA_VERSION "none embedded"
@@ -14,12 +14,9 @@ int cmd_version(int argc, char **argv, const struct globals *g)
 	(void)argc;
 	(void)argv;
 	(void)g;
-	time_t t = (time_t)KEYDROP_BUILD_EPOCH;
-	struct tm tm;
-	char date[32] = "unknown";
+	char date[TIMEFMT_MAX];
 
-	if (gmtime_r(&t, &tm))
-		strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	timefmt_utc((int64_t)KEYDROP_BUILD_EPOCH, 1, date);
 	printf("keydrop %s\n", KEYDROP_VERSION);
 	printf("BearSSL %s (Debian source)\n", KEYDROP_BEARSSL_VERSION);
 	printf("libsodium %s (Debian source, Ed25519 subset)\n", KEYDROP_LIBSODIUM_VERSION);
