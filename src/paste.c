@@ -596,6 +596,18 @@ int paste_parse(const char *in, size_t n, struct paste_result *res)
 			len--;
 		if (len == 0 || *s == '#')
 			continue;
+		/* Copied out of JSON or YAML: "ssh-ed25519 AAAA... me", with the quotes (and a comma). */
+		if (len >= 3 && (*s == '"' || *s == '\'') && s[len - 1] == ',' && s[len - 2] == *s)
+			len--;
+		if (len >= 2 && (*s == '"' || *s == '\'') && s[len - 1] == *s) {
+			struct span w;
+			word(s + 1, len - 2, 0, &w);
+			if (w.n && keyblob_type_known(w.s, w.n)) {
+				s++;
+				len -= 2;
+				res->fixes |= PASTE_FIX_QUOTES;
+			}
+		}
 		if (len >= 15 && strncmp(s, "---- BEGIN SSH2", 15) == 0 && memmem(s, len, "PUBLIC KEY", 10)) {
 			if ((ret = rfc4716(&c, &i)) != PASTE_OK)
 				goto out;

@@ -1,7 +1,7 @@
 /* paste.h: public key text as people paste it (arguments, files, stdin, env:VAR), normalised into
  * authorized_keys lines, or refused with a specific reason. Pure.
- * Fixes silently: UTF-8 BOM, CR / CRLF, no-break spaces, base64 wrapped over several lines, several
- * keys on one line or run together, RFC 4716 / PuTTYgen "---- BEGIN SSH2 PUBLIC KEY ----" blocks
+ * Fixes silently: UTF-8 BOM, CR / CRLF, no-break spaces, a line in JSON/YAML quotes, base64
+ * wrapped over several lines, several keys on one line or run together, RFC 4716 / PuTTYgen "---- BEGIN SSH2 PUBLIC KEY ----" blocks
  * (quoted Comment: header, '\' continuations). Refuses: fingerprints, bare base64 without a type,
  * private keys (never echoed), truncated blobs, type/blob mismatch, control characters, options
  * sshd rejects, anything else that is not a key. One bad key refuses the whole value. */
@@ -38,7 +38,7 @@ enum paste_err {
 /* Normalisations applied (for -v output). */
 enum {
 	PASTE_FIX_BOM = 1, PASTE_FIX_CR = 2, PASTE_FIX_WRAP = 4, PASTE_FIX_SPLIT = 8, PASTE_FIX_RFC4716 = 16,
-	PASTE_FIX_NBSP = 32
+	PASTE_FIX_NBSP = 32, PASTE_FIX_QUOTES = 64
 };
 
 struct paste_key {

@@ -164,6 +164,7 @@ printf '%s\n' "$(cut -d' ' -f1,2 a.pub)" "$B" > want_a_nocomment_b
 good "two keys run together (no newline between them)" want_ab --key "$A$B"
 good "two keys run together with no comment" want_a_nocomment_b --key "$(cut -d' ' -f1,2 a.pub)$(cut -d' ' -f1,2 b.pub) key-b@host"
 good "two keys run together, first without comment" want_a_nocomment_b --key "$(cut -d' ' -f1,2 a.pub)$B"
+good "keys copied out of a JSON array (quotes and commas)" want_ab --key "$(printf '  "%s",\n  "%s"\n' "$A" "$B")"
 KD_TWO="$A
 $B" good "env:VAR holding two keys (RunPod PUBLIC_KEY)" want_ab env:KD_TWO
 ssh-keygen -e -f a.pub > rfc4716

@@ -56,6 +56,8 @@ int main(void)
 	     K1 " my key", PASTE_FIX_RFC4716, "RFC 4716 block, quoted comment with continuation");
 	good("---- BEGIN SSH2 PUBLIC KEY ----\nAAAAC3NzaC1lZDI1NTE5AAAAIGmi3qqs\nrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O\n---- END SSH2 PUBLIC KEY ----\n",
 	     1, K1, PASTE_FIX_RFC4716, "RFC 4716 block, no headers, body over lines");
+	good("\"" K1 " me\",\n'" K2 "'\n", 2, K1 " me", PASTE_FIX_QUOTES, "lines in JSON / YAML quotes");
+	bad("\"hello\"", PASTE_NOTKEY, 1, "not a public key", "quoted garbage stays garbage");
 	good("# comment\n\n" K1 "\n# another\n" K2 "\n", 2, K1, 0, "comments and blanks skipped");
 	good("no-pty,command=\"a b,c\" " K1 " x", 1, "no-pty,command=\"a b,c\" " K1 " x", 0, "options kept as written");
 	IS_INT(res.keys[0].optslen, 22, "... options length");
