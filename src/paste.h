@@ -1,10 +1,11 @@
 /* paste.h: public key text as people paste it (arguments, files, stdin, env:VAR), normalised into
  * authorized_keys lines, or refused with a specific reason. Pure.
  * Fixes silently: UTF-8 BOM, CR / CRLF, no-break spaces, a line in JSON/YAML quotes, base64
- * wrapped over several lines, several keys on one line or run together, RFC 4716 / PuTTYgen "---- BEGIN SSH2 PUBLIC KEY ----" blocks
- * (quoted Comment: header, '\' continuations). Refuses: fingerprints, bare base64 without a type,
- * private keys (never echoed), truncated blobs, type/blob mismatch, control characters, options
- * sshd rejects, anything else that is not a key. One bad key refuses the whole value. */
+ * wrapped over several lines, several keys on one line or run together, RFC 4716 / PuTTYgen
+ * "---- BEGIN SSH2 PUBLIC KEY ----" blocks (quoted Comment: header, '\' continuations).
+ * Refuses: fingerprints, bare base64 without a type, private keys (never echoed), truncated blobs,
+ * type/blob mismatch, control characters, options sshd rejects, anything else that is not a key.
+ * One bad key refuses the whole value. */
 #ifndef KEYDROP_PASTE_H
 #define KEYDROP_PASTE_H
 #include <stddef.h>
