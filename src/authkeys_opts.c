@@ -1,0 +1,222 @@
+/* authkeys_opts.c: the options field of an authorized_keys line, checked as sshd's
+ * auth-options.c (sshauthopt_parse, opt_flag, opt_match, opt_dequote) does. Pure. */
+#include <string.h>
+
+#include "authkeys.h"
+
+static int is_blank(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int ci_prefix(const char *s, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+	if ((size_t)(end - s) < n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char a = s[i], b = word[i];
+		if (a >= 'A' && a <= 'Z')
+			a = (char)(a - 'A' + 'a');
+		if (a != b)
+			return 0;
+	}
+	return 1;
+}
+
+/* opt_flag: "[no-]name" prefix match; returns 1 and advances when it matches. */
+static int opt_flag(const char **pp, const char *end, const char *name, int negatable)
+{
+	const char *p = *pp;
+	if (negatable && ci_prefix(p, end, "no-"))
+		p += 3;
+	if (!ci_prefix(p, end, name))
+		return 0;
+	*pp = p + strlen(name);
+	return 1;
+}
+
+/* opt_match + opt_dequote: name="value"; sets the value span (escapes left in) or *why. */
+static int opt_value(const char **pp, const char *end, const char *name, const char **v, size_t *vn,
+		     const char **why)
+{
+	const char *p = *pp;
+	size_t n = strlen(name);
+	if (!ci_prefix(p, end, name) || p + n >= end || p[n] != '=')
+		return 0;
+	p += n + 1;
+	if (p >= end || *p != '"') {
+		*why = "missing start quote";
+		return -1;
+	}
+	*v = ++p;
+	while (p < end && *p != '"') {
+		if (*p == '\\' && p + 1 < end && p[1] == '"')
+			p++;
+		p++;
+	}
+	if (p >= end) {
+		*why = "missing end quote";
+		return -1;
+	}
+	*vn = (size_t)(p - *v);
+	*pp = p + 1;
+	return 1;
+}
+
+static int all_digits(const char *s, size_t n)
+{
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* parse_absolute_time: YYYYMMDD[HHMM[SS]][Z]. */
+static int expiry_ok(const char *v, size_t n)
+{
+	if (n > 0 && (v[n - 1] == 'Z' || v[n - 1] == 'z'))
+		n--;
+	if (!all_digits(v, n) || (n != 8 && n != 12 && n != 14))
+		return 0;
+	int mon = (v[4] - '0') * 10 + (v[5] - '0'), day = (v[6] - '0') * 10 + (v[7] - '0');
+	if (mon < 1 || mon > 12 || day < 1 || day > 31)
+		return 0;
+	if (n >= 12) {
+		int h = (v[8] - '0') * 10 + (v[9] - '0'), m = (v[10] - '0') * 10 + (v[11] - '0');
+		if (h > 23 || m > 59)
+			return 0;
+	}
+	if (n == 14 && (v[12] - '0') * 10 + (v[13] - '0') > 60)
+		return 0;
+	return 1;
+}
+
+static int port_ok(const char *s, size_t n, int star)
+{
+	if (star && n == 1 && *s == '*')
+		return 1;
+	if (!all_digits(s, n) || n > 5)
+		return 0;
+	long v = 0;
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v > 0 && v <= 65535;
+}
+
+/* permitopen="host:port" / permitlisten="[host:]port" (hpdelim2: [v6]:port or host:port). */
+static int permit_ok(const char *v, size_t n, int listen)
+{
+	const char *colon;
+	if (n == 0)
+		return 0;
+	if (*v == '[') {
+		const char *rb = memchr(v, ']', n);
+		if (!rb || rb + 1 >= v + n || rb[1] != ':')
+			return 0;
+		colon = rb + 1;
+	} else {
+		colon = memchr(v, ':', n);
+		if (!colon)
+			return listen ? port_ok(v, n, 1) : 0;
+		if (colon == v)
+			return 0;
+	}
+	if ((size_t)(colon - v) > 255)
+		return 0;
+	return port_ok(colon + 1, (size_t)(v + n - colon - 1), 1);
+}
+
+int authkeys_opts_check(const char *opts, size_t n, const char **why)
+{
+	const char *p = opts, *end = opts + n, *v;
+	size_t vn;
+	int seen_cmd = 0, seen_from = 0, seen_princ = 0, seen_tun = 0, r;
+	static const char *const negatable[] = { "port-forwarding", "agent-forwarding", "x11-forwarding",
+						 "touch-required", "verify-required", "pty", "user-rc" };
+
+	*why = NULL;
+	while (p < end && !is_blank(*p)) {
+		int matched = 0;
+		if (opt_flag(&p, end, "restrict", 0) || opt_flag(&p, end, "cert-authority", 0))
+			matched = 1;
+		for (size_t i = 0; !matched && i < sizeof negatable / sizeof negatable[0]; i++)
+			matched = opt_flag(&p, end, negatable[i], 1);
+		if (!matched) {
+			if ((r = opt_value(&p, end, "command", &v, &vn, why)) != 0) {
+				if (r > 0 && seen_cmd++) {
+					*why = "multiple \"command\" clauses";
+					return -1;
+				}
+			} else if ((r = opt_value(&p, end, "principals", &v, &vn, why)) != 0) {
+				if (r > 0 && seen_princ++) {
+					*why = "multiple \"principals\" clauses";
+					return -1;
+				}
+			} else if ((r = opt_value(&p, end, "from", &v, &vn, why)) != 0) {
+				if (r > 0 && seen_from++) {
+					*why = "multiple \"from\" clauses";
+					return -1;
+				}
+			} else if ((r = opt_value(&p, end, "expiry-time", &v, &vn, why)) != 0) {
+				if (r > 0 && !expiry_ok(v, vn)) {
+					*why = "invalid expires time";
+					return -1;
+				}
+			} else if ((r = opt_value(&p, end, "environment", &v, &vn, why)) != 0) {
+				if (r > 0) {
+					const char *eq = memchr(v, '=', vn);
+					int good = eq != NULL && eq > v;
+					for (const char *c = v; good && c < eq; c++)
+						if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+						      (*c >= '0' && *c <= '9') || *c == '_'))
+							good = 0;
+					if (!good) {
+						*why = "invalid environment string";
+						return -1;
+					}
+				}
+			} else if ((r = opt_value(&p, end, "permitopen", &v, &vn, why)) != 0) {
+				if (r > 0 && !permit_ok(v, vn, 0)) {
+					*why = "invalid permission port or host";
+					return -1;
+				}
+			} else if ((r = opt_value(&p, end, "permitlisten", &v, &vn, why)) != 0) {
+				if (r > 0 && !permit_ok(v, vn, 1)) {
+					*why = "invalid permission port or host";
+					return -1;
+				}
+			} else if ((r = opt_value(&p, end, "tunnel", &v, &vn, why)) != 0) {
+				if (r > 0) {
+					if (seen_tun++) {
+						*why = "multiple \"tunnel\" clauses";
+						return -1;
+					}
+					if (!(vn == 3 && ci_prefix(v, v + 3, "any")) && !(all_digits(v, vn) && vn <= 9)) {
+						*why = "invalid tun device";
+						return -1;
+					}
+				}
+			} else {
+				*why = "unsupported option";
+				return -1;
+			}
+			if (r < 0)
+				return -1;
+		}
+		if (p >= end || is_blank(*p))
+			break;
+		if (*p != ',') {
+			*why = "unknown key option";
+			return -1;
+		}
+		p++;
+		if (p >= end || is_blank(*p)) {
+			*why = "unexpected end-of-options";
+			return -1;
+		}
+	}
+	return 0;
+}
