@@ -19,7 +19,8 @@ $(BRSSL_TOOL): $(B)/host/libbearssl.a
 	cp $(BEARSSL_SRC)/build-host/brssl $@
 
 # The bundle's certificates as trust anchors: `brssl ta` writes C tables (ca_roots_brssl.h), which
-# mk/ca_blob.awk packs into one byte string (ca_roots.h; tls_roots.c unpacks it at run time). A
+# mk/ca_blob.awk packs into one byte string and mk/ca_pack.c LZ77-compresses (ca_roots.h, ~52 KiB
+# instead of ~71 KiB; tls_roots.c unpacks it at run time, only when no system bundle is used). A
 # non-empty table is required: an empty one would make every fetch on a machine without a bundle
 # fail with "unknown issuer". tests/unit/t_tls.c checks the packed form against brssl's tables.
 $(B)/gen/ca_roots_brssl.h: $(BRSSL_TOOL) $(CA_BUNDLE) mk/net.mk
@@ -37,14 +38,19 @@ $(shell mkdir -p $(B)/gen; [ "$$(cat $(ROOTS_CFG) 2>/dev/null)" = "$(EMBED_ROOTS
 ifeq ($(EMBED_ROOTS),0)
 DEFS += -DKEYDROP_NO_EMBEDDED_ROOTS
 $(B)/gen/ca_roots.h: $(ROOTS_CFG) $(B)/gen/ca_roots_brssl.h
-	@printf '/* built with EMBED_ROOTS=0 */\n#define CA_ROOTS_NUM 0\nstatic const unsigned char ca_roots_blob[1] = { 0 };\n' > $@
+	@printf '/* built with EMBED_ROOTS=0 */\n#define CA_ROOTS_NUM 0\n#define CA_ROOTS_RAW_LEN 0\nstatic const unsigned char ca_roots_lz[1] = { 0 };\n' > $@
 else
 DEFS += -DKEYDROP_CA_VERSION='"Debian ca-certificates $(CA_VERSION)"'
-$(B)/gen/ca_roots.h: $(ROOTS_CFG) $(B)/gen/ca_roots_brssl.h mk/ca_blob.awk
-	@awk -f mk/ca_blob.awk $(B)/gen/ca_roots_brssl.h > $@.tmp
+$(B)/gen/ca_roots.h: $(ROOTS_CFG) $(B)/gen/ca_roots_brssl.h mk/ca_blob.awk $(B)/host/ca_pack
+	@set -o pipefail; awk -f mk/ca_blob.awk $(B)/gen/ca_roots_brssl.h | $(B)/host/ca_pack > $@.tmp
 	@grep -q '^#define CA_ROOTS_NUM [1-9]' $@.tmp || { echo "ca_roots: packing failed" >&2; exit 1; }
 	@mv $@.tmp $@
 endif
+
+# The LZ77 packer for the table (a build tool: host compiler, our code).
+$(B)/host/ca_pack: mk/ca_pack.c
+	@mkdir -p $(@D)
+	$(HOST_CC) -O2 $(WARN) -o $@ $<
 
 # Objects that embed the table or print its version.
 $(B)/musl/tls_roots.o $(B)/host/tls_roots.o $(B)/san/tls_roots.o $(B)/fuzzobj/tls_roots.o: $(B)/gen/ca_roots.h

@@ -14,9 +14,9 @@ static void usage(FILE *f)
 		   "Fetches and validates keys, prints them as authorized_keys lines; installs nothing.\n"
 		   "SOURCE: gh:USER gl:USER lp:USER https://URL (http:// with --allow-http), or a local\n"
 		   "file, file:PATH, env:VAR, - (stdin). All sources must succeed before anything is printed.\n"
-		   "options:\n" NETCLI_HELP
-		   "  --skip-invalid           drop (and report) invalid keys instead of refusing all\n"
-		   "exit: 0 ok, 1 network/TLS/HTTP failure, 2 usage, 3 response rejected\n");
+		   "options:\n");
+	fputs(NETCLI_HELP, f);
+	fprintf(f, "exit: 0 ok, 1 network/TLS/HTTP failure, 2 usage, 3 response rejected\n");
 }
 
 enum { OPT_SKIP = 400 };

@@ -20,9 +20,9 @@ static void usage(FILE *f)
 	fprintf(f, "usage: keydrop sync [TARGET] --source NAME [OPTIONS] SOURCE...\n"
 		   "Replaces the keys of managed block NAME ('# keydrop:begin NAME' .. '# keydrop:end NAME')\n"
 		   "with the keys the SOURCEs give now, in one atomic write. Keys outside the block stay.\n"
-		   CMDT_USAGE "options:\n" NETCLI_HELP
-		   "  --allow-empty            let an empty result remove every key of the block\n"
-		   "  --skip-invalid           drop (and report) invalid keys instead of refusing all\n"
+		   CMDT_USAGE "options:\n");
+	fputs(NETCLI_HELP, f); /* one copy of the shared text in the binary */
+	fprintf(f, "  --allow-empty            let an empty result remove every key of the block\n"
 		   "exit: 0 ok (also: unchanged), 1 failure (nothing changed), 2 usage, 3 response rejected\n");
 }
 

@@ -495,14 +495,19 @@ int net_get(const char *url, const struct net_opts *o, struct net_result *r)
 		return setmsg(r, NET_E_URL, "bad URL (https://host[:port]/path expected)");
 	if (!u.https && !o->allow_http)
 		return setmsg(r, NET_E_URL, "plain http:// refused (use https://, or --allow-http for a link-local metadata service)");
+	struct net_opts hop_opts = *o;
+	int cross = 0;
+
 	for (int hop = 0;; hop++) {
+		if (cross)
+			hop_opts.headers = NULL;
 		http_url_format(&u, r->final_url, sizeof r->final_url);
 		/* BearSSL 0.6 cannot match a certificate against an IP address: without a pin, any
 		 * certificate from any trusted CA would do. So an https IP literal needs --pin. */
 		if (u.https && (strchr(u.host, ':') || strspn(u.host, "0123456789.") == strlen(u.host)) &&
 		    (!o->tls || o->tls->npins == 0))
 			return setmsg(r, NET_E_URL, "https to an IP address needs --pin (BearSSL cannot check a certificate against an IP address)");
-		if (one_request(&u, o, deadline, r) != NET_OK)
+		if (one_request(&u, &hop_opts, deadline, r) != NET_OK)
 			return r->err;
 		int s = r->status;
 		if (s == 200 || s == 304)
@@ -518,6 +523,9 @@ int net_get(const char *url, const struct net_opts *o, struct net_result *r)
 				return setmsg(r, NET_E_REDIRECT, "refused redirect from https to plain http");
 			if (!next.https && !o->allow_http)
 				return setmsg(r, NET_E_REDIRECT, "refused redirect to plain http");
+			/* --header values (tokens) go only to the origin they were given for, as curl */
+			if (strcasecmp(next.host, u.host) != 0 || next.port != u.port || next.https != u.https)
+				cross = 1;
 			u = next;
 			continue;
 		}

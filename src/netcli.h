@@ -22,10 +22,10 @@ enum {
 	{ "cache", required_argument, 0, NETOPT_CACHE }
 
 #define NETCLI_HELP                                                                                  \
-	"  --format lines|json      body format (default lines: authorized_keys-style)\n"             \
+	"  --format lines|json      body format (default: authorized_keys lines)\n"             \
 	"  --json-path P            with --format json: strings to take, e.g. ssh_keys or [].key\n"   \
 	"  --header 'Name: value'   extra request header (repeatable)\n"                             \
-	"  --header-file PATH       extra headers, one per line (keeps tokens out of ps)\n"          \
+	"  --header-file PATH       headers from a file (keeps tokens out of ps)\n"          \
 	"  --cacert FILE            trust only the CA certificates in FILE\n"                          \
 	"  --pin sha256//BASE64     require the server's public key (SPKI) hash, as curl\n"          \
 	"  --timeout S              one deadline per source, retries included (default 30)\n"                          \
@@ -34,6 +34,7 @@ enum {
 	"  --proxy URL              HTTP CONNECT proxy (default: HTTPS_PROXY, NO_PROXY)\n"           \
 	"  --max-bytes N            body size limit (default 1048576)\n"                               \
 	"  --allow-http             permit plain http:// (link-local metadata services)\n"            \
+	"  --skip-invalid           drop (and report) invalid keys instead of refusing all\n"            \
 	"  --cache DIR              keep the last good body; revalidate with ETag/Last-Modified\n"
 
 /* Handles option c (a NETOPT_*) for cmd. Returns 0, or EXIT_USAGE after printing the reason. */

@@ -186,6 +186,12 @@ static int cache_load(const struct netsrc_opts *o, const char *url, struct cache
 	}
 	if (!end)
 		goto out;
+	for (const char *c = e->etag; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			goto out; /* a damaged entry never reaches a request header */
+	for (const char *c = e->last_modified; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			goto out;
 	p = end + 1;
 	e->len = len - (size_t)(p - buf);
 	e->body = malloc(e->len + 1);

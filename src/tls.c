@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ec_impl.h"
 #include "rand.h"
 #include "tls.h"
 
@@ -37,33 +38,29 @@ int tls_wait_fd(int fd, short events, int64_t deadline_ms)
 
 /* ---- X.509 wrapper: br_x509_minimal inside, plus the end-entity DER and each validity ------- */
 
-#define EE_MAX (16u << 10)
+#define CERT_MAX (16u << 10)
 
 static void xw_start_chain(const br_x509_class **ctx, const char *server_name)
 {
 	struct tls_x509 *x = (struct tls_x509 *)(void *)ctx;
 	x->ncert = 0;
-	x->ee_len = 0;
-	x->ee_overflow = 0;
 	x->pin_failed = 0;
+	x->ee_hashed = 0;
 	x->minimal.vtable->start_chain(&x->minimal.vtable, server_name);
 }
 
 static void xw_start_cert(const br_x509_class **ctx, uint32_t length)
 {
 	struct tls_x509 *x = (struct tls_x509 *)(void *)ctx;
-	br_x509_decoder_init(&x->dec, NULL, NULL);
-	if (x->ncert == 0) {
-		if (length > EE_MAX) {
-			x->ee_overflow = 1;
-		} else if (x->ee_cap < length) {
-			unsigned char *p = realloc(x->ee, length ? length : 1);
-			if (p) {
-				x->ee = p;
-				x->ee_cap = length;
-			} else {
-				x->ee_overflow = 1;
-			}
+	x->cur_len = 0;
+	x->cur_overflow = length > CERT_MAX;
+	if (!x->cur_overflow && x->cur_cap < length) {
+		unsigned char *p = realloc(x->cur, length ? length : 1);
+		if (p) {
+			x->cur = p;
+			x->cur_cap = length;
+		} else {
+			x->cur_overflow = 1;
 		}
 	}
 	x->minimal.vtable->start_cert(&x->minimal.vtable, length);
@@ -72,14 +69,12 @@ static void xw_start_cert(const br_x509_class **ctx, uint32_t length)
 static void xw_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
 {
 	struct tls_x509 *x = (struct tls_x509 *)(void *)ctx;
-	if (x->ncert < TLS_CHAIN_MAX)
-		br_x509_decoder_push(&x->dec, buf, len);
-	if (x->ncert == 0 && !x->ee_overflow) {
-		if (len > x->ee_cap - x->ee_len)
-			x->ee_overflow = 1;
-		else {
-			memcpy(x->ee + x->ee_len, buf, len);
-			x->ee_len += len;
+	if (!x->cur_overflow) {
+		if (len > x->cur_cap - x->cur_len) {
+			x->cur_overflow = 1;
+		} else {
+			memcpy(x->cur + x->cur_len, buf, len);
+			x->cur_len += len;
 		}
 	}
 	x->minimal.vtable->append(&x->minimal.vtable, buf, len);
@@ -88,13 +83,28 @@ static void xw_append(const br_x509_class **ctx, const unsigned char *buf, size_
 static void xw_end_cert(const br_x509_class **ctx)
 {
 	struct tls_x509 *x = (struct tls_x509 *)(void *)ctx;
+	struct tls_certfacts f;
+	int ok = !x->cur_overflow && tls_cert_parse(x->cur, x->cur_len, &f) == 0;
+
 	if (x->ncert < TLS_CHAIN_MAX) {
 		struct tls_certinfo *ci = &x->info[x->ncert];
-		ci->valid = br_x509_decoder_get_pkey(&x->dec) != NULL;
-		ci->nb_days = x->dec.notbefore_days;
-		ci->nb_secs = x->dec.notbefore_seconds;
-		ci->na_days = x->dec.notafter_days;
-		ci->na_secs = x->dec.notafter_seconds;
+		ci->valid = ok;
+		ci->nb_days = ok ? f.nb_days : 0;
+		ci->nb_secs = ok ? f.nb_secs : 0;
+		ci->na_days = ok ? f.na_days : 0;
+		ci->na_secs = ok ? f.na_secs : 0;
+	}
+	if (x->ncert == 0) {
+		/* the server's own certificate: remember its SPKI hash for the pin check */
+		const unsigned char *spki;
+		size_t n;
+		if (!x->cur_overflow && tls_cert_spki(x->cur, x->cur_len, &spki, &n) == 0) {
+			br_sha256_context sc;
+			br_sha256_init(&sc);
+			br_sha256_update(&sc, spki, n);
+			br_sha256_out(&sc, x->ee_spki_sha256);
+			x->ee_hashed = 1;
+		}
 	}
 	x->ncert++;
 	x->minimal.vtable->end_cert(&x->minimal.vtable);
@@ -104,27 +114,18 @@ static unsigned xw_end_chain(const br_x509_class **ctx)
 {
 	struct tls_x509 *x = (struct tls_x509 *)(void *)ctx;
 	unsigned r = x->minimal.vtable->end_chain(&x->minimal.vtable);
-	const unsigned char *spki;
-	size_t n;
-	uint8_t h[32];
-	br_sha256_context sc;
 
 	if (r != BR_ERR_OK || x->cfg->npins == 0)
 		return r;
 	/* Pin check (curl's --pinnedpubkey): SHA-256 of the server certificate's DER SPKI. Only after
 	 * the chain verified: a pin narrows trust, it never replaces it. */
 	x->pin_failed = 1;
-	if (x->ee_overflow || tls_cert_spki(x->ee, x->ee_len, &spki, &n) != 0)
-		return BR_ERR_X509_UNSUPPORTED; /* reported as a pin failure via pin_failed */
-	br_sha256_init(&sc);
-	br_sha256_update(&sc, spki, n);
-	br_sha256_out(&sc, h);
-	for (int i = 0; i < x->cfg->npins; i++)
-		if (memcmp(h, x->cfg->pins[i], 32) == 0) {
+	for (int i = 0; i < x->cfg->npins && x->ee_hashed; i++)
+		if (memcmp(x->ee_spki_sha256, x->cfg->pins[i], 32) == 0) {
 			x->pin_failed = 0;
 			return BR_ERR_OK;
 		}
-	return BR_ERR_X509_UNSUPPORTED;
+	return BR_ERR_X509_UNSUPPORTED; /* reported as a pin mismatch via pin_failed */
 }
 
 static const br_x509_pkey *xw_get_pkey(const br_x509_class *const *ctx, unsigned *usages)
@@ -141,12 +142,13 @@ static const br_x509_class xw_vtable = {
 /* ---- profile --------------------------------------------------------------------------------- */
 
 /* The trimmed profile (DESIGN.md: the full one does not fit the size budget). TLS 1.2 only,
- * forward-secret ECDHE suites with AEAD ciphers: what every HTTPS API of the last decade offers.
- * No CBC (padding-oracle history), no 3DES, no static RSA key exchange. */
+ * forward-secret ECDHE suites with AES-GCM: what every HTTPS API of the last decade offers (AES-128-GCM
+ * is mandatory for HTTP/2 servers). No CBC (padding-oracle history), no 3DES, no static RSA key
+ * exchange; no ChaCha20-Poly1305 either: it would only matter to servers without AES-GCM, and its
+ * 2.6 KiB do not fit the 320 KiB budget. */
 static const uint16_t suites[] = {
-	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,       BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,       BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 };
 
 static void profile(struct tls *t, const struct tls_config *cfg)
@@ -164,24 +166,21 @@ static void profile(struct tls *t, const struct tls_config *cfg)
 	br_ssl_engine_set_suites(&cc->eng, suites, sizeof suites / sizeof suites[0]);
 	/* ECDHE only: no br_ssl_client_set_default_rsapub (that is for static RSA key exchange). */
 	br_ssl_engine_set_rsavrfy(&cc->eng, &br_rsa_i31_pkcs1_vrfy);
-	br_ssl_engine_set_ec(&cc->eng, &br_ec_all_m31);
+	br_ssl_engine_set_ec(&cc->eng, &keydrop_ec);
 	br_ssl_engine_set_ecdsa(&cc->eng, &br_ecdsa_i31_vrfy_asn1);
 	br_x509_minimal_set_rsa(xc, &br_rsa_i31_pkcs1_vrfy);
-	br_x509_minimal_set_ecdsa(xc, &br_ec_all_m31, &br_ecdsa_i31_vrfy_asn1);
+	br_x509_minimal_set_ecdsa(xc, &keydrop_ec, &br_ecdsa_i31_vrfy_asn1);
 	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
 		br_ssl_engine_set_hash(&cc->eng, ids[i], hashes[i]);
 		br_x509_minimal_set_hash(xc, ids[i], hashes[i]);
 	}
 	br_ssl_engine_set_prf_sha256(&cc->eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(&cc->eng, &br_tls12_sha384_prf);
-	/* One constant-time implementation each (not the CPU-specific extras the defaults pull in):
+	/* One constant-time implementation (not the CPU-specific extras the defaults pull in):
 	 * key lists are a few KiB, so throughput does not matter and the bytes do (size budget). */
 	br_ssl_engine_set_gcm(&cc->eng, &br_sslrec_in_gcm_vtable, &br_sslrec_out_gcm_vtable);
 	br_ssl_engine_set_aes_ctr(&cc->eng, &br_aes_ct64_ctr_vtable);
 	br_ssl_engine_set_ghash(&cc->eng, &br_ghash_ctmul64);
-	br_ssl_engine_set_chapol(&cc->eng, &br_sslrec_in_chapol_vtable, &br_sslrec_out_chapol_vtable);
-	br_ssl_engine_set_chacha20(&cc->eng, &br_chacha20_ct_run);
-	br_ssl_engine_set_poly1305(&cc->eng, &br_poly1305_ctmul_run);
 
 	/* Validation time: BearSSL counts days from year 0; 719528 days to 1970-01-01. */
 	br_x509_minimal_set_time(xc, (uint32_t)(cfg->now / 86400 + 719528), (uint32_t)(cfg->now % 86400));
@@ -357,7 +356,7 @@ void tls_close(struct tls *t)
 		br_ssl_engine_close(&t->cc.eng);
 		(void)pump(t, BR_SSL_CLOSED);
 	}
-	free(t->x.ee);
+	free(t->x.cur);
 	explicit_bzero(t, sizeof *t);
 }
 
@@ -418,9 +417,9 @@ void tls_describe(const struct tls *t, char *out, size_t cap)
 	if (e >= BR_ERR_RECV_FATAL_ALERT && e < BR_ERR_SEND_FATAL_ALERT) {
 		int alert = e - BR_ERR_RECV_FATAL_ALERT;
 		if (alert == 70)
-			snprintf(out, cap, "TLS: server requires TLS 1.3 (protocol_version alert; keydrop's BearSSL speaks TLS 1.2)");
+			snprintf(out, cap, "TLS: server requires TLS 1.3 (BearSSL 0.6 speaks TLS 1.2)");
 		else if (alert == 40)
-			snprintf(out, cap, "TLS: handshake failure alert (no common cipher suite or signature algorithm; keydrop offers TLS 1.2 ECDHE, AES-GCM/ChaCha20, RSA/ECDSA certificates: Ed25519 and RSA-PSS certificates are unsupported by BearSSL 0.6)");
+			snprintf(out, cap, "TLS: handshake failure alert (no common cipher suite or certificate type: Ed25519 and RSA-PSS certificates are unsupported by BearSSL 0.6)");
 		else
 			snprintf(out, cap, "TLS: server sent fatal alert %d", alert);
 		return;
@@ -437,7 +436,7 @@ void tls_describe(const struct tls *t, char *out, size_t cap)
 	case BR_ERR_X509_UNSUPPORTED:
 	case BR_ERR_X509_WRONG_KEY_TYPE:
 	case BR_ERR_X509_BAD_SIGNATURE:
-		snprintf(out, cap, "TLS: unsupported certificate (RSA-PSS and Ed25519 certificates are not supported by BearSSL 0.6; error %d)", e);
+		snprintf(out, cap, "TLS: unsupported certificate (RSA-PSS and Ed25519 are unsupported by BearSSL 0.6; error %d)", e);
 		return;
 	case BR_ERR_X509_NOT_CA:
 		snprintf(out, cap, "TLS: an issuer in the chain is not a CA");
@@ -456,7 +455,7 @@ void tls_describe(const struct tls *t, char *out, size_t cap)
 		return;
 	case BR_ERR_UNSUPPORTED_VERSION:
 	case BR_ERR_BAD_VERSION:
-		snprintf(out, cap, "TLS: server does not speak TLS 1.2 (TLS 1.3-only servers are unsupported by BearSSL 0.6)");
+		snprintf(out, cap, "TLS: server requires TLS 1.3 or older than 1.2 (BearSSL 0.6 speaks TLS 1.2)");
 		return;
 	case BR_ERR_BAD_CIPHER_SUITE:
 		snprintf(out, cap, "TLS: server chose an unsupported cipher suite or curve");

@@ -1,5 +1,5 @@
-/* tls.h: the BearSSL client keydrop uses: a trimmed TLS 1.2 profile (ECDHE with AES-GCM or
- * ChaCha20-Poly1305; RSA and ECDSA certificates), trust anchors from files or the embedded Mozilla
+/* tls.h: the BearSSL client keydrop uses: a trimmed TLS 1.2 profile (ECDHE with AES-GCM; RSA and
+ * ECDSA certificates), trust anchors from files or the embedded Mozilla
  * set, SNI + host-name check, an optional SPKI pin, and a validation time never before the build
  * date. Every failure keeps enough detail for a specific message (tls_describe). */
 #ifndef KEYDROP_TLS_H
@@ -14,7 +14,8 @@ struct tls_anchors {
 	size_t n, cap;
 	size_t skipped;       /* certificates in a bundle that could not be decoded (skipped) */
 	int owned;            /* ta[] and its contents are malloc'ed */
-	int embedded;         /* ta[] is malloc'ed, its contents point into the embedded blob */
+	int embedded;         /* ta[] is malloc'ed, its contents point into blob (the unpacked embedded set) */
+	unsigned char *blob;
 	char source[256];     /* "embedded (Debian ca-certificates V)" or the file path */
 };
 
@@ -38,6 +39,22 @@ int tls_cert_spki(const unsigned char *der, size_t len, const unsigned char **sp
 /* Parses "sha256//BASE64" (several may be joined with ';', as curl) into up to max 32-byte hashes.
  * Returns the count, or -1 when malformed. */
 int tls_parse_pins(const char *s, uint8_t (*pins)[32], int max);
+/* What keydrop needs from a DER certificate (pointers into it). */
+struct tls_certfacts {
+	const unsigned char *dn;  /* subject Name, whole DER element */
+	size_t dnlen;
+	int key_type;             /* BR_KEYTYPE_RSA or BR_KEYTYPE_EC */
+	const unsigned char *n, *e, *q;
+	size_t nlen, elen, qlen;
+	int curve;                /* BR_EC_secp256r1/384r1/521r1 */
+	int is_ca;                /* basicConstraints cA */
+	uint32_t nb_days, nb_secs, na_days, na_secs; /* validity, BearSSL's day count */
+};
+/* Parses der[0..len). Returns 0, or -1 for anything malformed or an unsupported key. */
+int tls_cert_parse(const unsigned char *der, size_t len, struct tls_certfacts *f);
+/* Next "CERTIFICATE" PEM object from buf[*off..len): its DER into der[0..cap), returns the length;
+ * 0 at the end (*bad = 0) or for a damaged object (*bad = 1; call again for the next one). */
+size_t tls_pem_next(const char *buf, size_t len, size_t *off, unsigned char *der, size_t cap, int *bad);
 /* BearSSL's (days since 0000-01-01, seconds) to "YYYY-MM-DD HH:MM:SS UTC". */
 void tls_format_time(uint32_t days, uint32_t secs, char *out, size_t cap);
 
@@ -70,12 +87,13 @@ struct tls_certinfo {
 struct tls_x509 {                       /* wraps br_x509_minimal: captures what messages need */
 	const br_x509_class *vtable;
 	br_x509_minimal_context minimal;
-	br_x509_decoder_context dec;
 	int ncert;
 	struct tls_certinfo info[TLS_CHAIN_MAX];
-	unsigned char *ee;                  /* the server's own certificate (for the pin) */
-	size_t ee_len, ee_cap;
-	int ee_overflow;
+	unsigned char *cur;                 /* the certificate being received (bounded) */
+	size_t cur_len, cur_cap;
+	int cur_overflow;
+	uint8_t ee_spki_sha256[32];         /* the server certificate's SPKI hash (for pins) */
+	int ee_hashed;
 	const struct tls_config *cfg;
 	int pin_failed;
 };

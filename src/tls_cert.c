@@ -1,5 +1,6 @@
 /* tls_cert.c: small pure helpers about certificates: the SPKI for pins, pin syntax, dates. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -99,4 +100,226 @@ void tls_format_time(uint32_t days, uint32_t secs, char *out, size_t cap)
 	if (gmtime_r(&tt, &tm) && strftime(out, cap, "%Y-%m-%d %H:%M:%S UTC", &tm) > 0)
 		return;
 	snprintf(out, cap, "day %u", (unsigned)days);
+}
+
+/* ---- certificate facts (replaces br_x509_decoder: smaller, and we need only these) ------------ */
+
+static int64_t civil_days(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int digits(const unsigned char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* UTCTime (0x17) or GeneralizedTime (0x18), "Z" form only (RFC 5280 4.1.2.5). */
+static int der_time(int tag, const unsigned char *v, size_t n, uint32_t *days, uint32_t *secs)
+{
+	int y, off;
+
+	if (tag == 0x17 && n == 13) {
+		y = digits(v, 2);
+		y += y < 50 ? 2000 : 1900;
+		off = 2;
+	} else if (tag == 0x18 && n == 15) {
+		y = digits(v, 4);
+		off = 4;
+	} else {
+		return -1;
+	}
+	int mo = digits(v + off, 2), d = digits(v + off + 2, 2), h = digits(v + off + 4, 2),
+	    mi = digits(v + off + 6, 2), s = digits(v + off + 8, 2);
+	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 ||
+	    s > 60 || v[n - 1] != 'Z')
+		return -1;
+	*days = (uint32_t)(civil_days(y, (unsigned)mo, (unsigned)d) + 719528);
+	*secs = (uint32_t)(h * 3600 + mi * 60 + s);
+	return 0;
+}
+
+static int oid_is(const unsigned char *v, size_t n, const char *oid, size_t on)
+{
+	return n == on && memcmp(v, oid, on) == 0;
+}
+
+/* INTEGER content without leading zero bytes (as BearSSL wants moduli and exponents). */
+static void strip0(const unsigned char **v, size_t *n)
+{
+	while (*n > 1 && **v == 0) {
+		(*v)++;
+		(*n)--;
+	}
+}
+
+static int parse_spki(const unsigned char *p, const unsigned char *end, struct tls_certfacts *f)
+{
+	const unsigned char *v, *alg, *bits, *q;
+	size_t vl, al, bl, ql;
+	int tag;
+
+	if (der_next(&p, end, &tag, &alg, &al) != 0 || tag != 0x30 ||
+	    der_next(&p, end, &tag, &bits, &bl) != 0 || tag != 0x03 || bl < 2 || bits[0] != 0)
+		return -1;
+	const unsigned char *ap = alg, *ae = alg + al;
+	if (der_next(&ap, ae, &tag, &v, &vl) != 0 || tag != 0x06)
+		return -1;
+	if (oid_is(v, vl, "\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01", 9)) { /* rsaEncryption */
+		const unsigned char *kp = bits + 1, *ke = bits + bl, *sp;
+		size_t sl;
+		if (der_next(&kp, ke, &tag, &sp, &sl) != 0 || tag != 0x30)
+			return -1;
+		kp = sp;
+		ke = sp + sl;
+		if (der_next(&kp, ke, &tag, &f->n, &f->nlen) != 0 || tag != 0x02 ||
+		    der_next(&kp, ke, &tag, &f->e, &f->elen) != 0 || tag != 0x02)
+			return -1;
+		strip0(&f->n, &f->nlen);
+		strip0(&f->e, &f->elen);
+		f->key_type = BR_KEYTYPE_RSA;
+		return 0;
+	}
+	if (oid_is(v, vl, "\x2a\x86\x48\xce\x3d\x02\x01", 7)) { /* id-ecPublicKey */
+		if (der_next(&ap, ae, &tag, &q, &ql) != 0 || tag != 0x06)
+			return -1;
+		if (oid_is(q, ql, "\x2a\x86\x48\xce\x3d\x03\x01\x07", 8))
+			f->curve = BR_EC_secp256r1;
+		else if (oid_is(q, ql, "\x2b\x81\x04\x00\x22", 5))
+			f->curve = BR_EC_secp384r1;
+		else if (oid_is(q, ql, "\x2b\x81\x04\x00\x23", 5))
+			f->curve = BR_EC_secp521r1;
+		else
+			return -1;
+		f->q = bits + 1;
+		f->qlen = bl - 1;
+		f->key_type = BR_KEYTYPE_EC;
+		return 0;
+	}
+	return -1;
+}
+
+/* basicConstraints (2.5.29.19) cA = TRUE, inside the [3] extensions. */
+static int find_ca(const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *v, *x, *xe, *ev;
+	size_t vl, el;
+	int tag;
+
+	if (der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0xa3)
+		return 0;
+	p = v;
+	end = v + vl;
+	if (der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)
+		return 0;
+	for (x = v, xe = v + vl; x < xe;) {
+		if (der_next(&x, xe, &tag, &ev, &el) != 0 || tag != 0x30)
+			return 0;
+		const unsigned char *ep = ev, *ee = ev + el, *oid, *val;
+		size_t ol, vl2;
+		if (der_next(&ep, ee, &tag, &oid, &ol) != 0 || tag != 0x06 || !oid_is(oid, ol, "\x55\x1d\x13", 3))
+			continue;
+		if (ep < ee && *ep == 0x01 && der_next(&ep, ee, &tag, &val, &vl2) != 0)
+			return 0; /* critical flag */
+		if (der_next(&ep, ee, &tag, &val, &vl2) != 0 || tag != 0x04)
+			return 0;
+		const unsigned char *bp = val, *be = val + vl2, *bv;
+		size_t bvl;
+		if (der_next(&bp, be, &tag, &bv, &bvl) != 0 || tag != 0x30)
+			return 0;
+		bp = bv;
+		be = bv + bvl;
+		return bp < be && der_next(&bp, be, &tag, &bv, &bvl) == 0 && tag == 0x01 && bvl == 1 && bv[0] != 0;
+	}
+	return 0;
+}
+
+int tls_cert_parse(const unsigned char *der, size_t len, struct tls_certfacts *f)
+{
+	const unsigned char *p = der, *end = der + len, *v, *tv;
+	size_t vl, tl;
+	int tag, t2;
+
+	memset(f, 0, sizeof *f);
+	if (der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)
+		return -1;
+	p = v;
+	end = v + vl;
+	if (der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)
+		return -1; /* tbsCertificate */
+	p = v;
+	end = v + vl;
+	if (p < end && *p == 0xa0 && der_next(&p, end, &tag, &v, &vl) != 0)
+		return -1;
+	if (der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x02 || /* serial */
+	    der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30 || /* signature */
+	    der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30 || /* issuer */
+	    der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)   /* validity */
+		return -1;
+	{
+		const unsigned char *q = v, *qe = v + vl;
+		if (der_next(&q, qe, &t2, &tv, &tl) != 0 || der_time(t2, tv, tl, &f->nb_days, &f->nb_secs) != 0 ||
+		    der_next(&q, qe, &t2, &tv, &tl) != 0 || der_time(t2, tv, tl, &f->na_days, &f->na_secs) != 0)
+			return -1;
+	}
+	f->dn = p;
+	if (der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)
+		return -1; /* subject: kept whole (tag and length too), as BearSSL's DN comparisons hash it */
+	f->dnlen = (size_t)(p - f->dn);
+	if (der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30 || parse_spki(v, v + vl, f) != 0)
+		return -1;
+	/* optional issuerUniqueID [1], subjectUniqueID [2], then extensions [3] */
+	while (p < end && (*p == 0x81 || *p == 0xa1 || *p == 0x82 || *p == 0xa2))
+		if (der_next(&p, end, &tag, &v, &vl) != 0)
+			return -1;
+	f->is_ca = find_ca(p, end);
+	return 0;
+}
+
+size_t tls_pem_next(const char *buf, size_t len, size_t *off, unsigned char *der, size_t cap, int *bad)
+{
+	static const char begin[] = "-----BEGIN CERTIFICATE-----", endm[] = "-----END CERTIFICATE-----";
+
+	*bad = 0;
+	while (*off < len) {
+		const char *s = buf + *off, *b = memmem(s, len - *off, begin, sizeof begin - 1);
+		if (!b) {
+			*off = len;
+			return 0;
+		}
+		const char *body = b + sizeof begin - 1, *e = memmem(body, (size_t)(buf + len - body), endm, sizeof endm - 1);
+		if (!e) {
+			*off = len;
+			*bad = 1;
+			return 0;
+		}
+		*off = (size_t)(e - buf) + sizeof endm - 1;
+		/* base64 without the line breaks, then a strict decode */
+		char *text = malloc((size_t)(e - body) + 1);
+		size_t tn = 0;
+		long n = -1;
+		if (text) {
+			for (const char *c = body; c < e; c++)
+				if (*c != '\n' && *c != '\r' && *c != ' ' && *c != '\t')
+					text[tn++] = *c;
+			n = b64_decode(text, tn, der, cap);
+			free(text);
+		}
+		if (n > 0)
+			return (size_t)n;
+		*bad = 1;
+		return 0;
+	}
+	return 0;
 }

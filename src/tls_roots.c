@@ -27,82 +27,108 @@ int tls_anchors_embedded(struct tls_anchors *a)
 	return load_embedded(a);
 }
 
-static int load_embedded(struct tls_anchors *a)
+/* Inflates mk/ca_pack.c's LZ77 stream into out[0..cap). Returns the length or -1. */
+static long lz_unpack(const unsigned char *in, size_t n, unsigned char *out, size_t cap)
 {
-	const unsigned char *p = ca_roots_blob, *end = ca_roots_blob + sizeof ca_roots_blob;
-	br_x509_trust_anchor *ta;
-	size_t n = 0;
+	size_t i = 0, o = 0;
 
-#if CA_ROOTS_NUM == 0
-	(void)p; (void)end; (void)ta; (void)n; (void)a;
-	return -1; /* built with EMBED_ROOTS=0 */
-#else
-	ta = calloc(CA_ROOTS_NUM, sizeof *ta);
-	if (!ta)
-		return -1;
-	while (p < end && n < CA_ROOTS_NUM) {
-		br_x509_trust_anchor *t = &ta[n++];
-		t->flags = p[0] & 1 ? BR_X509_TA_CA : 0;
-		t->pkey.key_type = p[1];
-		t->dn.len = (size_t)p[2] << 8 | p[3];
-		t->dn.data = (unsigned char *)(p + 4);
-		p += 4 + t->dn.len;
-		if (t->pkey.key_type == BR_KEYTYPE_RSA) {
-			t->pkey.key.rsa.nlen = (size_t)p[0] << 8 | p[1];
-			t->pkey.key.rsa.n = (unsigned char *)(p + 2);
-			p += 2 + t->pkey.key.rsa.nlen;
-			t->pkey.key.rsa.elen = p[0];
-			t->pkey.key.rsa.e = (unsigned char *)(p + 1);
-			p += 1 + t->pkey.key.rsa.elen;
+	while (i < n) {
+		unsigned c = in[i++];
+		if (c < 0x80) {
+			size_t run = c + 1;
+			if (run > n - i || run > cap - o)
+				return -1;
+			memcpy(out + o, in + i, run);
+			i += run;
+			o += run;
 		} else {
-			t->pkey.key.ec.curve = p[0];
-			t->pkey.key.ec.qlen = p[1];
-			t->pkey.key.ec.q = (unsigned char *)(p + 2);
-			p += 2 + t->pkey.key.ec.qlen;
+			size_t len = (c & 0x7f) + 3, off;
+			if (n - i < 2)
+				return -1;
+			off = (size_t)in[i] << 8 | in[i + 1];
+			i += 2;
+			if (off == 0 || off > o || len > cap - o)
+				return -1;
+			for (size_t k = 0; k < len; k++, o++)
+				out[o] = out[o - off]; /* may overlap: byte by byte */
 		}
 	}
-	if (p != end || n != CA_ROOTS_NUM) {
-		free(ta);
-		return -1;
+	return (long)o;
+}
+
+static int load_embedded(struct tls_anchors *a)
+{
+#if CA_ROOTS_NUM == 0
+	(void)a;
+	(void)lz_unpack;
+	return -1; /* built with EMBED_ROOTS=0 */
+#else
+	unsigned char *blob = malloc(CA_ROOTS_RAW_LEN);
+	br_x509_trust_anchor *ta = calloc(CA_ROOTS_NUM, sizeof *ta);
+	const unsigned char *p, *end;
+	size_t n = 0;
+
+	if (!blob || !ta || lz_unpack(ca_roots_lz, sizeof ca_roots_lz, blob, CA_ROOTS_RAW_LEN) != CA_ROOTS_RAW_LEN)
+		goto fail;
+	p = blob;
+	end = blob + CA_ROOTS_RAW_LEN;
+	/* records: mk/ca_blob.awk; every length is checked against the end */
+	static const unsigned char e65537[3] = { 1, 0, 1 };
+	while (p < end && n < CA_ROOTS_NUM) {
+		br_x509_trust_anchor *t = &ta[n++];
+		unsigned head;
+		if (end - p < 3)
+			goto fail;
+		head = p[0];
+		t->flags = head & 1 ? BR_X509_TA_CA : 0;
+		t->dn.len = (size_t)p[1] << 8 | p[2];
+		t->dn.data = (unsigned char *)(p + 3);
+		p += 3;
+		if ((size_t)(end - p) < t->dn.len + 2)
+			goto fail;
+		p += t->dn.len;
+		if (!(head & 2)) {
+			t->pkey.key_type = BR_KEYTYPE_RSA;
+			t->pkey.key.rsa.nlen = (size_t)p[0] << 8 | p[1];
+			t->pkey.key.rsa.n = (unsigned char *)(p + 2);
+			p += 2;
+			if ((size_t)(end - p) < t->pkey.key.rsa.nlen)
+				goto fail;
+			p += t->pkey.key.rsa.nlen;
+			if (head & 16) {
+				t->pkey.key.rsa.e = (unsigned char *)e65537;
+				t->pkey.key.rsa.elen = 3;
+			} else {
+				if (p == end || (size_t)(end - p - 1) < p[0])
+					goto fail;
+				t->pkey.key.rsa.elen = p[0];
+				t->pkey.key.rsa.e = (unsigned char *)(p + 1);
+				p += 1 + t->pkey.key.rsa.elen;
+			}
+		} else {
+			t->pkey.key_type = BR_KEYTYPE_EC;
+			t->pkey.key.ec.curve = BR_EC_secp256r1 + (int)((head >> 2) & 3);
+			t->pkey.key.ec.qlen = p[0];
+			t->pkey.key.ec.q = (unsigned char *)(p + 1);
+			p += 1;
+			if ((size_t)(end - p) < t->pkey.key.ec.qlen)
+				goto fail;
+			p += t->pkey.key.ec.qlen;
+		}
 	}
+	if (p != end || n != CA_ROOTS_NUM)
+		goto fail;
 	a->ta = ta;
 	a->n = a->cap = n;
 	a->owned = 0;
 	a->embedded = 1;
+	a->blob = blob;
 	return 0;
+fail:
+	free(blob);
+	free(ta);
+	return -1;
 #endif
-}
-
-struct growbuf {
-	unsigned char *p;
-	size_t len, cap;
-	int overflow;
-};
-
-static void grow_append(void *ctx, const void *buf, size_t len)
-{
-	struct growbuf *g = ctx;
-
-	if (g->overflow)
-		return;
-	if (len > CERT_DER_MAX - g->len) {
-		g->overflow = 1;
-		return;
-	}
-	if (g->len + len > g->cap) {
-		size_t nc = g->cap ? g->cap : 2048;
-		while (nc < g->len + len)
-			nc *= 2;
-		unsigned char *np = realloc(g->p, nc);
-		if (!np) {
-			g->overflow = 1;
-			return;
-		}
-		g->p = np;
-		g->cap = nc;
-	}
-	memcpy(g->p + g->len, buf, len);
-	g->len += len;
 }
 
 static unsigned char *dup_bytes(const void *p, size_t n)
@@ -116,107 +142,70 @@ static unsigned char *dup_bytes(const void *p, size_t n)
 /* Decodes one DER certificate into an anchor appended to a. Returns 0 or -1 (skipped). */
 static int add_der(struct tls_anchors *a, const unsigned char *der, size_t len)
 {
-	br_x509_decoder_context dc;
-	struct growbuf dn = { 0 };
-	const br_x509_pkey *pk;
+	struct tls_certfacts f;
 	br_x509_trust_anchor ta;
-	int ret = -1;
 
-	memset(&ta, 0, sizeof ta);
-	br_x509_decoder_init(&dc, grow_append, &dn);
-	br_x509_decoder_push(&dc, der, len);
-	pk = br_x509_decoder_get_pkey(&dc);
-	if (!pk || dn.overflow || dn.len == 0)
-		goto out;
+	if (tls_cert_parse(der, len, &f) != 0)
+		return -1;
 	if (a->n == a->cap) {
 		size_t nc = a->cap ? a->cap * 2 : 64;
 		br_x509_trust_anchor *nt = realloc(a->ta, nc * sizeof *nt);
 		if (!nt)
-			goto out;
+			return -1;
 		a->ta = nt;
 		a->cap = nc;
 	}
-	ta.dn.data = dn.p;
-	ta.dn.len = dn.len;
-	dn.p = NULL;
-	ta.flags = br_x509_decoder_isCA(&dc) ? BR_X509_TA_CA : 0;
-	ta.pkey.key_type = pk->key_type;
-	if (pk->key_type == BR_KEYTYPE_RSA) {
-		ta.pkey.key.rsa.n = dup_bytes(pk->key.rsa.n, pk->key.rsa.nlen);
-		ta.pkey.key.rsa.nlen = pk->key.rsa.nlen;
-		ta.pkey.key.rsa.e = dup_bytes(pk->key.rsa.e, pk->key.rsa.elen);
-		ta.pkey.key.rsa.elen = pk->key.rsa.elen;
-		if (!ta.pkey.key.rsa.n || !ta.pkey.key.rsa.e)
-			goto out;
-	} else if (pk->key_type == BR_KEYTYPE_EC) {
-		ta.pkey.key.ec.curve = pk->key.ec.curve;
-		ta.pkey.key.ec.q = dup_bytes(pk->key.ec.q, pk->key.ec.qlen);
-		ta.pkey.key.ec.qlen = pk->key.ec.qlen;
-		if (!ta.pkey.key.ec.q)
-			goto out;
+	memset(&ta, 0, sizeof ta);
+	ta.flags = f.is_ca ? BR_X509_TA_CA : 0;
+	ta.pkey.key_type = (unsigned char)f.key_type;
+	ta.dn.len = f.dnlen;
+	ta.dn.data = dup_bytes(f.dn, f.dnlen);
+	if (f.key_type == BR_KEYTYPE_RSA) {
+		ta.pkey.key.rsa.n = dup_bytes(f.n, f.nlen);
+		ta.pkey.key.rsa.nlen = f.nlen;
+		ta.pkey.key.rsa.e = dup_bytes(f.e, f.elen);
+		ta.pkey.key.rsa.elen = f.elen;
+		if (!ta.dn.data || !ta.pkey.key.rsa.n || !ta.pkey.key.rsa.e)
+			goto fail;
 	} else {
-		goto out;
+		ta.pkey.key.ec.curve = f.curve;
+		ta.pkey.key.ec.q = dup_bytes(f.q, f.qlen);
+		ta.pkey.key.ec.qlen = f.qlen;
+		if (!ta.dn.data || !ta.pkey.key.ec.q)
+			goto fail;
 	}
 	a->ta[a->n++] = ta;
-	memset(&ta, 0, sizeof ta);
-	ret = 0;
-out:
+	return 0;
+fail:
 	free(ta.dn.data);
-	if (ta.pkey.key_type == BR_KEYTYPE_RSA) {
+	if (f.key_type == BR_KEYTYPE_RSA) {
 		free(ta.pkey.key.rsa.n);
 		free(ta.pkey.key.rsa.e);
-	} else if (ta.pkey.key_type == BR_KEYTYPE_EC) {
+	} else {
 		free(ta.pkey.key.ec.q);
 	}
-	free(dn.p);
-	return ret;
+	return -1;
 }
 
 size_t tls_anchors_add_pem(struct tls_anchors *a, const char *buf, size_t len)
 {
-	br_pem_decoder_context pc;
-	struct growbuf der = { 0 };
-	size_t added = 0, off = 0;
-	int in_cert = 0;
+	unsigned char *der = malloc(CERT_DER_MAX);
+	size_t added = 0, off = 0, n;
+	int bad;
 
 	a->owned = 1;
-	br_pem_decoder_init(&pc);
+	if (!der)
+		return 0;
 	while (off < len) {
-		off += br_pem_decoder_push(&pc, buf + off, len - off);
-		switch (br_pem_decoder_event(&pc)) {
-		case BR_PEM_BEGIN_OBJ: {
-			const char *name = br_pem_decoder_name(&pc);
-			in_cert = strcmp(name, "CERTIFICATE") == 0 || strcmp(name, "X509 CERTIFICATE") == 0;
-			der.len = 0;
-			der.overflow = 0;
-			br_pem_decoder_setdest(&pc, in_cert ? grow_append : NULL, in_cert ? &der : NULL);
+		n = tls_pem_next(buf, len, &off, der, CERT_DER_MAX, &bad);
+		if (n > 0 && add_der(a, der, n) == 0)
+			added++;
+		else if (n > 0 || bad)
+			a->skipped++;
+		else
 			break;
-		}
-		case BR_PEM_END_OBJ:
-			if (in_cert) {
-				if (!der.overflow && add_der(a, der.p, der.len) == 0)
-					added++;
-				else
-					a->skipped++;
-			}
-			in_cert = 0;
-			break;
-		case BR_PEM_ERROR:
-			/* A damaged object: count it, resynchronise on the next line. */
-			if (in_cert)
-				a->skipped++;
-			in_cert = 0;
-			br_pem_decoder_init(&pc);
-			{
-				const char *nl = memchr(buf + off, '\n', len - off);
-				off = nl ? (size_t)(nl - buf) + 1 : len;
-			}
-			break;
-		default:
-			break;
-		}
 	}
-	free(der.p);
+	free(der);
 	return added;
 }
 
@@ -236,6 +225,7 @@ void tls_anchors_free(struct tls_anchors *a)
 		free(a->ta);
 	} else if (a->embedded) {
 		free(a->ta);
+		free(a->blob);
 	}
 	memset(a, 0, sizeof *a);
 }
@@ -274,7 +264,7 @@ static int load_file(struct tls_anchors *a, const char *path)
 		errno = ENODATA; /* readable, but no certificate in it */
 		return -1;
 	}
-	strncpy(a->source, path, sizeof a->source - 1);
+	snprintf(a->source, sizeof a->source, "%s", path);
 	return 0;
 }
 
@@ -291,7 +281,7 @@ int tls_anchors_load(struct tls_anchors *a, const char *cacert)
 			return 0;
 		int e = errno;
 		tls_anchors_free(a);
-		strncpy(a->source, p, sizeof a->source - 1);
+		snprintf(a->source, sizeof a->source, "%s", p);
 		errno = e;
 		return -1;
 	}
@@ -304,14 +294,14 @@ int tls_anchors_load(struct tls_anchors *a, const char *cacert)
 	}
 	if (load_embedded(a) != 0) {
 		errno = CA_ROOTS_NUM == 0 ? ENOENT : ENOMEM;
-		strncpy(a->source, CA_ROOTS_NUM == 0 ? "the system (no bundle found; this build has no embedded roots)"
-						     : "embedded roots", sizeof a->source - 1);
+		snprintf(a->source, sizeof a->source, "%s", CA_ROOTS_NUM == 0 ? "the system (no bundle found; this build has no embedded roots)"
+										   : "embedded roots");
 		return -1;
 	}
 #ifdef KEYDROP_CA_VERSION
-	strncpy(a->source, "embedded roots (" KEYDROP_CA_VERSION ")", sizeof a->source - 1);
+	snprintf(a->source, sizeof a->source, "embedded roots (%s)", KEYDROP_CA_VERSION);
 #else
-	strncpy(a->source, "embedded roots", sizeof a->source - 1);
+	snprintf(a->source, sizeof a->source, "embedded roots");
 #endif
 	return 0;
 }

@@ -47,7 +47,8 @@ cat > "$TAP_TMP/routes.json" <<JSON
  "/gh-api": [{"headers": [["Content-Type", "application/json"]], "body": $gh_json}],
  "/json-deep": [{"body": "$(printf '[%.0s' {1..70000})"}],
  "/json-nokeys": [{"body": "{\"message\": \"Bad credentials\"}"}],
- "/hdr": [{"body": "$k1\n"}]
+ "/hdr": [{"body": "$k1\n"}],
+ "/hdr-away": [{"status": 302, "headers": [["Location", "https://127.0.0.1:{PORT}/hdr"]]}]
 }
 JSON
 https_start "$TAP_TMP/routes.json" <(cat "$P/leaf.pem" "$P/root.pem") "$P/leaf.key" --log "$TAP_TMP/server.log"
@@ -179,6 +180,10 @@ line=$(grep '^/hdr' "$TAP_TMP/server.log" | tail -1)
 like "$line" "Authorization: Bearer s3cret" "--header-file reaches the server"
 like "$line" "X-Api: a" "--header reaches the server"
 like "$line" "User-Agent: keydrop/" "User-Agent sent"
+n0=$(grep -c "Bearer s3cret" "$TAP_TMP/server.log")
+run "$KEYDROP" fetch "${F[@]}" --pin "$(pki_spki_pin "$P/leaf.pem")" --header-file "$TAP_TMP/hdrs" "$U/hdr-away"
+is "$RC" 0 "redirect to another origin followed"
+is "$(grep -c "Bearer s3cret" "$TAP_TMP/server.log")" "$((n0 + 1))" "the token went to the first origin only, not across the redirect"
 run "$KEYDROP" fetch "${F[@]}" --header $'X-A: 1\r\nX-Injected: 2' "$U/hdr"
 is "$RC" 2 "header with CR/LF refused (usage)"
 

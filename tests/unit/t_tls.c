@@ -10,6 +10,15 @@
 #include "ca_roots.h"        /* what the binary embeds: CA_ROOTS_NUM */
 #define CA_ROOTS_NUM_BUILT CA_ROOTS_NUM
 
+static void dn_sink(void *ctx, const void *buf, size_t len)
+{
+	struct { unsigned char b[4096]; size_t n; } *d = ctx;
+	if (len <= sizeof d->b - d->n) {
+		memcpy(d->b + d->n, buf, len);
+		d->n += len;
+	}
+}
+
 static int same_anchor(const br_x509_trust_anchor *a, const br_x509_trust_anchor *b)
 {
 	if (a->flags != b->flags || a->pkey.key_type != b->pkey.key_type || a->dn.len != b->dn.len ||
@@ -68,6 +77,47 @@ int main(void)
 		OK(a.n == 1 && a.ta[0].pkey.key_type == BR_KEYTYPE_EC, "EC anchor");
 		OK(a.n == 1 && (a.ta[0].flags & BR_X509_TA_CA), "CA flag from basicConstraints");
 		tls_anchors_free(&a);
+	}
+
+	/* our certificate parser against BearSSL's decoder, over every certificate of the system bundle */
+	{
+		FILE *fp = fopen("/etc/ssl/certs/ca-certificates.crt", "rb");
+		if (!fp) {
+			printf("ok %d # SKIP no system bundle\n", ++tap_n);
+		} else {
+			static char bundle[4 << 20];
+			size_t len = fread(bundle, 1, sizeof bundle, fp), off = 0, n, total = 0, agree = 0;
+			static unsigned char der[65536];
+			int bad;
+			fclose(fp);
+			while ((n = tls_pem_next(bundle, len, &off, der, sizeof der, &bad)) > 0 || bad) {
+				struct tls_certfacts f;
+				br_x509_decoder_context dc;
+				struct { unsigned char b[4096]; size_t n; } dn = { { 0 }, 0 };
+				if (!n)
+					continue;
+				total++;
+				br_x509_decoder_init(&dc, dn_sink, &dn);
+				br_x509_decoder_push(&dc, der, n);
+				const br_x509_pkey *pk = br_x509_decoder_get_pkey(&dc);
+				int r = tls_cert_parse(der, n, &f);
+				if (!pk || r != 0)
+					continue;
+				int eq = f.dnlen == dn.n && memcmp(f.dn, dn.b, dn.n) == 0 && f.key_type == pk->key_type &&
+					   f.is_ca == br_x509_decoder_isCA(&dc) && f.nb_days == dc.notbefore_days &&
+					   f.nb_secs == dc.notbefore_seconds && f.na_days == dc.notafter_days &&
+					   f.na_secs == dc.notafter_seconds;
+				if (eq && f.key_type == BR_KEYTYPE_RSA)
+					eq = f.nlen == pk->key.rsa.nlen && memcmp(f.n, pk->key.rsa.n, f.nlen) == 0 &&
+					       f.elen == pk->key.rsa.elen && memcmp(f.e, pk->key.rsa.e, f.elen) == 0;
+				else if (eq)
+					eq = f.curve == pk->key.ec.curve && f.qlen == pk->key.ec.qlen &&
+					       memcmp(f.q, pk->key.ec.q, f.qlen) == 0;
+				agree += (size_t)eq;
+			}
+			OK(total >= 100, "system bundle: %zu certificates", total);
+			IS_INT(agree, total, "tls_cert_parse agrees with br_x509_decoder on every one (DN, key, CA, validity)");
+		}
 	}
 
 	/* pins */
