@@ -199,6 +199,9 @@ int target_open_dir(struct target *t, int create, char *err, size_t errcap)
 				return say(err, errcap, "cannot chown %s: %s", t->dir, strerror(errno));
 			if (fchmod(t->dirfd, 0700) < 0)
 				return say(err, errcap, "cannot chmod %s: %s", t->dir, strerror(errno));
+			/* The new directory entry must survive a crash as much as the file in it. */
+			if (fsync(t->dirfd) < 0 || fsx_fsync_dir(t->homefd) < 0)
+				return say(err, errcap, "cannot sync %s: %s", t->dir, strerror(errno));
 		}
 	}
 	if (t->dirfd < 0) {
