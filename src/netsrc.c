@@ -15,6 +15,7 @@
 #include "json.h"
 #include "net.h"
 #include "netsrc.h"
+#include "paste.h"
 #include "source.h"
 
 static struct netsrc_opts defaults_storage;
@@ -405,8 +406,13 @@ int source_net_fetch(const char *spec, char **out, size_t *len, char *err, size_
 		(*out)[blen] = 0;
 		*len = blen;
 	}
-	if (o->cache_dir && r.status == 200)
-		cache_store(o, url, &r.head, body, blen);
+	if (o->cache_dir && r.status == 200) {
+		/* only a good body is kept: one whose keys all pass the validator */
+		struct paste_result pr;
+		if (paste_parse(*out, *len, &pr) == PASTE_OK)
+			cache_store(o, url, &r.head, body, blen);
+		paste_free(&pr);
+	}
 	ret = SRCE_OK;
 out:
 	net_result_free(&r);

@@ -42,6 +42,7 @@ cat > "$TAP_TMP/routes.json" <<JSON
  "/forbidden-ra": [{"status": 403, "headers": [["Retry-After", "1"]]}, {"body": "$k1\n"}],
  "/badchunk": [{"mode": "bad_chunk"}],
  "/bighead": [{"mode": "big_header", "body": "$k1\n"}],
+ "/etag-bad": [{"headers": [["ETag", "\"b1\""]], "body": "not a key\n"}],
  "/etag": [{"headers": [["ETag", "\"v1\""]], "body": "$k1\n"}, {"status": 304, "headers": [["ETag", "\"v1\""]]}],
  "/mixed": [{"body": "$k1\nthis is not a key\n$k2\n"}],
  "/gh-api": [{"headers": [["Content-Type", "application/json"]], "body": $gh_json}],
@@ -171,6 +172,10 @@ run "$KEYDROP" -v fetch "${F[@]}" --cache "$TAP_TMP/cache" "$U/etag"
 is "$RC:$OUT" "0:$k1" "cache: 304 answered from the cache"
 like "$ERR" "not modified \(HTTP 304\)" "cache: -v says 304"
 like "$(grep '^/etag' "$TAP_TMP/server.log" | tail -1)" 'If-None-Match: "v1"' "cache: If-None-Match sent"
+
+run "$KEYDROP" fetch "${F[@]}" --cache "$TAP_TMP/cache2" "$U/etag-bad"
+is "$RC" 3 "cache: invalid body refused"
+is "$(ls "$TAP_TMP/cache2" 2>/dev/null | wc -l)" 0 "cache: an invalid body is not kept"
 
 # headers: --header and --header-file reach the server; CR/LF injection refused
 printf 'Authorization: Bearer s3cret\n# comment\nX-Extra: 1\n' > "$TAP_TMP/hdrs"
