@@ -78,6 +78,10 @@ long authkeys_block_find(const struct authkeys *ak, const char *name, size_t nam
  * them, value syntax for expiry-time, environment, permitopen/permitlisten, tunnel.
  * Returns 0, or -1 with *why set to sshd's reason. */
 int authkeys_opts_check(const char *opts, size_t n, const char **why);
+/* The same, and *at is the offset in opts of the option that was refused. */
+int authkeys_opts_check_at(const char *opts, size_t n, const char **why, size_t *at);
+/* Length of the option starting at opts[at] (up to an unquoted comma or blank, or the end). */
+size_t authkeys_opt_len(const char *opts, size_t n, size_t at);
 
 #define AKO_BAD (-100) /* authkeys_line_key: the options are rejected by sshd */
 

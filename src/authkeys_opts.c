@@ -129,7 +129,7 @@ static int permit_ok(const char *v, size_t n, int listen)
 	return port_ok(colon + 1, (size_t)(v + n - colon - 1), 1);
 }
 
-int authkeys_opts_check(const char *opts, size_t n, const char **why)
+int authkeys_opts_check_at(const char *opts, size_t n, const char **why, size_t *at)
 {
 	const char *p = opts, *end = opts + n, *v;
 	size_t vn;
@@ -138,8 +138,10 @@ int authkeys_opts_check(const char *opts, size_t n, const char **why)
 						 "touch-required", "verify-required", "pty", "user-rc" };
 
 	*why = NULL;
+	*at = 0;
 	while (p < end && !is_blank(*p)) {
 		int matched = 0;
+		*at = (size_t)(p - opts); /* where the option being read starts */
 		if (opt_flag(&p, end, "restrict", 0) || opt_flag(&p, end, "cert-authority", 0))
 			matched = 1;
 		for (size_t i = 0; !matched && i < sizeof negatable / sizeof negatable[0]; i++)
@@ -219,4 +221,24 @@ int authkeys_opts_check(const char *opts, size_t n, const char **why)
 		}
 	}
 	return 0;
+}
+
+int authkeys_opts_check(const char *opts, size_t n, const char **why)
+{
+	size_t at;
+	return authkeys_opts_check_at(opts, n, why, &at);
+}
+
+size_t authkeys_opt_len(const char *opts, size_t n, size_t at)
+{
+	int quoted = 0;
+	size_t i = at;
+
+	for (; i < n && (quoted || (opts[i] != ',' && !is_blank(opts[i]))); i++) {
+		if (opts[i] == '\\' && i + 1 < n && opts[i + 1] == '"')
+			i++;
+		else if (opts[i] == '"')
+			quoted = !quoted;
+	}
+	return (i > n ? n : i) - at;
 }

@@ -126,7 +126,17 @@ static void lines(struct checker *k, const struct target *t)
 				printf("note: line %zu: key type %s is not known to keydrop (an older sshd skips it)\n", i + 1,
 				       pk.info.type);
 		} else if (r == AKO_BAD) {
-			problem(k, "line %zu: sshd skips it: bad options: %s", i + 1, why);
+			char opt[41];
+			size_t at, rest, j;
+			authkeys_opts_check_at(pk.opts, pk.optslen, &why, &at);
+			rest = authkeys_opt_len(pk.opts, pk.optslen, at);
+			for (j = 0; j < rest && j < sizeof opt - 1; j++) {
+				unsigned char ch = (unsigned char)pk.opts[at + j];
+				opt[j] = (char)(ch < 0x20 || ch == 0x7f ? '?' : ch);
+			}
+			opt[j] = '\0';
+			problem(k, "line %zu: sshd skips it: bad options: %s at '%s%s'", i + 1, why, opt,
+				rest > j ? "..." : "");
 		} else if (r == PKL_BLOB) {
 			problem(k, "line %zu: sshd skips it: %s", i + 1, keyblob_strerror(pk.blob_err));
 		} else {

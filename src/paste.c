@@ -156,6 +156,14 @@ static size_t unwrap(struct paste_ctx *c, const char *s, size_t n, size_t i, str
 	return 0;
 }
 
+/* "options rejected as sshd would: REASON at 'OPTION...'" (the option text is quoted, shortened). */
+static int opts_error(struct paste_ctx *c, const struct pubkey *pk, const char *why, size_t at, size_t ln)
+{
+	size_t n = authkeys_opt_len(pk->opts, pk->optslen, at);
+	return paste_fail(c, PASTE_OPTIONS, ln, "options rejected as sshd would: %s at '%.*s%s'", why,
+			  (int)(n > 40 ? 40 : n), pk->opts + at, n > 40 ? "..." : "");
+}
+
 /* One logical line s[0..n) (trimmed), input line i. May consume following lines (*ip). */
 static int one_line(struct paste_ctx *c, const char *s, size_t n, size_t *ip)
 {
@@ -163,6 +171,7 @@ static int one_line(struct paste_ctx *c, const char *s, size_t n, size_t *ip)
 	struct span w0, w1;
 	struct pubkey pk;
 	const char *why, *fp;
+	size_t at;
 
 	for (;;) {
 		size_t a0 = word(s, n, 0, &w0);
@@ -175,8 +184,8 @@ static int one_line(struct paste_ctx *c, const char *s, size_t n, size_t *ip)
 				    fp);
 		int r = pubkey_parse_line(s, n, c->work, PUBKEY_BLOB_MAX, &pk);
 		if (r == PKL_OK) {
-			if (pk.opts && authkeys_opts_check(pk.opts, pk.optslen, &why) < 0)
-				return paste_fail(c, PASTE_OPTIONS, ln, "options rejected as sshd would: %s", why);
+			if (pk.opts && authkeys_opts_check_at(pk.opts, pk.optslen, &why, &at) < 0)
+				return opts_error(c, &pk, why, at, ln);
 			/* Another key in the comment ("...a@b ssh-rsa AAAA..." or run together "a@bssh-rsa ..."). */
 			if (pk.comment) {
 				size_t co = (size_t)(pk.comment - s);
@@ -244,11 +253,11 @@ static int one_line(struct paste_ctx *c, const char *s, size_t n, size_t *ip)
 		if (r == PKL_BADOPTS)
 			return paste_fail(c, PASTE_OPTIONS, ln, "options have an unterminated quote");
 		if (pk.opts && pk.type) {
-			if (authkeys_opts_check(pk.opts, pk.optslen, &why) < 0) {
+			if (authkeys_opts_check_at(pk.opts, pk.optslen, &why, &at) < 0) {
 				if (strcmp(why, "unsupported option") == 0 && !memchr(pk.opts, '=', pk.optslen) &&
 				    !memchr(pk.opts, ',', pk.optslen))
 					return paste_fail(c, PASTE_NOTKEY, ln, "not a public key line (expected 'TYPE BASE64 [COMMENT]')");
-				return paste_fail(c, PASTE_OPTIONS, ln, "options rejected as sshd would: %s", why);
+				return opts_error(c, &pk, why, at, ln);
 			}
 			if (r != PKL_NOKEY)
 				return paste_key_error(c, r, &pk, ln);

@@ -120,7 +120,7 @@ like "$OUT" "problem: $C/.ssh is group or world writable \(mode 0770\)" "... .ss
 like "$OUT" "problem: $C/.ssh/authorized_keys is group or world writable \(mode 0666\)" "... file writable"
 like "$OUT" "problem: line 2: sshd skips it" "... garbage line"
 like "$OUT" "problem: line 3: sshd skips it: key data is truncated" "... truncated key"
-like "$OUT" "problem: line 4: sshd skips it: bad options: unknown key option" "... bad options"
+like "$OUT" "problem: line 4: sshd skips it: bad options: unknown key option at 'no-ptyx'" "... bad options, which one"
 like "$OUT" "problem: line 5: sshd skips it: key type does not match" "... type mismatch"
 like "$ERR" "^keydrop: check: $C/.ssh/authorized_keys: 7 problems" "... one summary line on stderr"
 run "$KEYDROP" check --home "$C" --fix

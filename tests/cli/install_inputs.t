@@ -114,7 +114,8 @@ bad 3 'line 3: line in the SSH2 public key block is not base64' "RFC 4716 block 
 
 # ---- refused: options sshd would reject ---------------------------------------------------------------
 bad 3 'unknown key option' "no-ptyx (option name with a tail)" --key "no-ptyx $A"
-bad 3 'unsupported option' "unknown option in a list" --key "frobnicate,no-pty $A"
+bad 3 "unsupported option at 'frobnicate'$" "unknown option in a list" --key "frobnicate,no-pty $A"
+bad 3 "invalid tun device at 'tunnel=\"x\"'$" "the refused option is quoted" --key "no-pty,tunnel=\"x\",no-X11-forwarding $A"
 bad 3 'unterminated quote' "unterminated command quote" --key "command=\"echo hi $A"
 bad 3 'missing start quote' "unquoted value" --key "command=echo $A"
 bad 3 'invalid expires time' "bad expiry-time" --key "expiry-time=\"2024\" $A"

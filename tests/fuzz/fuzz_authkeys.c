@@ -87,6 +87,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The options grammar alone on the first line. */
 	const char *nl = memchr(buf, '\n', size);
 	const char *why;
-	(void)authkeys_opts_check(buf, nl ? (size_t)(nl - buf) : size, &why);
+	size_t on = nl ? (size_t)(nl - buf) : size, at;
+	if (authkeys_opts_check_at(buf, on, &why, &at) < 0 &&
+	    (!why || at > on || at + authkeys_opt_len(buf, on, at) > on))
+		__builtin_trap();
 	return 0;
 }

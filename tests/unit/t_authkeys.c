@@ -149,5 +149,12 @@ int main(void)
 	OK(authkeys_name_ok("acct-1.x_y@z:+", 14), "block name charset");
 	OK(!authkeys_name_ok("a b", 3) && !authkeys_name_ok("", 0) && !authkeys_name_ok("a\n", 2), "bad block names");
 	options();
+	const char *o = "no-pty,command=\"a,b\\\" c\",bogus";
+	size_t at;
+	const char *w;
+	OK(authkeys_opts_check_at(o, strlen(o), &w, &at) < 0 && at == 25 && strcmp(w, "unsupported option") == 0,
+	   "the refused option's offset");
+	IS_INT(authkeys_opt_len(o, strlen(o), 7), 17, "an option's length skips quoted commas and escaped quotes");
+	IS_INT(authkeys_opt_len(o, strlen(o), 25), 5, "the last option runs to the end");
 	return tap_done();
 }
