@@ -49,6 +49,9 @@ void http_url_format(const struct http_url *u, char *out, size_t cap);
 int http_build_get(char *out, size_t cap, const struct http_url *u, const char *accept,
 		   const char *extra);
 
+/* 1 if c may appear in an HTTP token (RFC 9110 tchar). */
+int http_tchar(int c);
+
 /* 1 if s is a safe header line "Name: value" (token name, no CR/LF/NUL, printable value). */
 int http_header_valid(const char *s);
 
