@@ -209,6 +209,12 @@ def s(b): return struct.pack('>I',len(b))+b
 print(base64.b64encode(s(b'sk-ssh-ed25519@openssh.com')+s(b'\x07'*32)+s(b'ssh:')).decode())")
 echo "sk-ssh-ed25519@openssh.com $SK yubikey" > want_sk
 good "sk-ssh-ed25519 security key" want_sk --key "sk-ssh-ed25519@openssh.com $SK yubikey"
+ssh-keygen -q -t ed25519 -N '' -C ca -f ca
+ssh-keygen -q -s ca -I certid -n alice a.pub 2>/dev/null
+cp a-cert.pub want_cert
+good "an OpenSSH certificate (ssh-ed25519-cert-v01@openssh.com) passes through" want_cert "$TAP_TMP/a-cert.pub"
+echo "cert-authority,principals=\"alice\" $(cat ca.pub)" > want_ca_line
+good "a CA line (cert-authority with principals)" want_ca_line "$TAP_TMP/want_ca_line"
 if [ -f "$DATA/rsa16384.pub" ]; then
 	cp "$DATA/rsa16384.pub" want_16k
 	good "RSA-16384 key" want_16k "$DATA/rsa16384.pub"
