@@ -17,6 +17,7 @@
 #include "netsrc.h"
 #include "paste.h"
 #include "source.h"
+#include "timefmt.h"
 
 static struct netsrc_opts defaults_storage;
 static const struct netsrc_opts *opts;
@@ -116,13 +117,9 @@ static int64_t validation_time(const struct netsrc_opts *o)
 
 	if (now < (int64_t)KEYDROP_BUILD_EPOCH) {
 		if (!clock_warned && !o->quiet) {
-			char a[32] = "?", b[32] = "?";
-			time_t x = (time_t)now, y = (time_t)KEYDROP_BUILD_EPOCH;
-			struct tm tm;
-			if (gmtime_r(&x, &tm))
-				strftime(a, sizeof a, "%Y-%m-%d", &tm);
-			if (gmtime_r(&y, &tm))
-				strftime(b, sizeof b, "%Y-%m-%d", &tm);
+			char a[TIMEFMT_MAX], b[TIMEFMT_MAX];
+			timefmt_utc(now, 0, a);
+			timefmt_utc((int64_t)KEYDROP_BUILD_EPOCH, 0, b);
 			msg_err(o->cmd, "system clock (%s) is before keydrop's build date; checking certificates as of %s",
 				a, b);
 		}

@@ -1,5 +1,5 @@
-/* tls.h: the BearSSL client keydrop uses: a trimmed TLS 1.2 profile (ECDHE with AES-GCM; RSA and
- * ECDSA certificates), trust anchors from files or the embedded Mozilla
+/* tls.h: the BearSSL client keydrop uses: a trimmed TLS 1.2 profile (ECDHE with AES-GCM or
+ * ChaCha20-Poly1305; RSA and ECDSA certificates), trust anchors from files or the embedded Mozilla
  * set, SNI + host-name check, an optional SPKI pin, and a validation time never before the build
  * date. Every failure keeps enough detail for a specific message (tls_describe). */
 #ifndef KEYDROP_TLS_H

@@ -2,9 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "b64.h"
+#include "timefmt.h"
 #include "tls.h"
 
 /* Reads one DER element at *p (< end): sets *tag, *val, *vlen and advances *p past it. */
@@ -93,13 +93,10 @@ int tls_parse_pins(const char *s, uint8_t (*pins)[32], int max)
 void tls_format_time(uint32_t days, uint32_t secs, char *out, size_t cap)
 {
 	/* BearSSL counts days from 0000-01-01 (proleptic Gregorian); 719528 is 1970-01-01. */
-	int64_t t = ((int64_t)days - 719528) * 86400 + secs;
-	time_t tt = (time_t)t;
-	struct tm tm;
+	char buf[TIMEFMT_MAX];
 
-	if (gmtime_r(&tt, &tm) && strftime(out, cap, "%Y-%m-%d %H:%M:%S UTC", &tm) > 0)
-		return;
-	snprintf(out, cap, "day %u", (unsigned)days);
+	timefmt_utc(((int64_t)days - 719528) * 86400 + secs, 1, buf);
+	snprintf(out, cap, "%s", buf);
 }
 
 /* ---- certificate facts (replaces br_x509_decoder: smaller, and we need only these) ------------ */

@@ -33,6 +33,7 @@ ap.add_argument("--key")
 ap.add_argument("--host", default="127.0.0.1")
 ap.add_argument("--plain", action="store_true")
 ap.add_argument("--tls13-only", action="store_true")
+ap.add_argument("--ciphers", help="OpenSSL TLS 1.2 cipher list (e.g. to force ChaCha20)")
 ap.add_argument("--routes", required=True)
 ap.add_argument("--log", default=os.devnull)
 args = ap.parse_args()
@@ -48,6 +49,9 @@ if not args.plain:
     ctx.load_cert_chain(args.cert, args.key)
     if args.tls13_only:
         ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    if args.ciphers:
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        ctx.set_ciphers(args.ciphers)
 
 fam = socket.AF_INET6 if ":" in args.host else socket.AF_INET
 ls = socket.socket(fam, socket.SOCK_STREAM)
