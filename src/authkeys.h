@@ -80,6 +80,10 @@ long authkeys_block_find(const struct authkeys *ak, const char *name, size_t nam
 int authkeys_opts_check(const char *opts, size_t n, const char **why);
 /* The same, and *at is the offset in opts of the option that was refused. */
 int authkeys_opts_check_at(const char *opts, size_t n, const char **why, size_t *at);
+/* Which of these options a (valid) options field holds. */
+enum { AKO_CERT_AUTHORITY = 1, AKO_PRINCIPALS = 2 };
+unsigned authkeys_opts_flags(const char *opts, size_t n);
+
 /* Length of the option starting at opts[at] (up to an unquoted comma or blank, or the end). */
 size_t authkeys_opt_len(const char *opts, size_t n, size_t at);
 

@@ -94,46 +94,69 @@ static int expiry_ok(const char *v, size_t n)
 	return 1;
 }
 
+/* a2port: a number 1..65535 (strtonum), or a service name (getservbyname, which a pure module
+ * cannot ask: any plausible name is accepted). '*' where allowed. */
 static int port_ok(const char *s, size_t n, int star)
 {
 	if (star && n == 1 && *s == '*')
 		return 1;
-	if (!all_digits(s, n) || n > 5)
-		return 0;
-	long v = 0;
-	for (size_t i = 0; i < n; i++)
-		v = v * 10 + (s[i] - '0');
-	return v > 0 && v <= 65535;
-}
-
-/* permitopen="host:port" / permitlisten="[host:]port" (hpdelim2: [v6]:port or host:port). */
-static int permit_ok(const char *v, size_t n, int listen)
-{
-	const char *colon;
 	if (n == 0)
 		return 0;
-	if (*v == '[') {
-		const char *rb = memchr(v, ']', n);
-		if (!rb || rb + 1 >= v + n || rb[1] != ':')
-			return 0;
-		colon = rb + 1;
-	} else {
-		colon = memchr(v, ':', n);
-		if (!colon)
-			return listen ? port_ok(v, n, 1) : 0;
-		if (colon == v)
-			return 0;
+	if (all_digits(s, n)) {
+		long v = 0;
+		for (size_t i = 0; i < n && v <= 65535; i++)
+			v = v * 10 + (s[i] - '0');
+		return v > 0 && v <= 65535;
 	}
-	if ((size_t)(colon - v) > 255)
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
 		return 0;
-	return port_ok(colon + 1, (size_t)(v + n - colon - 1), 1);
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		      s[i] == '-' || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/* handle_permit + hpdelim2: "[v6]:port", "host:port" or "host/port" (the host may be empty);
+ * permitlisten also takes a bare port. */
+static int permit_ok(const char *v, size_t n, int listen)
+{
+	const char *d, *end = v + n;
+
+	if (listen && !memchr(v, ':', n))
+		return port_ok(v, n, 1); /* sshd makes it "*:port" */
+	if (n > 0 && *v == '[') {
+		const char *rb = memchr(v, ']', n);
+		if (!rb)
+			return 0;
+		d = rb + 1;
+	} else {
+		for (d = v; d < end && *d != ':' && *d != '/'; d++)
+			;
+	}
+	if (d >= end || (*d != ':' && *d != '/') || (size_t)(d - v) >= 1025) /* no port, or NI_MAXHOST */
+		return 0;
+	return port_ok(d + 1, (size_t)(end - d - 1), 1);
+}
+
+/* a2tun: "any" or 0..SSH_TUNID_MAX (0x7ffffffd). */
+static int tun_ok(const char *v, size_t n)
+{
+	if (n == 3 && ci_prefix(v, v + 3, "any"))
+		return 1;
+	if (!all_digits(v, n))
+		return 0;
+	long long t = 0;
+	for (size_t i = 0; i < n && t <= 0x7ffffffd; i++)
+		t = t * 10 + (v[i] - '0');
+	return t <= 0x7ffffffd;
 }
 
 int authkeys_opts_check_at(const char *opts, size_t n, const char **why, size_t *at)
 {
 	const char *p = opts, *end = opts + n, *v;
 	size_t vn;
-	int seen_cmd = 0, seen_from = 0, seen_princ = 0, seen_tun = 0, r;
+	int seen_cmd = 0, seen_from = 0, seen_princ = 0, r;
 	static const char *const negatable[] = { "port-forwarding", "agent-forwarding", "x11-forwarding",
 						 "touch-required", "verify-required", "pty", "user-rc" };
 
@@ -191,20 +214,13 @@ int authkeys_opts_check_at(const char *opts, size_t n, const char **why, size_t 
 					return -1;
 				}
 			} else if ((r = opt_value(&p, end, "tunnel", &v, &vn, why)) != 0) {
-				if (r > 0) {
-					if (seen_tun++) {
-						*why = "multiple \"tunnel\" clauses";
-						return -1;
-					}
-					if (!(vn == 3 && ci_prefix(v, v + 3, "any")) && !(all_digits(v, vn) && vn <= 9)) {
-						*why = "invalid tun device";
-						return -1;
-					}
+				if (r > 0 && !tun_ok(v, vn)) {
+					*why = "invalid tun device";
+					return -1;
 				}
-			} else {
-				*why = "unsupported option";
-				return -1;
 			}
+			/* Anything else is not consumed: the check below refuses it unless it is empty
+			 * (",,": sshd skips it). sshd has no "unknown option" case of its own. */
 			if (r < 0)
 				return -1;
 		}
@@ -214,11 +230,9 @@ int authkeys_opts_check_at(const char *opts, size_t n, const char **why, size_t 
 			*why = "unknown key option";
 			return -1;
 		}
+		/* sshd fails "unexpected end-of-options" only at the end of the line; a comma followed by
+		 * the blank before the key ends the options (checked with a real sshd). */
 		p++;
-		if (p >= end || is_blank(*p)) {
-			*why = "unexpected end-of-options";
-			return -1;
-		}
 	}
 	return 0;
 }
@@ -241,4 +255,19 @@ size_t authkeys_opt_len(const char *opts, size_t n, size_t at)
 			quoted = !quoted;
 	}
 	return (i > n ? n : i) - at;
+}
+
+unsigned authkeys_opts_flags(const char *opts, size_t n)
+{
+	unsigned f = 0;
+
+	for (size_t at = 0; at < n && !is_blank(opts[at]);) {
+		size_t len = authkeys_opt_len(opts, n, at);
+		if (len == 14 && ci_prefix(opts + at, opts + n, "cert-authority"))
+			f |= AKO_CERT_AUTHORITY;
+		else if (len > 11 && ci_prefix(opts + at, opts + n, "principals="))
+			f |= AKO_PRINCIPALS;
+		at += len + 1;
+	}
+	return f;
 }

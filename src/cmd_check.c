@@ -119,6 +119,14 @@ static void lines(struct checker *k, const struct target *t)
 			continue;
 		r = authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why);
 		if (r == PKL_OK) {
+			unsigned f = pk.opts ? authkeys_opts_flags(pk.opts, pk.optslen) : 0;
+			if ((f & AKO_PRINCIPALS) && !(f & AKO_CERT_AUTHORITY) && !pk.info.cert) {
+				problem(k, "line %zu: sshd skips it: principals= without cert-authority", i + 1);
+				continue;
+			}
+			if (f & AKO_CERT_AUTHORITY)
+				printf("note: line %zu: a CA key (cert-authority): it admits certificates it signed, not itself\n",
+				       i + 1);
 			nkeys++;
 			if (pk.info.family == KF_DSA)
 				printf("note: line %zu: ssh-dss (DSA) keys are refused by OpenSSH 7.0 and later by default\n", i + 1);

@@ -254,7 +254,7 @@ static int one_line(struct paste_ctx *c, const char *s, size_t n, size_t *ip)
 			return paste_fail(c, PASTE_OPTIONS, ln, "options have an unterminated quote");
 		if (pk.opts && pk.type) {
 			if (authkeys_opts_check_at(pk.opts, pk.optslen, &why, &at) < 0) {
-				if (strcmp(why, "unsupported option") == 0 && !memchr(pk.opts, '=', pk.optslen) &&
+				if (strcmp(why, "unknown key option") == 0 && at == 0 && !memchr(pk.opts, '=', pk.optslen) &&
 				    !memchr(pk.opts, ',', pk.optslen))
 					return paste_fail(c, PASTE_NOTKEY, ln, "not a public key line (expected 'TYPE BASE64 [COMMENT]')");
 				return opts_error(c, &pk, why, at, ln);

@@ -45,7 +45,60 @@ run "$KEYDROP" remove --user "$TUSER" --source account
 ssh_login "$TAP_TMP" id_other "$TUSER"
 ok $(( RC == 0 )) "after remove --source: the block's key is refused"
 
+# keydrop's line grammar agrees with sshd's: each line below is written alone; sshd logs in with
+# it exactly when keydrop check finds no problem with it.
+K=$(cut -d' ' -f1,2 id_user.pub)
+B64=$(cut -d' ' -f2 id_user.pub)
+agree() { # agree WANT(ok|skip) LINE
+	local want=$1 line=$2 login check
+	printf '%s\n' "$line" > "$THOME/.ssh/authorized_keys"
+	chown "$TUSER" "$THOME/.ssh/authorized_keys"; chmod 600 "$THOME/.ssh/authorized_keys"
+	ssh_login "$TAP_TMP" id_user "$TUSER"; login=$RC
+	run "$KEYDROP" check --user "$TUSER"; check=$RC
+	if [ "$want" = ok ]; then
+		is "$login:$check" "0:0" "sshd accepts and check is happy: ${line:0:60}"
+	else
+		is "$login:$check" "255:4" "sshd skips it and check says so: ${line:0:60}"
+		like "$OUT" "problem: line 1: sshd skips it" "... check names the line"
+	fi
+}
+agree ok "$K user"
+agree ok "  	$K leading blanks"
+agree ok "$(printf '%s crlf\r' "$K")"
+agree ok "restrict $K"
+agree ok "RESTRICT,PTY $K"
+agree ok "no-pty,no-agent-forwarding,no-port-forwarding,no-X11-forwarding,no-user-rc $K"
+agree ok "command=\"echo keydrop-login-ok\",no-pty $K"
+agree ok "from=\"127.0.0.1,::1\",expiry-time=\"20991231\" $K"
+agree ok "environment=\"A_B=1\",permitopen=\"localhost:22\",permitlisten=\"8080\",tunnel=\"1\" $K"
+agree ok "tunnel=\"any\",expiry-time=\"209912312359\",command=\"echo \\\"keydrop-login-ok\\\"\" $K"
+agree ok "no-pty,,no-agent-forwarding $K"
+agree ok ",no-pty $K"
+agree ok "permitopen=\":22\",permitopen=\"localhost/22\",permitopen=\"[::1]:ssh\" $K"
+agree ok "tunnel=\"1\",tunnel=\"2\" $K"
+agree skip "principals=\"a,b\" $K"
+agree skip "frobnicate,no-pty $K"
+agree skip "environment=\"=x\" $K"
+agree skip "permitopen=\"[::1]\" $K"
+agree skip "tunnel=\"2147483646\" $K"
+agree skip "no-restrict $K"
+agree skip "cert-authorityx $K"
+agree skip "ptyx $K"
+agree skip "from=\"127.0.0.1 $K"
+agree skip "no-ptyx $K"
+agree skip "frobnicate $K"
+agree ok "no-pty, $K"
+agree skip "command=echo $K"
+agree skip "command=\"a\",command=\"b\" $K"
+agree skip "expiry-time=\"2099\" $K"
+agree skip "tunnel=\"x\" $K"
+agree skip "permitopen=\"localhost\" $K"
+agree skip "environment=\"NOEQUALS\" $K"
+agree skip "ssh-rsa $B64 mismatch"
+agree skip "ssh-ed25519 ${B64:0:40} truncated"
+
 # Broken modes: sshd's StrictModes refuses, check explains, --fix repairs by descriptor.
+rm -f "$THOME/.ssh/authorized_keys"
 run "$KEYDROP" install --user "$TUSER" id_user.pub
 chmod 0777 "$THOME"; chmod 0775 "$THOME/.ssh"; chmod 0666 "$THOME/.ssh/authorized_keys"
 ssh_login "$TAP_TMP" id_user "$TUSER"

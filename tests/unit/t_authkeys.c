@@ -49,16 +49,20 @@ static void options(void)
 		{ "tunnel=\"any\"", NULL },
 		{ "expiry-time=\"20300101\",expiry-time=\"20310101\"", NULL }, /* sshd keeps the earlier */
 		{ "no-ptyx", "unknown key option" },
-		{ "frobnicate", "unsupported option" },
-		{ "no-restrict", "unsupported option" },
-		{ "no-pty,", "unexpected end-of-options" },
+		{ "frobnicate", "unknown key option" },
+		{ "no-pty,,no-agent-forwarding", NULL }, /* sshd skips an empty option */
+		{ ",no-pty", NULL },
+		{ "no-restrict", "unknown key option" },
+		{ "no-pty,", NULL }, /* sshd: the blank before the key ends the options */
 		{ "no-pty;no-agent-forwarding", "unknown key option" },
 		{ "command=echo", "missing start quote" },
 		{ "command=\"echo", "missing end quote" },
 		{ "command=\"a\",command=\"b\"", "multiple \"command\" clauses" },
 		{ "from=\"a\",from=\"b\"", "multiple \"from\" clauses" },
 		{ "principals=\"a\",principals=\"b\"", "multiple \"principals\" clauses" },
-		{ "tunnel=\"1\",tunnel=\"2\"", "multiple \"tunnel\" clauses" },
+		{ "tunnel=\"1\",tunnel=\"2\"", NULL }, /* sshd keeps the last */
+		{ "tunnel=\"2147483645\"", NULL },
+		{ "tunnel=\"2147483646\"", "invalid tun device" },
 		{ "tunnel=\"tun0\"", "invalid tun device" },
 		{ "expiry-time=\"2030\"", "invalid expires time" },
 		{ "expiry-time=\"20301301\"", "invalid expires time" },
@@ -68,9 +72,12 @@ static void options(void)
 		{ "permitopen=\"host\"", "invalid permission port or host" },
 		{ "permitopen=\"host:0\"", "invalid permission port or host" },
 		{ "permitopen=\"host:65536\"", "invalid permission port or host" },
-		{ "permitopen=\":22\"", "invalid permission port or host" },
+		{ "permitopen=\":22\"", NULL }, /* hpdelim2: an empty host */
+		{ "permitopen=\"host/22\"", NULL },
+		{ "permitopen=\"host:ssh\"", NULL }, /* a2port: a service name */
+		{ "permitopen=\"[::1]\"", "invalid permission port or host" },
 		{ "permitopen=\"[::1\"", "invalid permission port or host" },
-		{ "permitlisten=\"x\"", "invalid permission port or host" },
+		{ "permitlisten=\"-1\"", "invalid permission port or host" },
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		const char *why = NULL;
@@ -152,9 +159,12 @@ int main(void)
 	const char *o = "no-pty,command=\"a,b\\\" c\",bogus";
 	size_t at;
 	const char *w;
-	OK(authkeys_opts_check_at(o, strlen(o), &w, &at) < 0 && at == 25 && strcmp(w, "unsupported option") == 0,
+	OK(authkeys_opts_check_at(o, strlen(o), &w, &at) < 0 && at == 25 && strcmp(w, "unknown key option") == 0,
 	   "the refused option's offset");
 	IS_INT(authkeys_opt_len(o, strlen(o), 7), 17, "an option's length skips quoted commas and escaped quotes");
 	IS_INT(authkeys_opt_len(o, strlen(o), 25), 5, "the last option runs to the end");
+	IS_INT(authkeys_opts_flags("no-pty,Cert-Authority,principals=\"a,cert-authority\"", 51),
+	       AKO_CERT_AUTHORITY | AKO_PRINCIPALS, "option flags");
+	IS_INT(authkeys_opts_flags("command=\"cert-authority\"", 24), 0, "... not inside a quoted value");
 	return tap_done();
 }

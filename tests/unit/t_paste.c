@@ -78,7 +78,7 @@ int main(void)
 	bad(K1 " a\x1b[0m", PASTE_CTRL, 1, "control character 0x1b at column", "escape");
 	bad(K1 "\n" K2 " \x07", PASTE_CTRL, 2, "0x07", "bell on line 2");
 	bad("hello", PASTE_NOTKEY, 1, "not a public key line", "a word");
-	bad("no-pty,bogus " K1, PASTE_OPTIONS, 1, "unsupported option", "bad option");
+	bad("no-pty,bogus " K1, PASTE_OPTIONS, 1, "unknown key option at 'bogus'", "bad option");
 	bad("command=\"x " K1, PASTE_OPTIONS, 1, "unterminated quote", "unterminated quote");
 	bad("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n", PASTE_PRIVATE, 0,
 	    "OpenSSH PRIVATE key", "OpenSSH private key");
