@@ -117,6 +117,7 @@ is "$RC" 2 "a 17000-byte comment: exit 2"
 # fingerprint: an encrypted key without .pub shows its public half (stored in clear) like
 # ssh-keygen; a file without keys is rejected input (exit 3).
 cp "$vec/sshkeygen-encrypted" enc
+chmod 600 enc
 is "$("$KEYDROP" fingerprint enc)" "$(ssh-keygen -l -f enc)" "fingerprint of an encrypted key without .pub = ssh-keygen -l"
 echo "no keys here" > nokeys
 run "$KEYDROP" fingerprint nokeys
@@ -128,8 +129,8 @@ if command -v strace >/dev/null && strace -f -qq -o /dev/null true 2>/dev/null; 
 	# Kill the process at the rename of the new private key (the first rename): the old .pub must
 	# already be gone, and the old private key still be there, whole.
 	old_pub=$(cat forced.pub)
-	strace -qq -o /dev/null -e trace=renameat,renameat2 -e inject=renameat,renameat2:signal=KILL:when=1 \
-		"$KEYDROP" keygen -q -f forced --force -C two 2>/dev/null
+	( strace -qq -o /dev/null -e trace=renameat,renameat2 -e inject=renameat,renameat2:signal=KILL:when=1 \
+		"$KEYDROP" keygen -q -f forced --force -C two ) >/dev/null 2>&1
 	ssh-keygen -y -f forced >/dev/null 2>&1; ok $? "killed --force: the old private key is whole"
 	if [ -e forced.pub ]; then
 		is "$(cut -d' ' -f1,2 forced.pub)" "$(ssh-keygen -y -f forced | cut -d' ' -f1,2)" "killed --force: any .pub left matches the private key"
