@@ -208,7 +208,10 @@ repro:
 	bash scripts/repro.sh
 
 bench: $(B)/keydrop
+	@bash scripts/bootstrap.sh bench
 	bash scripts/bench/keygen.sh
+	bash scripts/bench/install.sh
+	bash scripts/bench/fetch.sh
 
 clean:
 	rm -rf $(B)/musl/*.o $(B)/host $(B)/san $(B)/fuzz $(B)/fuzzobj $(B)/keydrop
