@@ -229,6 +229,15 @@ static void put(struct authkeys_out *o, const void *s, size_t n)
 	o->len += n;
 }
 
+/* One allocation of the final size up front: no doubling copies of a large file. */
+static void reserve(struct authkeys_out *o, size_t n)
+{
+	if (n > o->max)
+		n = o->max;
+	if (n > 0 && (o->p = malloc(n)) != NULL)
+		o->cap = n;
+}
+
 static void put_lines(struct authkeys_out *o, const char *const *adds, const size_t *addlens, size_t nadd)
 {
 	for (size_t i = 0; i < nadd; i++) {
@@ -242,12 +251,15 @@ int authkeys_render_add(const struct authkeys *ak, const char *name, const char 
 {
 	memset(out, 0, sizeof *out);
 	out->max = max;
-	size_t namelen = name ? strlen(name) : 0;
+	size_t namelen = name ? strlen(name) : 0, need = ak->len + 1 + 2 * (namelen + 20);
+	for (size_t i = 0; i < nadd; i++)
+		need += addlens[i] + 1;
 	long b = name ? authkeys_block_find(ak, name, namelen) : -1;
 
 	/* After an unterminated begin marker a new block would nest inside it and not be found again. */
 	if (name && b < 0 && ak->unterminated)
 		return AK_UNTERMINATED;
+	reserve(out, need);
 	if (b >= 0) {
 		size_t at = ak->lines[ak->blocks[b].end].off;
 		put(out, ak->buf, at);
@@ -281,6 +293,7 @@ int authkeys_render_drop(const struct authkeys *ak, const uint8_t *drop, size_t 
 {
 	memset(out, 0, sizeof *out);
 	out->max = max;
+	reserve(out, ak->len);
 	for (size_t i = 0; i < ak->nlines;) {
 		/* Copy runs of kept lines in one go. */
 		size_t j = i;
