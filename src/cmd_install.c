@@ -116,14 +116,15 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 		struct stat st;
 		if (source_kind(argv[i]) == SRC_FILE && strncmp(argv[i], "file:", 5) != 0 && stat(argv[i], &st) < 0 &&
 		    looks_like_key_text(argv[i])) {
-			ret = msg_usage("install", "'%.40s...' is not a file; to install key text give --key 'TEXT'", argv[i]);
+			/* Not echoed: it could be anything pasted, a private key included. */
+			ret = msg_usage("install", "SOURCE %d is not a file but looks like key text; to install key text give --key 'TEXT'",
+					i - optind + 1);
 			goto out;
 		}
 	}
 
 	/* 1. Read and validate everything before touching the target. */
-	if (!(ins = calloc(nkeys + (size_t)(argc - optind) + 1, sizeof *ins)))
-	{
+	if (!(ins = calloc(nkeys + (size_t)(argc - optind) + 1, sizeof *ins))) {
 		ret = msg_fail(EXIT_FAIL, "install", "out of memory");
 		goto out;
 	}
@@ -152,8 +153,7 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 		total += ins[i].res.n;
 	if (!(adds = calloc(total, sizeof *adds)) || !(addlens = calloc(total, sizeof *addlens)) ||
 	    !(addk = calloc(total, sizeof *addk)) || !(presk = calloc(total, sizeof *presk)) ||
-	    !(presline = calloc(total, sizeof *presline)) || !(work = malloc(PUBKEY_BLOB_MAX)))
-	{
+	    !(presline = calloc(total, sizeof *presline)) || !(work = malloc(PUBKEY_BLOB_MAX))) {
 		ret = msg_fail(EXIT_FAIL, "install", "out of memory");
 		goto out;
 	}

@@ -132,7 +132,8 @@ bad 1 'No such file or directory' "missing source file" "$TAP_TMP/nope.pub"
 bad 3 'variable KD_UNSET_VAR is not set' "env: unset variable" env:KD_UNSET_VAR
 KD_EMPTY= bad 3 'no public key in it' "env: empty variable" env:KD_EMPTY
 bad 2 'not a valid variable name' "env: bad variable name" "env:A-B"
-bad 2 'is not a file; to install key text give --key' "key text given as a SOURCE" "$A"
+bad 2 'SOURCE 1 is not a file but looks like key text; to install key text give --key' "key text given as a SOURCE" "$A"
+bad 2 'SOURCE 2 is not a file but looks like key text' "private key text given as a SOURCE (not echoed)" "$TAP_TMP/a.pub" -- "$(cat a)"
 bad 2 'unknown kind of source' "unknown URL scheme" "ftp://example.com/keys"
 bad 2 '--source NAME must be' "bad block name" --source "a b" --key "$A"
 bad 2 'nothing to install' "no keys at all"
