@@ -79,7 +79,15 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 		fps[nfp].text = argv[i];
 		fps[nfp].kind = fingerprint_parse(argv[i], fps[nfp].digest, &fps[nfp].dlen);
 		if (fps[nfp].kind < 0) {
-			ret = msg_usage("remove", "'%.60s' is not a fingerprint (SHA256:... or MD5:xx:...)", argv[i]);
+			/* Echo only what is short and plain: a long argument may be pasted secret text. */
+			int plain = strlen(argv[i]) <= 64;
+			for (const char *p = argv[i]; plain && *p; p++)
+				plain = *p > 0x20 && *p < 0x7f;
+			if (plain)
+				ret = msg_usage("remove", "'%s' is not a fingerprint (SHA256:... or MD5:xx:...)", argv[i]);
+			else
+				ret = msg_usage("remove", "argument %d is not a fingerprint (SHA256:... or MD5:xx:...)",
+						i - optind + 1);
 			goto out;
 		}
 	}
