@@ -100,7 +100,7 @@ $(cat c.pub)" "... the whole block is gone, the rest kept"
 run "$KEYDROP" remove --home "$H" not-a-fingerprint
 is "$RC" 2 "remove with a bad fingerprint: exit 2"
 like "$ERR" "'not-a-fingerprint' is not a fingerprint" "... says so"
-run "$KEYDROP" remove --home "$H" "$(fp a)" "$(cat a)"
+run "$KEYDROP" remove --home "$H" -- "$(fp a)" "$(cat a)"
 is "$RC:$ERR" "2:keydrop: remove: argument 2 is not a fingerprint (SHA256:... or MD5:xx:...) (try 'keydrop remove --help')" \
 	"remove with a private key as argument: exit 2, not echoed"
 run "$KEYDROP" remove --home "$H" --comment x "$(fp a)"
