@@ -110,10 +110,32 @@ int netsrc_add_header(char **acc, const char *line)
 
 /* ---- time and anchors ------------------------------------------------------------------------ */
 
+/* KEYDROP_TEST_NOW (test-only): pretend the clock says this many seconds since 1970. A value outside
+ * [0, TLS_TIME_MAX) is ignored with one warning: a huge one would otherwise wrap BearSSL's 32-bit day
+ * count to any date (and an expired certificate would verify). */
+static int64_t test_now(const struct netsrc_opts *o)
+{
+	const char *t = getenv("KEYDROP_TEST_NOW");
+	char *end;
+	long long v;
+
+	if (!t || !*t)
+		return -1;
+	errno = 0;
+	v = strtoll(t, &end, 10);
+	if (errno == 0 && end != t && !*end && v >= 0 && v < TLS_TIME_MAX)
+		return v;
+	if (!clock_warned && !o->quiet)
+		msg_err(o->cmd, "KEYDROP_TEST_NOW ignored (want seconds since 1970, 0 to 2^37-1)");
+	return -1;
+}
+
 static int64_t validation_time(const struct netsrc_opts *o)
 {
-	const char *t = getenv("KEYDROP_TEST_NOW"); /* test-only: pretend the clock says this */
-	int64_t now = t && *t ? atoll(t) : (int64_t)time(NULL);
+	int64_t now = test_now(o);
+
+	if (now < 0)
+		now = (int64_t)time(NULL);
 
 	if (now < (int64_t)KEYDROP_BUILD_EPOCH) {
 		if (!clock_warned && !o->quiet) {

@@ -150,6 +150,21 @@ static const uint16_t suites[] = {
 	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,       BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 };
 
+/* Epoch seconds -> BearSSL's (days since 0000-01-01, seconds): 719528 days to 1970-01-01. Computed
+ * in 64 bits; -1 (and 0/0) outside [0, TLS_TIME_MAX), where a uint32 day count would wrap. */
+static int tls_days(int64_t now, uint32_t *days, uint32_t *secs)
+{
+	*days = *secs = 0;
+	if (now < 0 || now >= TLS_TIME_MAX)
+		return -1;
+	int64_t d = now / 86400 + 719528;
+	if (d > (int64_t)UINT32_MAX)
+		return -1;
+	*days = (uint32_t)d;
+	*secs = (uint32_t)(now % 86400);
+	return 0;
+}
+
 static void profile(struct tls *t, const struct tls_config *cfg)
 {
 	br_ssl_client_context *cc = &t->cc;
@@ -184,8 +199,9 @@ static void profile(struct tls *t, const struct tls_config *cfg)
 	br_ssl_engine_set_chacha20(&cc->eng, &br_chacha20_ct_run);
 	br_ssl_engine_set_poly1305(&cc->eng, &br_poly1305_ctmul_run);
 
-	/* Validation time: BearSSL counts days from year 0; 719528 days to 1970-01-01. */
-	br_x509_minimal_set_time(xc, (uint32_t)(cfg->now / 86400 + 719528), (uint32_t)(cfg->now % 86400));
+	uint32_t days, secs;
+	(void)tls_days(cfg->now, &days, &secs); /* range checked by tls_handshake */
+	br_x509_minimal_set_time(xc, days, secs);
 
 	t->x.vtable = &xw_vtable;
 	t->x.cfg = cfg;
@@ -290,6 +306,9 @@ int tls_handshake(struct tls *t, int fd, const char *host, const struct tls_conf
 	t->fd = fd;
 	t->deadline_ms = deadline_ms;
 	snprintf(t->host, sizeof t->host, "%s", host);
+	uint32_t d, sec;
+	if (tls_days(cfg->now, &d, &sec) != 0)
+		return fail(t, TLS_E_TIME);
 	profile(t, cfg);
 	br_ssl_engine_set_buffer(&t->cc.eng, t->iobuf, sizeof t->iobuf, 0);
 	/* Seed from getrandom() through our DRBG, never BearSSL's system seeder (DESIGN.md). */
@@ -366,7 +385,7 @@ void tls_close(struct tls *t)
 
 int tls_is_verify_error(const struct tls *t)
 {
-	if (t->err == TLS_E_PIN)
+	if (t->err == TLS_E_PIN || t->err == TLS_E_TIME)
 		return 1;
 	if (t->err != TLS_E_ENGINE)
 		return 0;
@@ -376,10 +395,11 @@ int tls_is_verify_error(const struct tls *t)
 static void describe_expired(const struct tls *t, char *out, size_t cap)
 {
 	const struct tls_config *cfg = t->x.cfg;
-	uint32_t nd = (uint32_t)(cfg->now / 86400 + 719528), ns = (uint32_t)(cfg->now % 86400);
+	uint32_t nd, ns;
 	char when[40];
 	int n = t->x.ncert < TLS_CHAIN_MAX ? t->x.ncert : TLS_CHAIN_MAX;
 
+	(void)tls_days(cfg->now, &nd, &ns);
 	for (int i = 0; i < n; i++) {
 		const struct tls_certinfo *ci = &t->x.info[i];
 		const char *who = i == 0 ? "certificate" : "issuer certificate";
@@ -415,6 +435,7 @@ void tls_describe(const struct tls *t, char *out, size_t cap)
 		snprintf(out, cap, "TLS: public key pin mismatch (the server's key matches no --pin)");
 		return;
 	case TLS_E_RNG: snprintf(out, cap, "TLS: cannot seed the random generator"); return;
+	case TLS_E_TIME: snprintf(out, cap, "TLS: validation time out of range"); return;
 	}
 	if (e >= BR_ERR_RECV_FATAL_ALERT && e < BR_ERR_SEND_FATAL_ALERT) {
 		int alert = e - BR_ERR_RECV_FATAL_ALERT;

@@ -66,8 +66,11 @@ struct tls_config {
 	const struct tls_anchors *anchors;
 	int npins;
 	uint8_t pins[TLS_PINS_MAX][32];
-	int64_t now;          /* validation time (epoch seconds), already floored by the caller */
+	int64_t now;          /* validation time (epoch seconds), already floored by the caller;
+	                       * must be in [0, TLS_TIME_MAX) or the handshake fails with TLS_E_TIME */
 };
+/* 2^37 s (year 6325): BearSSL's day count (uint32, days since year 0) holds it without wrapping. */
+#define TLS_TIME_MAX ((int64_t)1 << 37)
 
 enum {
 	TLS_OK = 0,
@@ -76,7 +79,8 @@ enum {
 	TLS_E_EOF = -3,       /* peer closed the TCP connection without close_notify */
 	TLS_E_ENGINE = -4,    /* BearSSL reported an error: see br_err and tls_describe */
 	TLS_E_PIN = -5,       /* no pin matched the server's key */
-	TLS_E_RNG = -6        /* could not seed the engine */
+	TLS_E_RNG = -6,       /* could not seed the engine */
+	TLS_E_TIME = -7       /* cfg->now outside [0, TLS_TIME_MAX) */
 };
 
 struct tls_certinfo {

@@ -78,6 +78,19 @@ while IFS='|' read -r name ch srv cli env rc msg; do
 	net_stop "$HTTPS_PID"
 done < "$root/tests/tls/cases.tsv"
 
+# KEYDROP_TEST_NOW (test-only) outside [0, 2^37) is ignored with one warning. The value below would
+# wrap BearSSL's 32-bit day count to ten days ago, inside the expired certificate's validity.
+read -r cfile kfile troot <<<"$(chain expired)"
+https_start "$TAP_TMP/routes.json" "$cfile" "$kfile" || ok 1 "server started"
+wrap=$(( ($(date +%s) / 86400 - 10 + (1 << 32)) * 86400 + 43200 ))
+for v in "$wrap" 137438953472 -5 12abc; do
+	run env KEYDROP_TEST_NOW="$v" "$KEYDROP" fetch --cacert "$troot" --retry 0 "https://localhost:$HTTPS_PORT/alice.keys"
+	is "$RC" 1 "KEYDROP_TEST_NOW=$v: expired certificate still refused"
+	like "$ERR" "^keydrop: fetch: KEYDROP_TEST_NOW ignored \(want seconds since 1970, 0 to 2\^37-1\)
+keydrop: fetch: https://localhost:$HTTPS_PORT/alice.keys: TLS: certificate expired" "KEYDROP_TEST_NOW=$v: one warning, then the real clock's verdict"
+done
+net_stop "$HTTPS_PID"
+
 # Trust-anchor sources: SSL_CERT_FILE, and a damaged certificate in a bundle is skipped, not fatal.
 read -r cfile kfile troot <<<"$(chain ec)"
 https_start "$TAP_TMP/routes.json" "$cfile" "$kfile" || ok 1 "server started"

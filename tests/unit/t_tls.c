@@ -1,6 +1,9 @@
 /* t_tls.c: the embedded trust anchors (packed by mk/ca_blob.awk) equal brssl's tables; PEM bundle
  * loading skips damaged certificates; pins; SPKI extraction; time formatting. */
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "b64.h"
 #include "tap.h"
@@ -157,6 +160,32 @@ int main(void)
 		char buf[40];
 		tls_format_time(719528 + 1, 3600, buf, sizeof buf);
 		IS_STR(buf, "1970-01-02 01:00:00 UTC", "BearSSL day count formatted");
+	}
+
+	/* A validation time outside [0, 2^37) is refused before any byte is sent: BearSSL's uint32 day
+	 * count would wrap to an arbitrary date (an expired certificate could verify). */
+	{
+		static const int64_t bad[] = { -1, TLS_TIME_MAX, ((int64_t)1 << 32) * 86400 + 86400 * 19000, INT64_MAX };
+		struct tls *t = malloc(sizeof *t);
+		struct tls_anchors none = { 0 };
+		struct tls_config cfg = { .anchors = &none };
+		int sv[2];
+		OK(t && socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair");
+		for (size_t i = 0; t && i < sizeof bad / sizeof bad[0]; i++) {
+			cfg.now = bad[i];
+			IS_INT(tls_handshake(t, sv[0], "localhost", &cfg, tls_now_ms() + 200), TLS_E_TIME,
+			       "validation time %lld refused", (long long)bad[i]);
+			char d[100];
+			tls_describe(t, d, sizeof d);
+			IS_STR(d, "TLS: validation time out of range", "its message");
+			OK(tls_is_verify_error(t), "not retried");
+			tls_close(t);
+		}
+		char c;
+		IS_INT(recv(sv[1], &c, 1, MSG_DONTWAIT), -1, "nothing was sent");
+		close(sv[0]);
+		close(sv[1]);
+		free(t);
 	}
 	return tap_done();
 }
