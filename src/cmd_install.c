@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "cmd_target.h"
 #include "die.h"
+#include "netcli.h"
 #include "paste.h"
 #include "secret.h"
 #include "source.h"
@@ -23,6 +24,7 @@ static const char usage[] =
 	"  present are left alone; nothing else in the file changes. With --source NAME the keys go\n"
 	"  into the managed block '# keydrop:begin NAME' ... '# keydrop:end NAME'.\n" CMDT_USAGE
 	"  Writers wait for the lock up to KEYDROP_LOCK_TIMEOUT_MS (default 10000) milliseconds.\n"
+	"network sources (gh:, gl:, lp:, https://):\n" NETCLI_HELP
 	"  Exit: 0 ok (also: nothing to add), 1 failure (file untouched), 2 usage, 3 key text refused.\n";
 
 struct input {
@@ -54,7 +56,7 @@ static int read_input(const char *label, const char *text, size_t len, struct in
 int cmd_install(int argc, char **argv, const struct globals *gg)
 {
 	struct globals gl = *gg, *g = &gl;
-	static const struct option longopts[] = { CMDT_LONGOPTS,
+	static const struct option longopts[] = { CMDT_LONGOPTS, NETCLI_LONGOPTS,
 						   { "source", required_argument, NULL, 's' },
 						   { "key", required_argument, NULL, 'k' },
 						   { "help", no_argument, NULL, 'h' },
@@ -74,6 +76,12 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 	size_t npres = 0;
 	uint8_t *work = NULL;
 	int c, ret = EXIT_FAIL;
+	struct netsrc_opts net;
+
+	netsrc_defaults(&net);
+	net.cmd = "install";
+	net.quiet = g->quiet;
+	net.verbose = g->verbose;
 
 	if (!(keys = calloc((size_t)argc + 1, sizeof *keys)))
 		return msg_fail(EXIT_FAIL, "install", "out of memory");
@@ -81,6 +89,12 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 	while ((c = getopt_long(argc, argv, "hqv", longopts, NULL)) != -1) {
 		if (cmdt_target_opt(c, optarg, &spec))
 			continue;
+		if (c >= NETOPT_FORMAT && c <= NETOPT_CACHE) {
+			/* Network options (issue 4) apply to gh:/gl:/lp:/https:// sources. */
+			if ((ret = netcli_option(c, optarg, &net, "install")) != EXIT_OK)
+				goto out;
+			continue;
+		}
 		switch (c) {
 		case 's':
 			if (!authkeys_name_ok(optarg, strlen(optarg))) {
@@ -108,6 +122,12 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 			goto out;
 		}
 	}
+	if ((ret = netcli_finish(&net, "install")) != EXIT_OK)
+		goto out;
+	ret = EXIT_FAIL;
+	net.quiet = g->quiet;
+	net.verbose = g->verbose;
+	netsrc_configure(&net);
 	if (nkeys == 0 && optind >= argc) {
 		ret = msg_usage("install", "nothing to install: give --key TEXT or a SOURCE");
 		goto out;
@@ -237,5 +257,6 @@ out:
 	free(presk);
 	free(presline);
 	free(work);
+	free(net.headers);
 	return ret;
 }

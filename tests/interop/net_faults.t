@@ -189,6 +189,11 @@ n0=$(grep -c "Bearer s3cret" "$TAP_TMP/server.log")
 run "$KEYDROP" fetch "${F[@]}" --pin "$(pki_spki_pin "$P/leaf.pem")" --header-file "$TAP_TMP/hdrs" "$U/hdr-away"
 is "$RC" 0 "redirect to another origin followed"
 is "$(grep -c "Bearer s3cret" "$TAP_TMP/server.log")" "$((n0 + 1))" "the token went to the first origin only, not across the redirect"
+# a redirect to an https IP address without --pin: the server's doing (exit 1), not a usage error
+run "$KEYDROP" fetch "${F[@]}" "$U/hdr-away"
+is "$RC" 1 "redirect to an https IP address without --pin: exit 1"
+is "$ERR" "keydrop: fetch: $U/hdr-away: refused redirect to the IP address 127.0.0.1 (https to an IP address needs --pin: BearSSL cannot check a certificate against an IP address)" \
+	"redirect to an IP address: message"
 run "$KEYDROP" fetch "${F[@]}" --header $'X-A: 1\r\nX-Injected: 2' "$U/hdr"
 is "$RC" 2 "header with CR/LF refused (usage)"
 
@@ -202,6 +207,20 @@ run env SSL_CERT_FILE="$CA" KEYDROP_TEST_GITHUB_BASE="$U" "$KEYDROP" install --f
 is "$RC" 1 "install with one missing GitHub user: exit 1"
 is "$ERR" "keydrop: install: gh:nobody: HTTP 404 (no such GitHub user?)" "install: 404 message"
 cmp -s "$TAP_TMP/ak_inst" "$TAP_TMP/ak_inst.orig"; ok $? "install: target unchanged when any source fails"
+# install takes the network options too: --cacert, --format json --json-path (GitHub API shape)
+run "$KEYDROP" fetch "${F[@]}" --format json --json-path '[].key' "$U/gh-api"
+want=$OUT
+: > "$TAP_TMP/ak_json"
+run "$KEYDROP" install --file "$TAP_TMP/ak_json" "${F[@]}" --format json --json-path '[].key' "$U/gh-api"
+is "$RC" 0 "install --cacert --format json --json-path: exit 0"
+is "$(cut -d' ' -f1,2 "$TAP_TMP/ak_json")" "$(printf '%s\n' "$want" | cut -d' ' -f1,2)" "install --format json: the same keys fetch prints"
+cp "$TAP_TMP/ak_json" "$TAP_TMP/ak_json.orig"
+run "$KEYDROP" install --file "$TAP_TMP/ak_json" --cacert /etc/ssl/certs/ca-certificates.crt --retry 0 "$U/ok"
+is "$RC" 1 "install with a --cacert that does not hold the issuer: exit 1"
+like "$ERR" "^keydrop: install: .*(unknown issuer|not trusted)" "install: TLS failure named"
+cmp -s "$TAP_TMP/ak_json" "$TAP_TMP/ak_json.orig"; ok $? "install: target unchanged after a TLS failure"
+run "$KEYDROP" install --file "$TAP_TMP/ak_json" --json-path '[].key' "$U/gh-api"
+is "$RC" 2 "install --json-path without --format json: usage error"
 
 # plain http only with --allow-http
 http_start "$TAP_TMP/routes.json"
