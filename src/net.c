@@ -206,8 +206,13 @@ int net_get(const char *url, const struct net_opts *o, struct net_result *r)
 		/* BearSSL 0.6 cannot match a certificate against an IP address: without a pin, any
 		 * certificate from any trusted CA would do. So an https IP literal needs --pin. */
 		if (u.https && (strchr(u.host, ':') || strspn(u.host, "0123456789.") == strlen(u.host)) &&
-		    (!o->tls || o->tls->npins == 0))
+		    (!o->tls || o->tls->npins == 0)) {
+			/* on a redirect it is the server's doing, not a usage error */
+			if (hop > 0)
+				return net_setmsg(r, NET_E_REDIRECT, "refused redirect to the IP address %s (https to an IP address needs --pin: BearSSL cannot check a certificate against an IP address)",
+						  u.host);
 			return net_setmsg(r, NET_E_URL, "https to an IP address needs --pin (BearSSL cannot check a certificate against an IP address)");
+		}
 		if (one_request(&u, &hop_opts, deadline, r) != NET_OK)
 			return r->err;
 		int s = r->status;
