@@ -39,6 +39,13 @@ for spec in "${specs[@]}"; do
 	mv "$s.pub.away" "$s.pub"
 done
 
+# A large RSA key (8192 bits; 16384 works the same way but takes minutes): ssh-keygen agrees.
+run "$KEYDROP" keygen -q -t rsa -b 8192 -f kd_rsa_8192 -C big
+is "$RC" 0 "keydrop keygen -t rsa -b 8192"
+is "$(ssh-keygen -y -f kd_rsa_8192)" "$(cat kd_rsa_8192.pub)" "ssh-keygen -y of our rsa-8192 key equals our .pub"
+compare_fp kd_rsa_8192.pub "our rsa-8192 .pub"
+is "$("$KEYDROP" pubkey -f kd_rsa_8192)" "$(cat kd_rsa_8192.pub)" "keydrop pubkey of our rsa-8192 key"
+
 # Comments: empty, with spaces, and none at all.
 "$KEYDROP" keygen -q -f nocomment -C ''
 is "$(ssh-keygen -y -f nocomment)" "$(cat nocomment.pub)" "empty comment: ssh-keygen -y equals our .pub"
