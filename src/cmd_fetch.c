@@ -63,7 +63,7 @@ int cmd_fetch(int argc, char **argv, const struct globals *g)
 		return msg_usage("fetch", "no SOURCE given");
 	}
 	netsrc_configure(&o);
-	rc = netcli_collect("fetch", argv + optind, argc - optind, skip, 0, &keys);
+	rc = netcli_collect("fetch", argv + optind, argc - optind, skip, 0, NULL, &keys);
 	if (rc == EXIT_OK) {
 		for (size_t i = 0; i < keys.n; i++)
 			printf("%s\n", keys.lines[i]);

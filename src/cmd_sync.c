@@ -1,7 +1,7 @@
 /* cmd_sync.c: keydrop sync [TARGET] --source NAME SOURCE...: make the managed block NAME hold
  * exactly the keys the sources give now (adds new keys, removes keys deleted upstream).
- * Every source is fetched and validated first; any failure changes nothing (exit 1). An empty
- * result empties the block only with --allow-empty (else exit 3). Lines outside the block are
+ * Every source is fetched and validated first; any failure changes nothing (exit 1). A source
+ * that gives no valid key, or an empty result, removes keys only with --allow-empty (else exit 3). Lines outside the block are
  * never touched; an unchanged result is not written. */
 #include <getopt.h>
 #include <stdio.h>
@@ -22,7 +22,7 @@ static void usage(FILE *f)
 		   "with the keys the SOURCEs give now, in one atomic write. Keys outside the block stay.\n"
 		   CMDT_USAGE "options:\n");
 	fputs(NETCLI_HELP, f); /* one copy of the shared text in the binary */
-	fprintf(f, "  --allow-empty            let an empty result remove every key of the block\n"
+	fprintf(f, "  --allow-empty            let an empty source (or result) remove keys of the block\n"
 		   "exit: 0 ok (also: unchanged), 1 failure (nothing changed), 2 usage, 3 response rejected\n");
 }
 
@@ -48,15 +48,6 @@ static void describe_b64(const char *verb, const char *b64, size_t n, const char
 		cmdt_describe(stdout, blob, (size_t)bl, comment, clen);
 	printf(" [%s]\n", block);
 	free(blob);
-}
-
-/* Comment of a normalised line "type b64[ comment]" (our lines have no options). */
-static const char *line_comment(const char *line, size_t *n)
-{
-	const char *sp = strchr(line, ' ');
-	sp = sp ? strchr(sp + 1, ' ') : NULL;
-	*n = sp ? strlen(sp + 1) : 0;
-	return sp ? sp + 1 : NULL;
 }
 
 int cmd_sync(int argc, char **argv, const struct globals *g)
@@ -127,7 +118,9 @@ int cmd_sync(int argc, char **argv, const struct globals *g)
 
 	/* 1. Everything fetched and validated before the target is opened. */
 	netsrc_configure(&o);
-	if ((ret = netcli_collect("sync", argv + optind, argc - optind, skip, 1, &keys)) != EXIT_OK)
+	/* Every source individually: one that is empty (or has no valid key left by --skip-invalid)
+	 * would otherwise silently remove its keys while the others keep the total non-empty. */
+	if ((ret = netcli_collect("sync", argv + optind, argc - optind, skip, allow_empty, name, &keys)) != EXIT_OK)
 		goto out;
 	if (keys.n == 0 && !allow_empty) {
 		ret = msg_fail(EXIT_REJECT, "sync", "the sources gave no keys; refusing to empty block '%s' (--allow-empty to allow)",
@@ -229,10 +222,9 @@ int cmd_sync(int argc, char **argv, const struct globals *g)
 				describe_b64("removed ", pk.b64, pk.b64len, pk.comment, pk.commentlen, name);
 		}
 		for (size_t k = 0; k < keys.n; k++) {
-			size_t cl;
-			const char *cm = line_comment(keys.lines[k], &cl);
-			if (newkey[k])
-				describe_b64("added ", keys.b64[k], strlen(keys.b64[k]), cm, cl, name);
+			struct pubkey pk; /* the real parser: options may hold quoted blanks */
+			if (newkey[k] && pubkey_parse_line(keys.lines[k], strlen(keys.lines[k]), work, PUBKEY_BLOB_MAX, &pk) == PKL_OK)
+				describe_b64("added ", pk.b64, pk.b64len, pk.comment, pk.commentlen, name);
 		}
 	}
 	if (!g->quiet)

@@ -177,6 +177,8 @@ out:
 		r->len = 0;
 	}
 	net_conn_close(&c);
+	if (req)
+		explicit_bzero(req, REQ_MAX); /* may hold an Authorization header */
 	free(req);
 	free(hb);
 	return ret == 0 ? NET_OK : r->err;

@@ -155,11 +155,11 @@ static int keys_add(struct netkeys *k, const struct paste_key *pk)
 
 /* Validates text; appends its keys. Returns EXIT_OK or an exit code (message printed). */
 static int take_keys(const char *cmd, const char *spec, const char *text, size_t len, int skip_invalid,
-		     int allow_empty, struct netkeys *out)
+		     int allow_empty, const char *block, struct netkeys *out)
 {
 	struct paste_result pr;
 	int r = paste_parse(text, len, &pr);
-	size_t before = out->n;
+	size_t valid = 0; /* this source's valid keys (even if an earlier source gave them too) */
 
 	if (r == PASTE_OK) {
 		for (size_t i = 0; i < pr.n; i++)
@@ -174,7 +174,9 @@ static int take_keys(const char *cmd, const char *spec, const char *text, size_t
 		paste_free(&pr);
 		if (allow_empty)
 			return EXIT_OK;
-		return msg_fail(EXIT_REJECT, cmd, "%s: no keys in the response (empty)", spec);
+		return block ? msg_fail(EXIT_REJECT, cmd, "%s: no keys in the response (empty); refusing to remove keys of block '%s' (--allow-empty to allow)",
+					spec, block)
+			     : msg_fail(EXIT_REJECT, cmd, "%s: no keys in the response (empty)", spec);
 	}
 	if (!skip_invalid) {
 		int rc = pr.line ? msg_fail(EXIT_REJECT, cmd, "%s: line %u: %s", spec, pr.line, pr.detail)
@@ -191,6 +193,7 @@ static int take_keys(const char *cmd, const char *spec, const char *text, size_t
 		lineno++;
 		r = paste_parse(p, n, &pr);
 		if (r == PASTE_OK) {
+			valid += pr.n;
 			for (size_t i = 0; i < pr.n; i++)
 				if (keys_add(out, &pr.keys[i]) != 0) {
 					paste_free(&pr);
@@ -202,13 +205,15 @@ static int take_keys(const char *cmd, const char *spec, const char *text, size_t
 		paste_free(&pr);
 		p += n + (nl ? 1 : 0);
 	}
-	if (out->n == before && !allow_empty)
-		return msg_fail(EXIT_REJECT, cmd, "%s: no valid key in the response", spec);
+	if (valid == 0 && !allow_empty)
+		return block ? msg_fail(EXIT_REJECT, cmd, "%s: no valid key in the response; refusing to remove keys of block '%s' (--allow-empty to allow)",
+					spec, block)
+			     : msg_fail(EXIT_REJECT, cmd, "%s: no valid key in the response", spec);
 	return EXIT_OK;
 }
 
 int netcli_collect(const char *cmd, char *const *specs, int nspecs, int skip_invalid, int allow_empty,
-		   struct netkeys *out)
+		   const char *block, struct netkeys *out)
 {
 	for (int i = 0; i < nspecs; i++) {
 		char *buf = NULL, err[600] = "";
@@ -219,7 +224,7 @@ int netcli_collect(const char *cmd, char *const *specs, int nspecs, int skip_inv
 			return msg_fail(r == SRCE_USAGE ? EXIT_USAGE : r == SRCE_REJECT ? EXIT_REJECT : EXIT_FAIL, cmd,
 					"%s: %s", specs[i], err);
 		}
-		r = take_keys(cmd, specs[i], buf, len, skip_invalid, allow_empty, out);
+		r = take_keys(cmd, specs[i], buf, len, skip_invalid, allow_empty, block, out);
 		explicit_bzero(buf, len);
 		free(buf);
 		if (r != EXIT_OK)

@@ -53,8 +53,10 @@ struct netkeys {
 
 /* Reads every spec (network or local, via source_read), validates each key with the paste
  * normaliser, and appends them to out. One invalid key fails everything (EXIT_REJECT) unless
- * skip_invalid (then each skipped key is reported). A source with no key fails (EXIT_REJECT) unless
- * allow_empty. Prints one line per failure; returns EXIT_OK or the exit code. */
+ * skip_invalid (then each skipped key is reported). Each source on its own must give at least one
+ * valid key (an empty response, or one whose keys were all skipped, fails with EXIT_REJECT) unless
+ * allow_empty: for sync an empty source must never remove keys. block (or NULL) names the managed
+ * block in that refusal. Prints one line per failure; returns EXIT_OK or the exit code. */
 int netcli_collect(const char *cmd, char *const *specs, int nspecs, int skip_invalid, int allow_empty,
-		   struct netkeys *out);
+		   const char *block, struct netkeys *out);
 void netkeys_free(struct netkeys *k);

@@ -12,11 +12,13 @@ P=$TAP_TMP/pki
 mkdir -p "$P"
 pki_root "$P" root ec && pki_sign "$P" root leaf ec leaf
 ok $? "test PKI"
-for n in 1 2 3; do ssh-keygen -q -t ed25519 -N '' -C "k$n@test" -f "$TAP_TMP/k$n"; done
-k1=$(cat "$TAP_TMP/k1.pub"); k2=$(cat "$TAP_TMP/k2.pub"); k3=$(cat "$TAP_TMP/k3.pub")
-# One answer per request, in order: [k1], [k1 k2], [k2], 500, empty, empty
+for n in 1 2 3 4; do ssh-keygen -q -t ed25519 -N '' -C "k$n@test" -f "$TAP_TMP/k$n"; done
+k1=$(cat "$TAP_TMP/k1.pub"); k2=$(cat "$TAP_TMP/k2.pub"); k3=$(cat "$TAP_TMP/k3.pub"); k4=$(cat "$TAP_TMP/k4.pub")
+# /team.keys: one answer per request, in order: [k1], [k1 k2], [k2], 500, empty, empty
 cat > "$TAP_TMP/routes.json" <<JSON
-{"/team.keys": [{"body": "$k1\n"}, {"body": "$k1\n$k2\n"}, {"body": "$k2\n"}, {"status": 500}, {"body": ""}, {"body": ""}]}
+{"/team.keys": [{"body": "$k1\n"}, {"body": "$k1\n$k2\n"}, {"body": "$k2\n"}, {"status": 500}, {"body": ""}, {"body": ""}],
+ "/one.keys": [{"body": "$k1\n"}], "/two.keys": [{"body": "$k1\n$k2\n"}], "/empty.keys": [{"body": ""}],
+ "/bad.keys": [{"body": "not a key\n"}], "/opts.keys": [{"body": "command=\\"echo hi there\\" $k4\n"}]}
 JSON
 https_start "$TAP_TMP/routes.json" <(cat "$P/leaf.pem" "$P/root.pem") "$P/leaf.key"
 ok $? "HTTPS server listening"
@@ -63,6 +65,7 @@ is "$(outside)" "$k3" "key outside the block still untouched"
 if [ $as_root -eq 1 ]; then
 	ssh_login "$TAP_TMP/sshd" "$TAP_TMP/k1" "$TUSER"
 	ok $(( RC == 0 )) "sshd: removed k1 no longer logs in"
+	like "$ERR" "Permission denied \(publickey\)" "sshd: k1 refused by a live sshd (not a dead one)"
 	ssh_login "$TAP_TMP/sshd" "$TAP_TMP/k3" "$TUSER"
 	is "$RC:$OUT" "0:keydrop-login-ok" "sshd: the key outside the block still logs in"
 	h0=$(tree_hash "$THOME")
@@ -79,7 +82,7 @@ is "$(snap)" "$h0" "upstream failure: nothing changed"
 
 run "$KEYDROP" "${S[@]}" "$U"
 is "$RC" 3 "sync 5 (upstream empty): refused, exit 3"
-like "$ERR" "refusing to empty block 'team' \(--allow-empty to allow\)" "empty upstream: message"
+is "$ERR" "keydrop: sync: $U: no keys in the response (empty); refusing to remove keys of block 'team' (--allow-empty to allow)" "empty upstream: message"
 is "$(snap)" "$h0" "empty upstream: nothing changed"
 is "$(stat -c %Y.%i "$ak")" "$mt0" "no write at all (same inode and mtime)"
 
@@ -90,9 +93,42 @@ is "$(outside)" "$k3" "key outside the block survives an emptied block"
 if [ $as_root -eq 1 ]; then
 	ssh_login "$TAP_TMP/sshd" "$TAP_TMP/k2" "$TUSER"
 	ok $(( RC == 0 )) "sshd: k2 no longer logs in after the block was emptied"
+	like "$ERR" "Permission denied \(publickey\)" "sshd: k2 refused by a live sshd (not a dead one)"
+	ssh_login "$TAP_TMP/sshd" "$TAP_TMP/k3" "$TUSER"
+	is "$RC:$OUT" "0:keydrop-login-ok" "sshd: right after, the key outside the block still logs in"
 	stat -c '%U %a' "$ak" > "$TAP_TMP/st"
 	is "$(cat "$TAP_TMP/st")" "$TUSER 600" "file still owned by the user, 0600"
 fi
+
+# Each source on its own: one that is empty, or has no valid key left by --skip-invalid, never
+# removes keys, even when the other sources are not empty (exit 3, target byte-for-byte unchanged).
+B=https://localhost:$HTTPS_PORT
+A2=(--file "$TAP_TMP/ak2" --source acct --cacert "$P/root.pem" --retry 0)
+run "$KEYDROP" sync "${A2[@]}" "$B/two.keys"
+is "$RC" 0 "two-source block: set up with k1 k2"
+cp -p "$TAP_TMP/ak2" "$TAP_TMP/ak2.orig"
+mt2=$(stat -c %Y.%i "$TAP_TMP/ak2")
+run "$KEYDROP" sync "${A2[@]}" "$B/one.keys" "$B/empty.keys"
+is "$RC" 3 "source 2 of 2 empty: refused, exit 3"
+is "$ERR" "keydrop: sync: $B/empty.keys: no keys in the response (empty); refusing to remove keys of block 'acct' (--allow-empty to allow)" "source 2 empty: names the empty source"
+cmp -s "$TAP_TMP/ak2" "$TAP_TMP/ak2.orig"; ok $? "source 2 empty: target byte-for-byte unchanged (k2 kept)"
+is "$(stat -c %Y.%i "$TAP_TMP/ak2")" "$mt2" "source 2 empty: not written at all"
+run "$KEYDROP" sync "${A2[@]}" --skip-invalid "$B/one.keys" "$B/bad.keys"
+is "$RC" 3 "--skip-invalid leaving source 2 with no valid key: refused, exit 3"
+like "$ERR" "$B/bad.keys: no valid key in the response; refusing to remove keys of block 'acct'" "--skip-invalid: names the source"
+cmp -s "$TAP_TMP/ak2" "$TAP_TMP/ak2.orig"; ok $? "--skip-invalid, no valid key: target byte-for-byte unchanged"
+run "$KEYDROP" sync "${A2[@]}" "$B/empty.keys" "$B/two.keys"
+is "$RC" 3 "source 1 of 2 empty: refused too"
+cmp -s "$TAP_TMP/ak2" "$TAP_TMP/ak2.orig"; ok $? "source 1 empty: target unchanged"
+run "$KEYDROP" sync "${A2[@]}" --allow-empty "$B/one.keys" "$B/empty.keys"
+is "$RC:$(sed -n 2,3p "$TAP_TMP/ak2")" "0:$k1"$'\n'"# keydrop:end acct" "--allow-empty: the empty source's keys are removed (opt-in)"
+run "$KEYDROP" sync "${A2[@]}" "$B/one.keys" "$B/one.keys"
+is "$RC" 0 "two sources giving the same key: neither counts as empty"
+
+# the "added" report takes the comment from the real parser (options may hold quoted blanks)
+run "$KEYDROP" sync --file "$TAP_TMP/ak4" --source o --cacert "$P/root.pem" --retry 0 "$B/opts.keys"
+is "$RC" 0 "key line with command=\"...\": synced"
+is "$OUT" "added $(ssh-keygen -lf "$TAP_TMP/k4.pub") [o]"$'\n'"block o: 1 key (1 added, 0 removed)" "report names the real comment"
 
 # usage errors
 run "$KEYDROP" sync "${T[@]}" "$U"
