@@ -48,6 +48,14 @@ like "$ERR" "cannot load CA certificates from $TAP_TMP/keys: no certificate in i
 run "$KEYDROP" fetch --retry 0 --cacert "$TAP_TMP/none.pem" "https://localhost:$dead/x"
 like "$ERR" "cannot load CA certificates from $TAP_TMP/none.pem: No such file" "--cacert missing file: message"
 
+# sync whose report cannot be written (stdout full) after the target was written: the keys are
+# synced, one line says the report was lost, exit 0 (exit 1 would claim nothing changed)
+run bash -c '"$0" sync --file "$1" --source s "$2" > /dev/full' "$KEYDROP" "$TAP_TMP/ak_full" "$TAP_TMP/keys"
+is "$RC" 0 "sync > /dev/full: exit 0 (the keys were synced)"
+is "$ERR" "keydrop: sync: $TAP_TMP/ak_full: keys synced (block s), but the report could not be written to stdout: No space left on device" \
+	"sync > /dev/full: one line says the report was lost"
+is "$(sed -n 2p "$TAP_TMP/ak_full")" "$k1" "sync > /dev/full: the key is in the file"
+
 run "$KEYDROP" version
 like "$OUT" "CA bundle: Debian ca-certificates [0-9]" "version names the embedded CA bundle"
 run "$KEYDROP" fetch --retry 0 "https://localhost:$dead/x"
