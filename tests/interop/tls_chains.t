@@ -19,6 +19,13 @@ pki_sign "$P" intec notyet ec leaf DNS:localhost "+3 days" "+20 days"
 pki_sign "$P" intec wronghost ec leaf DNS:other.example
 pki_sign "$P" intec ed25519 ed25519 leaf
 pki_sign "$P" intrsa pss rsa leaf DNS:localhost "-1 day" "+10 days" -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32
+# clock floor: a root and leaf valid only around the binary's build date (from `keydrop version`,
+# i.e. SOURCE_DATE_EPOCH as the Makefile set it), whenever the test runs and whatever the clock says
+built=$("$KEYDROP" version | sed -n 's/^built //p')
+BUILD=$(date -u -d "$built" +%s) || BUILD=
+[ -n "$BUILD" ]; ok $? "build date from keydrop version ($built)"
+pki_root "$P" rootfloor ec "@$((BUILD - 86400))" "@$((BUILD + 30 * 86400))"
+pki_sign "$P" rootfloor floor ec leaf DNS:localhost "@$((BUILD - 86400))" "@$((BUILD + 86400))"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$P/selfsigned.key" \
 	-out "$P/selfsigned.pem" -days 5 -subj /CN=localhost -addext subjectAltName=DNS:localhost 2>/dev/null
 ok $? "test PKI created (roots, intermediates, leaves)"
@@ -29,6 +36,7 @@ chain() {
 	rsa) cat "$P/leafrsa.pem" "$P/intrsa.pem" > "$P/c_rsa.pem"; echo "$P/c_rsa.pem $P/leafrsa.key $P/rootrsa.pem" ;;
 	ec) cat "$P/leafec.pem" "$P/intec.pem" > "$P/c_ec.pem"; echo "$P/c_ec.pem $P/leafec.key $P/rootec.pem" ;;
 	leafonly) echo "$P/leafec.pem $P/leafec.key $P/rootec.pem" ;;
+	floor) echo "$P/floor.pem $P/floor.key $P/rootfloor.pem" ;;
 	selfsigned) echo "$P/selfsigned.pem $P/selfsigned.key $P/rootec.pem" ;;
 	pss) cat "$P/pss.pem" "$P/intrsa.pem" > "$P/c_pss.pem"; echo "$P/c_pss.pem $P/pss.key $P/rootrsa.pem" ;;
 	*) cat "$P/$1.pem" "$P/intec.pem" > "$P/c_$1.pem"; echo "$P/c_$1.pem $P/$1.key $P/rootec.pem" ;;

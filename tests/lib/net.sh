@@ -45,19 +45,21 @@ pki_key() {
 	esac
 }
 
-# pki_root DIR NAME TYPE: self-signed root NAME.{key,pem} in DIR (valid -1 day .. +30 days).
+# pki_root DIR NAME TYPE [START END]: self-signed root NAME.{key,pem} in DIR. START/END: date(1)
+# expressions (default -1 day .. +30 days).
 pki_root() {
-	local d=$1 n=$2
+	local d=$1 n=$2 start=${4:--1 day} end=${5:-+30 days}
 	_cnf "$d"
 	pki_key "$3" "$d/$n.key"
 	openssl req -new -key "$d/$n.key" -subj "/CN=keydrop test $n" -out "$d/$n.csr" 2>/dev/null &&
 	SAN=DNS:unused openssl ca -batch -config "$d/ca.cnf" -selfsign -keyfile "$d/$n.key" -in "$d/$n.csr" \
-		-out "$d/$n.pem" -extensions v3_ca -notext -startdate "$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)" \
-		-enddate "$(date -u -d '+30 days' +%Y%m%d%H%M%SZ)" >/dev/null 2>&1
+		-out "$d/$n.pem" -extensions v3_ca -notext -startdate "$(date -u -d "$start" +%Y%m%d%H%M%SZ)" \
+		-enddate "$(date -u -d "$end" +%Y%m%d%H%M%SZ)" >/dev/null 2>&1
 }
 
 # pki_sign DIR ISSUER NAME TYPE KIND [SAN] [START] [END] [SIGOPT...]: NAME.{key,pem} signed by ISSUER.
-# KIND: ca (intermediate) or leaf. START/END: date(1) expressions (default -1 day, +10 days).
+# KIND: ca (intermediate) or leaf. START/END: date(1) expressions (default -1 day, +10 days;
+# "@EPOCH" for an absolute time).
 pki_sign() {
 	local d=$1 iss=$2 n=$3 t=$4 kind=$5 san=${6:-DNS:localhost} start=${7:--1 day} end=${8:-+10 days}
 	shift 8 2>/dev/null || shift $#
