@@ -176,7 +176,61 @@ static void cache_name(const char *url, const struct netsrc_opts *o, char name[8
 	memcpy(name + 40, ".cache", 7);
 }
 
-/* Reads the cache entry; 0 when present and well-formed. */
+/* A cached body is installed on a 304 without being fetched again, so whoever can write the cache
+ * could plant keys (with the server's real ETag). As sshd's StrictModes: the directory and the
+ * entry must be ours (effective uid) and not writable by group or others, checked with fstat on
+ * descriptors opened without following symlinks; otherwise the cache is not used (one warning)
+ * and the fetch proceeds without it. */
+static int cache_warned;
+
+static void cache_warn(const struct netsrc_opts *o, const char *what, const char *why)
+{
+	if (!cache_warned && !o->quiet)
+		msg_err(o->cmd, "cache %s not used: %s", what, why);
+	cache_warned = 1;
+}
+
+static int cache_stat_ok(const struct netsrc_opts *o, const char *what, const struct stat *st)
+{
+	if (st->st_uid != geteuid()) {
+		cache_warn(o, what, "not owned by the user running keydrop");
+		return 0;
+	}
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		cache_warn(o, what, "writable by group or others");
+		return 0;
+	}
+	return 1;
+}
+
+/* The cache directory's fd (created 0700 when create and missing), or -1 when absent or unsafe. */
+static int cache_dir_open(const struct netsrc_opts *o, int create)
+{
+	int fd = open(o->cache_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), made = 0;
+	struct stat st;
+
+	if (fd < 0 && errno == ENOENT && create) {
+		if (mkdir(o->cache_dir, 0700) == 0)
+			made = 1;
+		else if (errno != EEXIST)
+			return -1;
+		fd = open(o->cache_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0) {
+		if (errno == ELOOP || errno == ENOTDIR)
+			cache_warn(o, o->cache_dir, "a symlink or not a directory");
+		return -1;
+	}
+	if (made)
+		(void)fchmod(fd, 0700); /* whatever the umask */
+	if (fstat(fd, &st) != 0 || !cache_stat_ok(o, o->cache_dir, &st)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Reads the cache entry; 0 when present, safe (see above) and well-formed. */
 static int cache_load(const struct netsrc_opts *o, const char *url, struct cache_entry *e)
 {
 	char name[80], *buf = NULL, *p, *end;
@@ -186,11 +240,16 @@ static int cache_load(const struct netsrc_opts *o, const char *url, struct cache
 
 	memset(e, 0, sizeof *e);
 	cache_name(url, o, name);
-	dfd = open(o->cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd = cache_dir_open(o, 0);
 	if (dfd < 0)
 		return -1;
 	buf = malloc(o->max_bytes + 1024);
-	if (!buf || fsx_read_at(dfd, name, buf, o->max_bytes + 1023, &len, &st) != 0)
+	if (!buf || fsx_read_at(dfd, name, buf, o->max_bytes + 1023, &len, &st) != 0) {
+		if (buf && errno == ELOOP)
+			cache_warn(o, name, "a symlink");
+		goto out;
+	}
+	if (!cache_stat_ok(o, name, &st))
 		goto out;
 	buf[len] = 0;
 	if (strncmp(buf, "keydrop-cache 1\n", 16) != 0)
@@ -236,7 +295,7 @@ static void cache_store(const struct netsrc_opts *o, const char *url, const stru
 	if (!h->etag[0] && !h->last_modified[0])
 		return; /* nothing to revalidate with */
 	cache_name(url, o, name);
-	dfd = fsx_open_dir(o->cache_dir, 0700);
+	dfd = cache_dir_open(o, 1);
 	if (dfd < 0)
 		return;
 	n = snprintf(head, sizeof head, "keydrop-cache 1\n%s%s%s%s%s%s\n", h->etag[0] ? "etag: " : "", h->etag,

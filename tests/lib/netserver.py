@@ -15,6 +15,7 @@ modes:
   slow             the response one byte per second (slowloris) until the client goes away
   bad_chunk        Transfer-Encoding: chunked with an invalid chunk size line
   big_header       a 9000-byte header line
+"conditional": true answers 304 (no body) when the request's If-None-Match equals the ETag header.
 "{PORT}" in header values and bodies is replaced by the server's port.
 Every request head is appended to --log (one line: "PATH\tHeader: v\tHeader: v...").
 """
@@ -116,6 +117,9 @@ def handle(raw):
         status = r.get("status", 200)
         body = sub(r.get("body", "")).encode()
         hdrs = [tuple(h) for h in r.get("headers", [])]
+        etag = dict((k.lower(), v) for k, v in hdrs).get("etag")
+        if r.get("conditional") and etag and ("If-None-Match: " + etag) in head[1:]:
+            status, body = 304, b""  # a real server's revalidation
         if mode == "normal":
             conn.sendall(head_bytes(status, hdrs + [("Content-Length", str(len(body)))]) + body)
             finish(conn)

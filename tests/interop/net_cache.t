@@ -1,0 +1,72 @@
+#!/bin/bash
+# --cache DIR is trusted only like sshd's StrictModes trusts authorized_keys: a cached body is
+# installed on a 304 without being fetched again, so a directory or entry that someone else could
+# have written (group/other-writable, another owner, a symlink) is not used: one warning, and the
+# fetch proceeds without it. The server revalidates like a real one (304 only for a matching ETag).
+source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/../lib/net.sh"
+command -v openssl >/dev/null && command -v python3 >/dev/null || { skip "openssl/python3 missing"; done_testing; }
+
+P=$TAP_TMP/pki
+mkdir -p "$P"
+pki_root "$P" root ec && pki_sign "$P" root leaf ec leaf
+ok $? "test PKI"
+k1=$(ssh-keygen -q -t ed25519 -N '' -C one@test -f "$TAP_TMP/k1" && cat "$TAP_TMP/k1.pub")
+k2=$(ssh-keygen -q -t ed25519 -N '' -C planted@test -f "$TAP_TMP/k2" && cat "$TAP_TMP/k2.pub")
+cat > "$TAP_TMP/routes.json" <<JSON
+{"/keys": [{"headers": [["ETag", "\"v1\""]], "body": "$k1\n", "conditional": true}]}
+JSON
+https_start "$TAP_TMP/routes.json" <(cat "$P/leaf.pem" "$P/root.pem") "$P/leaf.key" --log "$TAP_TMP/server.log"
+ok $? "HTTPS server listening"
+U=https://localhost:$HTTPS_PORT/keys
+C=$TAP_TMP/cache
+F=(--cacert "$P/root.pem" --retry 0 --cache "$C")
+
+run "$KEYDROP" fetch "${F[@]}" "$U"
+is "$RC:$OUT:$ERR" "0:$k1:" "first fetch stores the body"
+is "$(stat -c %a "$C")" 700 "a new cache directory is made 0700"
+entry=$(ls "$C")
+is "$(stat -c %a "$C/$entry")" 600 "the entry is 0600"
+run "$KEYDROP" -v fetch "${F[@]}" "$U"
+is "$RC:$OUT" "0:$k1" "revalidated: 304 answered from the cache"
+like "$ERR" "not modified \(HTTP 304\)" "-v says 304"
+
+# plant: the entry keeps the server's real ETag but holds another key
+plant() { sed -i "s|^ssh-ed25519 .*|$k2|" "$C/$entry"; grep -q planted@test "$C/$entry"; }
+# unsafe CASE: the planted body is not used, one warning, the fresh body is fetched (no If-None-Match)
+unsafe() {
+	local what=$1 re=$2
+	n0=$(grep -c 'If-None-Match' "$TAP_TMP/server.log")
+	run "$KEYDROP" fetch "${F[@]}" "$U"
+	is "$RC:$OUT" "0:$k1" "$what: planted entry not used, fresh keys fetched"
+	like "$ERR" "^keydrop: fetch: cache [^
+]* not used: $re\$" "$what: one warning line"
+	is "$(grep -c 'If-None-Match' "$TAP_TMP/server.log")" "$n0" "$what: no conditional request sent"
+}
+plant; ok $? "planted a key under the server's ETag"
+chmod 0770 "$C"
+unsafe "group-writable directory" "writable by group or others"
+chmod 0700 "$C"; plant
+chmod 0622 "$C/$entry"
+unsafe "other-writable entry" "writable by group or others"
+chmod 0600 "$C/$entry"; plant
+ln -s "$C" "$TAP_TMP/cachelink"
+F=(--cacert "$P/root.pem" --retry 0 --cache "$TAP_TMP/cachelink")
+unsafe "cache directory is a symlink" "a symlink or not a directory"
+F=(--cacert "$P/root.pem" --retry 0 --cache "$C")
+if [ "$(id -u)" -eq 0 ]; then
+	chown nobody "$C/$entry"
+	unsafe "entry owned by another user" "not owned by the user running keydrop"
+	chown 0 "$C/$entry"; chown nobody "$C"
+	unsafe "directory owned by another user" "not owned by the user running keydrop"
+	chown 0 "$C"
+else
+	skip "other owners need root"
+fi
+# a safe entry is used again (this is the owner's own cache)
+rm -f "$C/$entry"
+run "$KEYDROP" fetch "${F[@]}" "$U"
+run "$KEYDROP" -v fetch "${F[@]}" "$U"
+is "$RC:$OUT" "0:$k1" "safe cache: used"
+like "$ERR" "not modified \(HTTP 304\)" "safe cache: 304 from the cache"
+done_testing
