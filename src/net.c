@@ -279,7 +279,7 @@ int net_get_retry(const char *url, const struct net_opts *o, int retries, int64_
 		  void *arg, struct net_result *r)
 {
 	struct net_opts oo = *o;
-	int64_t end = wait_until_ms > 0 ? wait_until_ms : tls_now_ms() + o->timeout_ms;
+	int64_t end = o->deadline_ms > 0 ? o->deadline_ms : wait_until_ms > 0 ? wait_until_ms : tls_now_ms() + o->timeout_ms;
 
 	oo.deadline_ms = end;
 	for (int attempt = 0;; attempt++) {

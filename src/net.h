@@ -13,8 +13,8 @@
 #define NET_REDIRECTS_MAX 5
 
 struct net_opts {
-	int64_t timeout_ms;          /* per attempt: connect + TLS + transfer, redirects included */
-	int64_t deadline_ms;         /* absolute CLOCK_MONOTONIC end of everything (0: none); net_get_retry sets it */
+	int64_t timeout_ms;          /* per attempt: resolve + connect + TLS + transfer, redirects included */
+	int64_t deadline_ms;         /* absolute CLOCK_MONOTONIC end of everything (0: none) */
 	int64_t connect_timeout_ms;  /* per address, within the attempt's deadline */
 	const char *proxy;           /* "http://host:port" from --proxy, or NULL: then the environment */
 	int no_env_proxy;            /* ignore HTTPS_PROXY/https_proxy/http_proxy/NO_PROXY */
@@ -61,7 +61,8 @@ int net_get(const char *url, const struct net_opts *o, struct net_result *r);
 /* Attempts up to 1 + retries times (or, if wait_until_ms > 0, until that CLOCK_MONOTONIC time),
  * sleeping between attempts with exponential backoff and full jitter (base 1 s, cap 30 s, or
  * Retry-After when longer), only for retryable failures. One overall deadline bounds it all:
- * o->timeout_ms from the start (or wait_until_ms when given); no attempt or sleep goes past it. on_retry (may be NULL) is told each
+ * o->deadline_ms when set (the caller's, shared by several calls), else wait_until_ms when given,
+ * else o->timeout_ms from the start; no attempt, name lookup or sleep goes past it. on_retry (may be NULL) is told each
  * failure and the delay before the next try, so the command can print one line. */
 int net_get_retry(const char *url, const struct net_opts *o, int retries, int64_t wait_until_ms,
 		  void (*on_retry)(void *arg, const struct net_result *r, int attempt, int64_t delay_ms),

@@ -107,26 +107,22 @@ static void addr_text(const struct sockaddr *sa, char *out, size_t cap)
 int net_tcp_connect(const char *host, uint16_t port, const struct net_opts *o, int64_t deadline,
 		       struct net_result *r)
 {
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV };
-	struct addrinfo *res = NULL, *ai;
-	char portstr[8], where[96] = "";
-	int fd = -1, last_errno = 0, rc;
+	struct net_addr addrs[NET_ADDRS_MAX];
+	char where[96] = "";
+	int fd = -1, last_errno = 0, n = 0, err = 0, rc;
 
-	snprintf(portstr, sizeof portstr, "%u", (unsigned)port);
-	rc = getaddrinfo(host, portstr, &hints, &res);
-	if (rc == EAI_NONAME || rc == EAI_ADDRFAMILY) {
-		/* AI_ADDRCONFIG hides loopback-only families on hosts without a route; retry without */
-		hints.ai_flags = AI_NUMERICSERV;
-		rc = getaddrinfo(host, portstr, &hints, &res);
-	}
+	rc = net_resolve(host, port, deadline, addrs, NET_ADDRS_MAX, &n, &err);
 	if (rc != 0) {
-		net_setmsg(r, NET_E_RESOLVE, "cannot resolve %s: %s", host,
-		       rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
 		r->retryable = 1; /* even "no such name": DNS may not be up yet at boot */
+		if (rc == NET_RESOLVE_TIMEOUT)
+			net_setmsg(r, NET_E_TIMEOUT, "timed out resolving %s", host);
+		else
+			net_setmsg(r, NET_E_RESOLVE, "cannot resolve %s: %s", host,
+				   rc == EAI_SYSTEM ? strerror(err) : gai_strerror(rc));
 		return -1;
 	}
-	for (ai = res; ai; ai = ai->ai_next) {
+	for (int i = 0; i < n; i++) {
+		const struct net_addr *ai = &addrs[i];
 		int64_t now = tls_now_ms(), until = now + o->connect_timeout_ms;
 		if (now >= deadline) {
 			last_errno = ETIMEDOUT;
@@ -134,13 +130,13 @@ int net_tcp_connect(const char *host, uint16_t port, const struct net_opts *o, i
 		}
 		if (until > deadline)
 			until = deadline;
-		addr_text(ai->ai_addr, where, sizeof where);
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
+		addr_text((const struct sockaddr *)&ai->sa, where, sizeof where);
+		fd = socket(ai->family, ai->socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->protocol);
 		if (fd < 0) {
 			last_errno = errno;
 			continue;
 		}
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+		if (connect(fd, (const struct sockaddr *)&ai->sa, ai->len) == 0)
 			break;
 		if (errno == EINPROGRESS) {
 			int w = tls_wait_fd(fd, POLLOUT, until);
@@ -155,7 +151,6 @@ int net_tcp_connect(const char *host, uint16_t port, const struct net_opts *o, i
 		close(fd);
 		fd = -1;
 	}
-	freeaddrinfo(res);
 	if (fd < 0) {
 		r->retryable = 1;
 		if (tls_now_ms() >= deadline)

@@ -3,6 +3,7 @@
 #define KEYDROP_NET_CONN_H
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "net.h"
 
@@ -12,6 +13,22 @@ struct conn {
 	struct tls *tls;
 	int64_t deadline_ms;
 };
+
+/* One resolved address (what the resolver child sends through its pipe). */
+struct net_addr {
+	int family, socktype, protocol;
+	socklen_t len;
+	struct sockaddr_storage sa;
+};
+#define NET_ADDRS_MAX 16
+#define NET_RESOLVE_TIMEOUT 1 /* getaddrinfo's codes are negative */
+
+/* getaddrinfo(host, port) for TCP, bounded by deadline (CLOCK_MONOTONIC ms): it runs in a child
+ * process that is killed and reaped at the deadline (net_dns.c). Fills out[0..*n)
+ * (at most max). Returns 0, NET_RESOLVE_TIMEOUT, or a getaddrinfo EAI_* code (*err: errno for
+ * EAI_SYSTEM). */
+int net_resolve(const char *host, uint16_t port, int64_t deadline, struct net_addr *out, int max, int *n,
+		int *err);
 
 /* Sets r->err and r->msg; returns err. */
 int net_setmsg(struct net_result *r, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

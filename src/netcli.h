@@ -28,7 +28,7 @@ enum {
 	"  --header-file PATH       headers from a file (keeps tokens out of ps)\n"          \
 	"  --cacert FILE            trust only the CA certificates in FILE\n"                          \
 	"  --pin sha256//BASE64     require the server's public key (SPKI) hash, as curl\n"          \
-	"  --timeout S              one deadline per source, retries included (default 30)\n"                          \
+	"  --timeout S              one deadline for all sources, retries included (default 30)\n"                          \
 	"  --retry N                retries on connection errors, timeouts, 429, 5xx (default 3)\n"  \
 	"  --wait-network S         keep retrying for S seconds (boot: network not up yet)\n"   \
 	"  --proxy URL              HTTP CONNECT proxy (default: HTTPS_PROXY, NO_PROXY)\n"           \

@@ -34,9 +34,14 @@ void netsrc_defaults(struct netsrc_opts *o)
 	o->max_bytes = HTTP_BODY_DEFAULT;
 }
 
+/* The command's one deadline (CLOCK_MONOTONIC ms) over every source, retries included: --timeout
+ * from when the options were installed, or --wait-network's end when given. */
+static int64_t deadline_ms;
+
 void netsrc_configure(const struct netsrc_opts *o)
 {
 	opts = o;
+	deadline_ms = tls_now_ms() + (o->wait_network_s > 0 ? o->wait_network_s * 1000 : o->timeout_ms);
 }
 
 static const struct netsrc_opts *get_opts(void)
@@ -44,7 +49,7 @@ static const struct netsrc_opts *get_opts(void)
 	if (!opts) {
 		netsrc_defaults(&defaults_storage);
 		defaults_storage.cmd = "install";
-		opts = &defaults_storage;
+		netsrc_configure(&defaults_storage);
 	}
 	return opts;
 }
@@ -425,8 +430,8 @@ int source_net_fetch(const char *spec, char **out, size_t *len, char *err, size_
 		no.if_none_match = ce.etag;
 		no.if_modified_since = ce.last_modified;
 	}
-	e = net_get_retry(url, &no, o->retries,
-			  o->wait_network_s > 0 ? tls_now_ms() + o->wait_network_s * 1000 : 0, on_retry, &rc, &r);
+	no.deadline_ms = deadline_ms;
+	e = net_get_retry(url, &no, o->retries, o->wait_network_s > 0 ? deadline_ms : 0, on_retry, &rc, &r);
 	if (e != NET_OK) {
 		if (e == NET_E_STATUS && r.status == 404 && who(spec))
 			snprintf(err, errcap, "HTTP 404 (no such %s user?)", who(spec));

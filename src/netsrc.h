@@ -19,9 +19,11 @@ struct netsrc_opts {
 	const char *cacert;
 	int npins;
 	uint8_t pins[TLS_PINS_MAX][32];
-	int64_t timeout_ms;       /* one deadline per source, retries included; default 30 s */
+	int64_t timeout_ms;       /* one deadline for the whole command (every source, retries
+	                           * included), from netsrc_configure; default 30 s */
 	int retries;              /* default 3 */
-	int64_t wait_network_s;   /* 0: use retries */
+	int64_t wait_network_s;   /* 0: use retries; else retry until this many seconds after
+	                           * netsrc_configure (the command's deadline instead of timeout_ms) */
 	const char *proxy;
 	size_t max_bytes;         /* default 1 MiB */
 	int allow_http;
@@ -31,7 +33,8 @@ struct netsrc_opts {
 
 /* Sets defaults (format lines, 30 s, 3 retries, 1 MiB). */
 void netsrc_defaults(struct netsrc_opts *o);
-/* Installs o as the process-wide options (o must outlive the fetches). */
+/* Installs o as the process-wide options (o must outlive the fetches) and starts the command's
+ * one deadline (timeout_ms, or wait_network_s when set): call it once, right before fetching. */
 void netsrc_configure(const struct netsrc_opts *o);
 
 /* The URL for spec (gh:/gl:/lp:/https:/http:). The test-only variables KEYDROP_TEST_GITHUB_BASE,

@@ -15,6 +15,7 @@ modes:
   slow             the response one byte per second (slowloris) until the client goes away
   bad_chunk        Transfer-Encoding: chunked with an invalid chunk size line
   big_header       a 9000-byte header line
+"delay": S waits S seconds before answering (a slow server).
 "conditional": true answers 304 (no body) when the request's If-None-Match equals the ETag header.
 "{PORT}" in header values and bodies is replaced by the server's port.
 Every request head is appended to --log (one line: "PATH\tHeader: v\tHeader: v...").
@@ -118,6 +119,8 @@ def handle(raw):
         body = sub(r.get("body", "")).encode()
         hdrs = [tuple(h) for h in r.get("headers", [])]
         etag = dict((k.lower(), v) for k, v in hdrs).get("etag")
+        if r.get("delay"):
+            time.sleep(r["delay"])  # a slow server: answers after "delay" seconds
         if r.get("conditional") and etag and ("If-None-Match: " + etag) in head[1:]:
             status, body = 304, b""  # a real server's revalidation
         if mode == "normal":
