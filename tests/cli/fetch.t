@@ -61,4 +61,15 @@ like "$OUT" "CA bundle: Debian ca-certificates [0-9]" "version names the embedde
 run "$KEYDROP" fetch --retry 0 "https://localhost:$dead/x"
 like "$ERR" "^keydrop: fetch: https://localhost:$dead/x: cannot connect to localhost \(127.0.0.1 port $dead\): Connection refused$" \
 	"refused connection: cause, address, one line"
+dead6=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1",0)); print(s.getsockname()[1])' 2>/dev/null)
+if [ -n "$dead6" ]; then
+	pin=sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=
+	run "$KEYDROP" fetch --retry 0 --pin $pin "https://[::1]:$dead6/x"
+	is "$ERR" "keydrop: fetch: https://[::1]:$dead6/x: cannot connect to ::1 (::1 port $dead6): Connection refused" \
+		"refused IPv6 connection: the address in RFC 5952 form"
+	run "$KEYDROP" fetch --retry 0 --pin $pin "https://[::ffff:0:7f00:1]:$dead6/x"
+	like "$ERR" "\(::ffff:0:7f00:1 port $dead6\)" "IPv6: the longest zero run compressed"
+else
+	skip "no IPv6 loopback"
+fi
 done_testing
