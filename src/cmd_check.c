@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "cmd_target.h"
 #include "die.h"
+#include "fsx.h"
 
 static const char usage[] =
 	"usage: keydrop check [TARGET] [--fix]\n"
@@ -42,36 +43,91 @@ static void problem(struct checker *k, const char *fmt, ...)
 	putchar('\n');
 }
 
-/* Owner and mode of one level (fd open on it). want_mode is what --fix sets when mode & 022;
- * --fix changes the owner only if chown_ok and the mode only if chmod_ok. */
+/* Owner and mode of one directory level (fd open on it). want_mode is what --fix sets when mode & 022.
+ * --fix changes the owner only if chown_ok and the mode only if chmod_ok, and never touches a
+ * directory that belongs to someone other than the user or root: that one is only reported. */
 static void level(struct checker *k, int fd, const char *what, mode_t want_mode, int chown_ok, int chmod_ok)
 {
 	struct stat st;
 	const struct target *t = k->t;
+	int foreign;
 
 	if (fstat(fd, &st) < 0) {
 		problem(k, "%s: %s", what, strerror(errno));
 		return;
 	}
-	if (st.st_uid != t->uid && st.st_uid != 0) {
-		if (k->fix && chown_ok && fchown(fd, t->uid, t->gid) == 0) {
-			printf("fixed: %s now owned by %s (was uid %u)\n", what, t->user, (unsigned)st.st_uid);
-			k->fixed++;
-		} else {
-			problem(k, "%s is owned by uid %u, not %s or root: sshd refuses it (StrictModes)%s", what,
-				(unsigned)st.st_uid, t->user, chown_ok ? "" : "; not changed by --fix");
-		}
-	}
+	foreign = st.st_uid != t->uid && st.st_uid != 0;
+	if (foreign)
+		problem(k, "%s is owned by uid %u, not %s or root: sshd refuses it (StrictModes)%s", what,
+			(unsigned)st.st_uid, t->user,
+			chown_ok ? "; not changed by --fix (it belongs to another user)" : "; not changed by --fix");
 	if (st.st_mode & 022) {
 		mode_t m = want_mode ? want_mode : (st.st_mode & 07777 & ~(mode_t)022);
-		if (k->fix && chmod_ok && fchmod(fd, m) == 0) {
+		if (k->fix && chmod_ok && !foreign && fchmod(fd, m) == 0) {
 			printf("fixed: %s mode %04o -> %04o\n", what, (unsigned)(st.st_mode & 07777), (unsigned)m);
 			k->fixed++;
 		} else {
 			problem(k, "%s is group or world writable (mode %04o): sshd refuses it (StrictModes)%s", what,
-				(unsigned)(st.st_mode & 07777), chmod_ok ? "" : "; not changed by --fix");
+				(unsigned)(st.st_mode & 07777), chmod_ok && !foreign ? "" : "; not changed by --fix");
 		}
 	}
+}
+
+/* The file itself (fd open on it, st its status, its bytes in t->data): owner and mode. --fix never
+ * changes the file in place (a hard link or a race could make that someone else's file): it replaces
+ * it under the lock with a copy of the bytes it read, owned by the user (--file: by its owner) with
+ * the mode fixed — and only a file that is exclusively the user's (or root's), with one link. */
+static void file_level(struct checker *k, struct target *t, int fd, const struct stat *st)
+{
+	char err[TARGET_PATH_MAX + 200], tmp[FSX_NAME_MAX];
+	int foreign = st->st_uid != t->uid && st->st_uid != 0, bad_mode = (st->st_mode & 022) != 0;
+	mode_t m = t->is_file ? (st->st_mode & 0755) : 0600;
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	struct stat now, named;
+	const char *why = NULL;
+
+	if (foreign)
+		problem(k, "%s is owned by uid %u, not %s or root: sshd refuses it (StrictModes)%s", t->path,
+			(unsigned)st->st_uid, t->user, k->fix ? "; not changed by --fix (it belongs to another user)" : "");
+	if (!bad_mode)
+		return;
+	if (!k->fix)
+		why = "";
+	else if (st->st_nlink > 1)
+		why = "; not changed by --fix (hard-linked)";
+	else if (foreign)
+		why = "; not changed by --fix (it belongs to another user)";
+	else if (!t->data)
+		why = "; not changed by --fix (it could not be read)";
+	else if (target_lock(t, target_lock_timeout(), err, sizeof err) < 0)
+		why = "; not changed by --fix (cannot lock it)";
+	else if (fstat(fd, &now) < 0 || fstatat(t->dirfd, t->name, &named, AT_SYMLINK_NOFOLLOW) < 0 ||
+		 named.st_dev != st->st_dev || named.st_ino != st->st_ino || now.st_nlink != 1 ||
+		 now.st_size != st->st_size || now.st_mtim.tv_sec != st->st_mtim.tv_sec ||
+		 now.st_mtim.tv_nsec != st->st_mtim.tv_nsec)
+		why = "; not changed by --fix (it changed while checking: run again)";
+	if (!why) {
+		if (t->as_root) {
+			uid = t->is_file ? st->st_uid : t->uid;
+			gid = t->is_file ? st->st_gid : t->gid;
+		}
+		fsx_clean_stale(t->dirfd);
+		if (fsx_write_temp(t->dirfd, t->name, t->data, t->len, m, uid, gid, tmp) < 0 ||
+		    fsx_publish(t->dirfd, tmp, t->name, 1) < 0 || fsx_fsync_dir(t->dirfd) < 0) {
+			msg_err("check", "cannot replace %s: %s", t->path, strerror(errno));
+			why = "; not changed by --fix (write failed)";
+		}
+	}
+	if (!why) {
+		printf("fixed: %s mode %04o -> %04o\n", t->path, (unsigned)(st->st_mode & 07777), (unsigned)m);
+		if (uid != (uid_t)-1 && uid != st->st_uid)
+			printf("fixed: %s now owned by %s (was uid %u)\n", t->path, t->user, (unsigned)st->st_uid);
+		k->fixed++;
+		return;
+	}
+	problem(k, "%s is group or world writable (mode %04o): sshd refuses it (StrictModes)%s", t->path,
+			(unsigned)(st->st_mode & 07777), why);
 }
 
 /* --file targets: every directory up to '/', through ".." descriptors. */
@@ -201,11 +257,16 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 	if (optind != argc)
 		return msg_usage("check", "unexpected argument '%s'", argv[optind]);
 	k.quiet = g->quiet;
-	if (target_resolve(&t, &spec, err, sizeof err) < 0)
-		return msg_fail(EXIT_FAIL, "check", "%s", err);
+	if ((c = cmdt_resolve(&t, &spec, "check")) != EXIT_OK)
+		return c;
 
 	if (!t.is_file) {
-		t.homefd = open(t.home, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		t.homefd = target_opendir_path(&t, t.home, err, sizeof err);
+		if (t.homefd == -2) {
+			t.homefd = -1;
+			target_close(&t);
+			return msg_fail(EXIT_FAIL, "check", "%s", err);
+		}
 		if (t.homefd < 0) {
 			problem(&k, "home %s: %s", t.home, strerror(errno));
 			goto done;
@@ -234,7 +295,12 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 		}
 		level(&k, t.dirfd, t.dir, 0700, 1, 1);
 	} else {
-		t.dirfd = open(t.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		t.dirfd = target_opendir_path(&t, t.dir, err, sizeof err);
+		if (t.dirfd == -2) {
+			t.dirfd = -1;
+			target_close(&t);
+			return msg_fail(EXIT_FAIL, "check", "%s", err);
+		}
 		if (t.dirfd < 0) {
 			problem(&k, "%s: %s", t.dir, strerror(errno));
 			goto done;
@@ -260,13 +326,15 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 	if (st.st_nlink > 1)
 		problem(&k, "%s has %lu hard links (keydrop refuses to write it; not changed by --fix)", t.path,
 			(unsigned long)st.st_nlink);
-	level(&k, fd, t.path, 0600, !t.is_file, 1);
 	/* Read through the descriptor we checked (target_read would refuse what we only report). */
 	if (st.st_size > TARGET_FILE_MAX || !(t.data = malloc((size_t)st.st_size + 1))) {
+		file_level(&k, &t, fd, &st);
 		problem(&k, "%s: too large to check", t.path);
 		goto done;
 	}
 	for (;;) {
+		if (t.len == (size_t)st.st_size)
+			break;
 		ssize_t r = read(fd, t.data + t.len, (size_t)st.st_size - t.len);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -276,10 +344,12 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 			target_close(&t);
 			return msg_fail(EXIT_FAIL, "check", "%s: %s", t.path, strerror(errno));
 		}
-		if (r == 0 || (t.len += (size_t)r) == (size_t)st.st_size)
+		if (r == 0)
 			break;
+		t.len += (size_t)r;
 	}
 	t.data[t.len] = '\0';
+	file_level(&k, &t, fd, &st);
 	lines(&k, &t);
 done:
 	if (fd >= 0)
@@ -288,7 +358,7 @@ done:
 	fflush(stdout);
 	if (k.problems) {
 		msg_err("check", "%s: %d problem%s%s", t.path, k.problems, k.problems == 1 ? "" : "s",
-			k.fix ? " remain" : (k.fixed ? "" : " (try --fix for modes and ownership)"));
+			k.fix ? (k.problems == 1 ? " remains" : " remain") : (k.fixed ? "" : " (try --fix for modes and ownership)"));
 		return EXIT_PROBLEMS;
 	}
 	if (!g->quiet)

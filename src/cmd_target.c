@@ -28,15 +28,30 @@ int cmdt_target_opt(int c, const char *arg, struct target_spec *s)
 	return 0;
 }
 
-int cmdt_open(struct target *t, const struct target_spec *s, const char *cmd, int create, int lock)
+int cmdt_resolve(struct target *t, const struct target_spec *s, const char *cmd)
 {
 	char err[TARGET_PATH_MAX + 200];
 
-	if (s->file && s->home)
+	if (s->file && s->home) {
+		memset(t, 0, sizeof *t);
+		t->homefd = t->dirfd = t->lockfd = -1;
 		return msg_usage(cmd, "--file and --home cannot be combined");
+	}
+	if (target_resolve(t, s, err, sizeof err) < 0)
+		return msg_fail(EXIT_FAIL, cmd, "%s", err);
+	return EXIT_OK;
+}
+
+int cmdt_open(struct target *t, const struct target_spec *s, const char *cmd, int create, int lock)
+{
+	char err[TARGET_PATH_MAX + 200];
+	int rc = cmdt_resolve(t, s, cmd);
+
+	if (rc != EXIT_OK)
+		return rc;
 	/* The file is checked once before the lock file is created (a refused target gets nothing new
 	 * in its directory), and read again under the lock. */
-	if (target_resolve(t, s, err, sizeof err) < 0 || target_open_home(t, err, sizeof err) < 0 ||
+	if (target_open_home(t, err, sizeof err) < 0 ||
 	    target_open_dir(t, create, err, sizeof err) < 0 || (lock && target_check(t, err, sizeof err) < 0))
 		goto fail;
 	if (lock && t->dirfd >= 0) {

@@ -20,6 +20,10 @@
 /* Stores a TARGET option in s; returns 1 if c was one. */
 int cmdt_target_opt(int c, const char *arg, struct target_spec *s);
 
+/* target_resolve with the shared messages: --file with --home is a usage error (exit 2), anything
+ * else (an unknown user, a path too long) a failure (exit 1). Prints the one error line itself. */
+int cmdt_resolve(struct target *t, const struct target_spec *s, const char *cmd);
+
 /* Resolves and opens the target for cmd: home, directory (created if create), lock (if lock), read.
  * Prints the one error line itself. Returns EXIT_OK, EXIT_USAGE or EXIT_FAIL. */
 int cmdt_open(struct target *t, const struct target_spec *s, const char *cmd, int create, int lock);

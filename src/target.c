@@ -37,15 +37,105 @@ static int join(char *out, size_t cap, const char *root, const char *path)
 	return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
-/* NAME's entry in ROOT/etc/passwd (no NSS: an offline image has its own database). */
-static int passwd_in_root(const char *root, const char *name, uid_t *uid, gid_t *gid, char *home, size_t cap)
+int target_opendir_path(const struct target *t, const char *path, char *err, size_t errcap)
+{
+	size_t rl = strlen(t->root);
+	const char *p;
+	int fd, e;
+
+	if (!t->root[0]) {
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0) {
+			e = errno;
+			say(err, errcap, "%s: %s", path, strerror(e));
+			errno = e;
+		}
+		return fd;
+	}
+	if (strncmp(path, t->root, rl) != 0 || (path[rl] && path[rl] != '/' && t->root[rl - 1] != '/'))
+		return say(err, errcap, "%s is not inside --root %s", path, t->root);
+	fd = open(t->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		say(err, errcap, "--root %s: %s", t->root, strerror(e));
+		errno = e;
+		return -1;
+	}
+	for (p = path + rl;;) {
+		char comp[FSX_NAME_MAX];
+		struct stat st;
+		size_t n;
+		int nfd;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		n = strcspn(p, "/");
+		if (n >= sizeof comp) {
+			close(fd);
+			errno = ENAMETOOLONG;
+			return say(err, errcap, "%s: %s", path, strerror(ENAMETOOLONG));
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		p += n;
+		if (strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0) {
+			close(fd);
+			say(err, errcap, "%s: '..' would leave --root %s: refusing", path, t->root);
+			return -2;
+		}
+		nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0) {
+			e = errno;
+			if (e == ELOOP || (e == ENOTDIR && fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+					   S_ISLNK(st.st_mode))) {
+				close(fd);
+				say(err, errcap, "%s: '%s' is a symlink inside --root %s: refusing to follow it", path, comp,
+				    t->root);
+				return -2;
+			}
+			close(fd);
+			say(err, errcap, "%s: %s", path, strerror(e));
+			errno = e;
+			return -1;
+		}
+		close(fd);
+		fd = nfd;
+	}
+	return fd;
+}
+
+/* NAME's entry in ROOT/etc/passwd (no NSS: an offline image has its own database), reached without
+ * leaving the root. Returns 0, -1 when there is no such entry, -2 with err when it cannot be read. */
+static int passwd_in_root(const struct target *t, const char *name, uid_t *uid, gid_t *gid, char *home,
+			  size_t cap, char *err, size_t errcap)
 {
 	char path[TARGET_PATH_MAX], *text = NULL;
 	size_t len, nl = strlen(name);
-	int ret = -1;
+	struct stat st;
+	int ret = -1, etc = -1, r;
 
-	if (join(path, sizeof path, root, "/etc/passwd") < 0 || osutil_slurp(path, 8u << 20, &text, &len) < 0)
-		return -1;
+	if (join(path, sizeof path, t->root, "/etc") < 0) {
+		say(err, errcap, "path too long");
+		return -2;
+	}
+	if ((etc = target_opendir_path(t, path, err, errcap)) < 0)
+		return -2;
+	if (!(text = malloc((8u << 20) + 1))) {
+		say(err, errcap, "out of memory");
+		ret = -2;
+		goto out;
+	}
+	if (fsx_read_at(etc, "passwd", text, 8u << 20, &len, &st) < 0) {
+		r = errno;
+		say(err, errcap, "%s/passwd: %s", path, r == ELOOP ? "a symlink inside --root: refusing to follow it" : strerror(r));
+		ret = -2;
+		goto out;
+	}
+	text[len] = '\0';
 	for (char *line = text, *next; line && *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
@@ -70,7 +160,10 @@ static int passwd_in_root(const char *root, const char *name, uid_t *uid, gid_t 
 		ret = 0;
 		break;
 	}
+out:
 	free(text);
+	if (etc >= 0)
+		close(etc);
 	return ret;
 }
 
@@ -83,13 +176,25 @@ int target_resolve(struct target *t, const struct target_spec *s, char *err, siz
 	t->as_root = geteuid() == 0;
 	if (s->file && s->home)
 		return say(err, errcap, "--file and --home cannot be combined");
+	if (s->root && *s->root) {
+		size_t rl = strlen(s->root);
+		while (rl > 1 && s->root[rl - 1] == '/')
+			rl--;
+		if (rl >= sizeof t->root)
+			return say(err, errcap, "path too long");
+		memcpy(t->root, s->root, rl);
+		t->root[rl] = '\0';
+	}
 	if (s->user) {
 		struct passwd *pw = NULL;
 		if (strlen(s->user) >= sizeof t->user)
 			return say(err, errcap, "user name too long");
 		snprintf(t->user, sizeof t->user, "%s", s->user);
-		if (s->root && *s->root) {
-			if (passwd_in_root(s->root, s->user, &t->uid, &t->gid, home, sizeof home) == 0)
+		if (t->root[0]) {
+			int r = passwd_in_root(t, s->user, &t->uid, &t->gid, home, sizeof home, err, errcap);
+			if (r == -2)
+				return -1;
+			if (r == 0)
 				t->uid_known = 1;
 		} else if ((pw = getpwnam(s->user)) != NULL) {
 			t->uid = pw->pw_uid;
@@ -97,9 +202,11 @@ int target_resolve(struct target *t, const struct target_spec *s, char *err, siz
 			t->uid_known = 1;
 			snprintf(home, sizeof home, "%s", pw->pw_dir);
 		}
-		if (!t->uid_known && !s->home)
-			return say(err, errcap, "no user '%s' in %s/etc/passwd (give --home DIR)", s->user,
-				   s->root ? s->root : "");
+		if (!t->uid_known && !s->home) {
+			if (t->root[0])
+				return say(err, errcap, "no user '%s' in %s/etc/passwd (give --home DIR)", s->user, t->root);
+			return say(err, errcap, "no such user '%s' (give --home DIR)", s->user);
+		}
 	} else if (!s->home) {
 		struct passwd *pw = getpwuid(getuid());
 		t->uid = getuid();
@@ -150,9 +257,13 @@ int target_open_home(struct target *t, char *err, size_t errcap)
 
 	if (t->is_file)
 		return 0;
-	t->homefd = open(t->home, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (t->homefd < 0)
-		return say(err, errcap, "home %s: %s", t->home, strerror(errno));
+	t->homefd = target_opendir_path(t, t->home, err, errcap);
+	if (t->homefd < 0) {
+		if (t->homefd == -1)
+			say(err, errcap, "home %s: %s", t->home, strerror(errno));
+		t->homefd = -1;
+		return -1;
+	}
 	if (fstat(t->homefd, &st) < 0)
 		return say(err, errcap, "home %s: %s", t->home, strerror(errno));
 	if (!t->uid_known) {
@@ -181,9 +292,11 @@ int target_open_dir(struct target *t, int create, char *err, size_t errcap)
 	struct stat st;
 
 	if (t->is_file) {
-		t->dirfd = open(t->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (t->dirfd < 0)
-			return say(err, errcap, "%s: %s", t->dir, strerror(errno));
+		t->dirfd = target_opendir_path(t, t->dir, err, errcap);
+		if (t->dirfd < 0) {
+			t->dirfd = -1;
+			return -1;
+		}
 		return 0;
 	}
 	if (t->homefd < 0 && target_open_home(t, err, errcap) < 0)
@@ -235,17 +348,22 @@ int target_lock_timeout(void)
 int target_lock(struct target *t, int timeout_ms, char *err, size_t errcap)
 {
 	struct stat st;
-	int fd;
+	int fd, created;
 
 	if (t->lockfd >= 0) /* opened by an earlier call that timed out: wait again */
 		goto wait;
-	fd = openat(t->dirfd, TARGET_LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+	/* A lock file this run creates is new (O_EXCL): only that one is chown'ed. An existing one, maybe
+	 * a hard link to someone else's file, is opened read-only (flock needs no more) and never changed. */
+	fd = openat(t->dirfd, TARGET_LOCK_NAME, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+	created = fd >= 0;
+	if (fd < 0 && errno == EEXIST)
+		fd = openat(t->dirfd, TARGET_LOCK_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd >= 0) {
 		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 			close(fd);
 			return say(err, errcap, "%s/%s is not a regular file", t->dir, TARGET_LOCK_NAME);
 		}
-		if (t->as_root && !t->is_file && st.st_uid != t->uid && st.st_nlink == 1)
+		if (created && t->as_root && !t->is_file && st.st_uid != t->uid)
 			(void)fchown(fd, t->uid, t->gid); /* cosmetic: the user can remove it later */
 		t->lockfd = fd;
 	} else if (errno == EROFS || errno == EACCES) {
@@ -352,6 +470,19 @@ static int target_read2(struct target *t, int read_it, char *err, size_t errcap)
 		t->len += (size_t)r;
 	}
 	t->data[t->len] = '\0';
+	/* The name must still be this file, and the file ours alone: a hard link made while reading
+	 * would let another user's bytes be copied into authorized_keys. */
+	struct stat now, named;
+	if (fstat(fd, &now) < 0 || fstatat(t->dirfd, t->name, &named, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    named.st_dev != t->st.st_dev || named.st_ino != t->st.st_ino) {
+		say(err, errcap, "%s changed while reading it: refusing", t->path);
+		goto out;
+	}
+	if (now.st_nlink != 1) {
+		say(err, errcap, "%s has %lu hard links: refusing (another name may point at it)", t->path,
+		    (unsigned long)now.st_nlink);
+		goto out;
+	}
 	t->exists = 1;
 	ret = 0;
 out:

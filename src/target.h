@@ -24,6 +24,7 @@ struct target {
 	char path[TARGET_PATH_MAX];  /* the file, for messages */
 	char name[256];              /* final component */
 	char user[64];               /* user name for messages ("uid N" when unknown) */
+	char root[TARGET_PATH_MAX];  /* --root without trailing slashes, "" without --root */
 	uid_t uid;                   /* owner the file must / will have */
 	gid_t gid;
 	int uid_known;               /* from passwd or the invoker; else taken from the home's owner */
@@ -40,7 +41,13 @@ struct target {
  * Touches nothing. Returns 0, or -1 with a message in err. */
 int target_resolve(struct target *t, const struct target_spec *s, char *err, size_t errcap);
 
-/* Opens the home (by path) and checks its owner. Returns 0 or -1 with err. */
+/* Opens the directory PATH (home, or --file's directory; it starts with t->root). Without --root by
+ * path; under --root every component below ROOT is opened with openat(O_NOFOLLOW|O_DIRECTORY), so a
+ * symlink or ".." inside the image cannot lead outside it. Returns the fd, -1 with err (errno kept),
+ * or -2 with err when the path would leave the root (a symlink or ".."). */
+int target_opendir_path(const struct target *t, const char *path, char *err, size_t errcap);
+
+/* Opens the home (by path, or contained under --root) and checks its owner. Returns 0 or -1 with err. */
 int target_open_home(struct target *t, char *err, size_t errcap);
 
 /* Opens the directory holding the file: for home targets .ssh with O_NOFOLLOW, created 0700 and

@@ -149,8 +149,11 @@ if [ "$(id -u)" -eq 0 ]; then
 	run "$KEYDROP" check --home "$C" --user root
 	like "$OUT" "\.ssh is owned by uid 4321, not root or root" "check: foreign owner reported"
 	run "$KEYDROP" check --home "$C" --user root --fix
-	is "$RC" 0 "check --fix repairs ownership"
-	is "$(stat -c %u "$C/.ssh" "$C/.ssh/authorized_keys" | tr '\n' ' ')" "0 0 " "... by fchown"
+	is "$RC" 4 "check --fix does not take over a .ssh and file that belong to another user"
+	like "$OUT" "\.ssh is owned by uid 4321, not root or root: sshd refuses it \(StrictModes\); not changed by --fix" \
+		"... says .ssh is left alone"
+	like "$OUT" "authorized_keys is owned by uid 4321, not root or root: .*not changed by --fix" "... and the file too"
+	is "$(stat -c %u "$C/.ssh" "$C/.ssh/authorized_keys" | tr '\n' ' ')" "4321 4321 " "... owners really unchanged"
 else
 	skip "ownership checks need root"
 fi

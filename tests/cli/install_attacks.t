@@ -112,4 +112,120 @@ mkdir -p "$TAP_TMP/h2"; chown 5151:5252 "$TAP_TMP/h2"
 run "$KEYDROP" install --user no-such-user-kd --home "$TAP_TMP/h2" --key "$K"
 is "$RC" 0 "--user unknown to passwd but --home given"
 is "$(stat -c '%u:%g' "$TAP_TMP/h2/.ssh/authorized_keys")" "5151:5252" "... owner taken from the home"
+# ---- check --fix and remove against a hostile home ---------------------------------------------------
+# A file of another user's that the target user hard-links as their authorized_keys: check --fix must
+# neither chown nor chmod it (it is the other user's file), and remove must not write through it.
+echo "other's notes" > "$OH/shared.txt"; chown "$O" "$OH/shared.txt"; chmod 666 "$OH/shared.txt"
+fresh; ln "$OH/shared.txt" "$UH/.ssh/authorized_keys"
+before=$(snap)
+run "$KEYDROP" check --fix --user "$U"
+is "$RC" 4 "check --fix on a hard-linked file: exit 4"
+like "$OUT" "has 2 hard links \(keydrop refuses to write it; not changed by --fix\)" "... reports the hard link"
+like "$OUT" "group or world writable \(mode 0666\).*not changed by --fix \(hard-linked\)" "... and leaves its mode"
+is "$(stat -c '%U %a %h' "$OH/shared.txt")" "$O 666 2" "... the other user's file keeps owner and mode"
+is "$(snap)" "$before" "... nothing changed anywhere"
+run "$KEYDROP" remove --user "$U" --comment attack
+is "$RC" 1 "remove on a hard-linked file: exit 1"
+like "$ERR" "has 2 hard links: refusing" "... says why"
+is "$(snap)" "$before" "... nothing changed anywhere"
+
+# The same file with one link that belongs to the other user: reported, never taken over or copied.
+fresh; echo "# secret of $O" > "$UH/.ssh/authorized_keys"; chown "$O" "$UH/.ssh/authorized_keys"
+chmod 660 "$UH/.ssh/authorized_keys"
+before=$(snap)
+run "$KEYDROP" check --fix --user "$U"
+is "$RC" 4 "check --fix on a file owned by another user: exit 4"
+like "$OUT" "owned by uid $(id -u "$O"), not $U or root: .*not changed by --fix" "... reported, not fixed"
+is "$(snap)" "$before" "... nothing changed"
+
+# A .ssh that belongs to another user: neither chown'ed nor chmod'ed by check --fix; remove refuses it.
+fresh; cp k.pub "$UH/.ssh/authorized_keys"; chown "$U" "$UH/.ssh/authorized_keys"; chmod 600 "$UH/.ssh/authorized_keys"
+chown "$O" "$UH/.ssh"; chmod 777 "$UH/.ssh"
+before=$(snap)
+run "$KEYDROP" check --fix --user "$U"
+is "$RC" 4 "check --fix with a foreign-owned .ssh: exit 4"
+like "$OUT" "\.ssh is owned by uid $(id -u "$O"), not $U or root: sshd refuses it \(StrictModes\); not changed by --fix" \
+	"... reported and left alone"
+is "$(stat -c '%U %a' "$UH/.ssh")" "$O 777" "... .ssh keeps its owner and mode"
+is "$(snap)" "$before" "... nothing changed"
+run "$KEYDROP" remove --user "$U" --comment attack
+is "$RC" 1 "remove with a foreign-owned .ssh: exit 1"
+like "$ERR" "\.ssh is owned by uid $(id -u "$O"), not $U: refusing" "... says why"
+is "$(snap)" "$before" "... nothing changed"
+chmod 700 "$UH/.ssh"
+
+# The good case: a root-owned, world-writable file is repaired by replacement (a new inode owned by
+# the user, 0600, same bytes), never by fchown/fchmod on whatever the name pointed at.
+fresh; cp k.pub "$UH/.ssh/authorized_keys"; chmod 666 "$UH/.ssh/authorized_keys"
+ino=$(stat -c %i "$UH/.ssh/authorized_keys"); sum=$(sha256sum < "$UH/.ssh/authorized_keys")
+run "$KEYDROP" check --fix --user "$U"
+is "$RC" 0 "check --fix repairs a root-owned 0666 file"
+like "$OUT" "fixed: $UH/.ssh/authorized_keys mode 0666 -> 0600" "... says so"
+is "$(stat -c '%U %a %h' "$UH/.ssh/authorized_keys")" "$U 600 1" "... now the user's, 0600"
+is "$(sha256sum < "$UH/.ssh/authorized_keys")" "$sum" "... same bytes"
+[ "$(stat -c %i "$UH/.ssh/authorized_keys")" != "$ino" ]; ok $? "... by replacement (new inode)"
+ls -A "$UH/.ssh" | grep -q keydrop-tmp; ok $(( ! $? )) "... no temp file left behind"
+
+# ---- the lock file ----------------------------------------------------------------------------------------
+# An existing lock file is never chown'ed or chmod'ed, whoever owns it and however many names it has.
+echo "lock bait" > "$OH/lockbait"; chown "$O" "$OH/lockbait"; chmod 644 "$OH/lockbait"
+fresh; ln "$OH/lockbait" "$UH/.ssh/.keydrop.lock"
+before=$(tree_hash "$OH")
+run "$KEYDROP" install --user "$U" --key "$K"
+is "$RC" 0 "hard-linked lock file: install still works (flock on a read-only descriptor)"
+is "$(stat -c '%U %a' "$OH/lockbait")" "$O 644" "... the linked file keeps owner and mode"
+is "$(tree_hash "$OH")" "$before" "... the other home is unchanged"
+fresh; rm -f "$OH/lockbait"; echo x > "$UH/.ssh/.keydrop.lock"; chown "$O" "$UH/.ssh/.keydrop.lock"; chmod 640 "$UH/.ssh/.keydrop.lock"
+run "$KEYDROP" install --user "$U" --key "$K"
+is "$RC" 0 "foreign-owned existing lock file: install works"
+is "$(stat -c '%U %a' "$UH/.ssh/.keydrop.lock")" "$O 640" "... and never chown's it"
+fresh
+run "$KEYDROP" install --user "$U" --key "$K"
+is "$(stat -c '%U %a' "$UH/.ssh/.keydrop.lock")" "$U 600" "a lock file this run created belongs to the user"
+
+# ---- --root escapes ------------------------------------------------------------------------------------
+# The image's own symlinks and '..' must never lead outside DIR: every component below DIR is opened
+# with O_NOFOLLOW. The victim (under $TAP_TMP) belongs to the image user (so no owner check saves it)
+# and is world-writable bait for a chmod.
+vic=$TAP_TMP/victim
+mkdir -p "$vic/.ssh"; echo "victim data" > "$vic/.ssh/authorized_keys"; echo "pw" > "$vic/passwd"
+chown -R 4242:4343 "$vic"; chmod 777 "$vic" "$vic/.ssh"; chmod 666 "$vic/.ssh/authorized_keys"
+vsnap() { echo "$(tree_hash "$vic") $(stat -c '%a.%u' "$vic")"; }
+# escape DESC REGEX CMD...: expect exit 1, the message, and the victim unchanged.
+escape() {
+	local desc=$1 re=$2 before; shift 2
+	before=$(vsnap)
+	run "$@"
+	is "$RC" 1 "$desc: exit 1"
+	like "$ERR" "$re" "$desc: says why"
+	is "$(vsnap)" "$before" "$desc: nothing outside the image changed"
+}
+esc=$TAP_TMP/esc
+mkdir -p "$esc/etc" "$esc/home"
+printf 'link:x:4242:4343::/home/link:/bin/sh\ndots:x:4242:4343::/home/../../../../../../..%s:/bin/sh\n' "$vic" > "$esc/etc/passwd"
+ln -s "$vic" "$esc/home/link"
+escape "install --root, home an absolute symlink in the image" "'link' is a symlink inside --root $esc: refusing" \
+	"$KEYDROP" install --root "$esc" --user link --key "$K"
+escape "check --fix --root, home an absolute symlink in the image" "'link' is a symlink inside --root $esc: refusing" \
+	"$KEYDROP" check --fix --root "$esc" --user link
+escape "remove --root, home an absolute symlink in the image" "'link' is a symlink inside --root" \
+	"$KEYDROP" remove --root "$esc" --user link --comment attack
+escape "install --root, '..' in the passwd home" "'\.\.' would leave --root $esc: refusing" \
+	"$KEYDROP" install --root "$esc" --user dots --key "$K"
+escape "check --fix --root, '..' in the passwd home" "'\.\.' would leave --root $esc: refusing" \
+	"$KEYDROP" check --fix --root "$esc" --user dots
+escape "install --root --home with '..'" "'\.\.' would leave --root" \
+	"$KEYDROP" install --root "$esc" --home "/home/../..$vic" --key "$K"
+ln -s "$vic" "$esc/etc/dropbear"
+escape "install --root --file through a symlink in the image" "'dropbear' is a symlink inside --root $esc: refusing" \
+	"$KEYDROP" install --root "$esc" --file /etc/dropbear/authorized_keys --key "$K"
+escape "check --fix --root --file through a symlink in the image" "'dropbear' is a symlink inside --root" \
+	"$KEYDROP" check --fix --root "$esc" --file /etc/dropbear/authorized_keys
+escape "install --root --file with '..'" "'\.\.' would leave --root" \
+	"$KEYDROP" install --root "$esc" --file "/etc/../..$vic/.ssh/authorized_keys" --key "$K"
+esc2=$TAP_TMP/esc2
+mkdir -p "$esc2/etc" "$esc2/home/link"
+ln -s "$vic/passwd" "$esc2/etc/passwd"
+escape "--root whose etc/passwd is a symlink" "etc/passwd: a symlink inside --root: refusing" \
+	"$KEYDROP" install --root "$esc2" --user link --key "$K"
 done_testing
