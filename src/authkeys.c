@@ -175,8 +175,27 @@ static size_t line_at(const struct authkeys *ak, size_t off)
 	return lo;
 }
 
+/* Whether sshd lets key pk (its line's options) log in by itself at time now. */
+static int plain_login(const struct pubkey *pk, long long now, long gmtoff)
+{
+	unsigned f;
+	long long when;
+	int utc;
+
+	if (!pk->opts)
+		return 1;
+	f = authkeys_opts_flags(pk->opts, pk->optslen);
+	if (f & AKO_CERT_AUTHORITY)
+		return 0;
+	if ((f & AKO_PRINCIPALS) && !pk->info.cert)
+		return 0;
+	if (authkeys_opts_expiry(pk->opts, pk->optslen, &when, &utc) && (utc ? when : when - gmtoff) < now)
+		return 0;
+	return 1;
+}
+
 long authkeys_find(const struct authkeys *ak, const char *b64, size_t b64len, const uint8_t *blob, size_t n,
-		   uint8_t *work, size_t cap)
+		   uint8_t *work, size_t cap, long long now, long gmtoff)
 {
 	const char *p = ak->buf, *end = ak->buf + ak->len;
 
@@ -194,8 +213,9 @@ long authkeys_find(const struct authkeys *ak, const char *b64, size_t b64len, co
 		const char *why;
 		if (l->kind == AKL_OTHER) {
 			int r = authkeys_line_key(ak, i, work, cap, &pk, &why);
-			/* A line sshd skips (bad options) does not count: the key would not work. */
-			if (r == PKL_OK && pk.bloblen == n && memcmp(pk.blob, blob, n) == 0)
+			/* A line sshd skips (bad options), or one that does not let the key itself log in, does
+			 * not count: the key would not work. */
+			if (r == PKL_OK && pk.bloblen == n && memcmp(pk.blob, blob, n) == 0 && plain_login(&pk, now, gmtoff))
 				return (long)i;
 		}
 		p = ak->buf + l->off + l->len + 1; /* next line */

@@ -65,10 +65,13 @@ void authkeys_free(struct authkeys *ak);
 int authkeys_line_key(const struct authkeys *ak, size_t i, uint8_t *work, size_t cap, struct pubkey *pk,
 		      const char **why);
 
-/* Index of the first line sshd accepts holding a key whose blob equals blob[0..n) (b64 is its
- * canonical base64), or -1. Lines are matched by blob, never by comment or options. */
+/* Index of the first line sshd accepts for a plain login with the key whose blob equals blob[0..n)
+ * (b64 is its canonical base64), or -1. Lines are matched by blob, never by comment; a line that
+ * does not let the key itself log in does not count: cert-authority (it admits certificates, not
+ * the key), principals= without cert-authority on a plain key (sshd skips it), and an expiry-time
+ * before now (seconds since the epoch; gmtoff, seconds east of UTC, reads a local expiry-time). */
 long authkeys_find(const struct authkeys *ak, const char *b64, size_t b64len, const uint8_t *blob, size_t n,
-		   uint8_t *work, size_t cap);
+		   uint8_t *work, size_t cap, long long now, long gmtoff);
 
 /* Index of block NAME or -1. */
 long authkeys_block_find(const struct authkeys *ak, const char *name, size_t namelen);
@@ -83,6 +86,11 @@ int authkeys_opts_check_at(const char *opts, size_t n, const char **why, size_t 
 /* Which of these options a (valid) options field holds. */
 enum { AKO_CERT_AUTHORITY = 1, AKO_PRINCIPALS = 2 };
 unsigned authkeys_opts_flags(const char *opts, size_t n);
+
+/* The expiry-time of a (valid) options field: returns 1 with *t its value in seconds since the epoch
+ * read as UTC and *utc set when it ends in 'Z' (else it is local time: subtract the UTC offset), or 0
+ * when there is none. */
+int authkeys_opts_expiry(const char *opts, size_t n, long long *t, int *utc);
 
 /* Length of the option starting at opts[at] (up to an unquoted comma or blank, or the end). */
 size_t authkeys_opt_len(const char *opts, size_t n, size_t at);

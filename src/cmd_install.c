@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "authkeys.h"
@@ -185,6 +186,11 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 		ret = msg_fail(EXIT_FAIL, "install", "%s: %s", t.path, authkeys_strerror(c));
 		goto out;
 	}
+	/* "Already present" only when that line lets the key log in now (expiry-time is local time
+	 * unless it ends in Z, as sshd reads it). */
+	time_t now = time(NULL);
+	struct tm lt;
+	long gmtoff = localtime_r(&now, &lt) ? (long)lt.tm_gmtoff : 0;
 	for (size_t i = 0; i < nins; i++) {
 		for (size_t k = 0; k < ins[i].res.n; k++) {
 			struct paste_key *pk = &ins[i].res.keys[k];
@@ -195,7 +201,8 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 				dup = presk[j]->bloblen == pk->bloblen && memcmp(presk[j]->blob, pk->blob, pk->bloblen) == 0;
 			if (dup)
 				continue;
-			long at = authkeys_find(&ak, pk->b64, pk->b64len, pk->blob, pk->bloblen, work, PUBKEY_BLOB_MAX);
+			long at = authkeys_find(&ak, pk->b64, pk->b64len, pk->blob, pk->bloblen, work, PUBKEY_BLOB_MAX,
+						(long long)now, gmtoff);
 			if (at >= 0) {
 				presk[npres] = pk;
 				presline[npres++] = at;

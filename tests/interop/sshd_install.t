@@ -97,6 +97,21 @@ agree skip "environment=\"NOEQUALS\" $K"
 agree skip "ssh-rsa $B64 mismatch"
 agree skip "ssh-ed25519 ${B64:0:40} truncated"
 
+# Dedupe agrees with sshd: a line that holds the key but does not let it log in by itself (a CA line,
+# principals= without cert-authority, an expired expiry-time) does not make it "already present":
+# install adds the plain line and the login then works.
+for line in "cert-authority $K ca" "principals=\"$TUSER\" $K" "expiry-time=\"20200101\" $K"; do
+	printf '%s\n' "$line" > "$THOME/.ssh/authorized_keys"
+	chown "$TUSER" "$THOME/.ssh/authorized_keys"; chmod 600 "$THOME/.ssh/authorized_keys"
+	ssh_login "$TAP_TMP" id_user "$TUSER"
+	ok $(( RC == 0 )) "only '${line:0:24}...': sshd refuses the key"
+	run "$KEYDROP" install --user "$TUSER" id_user.pub
+	is "$RC:$(wc -l < "$THOME/.ssh/authorized_keys")" "0:2" "... install adds the plain line (not 'present')"
+	like "$OUT" "added" "... and says added"
+	ssh_login "$TAP_TMP" id_user "$TUSER"
+	is "$RC:$OUT" "0:keydrop-login-ok" "... and the login works"
+done
+
 # Broken modes: sshd's StrictModes refuses, check explains, --fix repairs by descriptor.
 rm -f "$THOME/.ssh/authorized_keys"
 run "$KEYDROP" install --user "$TUSER" id_user.pub
@@ -113,12 +128,15 @@ is "$RC" 0 "keydrop check --fix repairs it (exit 0)"
 ssh_login "$TAP_TMP" id_user "$TUSER"
 is "$RC:$OUT" "0:keydrop-login-ok" "after check --fix: login works"
 [ "$RC" -eq 0 ] || { echo "$ERR" | sed 's/^/#   /'; tail -5 sshd.log | sed 's/^/#   /'; }
-# Ownership: .ssh given to another user; --fix chowns it back.
+# Ownership: .ssh given to another user. --fix never takes over another user's .ssh or file (it
+# could be that user's own): reported, left as it is, and sshd keeps refusing.
 chown -R nobody "$THOME/.ssh"
 ssh_login "$TAP_TMP" id_user "$TUSER"
 ok $(( RC == 0 )) "a .ssh owned by another user: sshd refuses"
 run "$KEYDROP" check --user "$TUSER" --fix
-is "$RC" 0 "check --fix chowns .ssh and the file back"
+is "$RC" 4 "check --fix reports it (exit 4)"
+like "$OUT" "\.ssh is owned by uid $(id -u nobody), not $TUSER or root: .*not changed by --fix" "... and leaves it"
+is "$(stat -c %U "$THOME/.ssh" "$THOME/.ssh/authorized_keys" | tr '\n' ' ')" "nobody nobody " "... owners unchanged"
 ssh_login "$TAP_TMP" id_user "$TUSER"
-is "$RC" 0 "... and the login works again"
+ok $(( RC == 0 )) "... and sshd still refuses"
 done_testing

@@ -115,7 +115,30 @@ int main(void)
 	uint8_t blob[128];
 	const char *b64 = &K2[12];
 	long n = b64_decode(b64, strlen(b64), blob, sizeof blob);
-	IS_INT(authkeys_find(&ak, b64, strlen(b64), blob, (size_t)n, work, sizeof work), 5, "found by blob despite options");
+	IS_INT(authkeys_find(&ak, b64, strlen(b64), blob, (size_t)n, work, sizeof work, 0, 0), 5, "found by blob despite options");
+	{
+		/* Lines that do not let the key itself log in do not make it "present". */
+		struct authkeys a2;
+		const char *f2 = "cert-authority " K2 "\nprincipals=\"x\" " K2 "\nexpiry-time=\"20200101Z\" " K2 "\n";
+		authkeys_parse(&a2, f2, strlen(f2));
+		IS_INT(authkeys_find(&a2, b64, strlen(b64), blob, (size_t)n, work, sizeof work, 1700000000LL, 0), -1,
+		       "cert-authority, principals= and a past expiry-time do not count as present");
+		authkeys_free(&a2);
+		f2 = "cert-authority " K2 "\nno-pty,expiry-time=\"20991231Z\" " K2 "\n";
+		authkeys_parse(&a2, f2, strlen(f2));
+		IS_INT(authkeys_find(&a2, b64, strlen(b64), blob, (size_t)n, work, sizeof work, 1700000000LL, 0), 1,
+		       "... a future expiry-time does");
+		authkeys_free(&a2);
+		f2 = "expiry-time=\"202001010000\" " K2 "\n"; /* local time; 2020-01-01 00:00 UTC is 1577836800 */
+		authkeys_parse(&a2, f2, strlen(f2));
+		IS_INT(authkeys_find(&a2, b64, strlen(b64), blob, (size_t)n, work, sizeof work, 1577836800LL - 3600, 0), 0,
+		       "expiry-time one hour ahead (UTC zone): present");
+		IS_INT(authkeys_find(&a2, b64, strlen(b64), blob, (size_t)n, work, sizeof work, 1577836800LL + 1, 0), -1,
+		       "... one second past: not present");
+		IS_INT(authkeys_find(&a2, b64, strlen(b64), blob, (size_t)n, work, sizeof work, 1577836800LL - 3600, 7200),
+		       -1, "... local time in UTC+2 already past");
+		authkeys_free(&a2);
+	}
 	struct pubkey pk;
 	const char *why;
 	IS_INT(authkeys_line_key(&ak, 7, work, sizeof work, &pk, &why), PKL_NOKEY, "garbage line is not a key");
