@@ -19,7 +19,8 @@ int paste_rfc4716(struct paste_ctx *c, size_t *ip)
 
 	if (!b64)
 		return paste_fail(c, PASTE_NOMEM, 0, "out of memory");
-	/* Headers: "Tag: value", a trailing '\' continues the value on the next line (RFC 4716 §3.3). */
+	/* Headers: "Tag: value", a trailing '\' continues the value on the next line (RFC 4716 §3.3),
+	 * but never onto a "---- " marker line. */
 	while (k < c->nlines && memchr(c->lines[k].s, ':', c->lines[k].n)) {
 		struct span t = c->lines[k];
 		const char *colon = memchr(t.s, ':', t.n);
@@ -42,6 +43,12 @@ int paste_rfc4716(struct paste_ctx *c, size_t *ip)
 				break;
 			v = c->lines[k].s;
 			vn = c->lines[k].n;
+			/* A marker line ("---- END ...") is never a continuation: a stray '\' must not
+			 * swallow the end of the block. */
+			while (vn && paste_blank(*v))
+				v++, vn--;
+			if (vn >= 5 && strncmp(v, "---- ", 5) == 0)
+				break;
 		}
 		if (is_comment && clen >= 2 && comment[0] == '"' && comment[clen - 1] == '"') {
 			memmove(comment, comment + 1, clen - 2);

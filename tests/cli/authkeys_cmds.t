@@ -183,8 +183,25 @@ is "$RC" 1 "install --file into a missing directory: exit 1"
 run "$KEYDROP" install --file "$D/" a.pub
 is "$RC" 1 "install --file DIR/: exit 1"
 like "$ERR" "--file needs a file path" "... says why"
-run "$KEYDROP" install --file "$D/authorized_keys" --home "$H" a.pub
-is "$RC" 2 "--file with --home: usage error"
+# The same mistakes give the same exit code and message from every command (one shared path).
+for cmd in install remove list check; do
+	args=(); [ "$cmd" = install ] && args=(a.pub); [ "$cmd" = remove ] && args=(--comment x)
+	before=$(sha256sum < "$D/authorized_keys")
+	run "$KEYDROP" "$cmd" --file "$D/authorized_keys" --home "$H" "${args[@]}"
+	is "$RC" 2 "$cmd --file with --home: usage error (exit 2)"
+	like "$ERR" "^keydrop: $cmd: --file and --home cannot be combined" "... says why"
+	is "$(sha256sum < "$D/authorized_keys")" "$before" "... nothing written"
+	run "$KEYDROP" "$cmd" --user no-such-user-kd "${args[@]}"
+	is "$RC:$ERR" "1:keydrop: $cmd: no such user 'no-such-user-kd' (give --home DIR)" \
+		"$cmd --user with an unknown user: exit 1, one clear line"
+done
+# "1 problem remains" (singular) after --fix.
+G=$TAP_TMP/g1
+mkdir -p "$G/.ssh"; chmod 755 "$G"; chmod 700 "$G/.ssh"
+{ cat a.pub; echo "garbage"; } > "$G/.ssh/authorized_keys"; chmod 666 "$G/.ssh/authorized_keys"
+run "$KEYDROP" check --home "$G" --fix
+is "$RC" 4 "check --fix with one problem left: exit 4"
+is "$ERR" "keydrop: check: $G/.ssh/authorized_keys: 1 problem remains" "... '1 problem remains'"
 run "$KEYDROP" check --bogus
 is "$RC" 2 "check with a bad option: exit 2"
 done_testing

@@ -87,6 +87,10 @@ int main(void)
 	bad("PuTTY-User-Key-File-2: ssh-rsa\n", PASTE_PRIVATE, 0, "PuTTY", "PuTTY");
 	bad("b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ==", PASTE_PRIVATE, 1, "private key", "private key body");
 	bad("---- BEGIN SSH2 PUBLIC KEY ----\n" B1 "\n", PASTE_RFC4716, 1, "no '---- END", "RFC 4716 without END");
+	bad("---- BEGIN SSH2 PUBLIC KEY ----\nComment: x\\\n---- END SSH2 PUBLIC KEY ----\n", PASTE_RFC4716, 1,
+	    "holds no key data", "RFC 4716: a header ending in '\\' does not swallow the END line");
+	bad("---- BEGIN SSH2 PUBLIC KEY ----\nComment: x\\\n  ---- END SSH2 PUBLIC KEY ----\n" K1 "\n", PASTE_RFC4716, 1,
+	    "holds no key data", "... nor an indented one (the next key is not read as the block's body)");
 	bad(K1 "\n" K1 "X\n", PASTE_TRUNCATED, 2, "truncated", "one bad key refuses all");
 	paste_free(&res);
 	return tap_done();
