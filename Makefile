@@ -27,7 +27,10 @@ REPRO     := -ffile-prefix-map=$(CURDIR)=. -fdebug-prefix-map=$(CURDIR)=.
 MUSL_CC   := musl-gcc
 MUSL_CFLAGS := -std=c11 -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
                -fstack-protector-strong -D_FORTIFY_SOURCE=2 $(REPRO)
-MUSL_LDFLAGS := -static -Wl,--gc-sections -Wl,--build-id=none -s
+# -z noseparate-code: one read+exec segment for headers, code and constants instead of three
+# page-aligned ones: ~8 KiB less padding (the 320 KiB budget), at the cost of constants being mapped
+# executable, as in every binary linked before binutils 2.31.
+MUSL_LDFLAGS := -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -s
 HOST_CC   := clang
 HOST_CFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer $(REPRO)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all

@@ -204,10 +204,12 @@ int keyblob_plain(const uint8_t *blob, size_t len, uint8_t *out, size_t cap, siz
 	/* The plain type is the certificate type without its "-cert-v01@openssh.com" suffix, keeping
 	 * the "@openssh.com" of sk types. */
 	char plain[KEYBLOB_TYPE_MAX + 1];
-	const char *suffix = strstr(info.type, "-cert-v01@openssh.com");
-	if (!suffix)
+	static const char cert_suffix[] = "-cert-v01@openssh.com";
+	size_t tl = strlen(info.type), sl = sizeof cert_suffix - 1;
+	/* sk certificate types end in "-cert-v01@openssh.com" as well ("sk-...-cert-v01@openssh.com"). */
+	if (tl <= sl || memcmp(info.type + tl - sl, cert_suffix, sl) != 0)
 		return -1;
-	size_t pl = (size_t)(suffix - info.type);
+	size_t pl = tl - sl;
 	memcpy(plain, info.type, pl);
 	plain[pl] = '\0';
 	if (info.family == KF_ED25519_SK || info.family == KF_ECDSA_SK)
