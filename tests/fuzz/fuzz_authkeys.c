@@ -1,6 +1,7 @@
 /* fuzz_authkeys.c: the authorized_keys model on arbitrary files. Invariants: every line is kept
  * byte for byte (dropping nothing renders the input; adding only appends or inserts whole lines),
- * blocks are well nested, the options checker never reads outside its field. */
+ * blocks are well nested, a key added with a block name lands inside that block, the options
+ * checker never reads outside its field. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,6 +10,18 @@
 #include "authkeys.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Lines equal to line[0..n) inside block blk (a blocks[] index, or -1 for none) or outside it. */
+static size_t count_lines(const struct authkeys *a, long blk, const char *line, size_t n, int inside)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < a->nlines; i++) {
+		int in = blk >= 0 && a->lines[i].block == (uint32_t)blk + 1;
+		if (in == inside && a->lines[i].len == n && memcmp(a->buf + a->lines[i].off, line, n) == 0)
+			c++;
+	}
+	return c;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -71,7 +84,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		struct authkeys ak2;
 		if (authkeys_parse(&ak2, out.p, out.len) == AK_OK) {
-			if (authkeys_block_find(&ak2, "acct", 4) < 0)
+			long b1 = authkeys_block_find(&ak, "acct", 4), b2 = authkeys_block_find(&ak2, "acct", 4);
+			if (b2 < 0)
+				__builtin_trap();
+			/* The key lands inside block acct: one more copy inside, none more outside. */
+			if (count_lines(&ak2, b2, adds[0], addlen, 1) != count_lines(&ak, b1, adds[0], addlen, 1) + 1 ||
+			    count_lines(&ak2, b2, adds[0], addlen, 0) != count_lines(&ak, b1, adds[0], addlen, 0))
 				__builtin_trap();
 			authkeys_free(&ak2);
 		}
