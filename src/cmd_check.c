@@ -1,8 +1,10 @@
 /* cmd_check.c: keydrop check — what sshd would refuse, and why.
  * StrictModes (auth.c auth_secure_path): the file must be a regular file, and the file and every
  * directory up to the home must be owned by root or the user and not group or world writable.
- * The parser (auth2-pubkeyfile.c): every line sshd skips, with its reason. --fix repairs ownership
- * and modes by descriptor (fchown/fchmod on what openat(O_NOFOLLOW) opened) and nothing else. */
+ * The parser (auth2-pubkeyfile.c): every line sshd skips, with its reason. --fix repairs directory
+ * modes by descriptor (fchmod on what openat(O_NOFOLLOW) opened) and the file by replacement (its
+ * bytes copied to a temp file owned by the user, 0600, renamed over it under the lock), and nothing
+ * else. Nothing that belongs to another user (owner, or a hard-linked file) is ever changed. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -23,7 +25,8 @@ static const char usage[] =
 	"usage: keydrop check [TARGET] [--fix]\n"
 	"  Reports what sshd (StrictModes yes) would refuse: the file not regular, an owner other than\n"
 	"  the user or root, a group/world-writable file, .ssh or home; and every line sshd skips.\n"
-	"  --fix repairs ownership and modes (by descriptor, never by path) and nothing else.\n" CMDT_USAGE
+	"  --fix repairs modes (by descriptor, never by path; the file by replacing it, owned by the\n"
+	"  user, 0600) and nothing else; what belongs to another user or is hard-linked is only reported.\n" CMDT_USAGE
 	"  Exit: 0 no problems, 1 failure, 2 usage, 4 problems remain.\n";
 
 struct checker {

@@ -1,6 +1,8 @@
 /* target.h: which authorized_keys file a command works on, and the only code that touches it.
  * --user NAME / --home DIR / --file PATH / --root DIR (DESIGN.md, CLI contract). The home directory
- * is opened by path; everything below it is reached with openat(O_NOFOLLOW) and checked with fstat:
+ * is opened by path (under --root: every component below ROOT with openat(O_NOFOLLOW), no "..", so
+ * nothing in the image leads outside it, ROOT/etc/passwd included); everything below the home is
+ * reached with openat(O_NOFOLLOW) and checked with fstat:
  * a symlinked, foreign-owned or hard-linked .ssh or file is refused. Writes go through fsx
  * (temp + fsync + renameat + directory fsync) under flock on .ssh/.keydrop.lock. */
 #ifndef KEYDROP_TARGET_H
@@ -55,13 +57,15 @@ int target_open_home(struct target *t, char *err, size_t errcap);
  * Refuses a symlink, a non-directory, or a foreign owner. Returns 0 or -1 with err. */
 int target_open_dir(struct target *t, int create, char *err, size_t errcap);
 
-/* flock on the lock file in the directory (or on the directory itself when the file cannot be
+/* flock on the lock file in the directory (created O_EXCL|O_NOFOLLOW, and chown'ed to the user only
+ * when this run created it; an existing one is opened read-only and never changed) (or on the directory itself when the file cannot be
  * created, e.g. a read-only filesystem), waiting at most timeout_ms. Returns 0, -2 on timeout, or
  * -1 on other errors, with err. */
 int target_lock(struct target *t, int timeout_ms, char *err, size_t errcap);
 
 /* Reads the file with O_NOFOLLOW; refuses a symlink, a non-regular file, st_nlink > 1 and a
- * foreign owner. A missing file reads as empty with t->exists = 0. Returns 0 or -1 with err. */
+ * foreign owner, and, after reading, a name that no longer is that file or a link count grown
+ * meanwhile (another user's bytes are never copied into authorized_keys). A missing file reads as empty with t->exists = 0. Returns 0 or -1 with err. */
 int target_read(struct target *t, char *err, size_t errcap);
 
 /* Replaces the file with data[0..len) atomically (and removes stale temp files first). Mode 0600
