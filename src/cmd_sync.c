@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "authkeys.h"
-#include "b64.h"
 #include "cmd.h"
 #include "cmd_target.h"
 #include "die.h"
@@ -38,17 +37,12 @@ static int in_keys(const struct netkeys *k, const char *b64, size_t n)
 	return 0;
 }
 
-static void describe_b64(const char *verb, const char *b64, size_t n, const char *comment, size_t clen,
-			 const char *block)
+/* "added 256 SHA256:... comment (ED25519) [block]" for a parsed key (blob decoded by the parser). */
+static void describe(const char *verb, const struct pubkey *pk, const char *block)
 {
-	uint8_t *blob = malloc(n);
-	long bl = blob ? b64_decode(b64, n, blob, n) : -1;
-
 	fputs(verb, stdout);
-	if (bl > 0)
-		cmdt_describe(stdout, blob, (size_t)bl, comment, clen);
+	cmdt_describe(stdout, pk->blob, pk->bloblen, pk->comment, pk->commentlen);
 	printf(" [%s]\n", block);
-	free(blob);
 }
 
 int cmd_sync(int argc, char **argv, const struct globals *g)
@@ -220,12 +214,12 @@ int cmd_sync(int argc, char **argv, const struct globals *g)
 			struct pubkey pk;
 			const char *why;
 			if (drop[i] == 2 && authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why) == PKL_OK)
-				describe_b64("removed ", pk.b64, pk.b64len, pk.comment, pk.commentlen, name);
+				describe("removed ", &pk, name);
 		}
 		for (size_t k = 0; k < keys.n; k++) {
 			struct pubkey pk; /* the real parser: options may hold quoted blanks */
 			if (newkey[k] && pubkey_parse_line(keys.lines[k], strlen(keys.lines[k]), work, PUBKEY_BLOB_MAX, &pk) == PKL_OK)
-				describe_b64("added ", pk.b64, pk.b64len, pk.comment, pk.commentlen, name);
+				describe("added ", &pk, name);
 		}
 	}
 	if (!g->quiet)

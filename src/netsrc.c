@@ -120,6 +120,7 @@ int netsrc_add_header(char **acc, const char *line)
  * count to any date (and an expired certificate would verify). */
 static int64_t test_now(const struct netsrc_opts *o)
 {
+	static int warned;
 	const char *t = getenv("KEYDROP_TEST_NOW");
 	char *end;
 	long long v;
@@ -130,8 +131,9 @@ static int64_t test_now(const struct netsrc_opts *o)
 	v = strtoll(t, &end, 10);
 	if (errno == 0 && end != t && !*end && v >= 0 && v < TLS_TIME_MAX)
 		return v;
-	if (!clock_warned && !o->quiet)
+	if (!warned && !o->quiet)
 		msg_err(o->cmd, "KEYDROP_TEST_NOW ignored (want seconds since 1970, 0 to 2^37-1)");
+	warned = 1;
 	return -1;
 }
 
@@ -188,21 +190,22 @@ static void cache_name(const char *url, const struct netsrc_opts *o, char name[8
  * and the fetch proceeds without it. */
 static int cache_warned;
 
-static void cache_warn(const struct netsrc_opts *o, const char *what, const char *why)
+/* entry: the file's name in the directory, or NULL for the directory itself */
+static void cache_warn(const struct netsrc_opts *o, const char *entry, const char *why)
 {
 	if (!cache_warned && !o->quiet)
-		msg_err(o->cmd, "cache %s not used: %s", what, why);
+		msg_err(o->cmd, "cache %s%s%s not used: %s", o->cache_dir, entry ? "/" : "", entry ? entry : "", why);
 	cache_warned = 1;
 }
 
-static int cache_stat_ok(const struct netsrc_opts *o, const char *what, const struct stat *st)
+static int cache_stat_ok(const struct netsrc_opts *o, const char *entry, const struct stat *st)
 {
 	if (st->st_uid != geteuid()) {
-		cache_warn(o, what, "not owned by the user running keydrop");
+		cache_warn(o, entry, "not owned by the user running keydrop");
 		return 0;
 	}
 	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
-		cache_warn(o, what, "writable by group or others");
+		cache_warn(o, entry, "writable by group or others");
 		return 0;
 	}
 	return 1;
@@ -223,12 +226,12 @@ static int cache_dir_open(const struct netsrc_opts *o, int create)
 	}
 	if (fd < 0) {
 		if (errno == ELOOP || errno == ENOTDIR)
-			cache_warn(o, o->cache_dir, "a symlink or not a directory");
+			cache_warn(o, NULL, "a symlink or not a directory");
 		return -1;
 	}
 	if (made)
 		(void)fchmod(fd, 0700); /* whatever the umask */
-	if (fstat(fd, &st) != 0 || !cache_stat_ok(o, o->cache_dir, &st)) {
+	if (fstat(fd, &st) != 0 || !cache_stat_ok(o, NULL, &st)) {
 		close(fd);
 		return -1;
 	}

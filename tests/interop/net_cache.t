@@ -35,30 +35,29 @@ like "$ERR" "not modified \(HTTP 304\)" "-v says 304"
 plant() { sed -i "s|^ssh-ed25519 .*|$k2|" "$C/$entry"; grep -q planted@test "$C/$entry"; }
 # unsafe CASE: the planted body is not used, one warning, the fresh body is fetched (no If-None-Match)
 unsafe() {
-	local what=$1 re=$2
+	local what=$1 re=$2 # $4: the path the warning names
 	n0=$(grep -c 'If-None-Match' "$TAP_TMP/server.log")
 	run "$KEYDROP" fetch "${F[@]}" "$U"
 	is "$RC:$OUT" "0:$k1" "$what: planted entry not used, fresh keys fetched"
-	like "$ERR" "^keydrop: fetch: cache [^
-]* not used: $re\$" "$what: one warning line"
+	like "$ERR" "^keydrop: fetch: $4 not used: $re\$" "$what: one warning line"
 	is "$(grep -c 'If-None-Match' "$TAP_TMP/server.log")" "$n0" "$what: no conditional request sent"
 }
 plant; ok $? "planted a key under the server's ETag"
 chmod 0770 "$C"
-unsafe "group-writable directory" "writable by group or others"
+unsafe "group-writable directory" "writable by group or others" - "cache $C"
 chmod 0700 "$C"; plant
 chmod 0622 "$C/$entry"
-unsafe "other-writable entry" "writable by group or others"
+unsafe "other-writable entry" "writable by group or others" - "cache $C/$entry"
 chmod 0600 "$C/$entry"; plant
 ln -s "$C" "$TAP_TMP/cachelink"
 F=(--cacert "$P/root.pem" --retry 0 --cache "$TAP_TMP/cachelink")
-unsafe "cache directory is a symlink" "a symlink or not a directory"
+unsafe "cache directory is a symlink" "a symlink or not a directory" - "cache $TAP_TMP/cachelink"
 F=(--cacert "$P/root.pem" --retry 0 --cache "$C")
 if [ "$(id -u)" -eq 0 ]; then
 	chown nobody "$C/$entry"
-	unsafe "entry owned by another user" "not owned by the user running keydrop"
+	unsafe "entry owned by another user" "not owned by the user running keydrop" - "cache $C/$entry"
 	chown 0 "$C/$entry"; chown nobody "$C"
-	unsafe "directory owned by another user" "not owned by the user running keydrop"
+	unsafe "directory owned by another user" "not owned by the user running keydrop" - "cache $C"
 	chown 0 "$C"
 else
 	skip "other owners need root"
