@@ -101,6 +101,8 @@ static void file_level(struct checker *k, struct target *t, int fd, const struct
 		why = "; not changed by --fix (hard-linked)";
 	else if (foreign)
 		why = "; not changed by --fix (it belongs to another user)";
+	else if (fstat(t->dirfd, &now) < 0 || (now.st_uid != t->uid && now.st_uid != 0))
+		why = "; not changed by --fix (its directory belongs to another user)";
 	else if (!t->data)
 		why = "; not changed by --fix (it could not be read)";
 	else if (target_lock(t, target_lock_timeout(), err, sizeof err) < 0)

@@ -148,6 +148,12 @@ like "$OUT" "\.ssh is owned by uid $(id -u "$O"), not $U or root: sshd refuses i
 	"... reported and left alone"
 is "$(stat -c '%U %a' "$UH/.ssh")" "$O 777" "... .ssh keeps its owner and mode"
 is "$(snap)" "$before" "... nothing changed"
+chmod 666 "$UH/.ssh/authorized_keys"
+before=$(snap)
+run "$KEYDROP" check --fix --user "$U"
+is "$RC" 4 "check --fix, user's 0666 file in a foreign-owned .ssh: exit 4"
+like "$OUT" "mode 0666\): .*not changed by --fix \(its directory belongs to another user\)" "... the file is not replaced there"
+is "$(snap)" "$before" "... nothing changed (no lock or temp file created in it)"
 run "$KEYDROP" remove --user "$U" --comment attack
 is "$RC" 1 "remove with a foreign-owned .ssh: exit 1"
 like "$ERR" "\.ssh is owned by uid $(id -u "$O"), not $U: refusing" "... says why"
