@@ -123,7 +123,7 @@ static int passwd_in_root(const struct target *t, const char *name, uid_t *uid, 
 		return -2;
 	}
 	if ((etc = target_opendir_path(t, path, err, errcap)) < 0)
-		return -2;
+		return etc == -1 && errno == ENOENT ? -1 : -2; /* no etc/: no entry (--home may say) */
 	if (!(text = malloc((8u << 20) + 1))) {
 		say(err, errcap, "out of memory");
 		ret = -2;
@@ -131,6 +131,8 @@ static int passwd_in_root(const struct target *t, const char *name, uid_t *uid, 
 	}
 	if (fsx_read_at(etc, "passwd", text, 8u << 20, &len, &st) < 0) {
 		r = errno;
+		if (r == ENOENT)
+			goto out; /* no passwd: no entry */
 		say(err, errcap, "%s/passwd: %s", path, r == ELOOP ? "a symlink inside --root: refusing to follow it" : strerror(r));
 		ret = -2;
 		goto out;

@@ -229,6 +229,13 @@ escape "check --fix --root --file through a symlink in the image" "'dropbear' is
 	"$KEYDROP" check --fix --root "$esc" --file /etc/dropbear/authorized_keys
 escape "install --root --file with '..'" "'\.\.' would leave --root" \
 	"$KEYDROP" install --root "$esc" --file "/etc/../..$vic/.ssh/authorized_keys" --key "$K"
+# An image without etc/passwd still works with --home (the owner is the home's), contained as well.
+img3=$TAP_TMP/img3
+mkdir -p "$img3/home/ghost"; chown 4242:4343 "$img3/home/ghost"
+run "$KEYDROP" install --root "$img3" --user ghost --home /home/ghost --key "$K"
+is "$RC:$(stat -c %u "$img3/home/ghost/.ssh/authorized_keys")" "0:4242" "--root without etc/passwd, --user with --home: works"
+run "$KEYDROP" install --root "$img3" --user ghost --key "$K"
+is "$RC:$ERR" "1:keydrop: install: no user 'ghost' in $img3/etc/passwd (give --home DIR)" "... and without --home says why"
 esc2=$TAP_TMP/esc2
 mkdir -p "$esc2/etc" "$esc2/home/link"
 ln -s "$vic/passwd" "$esc2/etc/passwd"
