@@ -15,7 +15,7 @@ static void usage(FILE *f)
 		   "SOURCE: gh:USER gl:USER lp:USER https://URL (http:// with --allow-http), or a local\n"
 		   "file, file:PATH, env:VAR, - (stdin). All sources must succeed before anything is printed.\n"
 		   "options:\n");
-	fputs(NETCLI_HELP, f);
+	fputs(NETCLI_HELP NETCLI_HELP_SKIP, f);
 	fprintf(f, "exit: 0 ok, 1 network/TLS/HTTP failure, 2 usage, 3 response rejected\n");
 }
 

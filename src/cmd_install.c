@@ -25,8 +25,8 @@ static const char usage[] =
 	"  present are left alone; nothing else in the file changes. With --source NAME the keys go\n"
 	"  into the managed block '# keydrop:begin NAME' ... '# keydrop:end NAME'.\n" CMDT_USAGE
 	"  Writers wait for the lock up to KEYDROP_LOCK_TIMEOUT_MS (default 10000) milliseconds.\n"
-	"network sources (gh:, gl:, lp:, https://):\n" NETCLI_HELP
-	"  Exit: 0 ok (also: nothing to add), 1 failure (file untouched), 2 usage, 3 key text refused.\n";
+	"  Exit: 0 ok (also: nothing to add), 1 failure (file untouched), 2 usage, 3 key text refused.\n"
+	"network sources (gh:, gl:, lp:, https://):\n";
 
 struct input {
 	const char *label;
@@ -116,6 +116,7 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 			break;
 		case 'h':
 			fputs(usage, stdout);
+			fputs(NETCLI_HELP, stdout); /* one copy of the shared text in the binary */
 			ret = EXIT_OK;
 			goto out;
 		default:

@@ -21,7 +21,7 @@ static void usage(FILE *f)
 		   "Replaces the keys of managed block NAME ('# keydrop:begin NAME' .. '# keydrop:end NAME')\n"
 		   "with the keys the SOURCEs give now, in one atomic write. Keys outside the block stay.\n"
 		   CMDT_USAGE "options:\n");
-	fputs(NETCLI_HELP, f); /* one copy of the shared text in the binary */
+	fputs(NETCLI_HELP NETCLI_HELP_SKIP, f); /* one copy of the shared text in the binary */
 	fprintf(f, "  --allow-empty            let an empty source (or result) remove keys of the block\n"
 		   "exit: 0 ok (also: unchanged), 1 failure (nothing changed), 2 usage, 3 response rejected\n");
 }

@@ -34,8 +34,10 @@ enum {
 	"  --proxy URL              HTTP CONNECT proxy (default: HTTPS_PROXY, NO_PROXY)\n"           \
 	"  --max-bytes N            body size limit (default 1048576)\n"                               \
 	"  --allow-http             permit plain http:// (link-local metadata services)\n"            \
-	"  --skip-invalid           drop (and report) invalid keys instead of refusing all\n"            \
 	"  --cache DIR              keep the last good body; revalidate with ETag/Last-Modified\n"
+
+/* fetch and sync only (install refuses any invalid key). */
+#define NETCLI_HELP_SKIP "  --skip-invalid           drop (and report) invalid keys instead of refusing all\n"
 
 /* Handles option c (a NETOPT_*) for cmd. Returns 0, or EXIT_USAGE after printing the reason. */
 int netcli_option(int c, const char *arg, struct netsrc_opts *o, const char *cmd);
