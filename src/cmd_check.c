@@ -256,7 +256,7 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 			fputs(usage, stdout);
 			return EXIT_OK;
 		default:
-			return msg_usage("check", "bad option");
+			return msg_usage("check", "unknown option or missing argument: '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind != argc)

@@ -120,7 +120,7 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 			ret = EXIT_OK;
 			goto out;
 		default:
-			ret = msg_usage("install", "bad option");
+			ret = msg_usage("install", "unknown option or missing argument: '%s'", argv[optind - 1]);
 			goto out;
 		}
 	}

@@ -93,7 +93,7 @@ int cmd_list(int argc, char **argv, const struct globals *gg)
 			fputs(usage, stdout);
 			return EXIT_OK;
 		default:
-			return msg_usage("list", "bad option");
+			return msg_usage("list", "unknown option or missing argument: '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind != argc)

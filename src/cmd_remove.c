@@ -66,7 +66,7 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 			fputs(usage, stdout);
 			return EXIT_OK;
 		default:
-			return msg_usage("remove", "bad option");
+			return msg_usage("remove", "unknown option or missing argument: '%s'", argv[optind - 1]);
 		}
 	}
 	if ((comment != NULL) + (block != NULL) + (optind < argc) != 1)
