@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "cmd_keys.h"
 #include "die.h"
 #include "fingerprint.h"
 #include "osutil.h"
@@ -20,7 +21,7 @@
 static const char usage[] = "usage: keydrop fingerprint [-E sha256|md5] [-v] FILE|-\n"
 			    "  One line per key: BITS HASH comment (TYPE), as ssh-keygen -l; -v adds the randomart.\n";
 
-static void print_key(const uint8_t *blob, size_t n, const char *comment, size_t clen, enum fp_hash h, int art)
+void cmd_print_key(const uint8_t *blob, size_t n, const char *comment, size_t clen, enum fp_hash h, int art)
 {
 	struct keyblob_info info;
 	char fp[FINGERPRINT_MAX], ra[RANDOMART_MAX];
@@ -57,9 +58,9 @@ static int do_private(const char *path, const char *text, size_t len, enum fp_ha
 			int r = pubkey_parse_line(p, ll, buf, sizeof buf, &pk);
 			if (r == PKL_OK && !pk.opts) {
 				if (pk.comment)
-					print_key(pk.blob, pk.bloblen, pk.comment, pk.commentlen, h, art);
+					cmd_print_key(pk.blob, pk.bloblen, pk.comment, pk.commentlen, h, art);
 				else
-					print_key(pk.blob, pk.bloblen, pubpath, strlen(pubpath), h, art);
+					cmd_print_key(pk.blob, pk.bloblen, pubpath, strlen(pubpath), h, art);
 				free(pubtext);
 				return EXIT_OK;
 			}
@@ -76,12 +77,12 @@ static int do_private(const char *path, const char *text, size_t len, enum fp_ha
 		return msg_fail(EXIT_FAIL, "fingerprint", "out of memory");
 	if ((r = privkey_decode(text, len, work, PRIVKEY_BLOB_MAX, &parts)) == PK_ENCRYPTED && parts.pub) {
 		/* The public half of an encrypted key is stored in clear; the comment is not. */
-		print_key(parts.pub, parts.publen, NULL, 0, h, art);
+		cmd_print_key(parts.pub, parts.publen, NULL, 0, h, art);
 		ret = EXIT_OK;
 	} else if (r != PK_OK) {
 		ret = msg_fail(EXIT_REJECT, "fingerprint", "%s: %s", path, privkey_strerror(r));
 	} else {
-		print_key(parts.pub, parts.publen, (const char *)parts.comment, parts.commentlen, h, art);
+		cmd_print_key(parts.pub, parts.publen, (const char *)parts.comment, parts.commentlen, h, art);
 		ret = EXIT_OK;
 	}
 	secret_wipe(work, PRIVKEY_BLOB_MAX);
@@ -169,7 +170,7 @@ int cmd_fingerprint(int argc, char **argv, const struct globals *g)
 					lineend--;
 				cl = (size_t)(lineend - cm);
 			}
-			print_key(pk.blob, pk.bloblen, cm, cl, h, art);
+			cmd_print_key(pk.blob, pk.bloblen, cm, cl, h, art);
 			found = 1;
 		}
 		p += ll + 1;

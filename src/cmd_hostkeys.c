@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_keys.h"
 #include "die.h"
 #include "fingerprint.h"
 #include "fsx.h"
@@ -53,13 +54,7 @@ out:
 /* Prints the ssh-keygen -lv view of a key blob. */
 static void print_fingerprint(const uint8_t *blob, size_t n, const char *comment)
 {
-	struct keyblob_info info;
-	char fp[FINGERPRINT_MAX], art[RANDOMART_MAX];
-
-	keyblob_inspect(blob, n, &info);
-	fingerprint_format(blob, n, FP_SHA256, fp);
-	fingerprint_randomart(blob, n, FP_SHA256, info.label, info.bits, art);
-	printf("%u %s %s (%s)\n%s\n", info.bits, fp, *comment ? comment : "no comment", info.label, art);
+	cmd_print_key(blob, n, *comment ? comment : NULL, strlen(comment), FP_SHA256, 1);
 }
 
 /* A host key we cannot read but sshd may (PEM, encrypted, another type): left exactly as it is,

@@ -88,7 +88,7 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 		return msg_fail(EXIT_FAIL, "install", "out of memory");
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hqv", longopts, NULL)) != -1) {
-		if (cmdt_target_opt(c, optarg, &spec))
+		if (cmdt_common_opt(c, optarg, &spec, g))
 			continue;
 		if (c >= NETOPT_FORMAT && c <= NETOPT_CACHE) {
 			/* Network options (issue 4) apply to gh:/gl:/lp:/https:// sources. */
@@ -107,12 +107,6 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 			break;
 		case 'k':
 			keys[nkeys++] = optarg;
-			break;
-		case 'q':
-			g->quiet = 1;
-			break;
-		case 'v':
-			g->verbose = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);

@@ -77,17 +77,11 @@ int cmd_list(int argc, char **argv, const struct globals *gg)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hjqv", longopts, NULL)) != -1) {
-		if (cmdt_target_opt(c, optarg, &spec))
+		if (cmdt_common_opt(c, optarg, &spec, g))
 			continue;
 		switch (c) {
 		case 'j':
 			json = 1;
-			break;
-		case 'q':
-			g->quiet = 1;
-			break;
-		case 'v':
-			g->verbose = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);

@@ -44,7 +44,7 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hqv", longopts, NULL)) != -1) {
-		if (cmdt_target_opt(c, optarg, &spec))
+		if (cmdt_common_opt(c, optarg, &spec, g))
 			continue;
 		switch (c) {
 		case 'c':
@@ -55,12 +55,6 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 				return msg_usage("remove", "--source NAME must be 1-%d of A-Z a-z 0-9 . _ @ : + -",
 						 AUTHKEYS_NAME_MAX);
 			block = optarg;
-			break;
-		case 'q':
-			g->quiet = 1;
-			break;
-		case 'v':
-			g->verbose = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);

@@ -28,6 +28,17 @@ int cmdt_target_opt(int c, const char *arg, struct target_spec *s)
 	return 0;
 }
 
+int cmdt_common_opt(int c, const char *arg, struct target_spec *s, struct globals *g)
+{
+	if (c == 'q')
+		g->quiet = 1;
+	else if (c == 'v')
+		g->verbose = 1;
+	else
+		return cmdt_target_opt(c, arg, s);
+	return 1;
+}
+
 int cmdt_resolve(struct target *t, const struct target_spec *s, const char *cmd)
 {
 	char err[TARGET_PATH_MAX + 200];

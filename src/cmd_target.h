@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cmd.h"
 #include "target.h"
 
 /* getopt_long rows for --user/--home/--file/--root (values 'U','H','F','R'). */
@@ -19,6 +20,8 @@
 
 /* Stores a TARGET option in s; returns 1 if c was one. */
 int cmdt_target_opt(int c, const char *arg, struct target_spec *s);
+/* cmdt_target_opt, plus -q and -v after the subcommand (into g); returns 1 if c was one of them. */
+int cmdt_common_opt(int c, const char *arg, struct target_spec *s, struct globals *g);
 
 /* target_resolve with the shared messages: --file with --home is a usage error (exit 2), anything
  * else (an unknown user, a path too long) a failure (exit 1). Prints the one error line itself. */

@@ -36,23 +36,38 @@ static int der_next(const unsigned char **p, const unsigned char *end, int *tag,
 	return 0;
 }
 
-int tls_cert_spki(const unsigned char *der, size_t len, const unsigned char **spki, size_t *n)
+/* Points [*p, *end) at the fields of the tbsCertificate of the Certificate der[0..len), after the
+ * optional [0] version: serial, signature, issuer, validity, subject, SPKI, ... */
+static int tbs_enter(const unsigned char *der, size_t len, const unsigned char **p, const unsigned char **end)
 {
-	const unsigned char *p = der, *end = der + len, *v, *start;
+	const unsigned char *q = der, *e = der + len, *v;
 	size_t vl;
 	int tag;
 
-	if (der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)
+	if (der_next(&q, e, &tag, &v, &vl) != 0 || tag != 0x30)
 		return -1; /* Certificate */
-	p = v;
-	end = v + vl;
-	if (der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)
+	q = v;
+	e = v + vl;
+	if (der_next(&q, e, &tag, &v, &vl) != 0 || tag != 0x30)
 		return -1; /* tbsCertificate */
-	p = v;
-	end = v + vl;
-	/* [0] version (optional), serial, signature, issuer, validity, subject, then the SPKI */
-	if (p < end && *p == 0xa0 && der_next(&p, end, &tag, &v, &vl) != 0)
+	q = v;
+	e = v + vl;
+	if (q < e && *q == 0xa0 && der_next(&q, e, &tag, &v, &vl) != 0)
+		return -1; /* [0] version */
+	*p = q;
+	*end = e;
+	return 0;
+}
+
+int tls_cert_spki(const unsigned char *der, size_t len, const unsigned char **spki, size_t *n)
+{
+	const unsigned char *p, *end, *v, *start;
+	size_t vl;
+	int tag;
+
+	if (tbs_enter(der, len, &p, &end) != 0)
 		return -1;
+	/* serial, signature, issuer, validity, subject, then the SPKI */
 	for (int i = 0; i < 5; i++)
 		if (der_next(&p, end, &tag, &v, &vl) != 0)
 			return -1;
@@ -244,20 +259,12 @@ static int find_ca(const unsigned char *p, const unsigned char *end)
 
 int tls_cert_parse(const unsigned char *der, size_t len, struct tls_certfacts *f)
 {
-	const unsigned char *p = der, *end = der + len, *v, *tv;
+	const unsigned char *p, *end, *v, *tv;
 	size_t vl, tl;
 	int tag, t2;
 
 	memset(f, 0, sizeof *f);
-	if (der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)
-		return -1;
-	p = v;
-	end = v + vl;
-	if (der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)
-		return -1; /* tbsCertificate */
-	p = v;
-	end = v + vl;
-	if (p < end && *p == 0xa0 && der_next(&p, end, &tag, &v, &vl) != 0)
+	if (tbs_enter(der, len, &p, &end) != 0)
 		return -1;
 	if (der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x02 || /* serial */
 	    der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30 || /* signature */

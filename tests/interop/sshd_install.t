@@ -20,6 +20,7 @@ ok $? "sshd listening on 127.0.0.1:$SSHD_PORT (StrictModes yes)"
 
 ssh_login "$TAP_TMP" id_user "$TUSER"
 ok $(( RC == 0 )) "before install: login refused"
+like "$ERR" "Permission denied \(publickey\)" "... refused by a live sshd's key check"
 
 run "$KEYDROP" install --user "$TUSER" id_user.pub
 is "$RC" 0 "keydrop install --user $TUSER"
@@ -38,12 +39,14 @@ run "$KEYDROP" remove --user "$TUSER" "$("$KEYDROP" fingerprint id_user.pub | cu
 is "$RC" 0 "keydrop remove by fingerprint"
 ssh_login "$TAP_TMP" id_user "$TUSER"
 ok $(( RC == 0 )) "after remove: login with that key refused"
+like "$ERR" "Permission denied \(publickey\)" "... refused by a live sshd's key check"
 ssh_login "$TAP_TMP" id_other "$TUSER"
 is "$RC" 0 "... the other key still logs in"
 
 run "$KEYDROP" remove --user "$TUSER" --source account
 ssh_login "$TAP_TMP" id_other "$TUSER"
 ok $(( RC == 0 )) "after remove --source: the block's key is refused"
+like "$ERR" "Permission denied \(publickey\)" "... refused by a live sshd's key check"
 
 # keydrop's line grammar agrees with sshd's: each line below is written alone; sshd logs in with
 # it exactly when keydrop check finds no problem with it.
@@ -105,6 +108,7 @@ for line in "cert-authority $K ca" "principals=\"$TUSER\" $K" "expiry-time=\"202
 	chown "$TUSER" "$THOME/.ssh/authorized_keys"; chmod 600 "$THOME/.ssh/authorized_keys"
 	ssh_login "$TAP_TMP" id_user "$TUSER"
 	ok $(( RC == 0 )) "only '${line:0:24}...': sshd refuses the key"
+	like "$ERR" "Permission denied \(publickey\)" "... refused by a live sshd's key check"
 	run "$KEYDROP" install --user "$TUSER" id_user.pub
 	is "$RC:$(wc -l < "$THOME/.ssh/authorized_keys")" "0:2" "... install adds the plain line (not 'present')"
 	like "$OUT" "added" "... and says added"

@@ -46,6 +46,7 @@ for t in ed25519 ecdsa rsa; do
 	echo "[127.0.0.1]:$SSHD_PORT $(cut -d' ' -f1,2 "$d/other.pub")" > "$d/wrong_hosts"
 	ssh_login "$d" "$TAP_TMP/id_user" "$TUSER" "$d/wrong_hosts"
 	ok $(( RC == 0 )) "login refused when known_hosts holds another host key ($t)"
+	like "$ERR" "Host key verification failed" "... refused because of the host key, not a dead sshd ($t)"
 	kill "$SSHD_PID"; wait "$SSHD_PID" 2>/dev/null
 done
 
@@ -64,4 +65,5 @@ done
 "$KEYDROP" keygen -q -f "$d/stranger" -C stranger
 ssh_login "$d" "$d/stranger" "$TUSER"
 ok $(( RC == 0 )) "a key not in authorized_keys is refused"
+like "$ERR" "Permission denied \(publickey\)" "... by sshd's public key check"
 done_testing
