@@ -12,9 +12,9 @@
 #include "fsx.h"
 #include "osutil.h"
 #include "target.h"
+#include "target_int.h"
 
-static int say(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int say(char *err, size_t cap, const char *fmt, ...)
+int target_say(char *err, size_t cap, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -23,7 +23,7 @@ static int say(char *err, size_t cap, const char *fmt, ...)
 	return -1;
 }
 
-static int join(char *out, size_t cap, const char *root, const char *path)
+int target_join(char *out, size_t cap, const char *root, const char *path)
 {
 	int n;
 	if (root && *root) {
@@ -37,138 +37,6 @@ static int join(char *out, size_t cap, const char *root, const char *path)
 	return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
-int target_opendir_path(const struct target *t, const char *path, char *err, size_t errcap)
-{
-	size_t rl = strlen(t->root);
-	const char *p;
-	int fd, e;
-
-	if (!t->root[0]) {
-		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0) {
-			e = errno;
-			say(err, errcap, "%s: %s", path, strerror(e));
-			errno = e;
-		}
-		return fd;
-	}
-	if (strncmp(path, t->root, rl) != 0 || (path[rl] && path[rl] != '/' && t->root[rl - 1] != '/'))
-		return say(err, errcap, "%s is not inside --root %s", path, t->root);
-	fd = open(t->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		e = errno;
-		say(err, errcap, "--root %s: %s", t->root, strerror(e));
-		errno = e;
-		return -1;
-	}
-	for (p = path + rl;;) {
-		char comp[FSX_NAME_MAX];
-		struct stat st;
-		size_t n;
-		int nfd;
-
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		n = strcspn(p, "/");
-		if (n >= sizeof comp) {
-			close(fd);
-			errno = ENAMETOOLONG;
-			return say(err, errcap, "%s: %s", path, strerror(ENAMETOOLONG));
-		}
-		memcpy(comp, p, n);
-		comp[n] = '\0';
-		p += n;
-		if (strcmp(comp, ".") == 0)
-			continue;
-		if (strcmp(comp, "..") == 0) {
-			close(fd);
-			say(err, errcap, "%s: '..' would leave --root %s: refusing", path, t->root);
-			return -2;
-		}
-		nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (nfd < 0) {
-			e = errno;
-			if (e == ELOOP || (e == ENOTDIR && fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-					   S_ISLNK(st.st_mode))) {
-				close(fd);
-				say(err, errcap, "%s: '%s' is a symlink inside --root %s: refusing to follow it", path, comp,
-				    t->root);
-				return -2;
-			}
-			close(fd);
-			say(err, errcap, "%s: %s", path, strerror(e));
-			errno = e;
-			return -1;
-		}
-		close(fd);
-		fd = nfd;
-	}
-	return fd;
-}
-
-/* NAME's entry in ROOT/etc/passwd (no NSS: an offline image has its own database), reached without
- * leaving the root. Returns 0, -1 when there is no such entry, -2 with err when it cannot be read. */
-static int passwd_in_root(const struct target *t, const char *name, uid_t *uid, gid_t *gid, char *home,
-			  size_t cap, char *err, size_t errcap)
-{
-	char path[TARGET_PATH_MAX], *text = NULL;
-	size_t len, nl = strlen(name);
-	struct stat st;
-	int ret = -1, etc = -1, r;
-
-	if (join(path, sizeof path, t->root, "/etc") < 0) {
-		say(err, errcap, "path too long");
-		return -2;
-	}
-	if ((etc = target_opendir_path(t, path, err, errcap)) < 0)
-		return etc == -1 && errno == ENOENT ? -1 : -2; /* no etc/: no entry (--home may say) */
-	if (!(text = malloc((8u << 20) + 1))) {
-		say(err, errcap, "out of memory");
-		ret = -2;
-		goto out;
-	}
-	if (fsx_read_at(etc, "passwd", text, 8u << 20, &len, &st) < 0) {
-		r = errno;
-		if (r == ENOENT)
-			goto out; /* no passwd: no entry */
-		say(err, errcap, "%s/passwd: %s", path, r == ELOOP ? "a symlink inside --root: refusing to follow it" : strerror(r));
-		ret = -2;
-		goto out;
-	}
-	text[len] = '\0';
-	for (char *line = text, *next; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		char *f[7] = { 0 };
-		int k = 0;
-		for (char *p = line; k < 7; k++) {
-			f[k] = p;
-			p = strchr(p, ':');
-			if (!p)
-				break;
-			*p++ = '\0';
-		}
-		if (k < 6 || strlen(f[0]) != nl || strcmp(f[0], name) != 0)
-			continue;
-		char *e1, *e2;
-		unsigned long u = strtoul(f[2], &e1, 10), g = strtoul(f[3], &e2, 10);
-		if (*e1 || *e2 || !*f[2] || !*f[3] || snprintf(home, cap, "%s", f[5]) >= (int)cap)
-			break;
-		*uid = (uid_t)u;
-		*gid = (gid_t)g;
-		ret = 0;
-		break;
-	}
-out:
-	free(text);
-	if (etc >= 0)
-		close(etc);
-	return ret;
-}
-
 int target_resolve(struct target *t, const struct target_spec *s, char *err, size_t errcap)
 {
 	char home[TARGET_PATH_MAX] = "";
@@ -177,23 +45,23 @@ int target_resolve(struct target *t, const struct target_spec *s, char *err, siz
 	t->homefd = t->dirfd = t->lockfd = -1;
 	t->as_root = geteuid() == 0;
 	if (s->file && s->home)
-		return say(err, errcap, "--file and --home cannot be combined");
+		return target_say(err, errcap, "--file and --home cannot be combined");
 	if (s->root && *s->root) {
 		size_t rl = strlen(s->root);
 		while (rl > 1 && s->root[rl - 1] == '/')
 			rl--;
 		if (rl >= sizeof t->root)
-			return say(err, errcap, "path too long");
+			return target_say(err, errcap, "path too long");
 		memcpy(t->root, s->root, rl);
 		t->root[rl] = '\0';
 	}
 	if (s->user) {
 		struct passwd *pw = NULL;
 		if (strlen(s->user) >= sizeof t->user)
-			return say(err, errcap, "user name too long");
+			return target_say(err, errcap, "user name too long");
 		snprintf(t->user, sizeof t->user, "%s", s->user);
 		if (t->root[0]) {
-			int r = passwd_in_root(t, s->user, &t->uid, &t->gid, home, sizeof home, err, errcap);
+			int r = target_passwd_in_root(t, s->user, &t->uid, &t->gid, home, sizeof home, err, errcap);
 			if (r == -2)
 				return -1;
 			if (r == 0)
@@ -206,8 +74,8 @@ int target_resolve(struct target *t, const struct target_spec *s, char *err, siz
 		}
 		if (!t->uid_known && !s->home) {
 			if (t->root[0])
-				return say(err, errcap, "no user '%s' in %s/etc/passwd (give --home DIR)", s->user, t->root);
-			return say(err, errcap, "no such user '%s' (give --home DIR)", s->user);
+				return target_say(err, errcap, "no user '%s' in %s/etc/passwd (give --home DIR)", s->user, t->root);
+			return target_say(err, errcap, "no such user '%s' (give --home DIR)", s->user);
 		}
 	} else if (!s->home) {
 		struct passwd *pw = getpwuid(getuid());
@@ -219,19 +87,19 @@ int target_resolve(struct target *t, const struct target_spec *s, char *err, siz
 			snprintf(t->user, sizeof t->user, "uid %u", (unsigned)t->uid);
 		if (!s->file && (s->root ? (pw ? snprintf(home, sizeof home, "%s", pw->pw_dir) < 0 : 1)
 					 : osutil_home(home, sizeof home) < 0))
-			return say(err, errcap, "cannot tell the home directory (give --user, --home or --file)");
+			return target_say(err, errcap, "cannot tell the home directory (give --user, --home or --file)");
 	}
 	if (s->home)
 		snprintf(home, sizeof home, "%s", s->home);
 	if (s->file) {
 		char d[TARGET_PATH_MAX];
 		if (!*s->file || s->file[strlen(s->file) - 1] == '/')
-			return say(err, errcap, "--file needs a file path");
-		if (join(t->path, sizeof t->path, s->root, s->file) < 0)
-			return say(err, errcap, "path too long");
+			return target_say(err, errcap, "--file needs a file path");
+		if (target_join(t->path, sizeof t->path, s->root, s->file) < 0)
+			return target_say(err, errcap, "path too long");
 		const char *base = fsx_split(t->path, d, sizeof d);
 		if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || strlen(base) >= sizeof t->name)
-			return say(err, errcap, "--file needs a file name");
+			return target_say(err, errcap, "--file needs a file name");
 		snprintf(t->name, sizeof t->name, "%s", base);
 		snprintf(t->dir, sizeof t->dir, "%s", d);
 		t->is_file = 1;
@@ -243,12 +111,12 @@ int target_resolve(struct target *t, const struct target_spec *s, char *err, siz
 		return 0;
 	}
 	if (!*home || *home != '/')
-		return say(err, errcap, "home directory '%s' is not an absolute path", home);
-	if (join(t->home, sizeof t->home, s->root, home) < 0 ||
+		return target_say(err, errcap, "home directory '%s' is not an absolute path", home);
+	if (target_join(t->home, sizeof t->home, s->root, home) < 0 ||
 	    snprintf(t->dir, sizeof t->dir, "%s%s.ssh", t->home, t->home[strlen(t->home) - 1] == '/' ? "" : "/") >=
 		    (int)sizeof t->dir ||
 	    snprintf(t->path, sizeof t->path, "%s/authorized_keys", t->dir) >= (int)sizeof t->path)
-		return say(err, errcap, "path too long");
+		return target_say(err, errcap, "path too long");
 	snprintf(t->name, sizeof t->name, "authorized_keys");
 	return 0;
 }
@@ -262,12 +130,12 @@ int target_open_home(struct target *t, char *err, size_t errcap)
 	t->homefd = target_opendir_path(t, t->home, err, errcap);
 	if (t->homefd < 0) {
 		if (t->homefd == -1)
-			say(err, errcap, "home %s: %s", t->home, strerror(errno));
+			target_say(err, errcap, "home %s: %s", t->home, strerror(errno));
 		t->homefd = -1;
 		return -1;
 	}
 	if (fstat(t->homefd, &st) < 0)
-		return say(err, errcap, "home %s: %s", t->home, strerror(errno));
+		return target_say(err, errcap, "home %s: %s", t->home, strerror(errno));
 	if (!t->uid_known) {
 		/* --home without a passwd entry: the home's owner is the user. */
 		t->uid = st.st_uid;
@@ -277,7 +145,7 @@ int target_open_home(struct target *t, char *err, size_t errcap)
 			snprintf(t->user, sizeof t->user, "uid %u", (unsigned)t->uid);
 	}
 	if (st.st_uid != t->uid && st.st_uid != 0)
-		return say(err, errcap, "home %s is owned by uid %u, not %s: refusing", t->home, (unsigned)st.st_uid,
+		return target_say(err, errcap, "home %s is owned by uid %u, not %s: refusing", t->home, (unsigned)st.st_uid,
 			   t->user);
 	return 0;
 }
@@ -285,7 +153,7 @@ int target_open_home(struct target *t, char *err, size_t errcap)
 static int check_owner(const struct target *t, const struct stat *st, const char *what, char *err, size_t errcap)
 {
 	if (st->st_uid != t->uid && st->st_uid != 0)
-		return say(err, errcap, "%s is owned by uid %u, not %s: refusing", what, (unsigned)st->st_uid, t->user);
+		return target_say(err, errcap, "%s is owned by uid %u, not %s: refusing", what, (unsigned)st->st_uid, t->user);
 	return 0;
 }
 
@@ -306,17 +174,17 @@ int target_open_dir(struct target *t, int create, char *err, size_t errcap)
 	t->dirfd = openat(t->homefd, ".ssh", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (t->dirfd < 0 && errno == ENOENT && create) {
 		if (mkdirat(t->homefd, ".ssh", 0700) < 0 && errno != EEXIST)
-			return say(err, errcap, "cannot create %s: %s", t->dir, strerror(errno));
+			return target_say(err, errcap, "cannot create %s: %s", t->dir, strerror(errno));
 		t->dirfd = openat(t->homefd, ".ssh", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (t->dirfd >= 0 && fstat(t->dirfd, &st) == 0 && S_ISDIR(st.st_mode)) {
 			/* By descriptor: the directory we just made, whatever happens to the name. */
 			if (t->as_root && st.st_uid != t->uid && fchown(t->dirfd, t->uid, t->gid) < 0)
-				return say(err, errcap, "cannot chown %s: %s", t->dir, strerror(errno));
+				return target_say(err, errcap, "cannot chown %s: %s", t->dir, strerror(errno));
 			if (fchmod(t->dirfd, 0700) < 0)
-				return say(err, errcap, "cannot chmod %s: %s", t->dir, strerror(errno));
+				return target_say(err, errcap, "cannot chmod %s: %s", t->dir, strerror(errno));
 			/* The new directory entry must survive a crash as much as the file in it. */
 			if (fsync(t->dirfd) < 0 || fsx_fsync_dir(t->homefd) < 0)
-				return say(err, errcap, "cannot sync %s: %s", t->dir, strerror(errno));
+				return target_say(err, errcap, "cannot sync %s: %s", t->dir, strerror(errno));
 		}
 	}
 	if (t->dirfd < 0) {
@@ -325,13 +193,13 @@ int target_open_dir(struct target *t, int create, char *err, size_t errcap)
 			return 0;
 		if (e == ELOOP || (e == ENOTDIR && fstatat(t->homefd, ".ssh", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 				   S_ISLNK(st.st_mode)))
-			return say(err, errcap, "%s is a symlink: refusing to follow it", t->dir);
+			return target_say(err, errcap, "%s is a symlink: refusing to follow it", t->dir);
 		if (e == ENOTDIR)
-			return say(err, errcap, "%s is not a directory", t->dir);
-		return say(err, errcap, "%s: %s", t->dir, strerror(e));
+			return target_say(err, errcap, "%s is not a directory", t->dir);
+		return target_say(err, errcap, "%s: %s", t->dir, strerror(e));
 	}
 	if (fstat(t->dirfd, &st) < 0)
-		return say(err, errcap, "%s: %s", t->dir, strerror(errno));
+		return target_say(err, errcap, "%s: %s", t->dir, strerror(errno));
 	return check_owner(t, &st, t->dir, err, errcap);
 }
 
@@ -363,7 +231,7 @@ int target_lock(struct target *t, int timeout_ms, char *err, size_t errcap)
 	if (fd >= 0) {
 		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 			close(fd);
-			return say(err, errcap, "%s/%s is not a regular file", t->dir, TARGET_LOCK_NAME);
+			return target_say(err, errcap, "%s/%s is not a regular file", t->dir, TARGET_LOCK_NAME);
 		}
 		if (created && t->as_root && !t->is_file && st.st_uid != t->uid)
 			(void)fchown(fd, t->uid, t->gid); /* cosmetic: the user can remove it later */
@@ -371,17 +239,17 @@ int target_lock(struct target *t, int timeout_ms, char *err, size_t errcap)
 	} else if (errno == EROFS || errno == EACCES) {
 		/* Cannot create the lock file: lock the directory itself (a write will fail anyway). */
 		if ((t->lockfd = dup(t->dirfd)) < 0)
-			return say(err, errcap, "%s: %s", t->dir, strerror(errno));
+			return target_say(err, errcap, "%s: %s", t->dir, strerror(errno));
 	} else if (errno == ELOOP) {
-		return say(err, errcap, "%s/%s is a symlink: refusing", t->dir, TARGET_LOCK_NAME);
+		return target_say(err, errcap, "%s/%s is a symlink: refusing", t->dir, TARGET_LOCK_NAME);
 	} else {
-		return say(err, errcap, "lock %s/%s: %s", t->dir, TARGET_LOCK_NAME, strerror(errno));
+		return target_say(err, errcap, "lock %s/%s: %s", t->dir, TARGET_LOCK_NAME, strerror(errno));
 	}
 wait:
 	if (fsx_lock(t->lockfd, timeout_ms) < 0) {
 		if (errno != EWOULDBLOCK)
-			return say(err, errcap, "lock %s/%s: %s", t->dir, TARGET_LOCK_NAME, strerror(errno));
-		say(err, errcap, "%s is locked by another keydrop (waited %d ms)", t->path, timeout_ms);
+			return target_say(err, errcap, "lock %s/%s: %s", t->dir, TARGET_LOCK_NAME, strerror(errno));
+		target_say(err, errcap, "%s is locked by another keydrop (waited %d ms)", t->path, timeout_ms);
 		return -2;
 	}
 	return 0;
@@ -393,7 +261,7 @@ static int target_read2(struct target *t, int read_it, char *err, size_t errcap)
 static int read_empty(struct target *t, int read_it, char *err, size_t errcap)
 {
 	if (read_it && !(t->data = calloc(1, 1)))
-		return say(err, errcap, "out of memory");
+		return target_say(err, errcap, "out of memory");
 	return 0;
 }
 
@@ -423,26 +291,26 @@ static int target_read2(struct target *t, int read_it, char *err, size_t errcap)
 		if (errno == ENOENT)
 			return read_empty(t, read_it, err, errcap);
 		if (errno == ELOOP)
-			return say(err, errcap, "%s is a symlink: refusing to follow it", t->path);
-		return say(err, errcap, "%s: %s", t->path, strerror(errno));
+			return target_say(err, errcap, "%s is a symlink: refusing to follow it", t->path);
+		return target_say(err, errcap, "%s: %s", t->path, strerror(errno));
 	}
 	if (fstat(fd, &t->st) < 0) {
-		say(err, errcap, "%s: %s", t->path, strerror(errno));
+		target_say(err, errcap, "%s: %s", t->path, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(t->st.st_mode)) {
-		say(err, errcap, "%s is not a regular file: refusing", t->path);
+		target_say(err, errcap, "%s is not a regular file: refusing", t->path);
 		goto out;
 	}
 	if (t->st.st_nlink > 1) {
-		say(err, errcap, "%s has %lu hard links: refusing (another name may point at it)", t->path,
+		target_say(err, errcap, "%s has %lu hard links: refusing (another name may point at it)", t->path,
 		    (unsigned long)t->st.st_nlink);
 		goto out;
 	}
 	if (check_owner(t, &t->st, t->path, err, errcap) < 0)
 		goto out;
 	if ((unsigned long long)t->st.st_size > TARGET_FILE_MAX) {
-		say(err, errcap, "%s is larger than %u MiB", t->path, TARGET_FILE_MAX >> 20);
+		target_say(err, errcap, "%s is larger than %u MiB", t->path, TARGET_FILE_MAX >> 20);
 		goto out;
 	}
 	if (!read_it) {
@@ -452,19 +320,19 @@ static int target_read2(struct target *t, int read_it, char *err, size_t errcap)
 	}
 	cap = (size_t)t->st.st_size + 1;
 	if (!(t->data = malloc(cap + 1))) {
-		say(err, errcap, "out of memory");
+		target_say(err, errcap, "out of memory");
 		goto out;
 	}
 	for (;;) {
 		if (t->len == cap) {
-			say(err, errcap, "%s changed while reading it", t->path);
+			target_say(err, errcap, "%s changed while reading it", t->path);
 			goto out;
 		}
 		ssize_t r = read(fd, t->data + t->len, cap - t->len);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			say(err, errcap, "%s: %s", t->path, strerror(errno));
+			target_say(err, errcap, "%s: %s", t->path, strerror(errno));
 			goto out;
 		}
 		if (r == 0)
@@ -477,11 +345,11 @@ static int target_read2(struct target *t, int read_it, char *err, size_t errcap)
 	struct stat now, named;
 	if (fstat(fd, &now) < 0 || fstatat(t->dirfd, t->name, &named, AT_SYMLINK_NOFOLLOW) < 0 ||
 	    named.st_dev != t->st.st_dev || named.st_ino != t->st.st_ino) {
-		say(err, errcap, "%s changed while reading it: refusing", t->path);
+		target_say(err, errcap, "%s changed while reading it: refusing", t->path);
 		goto out;
 	}
 	if (now.st_nlink != 1) {
-		say(err, errcap, "%s has %lu hard links: refusing (another name may point at it)", t->path,
+		target_say(err, errcap, "%s has %lu hard links: refusing (another name may point at it)", t->path,
 		    (unsigned long)now.st_nlink);
 		goto out;
 	}
@@ -505,7 +373,7 @@ int target_write(struct target *t, const char *data, size_t len, char *err, size
 	gid_t gid = (gid_t)-1;
 
 	if (t->dirfd < 0)
-		return say(err, errcap, "%s does not exist", t->dir);
+		return target_say(err, errcap, "%s does not exist", t->dir);
 	if (t->is_file && t->exists) {
 		mode = t->st.st_mode & 0644;
 		if (t->as_root) {
@@ -520,9 +388,9 @@ int target_write(struct target *t, const char *data, size_t len, char *err, size
 	fsx_clean_stale(t->dirfd);
 	if (fsx_write_temp(t->dirfd, t->name, data, len, mode, uid, gid, tmp) < 0 ||
 	    fsx_publish(t->dirfd, tmp, t->name, 1) < 0)
-		return say(err, errcap, "cannot write %s: %s (nothing changed)", t->path, strerror(errno));
+		return target_say(err, errcap, "cannot write %s: %s (nothing changed)", t->path, strerror(errno));
 	if (fsx_fsync_dir(t->dirfd) < 0)
-		return say(err, errcap, "%s written, but syncing %s failed: %s", t->path, t->dir, strerror(errno));
+		return target_say(err, errcap, "%s written, but syncing %s failed: %s", t->path, t->dir, strerror(errno));
 	return 0;
 }
 

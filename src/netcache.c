@@ -1,0 +1,169 @@
+/* netcache.c: --cache DIR, the last good body per source with its validators (ETag,
+ * Last-Modified), trusted only when the directory and entry are the effective user's and not
+ * group/other-writable (sshd's StrictModes rule). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "die.h"
+#include "fsx.h"
+#include "http.h"
+#include "netcache.h"
+
+
+static void cache_name(const char *url, const struct netsrc_opts *o, char name[80])
+{
+	br_sha256_context c;
+	uint8_t h[32];
+
+	br_sha256_init(&c);
+	br_sha256_update(&c, url, strlen(url));
+	br_sha256_update(&c, "\n", 1);
+	if (o->format == NETSRC_JSON && o->json_path)
+		br_sha256_update(&c, o->json_path, strlen(o->json_path));
+	br_sha256_out(&c, h);
+	for (int i = 0; i < 20; i++)
+		sprintf(name + 2 * i, "%02x", h[i]);
+	memcpy(name + 40, ".cache", 7);
+}
+
+/* A cached body is installed on a 304 without being fetched again, so whoever can write the cache
+ * could plant keys (with the server's real ETag). As sshd's StrictModes: the directory and the
+ * entry must be ours (effective uid) and not writable by group or others, checked with fstat on
+ * descriptors opened without following symlinks; otherwise the cache is not used (one warning)
+ * and the fetch proceeds without it. */
+static int cache_warned;
+
+/* entry: the file's name in the directory, or NULL for the directory itself */
+static void cache_warn(const struct netsrc_opts *o, const char *entry, const char *why)
+{
+	if (!cache_warned && !o->quiet)
+		msg_err(o->cmd, "cache %s%s%s not used: %s", o->cache_dir, entry ? "/" : "", entry ? entry : "", why);
+	cache_warned = 1;
+}
+
+static int cache_stat_ok(const struct netsrc_opts *o, const char *entry, const struct stat *st)
+{
+	if (st->st_uid != geteuid()) {
+		cache_warn(o, entry, "not owned by the user running keydrop");
+		return 0;
+	}
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		cache_warn(o, entry, "writable by group or others");
+		return 0;
+	}
+	return 1;
+}
+
+/* The cache directory's fd (created 0700 when create and missing), or -1 when absent or unsafe. */
+static int cache_dir_open(const struct netsrc_opts *o, int create)
+{
+	int fd = open(o->cache_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), made = 0;
+	struct stat st;
+
+	if (fd < 0 && errno == ENOENT && create) {
+		if (mkdir(o->cache_dir, 0700) == 0)
+			made = 1;
+		else if (errno != EEXIST)
+			return -1;
+		fd = open(o->cache_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0) {
+		if (errno == ELOOP || errno == ENOTDIR)
+			cache_warn(o, NULL, "a symlink or not a directory");
+		return -1;
+	}
+	if (made)
+		(void)fchmod(fd, 0700); /* whatever the umask */
+	if (fstat(fd, &st) != 0 || !cache_stat_ok(o, NULL, &st)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Reads the cache entry; 0 when present, safe (see above) and well-formed. */
+int netcache_load(const struct netsrc_opts *o, const char *url, struct netcache_entry *e)
+{
+	char name[80], *buf = NULL, *p, *end;
+	size_t len = 0;
+	struct stat st;
+	int dfd, ret = -1;
+
+	memset(e, 0, sizeof *e);
+	cache_name(url, o, name);
+	dfd = cache_dir_open(o, 0);
+	if (dfd < 0)
+		return -1;
+	buf = malloc(o->max_bytes + 1024);
+	if (!buf || fsx_read_at(dfd, name, buf, o->max_bytes + 1023, &len, &st) != 0) {
+		if (buf && errno == ELOOP)
+			cache_warn(o, name, "a symlink");
+		goto out;
+	}
+	if (!cache_stat_ok(o, name, &st))
+		goto out;
+	buf[len] = 0;
+	if (strncmp(buf, "keydrop-cache 1\n", 16) != 0)
+		goto out;
+	p = buf + 16;
+	while ((end = strchr(p, '\n')) && end != p) {
+		*end = 0;
+		if (strncmp(p, "etag: ", 6) == 0)
+			snprintf(e->etag, sizeof e->etag, "%s", p + 6);
+		else if (strncmp(p, "last-modified: ", 15) == 0)
+			snprintf(e->last_modified, sizeof e->last_modified, "%s", p + 15);
+		p = end + 1;
+	}
+	if (!end)
+		goto out;
+	for (const char *c = e->etag; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			goto out; /* a damaged entry never reaches a request header */
+	for (const char *c = e->last_modified; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			goto out;
+	p = end + 1;
+	e->len = len - (size_t)(p - buf);
+	e->body = malloc(e->len + 1);
+	if (!e->body)
+		goto out;
+	memcpy(e->body, p, e->len);
+	e->body[e->len] = 0;
+	ret = 0;
+out:
+	free(buf);
+	close(dfd);
+	return ret;
+}
+
+void netcache_store(const struct netsrc_opts *o, const char *url, const struct http_head *h,
+			const uint8_t *body, size_t blen)
+{
+	char name[80], head[512];
+	int dfd, n;
+	char *all;
+
+	if (!h->etag[0] && !h->last_modified[0])
+		return; /* nothing to revalidate with */
+	cache_name(url, o, name);
+	dfd = cache_dir_open(o, 1);
+	if (dfd < 0)
+		return;
+	n = snprintf(head, sizeof head, "keydrop-cache 1\n%s%s%s%s%s%s\n", h->etag[0] ? "etag: " : "", h->etag,
+		     h->etag[0] ? "\n" : "", h->last_modified[0] ? "last-modified: " : "", h->last_modified,
+		     h->last_modified[0] ? "\n" : "");
+	all = malloc((size_t)n + blen);
+	if (all && n > 0 && (size_t)n < sizeof head) {
+		memcpy(all, head, (size_t)n);
+		memcpy(all + n, body, blen);
+		(void)fsx_write_atomic(dfd, name, all, (size_t)n + blen, 0600, (uid_t)-1, (gid_t)-1, 1);
+	}
+	free(all);
+	close(dfd);
+}
+
