@@ -93,6 +93,16 @@ static void file_level(struct checker *k, struct target *t, int fd, const struct
 	if (foreign)
 		problem(k, "%s is owned by uid %u, not %s or root: sshd refuses it (StrictModes)%s", t->path,
 			(unsigned)st->st_uid, t->user, k->fix ? "; not changed by --fix (it belongs to another user)" : "");
+	if (!foreign && !target_user_can_read(t, st)) {
+		/* sshd reads the file as the user; --fix would hand its bytes to the user. */
+		problem(k, "%s is owned by uid %u with mode %04o: %s cannot read it, so sshd ignores it%s", t->path,
+			(unsigned)st->st_uid, (unsigned)(st->st_mode & 07777), t->user,
+			k->fix ? "; not changed by --fix (its bytes are not the user's to read)" : "");
+		if (bad_mode)
+			problem(k, "%s is group or world writable (mode %04o): sshd refuses it (StrictModes)%s", t->path,
+				(unsigned)(st->st_mode & 07777), k->fix ? "; not changed by --fix" : "");
+		return;
+	}
 	if (!bad_mode)
 		return;
 	if (!k->fix)
@@ -260,14 +270,14 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 		return c;
 
 	if (!t.is_file) {
-		t.homefd = target_opendir_path(&t, t.home, err, sizeof err);
+		t.homefd = target_opendir_path(&t, t.home, NULL, err, sizeof err);
 		if (t.homefd == -2) {
 			t.homefd = -1;
 			target_close(&t);
 			return msg_fail(EXIT_FAIL, "check", "%s", err);
 		}
 		if (t.homefd < 0) {
-			problem(&k, "home %s: %s", t.home, strerror(errno));
+			problem(&k, "home %s: %s", t.home, err);
 			goto done;
 		}
 		if (!t.uid_known) {
@@ -294,14 +304,14 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 		}
 		level(&k, t.dirfd, t.dir, 0700, 1, 1);
 	} else {
-		t.dirfd = target_opendir_path(&t, t.dir, err, sizeof err);
+		t.dirfd = target_opendir_path(&t, t.dir, NULL, err, sizeof err);
 		if (t.dirfd == -2) {
 			t.dirfd = -1;
 			target_close(&t);
 			return msg_fail(EXIT_FAIL, "check", "%s", err);
 		}
 		if (t.dirfd < 0) {
-			problem(&k, "%s: %s", t.dir, strerror(errno));
+			problem(&k, "%s: %s", t.dir, err);
 			goto done;
 		}
 		parents(&k, t.dirfd);

@@ -127,10 +127,11 @@ int target_open_home(struct target *t, char *err, size_t errcap)
 
 	if (t->is_file)
 		return 0;
-	t->homefd = target_opendir_path(t, t->home, err, errcap);
+	t->homefd = target_opendir_path(t, t->home, NULL, err, errcap);
 	if (t->homefd < 0) {
-		if (t->homefd == -1)
-			target_say(err, errcap, "home %s: %s", t->home, strerror(errno));
+		size_t el = strlen(err);
+		if (t->homefd == -1 && errno == ENOENT && el < errcap)
+			snprintf(err + el, errcap - el, " (the home directory %s: create it first, or give --home DIR)", t->home);
 		t->homefd = -1;
 		return -1;
 	}
@@ -157,17 +158,43 @@ static int check_owner(const struct target *t, const struct stat *st, const char
 	return 0;
 }
 
+int target_user_can_read(const struct target *t, const struct stat *st)
+{
+	if (t->uid == 0 || st->st_mode & S_IROTH)
+		return 1;
+	if (st->st_uid == t->uid)
+		return (st->st_mode & S_IRUSR) != 0;
+	/* Only the primary group counts: a supplementary one would need the user's group list, and a
+	 * refusal here only asks the admin to look (safe), where a wrong yes would leak. */
+	return st->st_gid == t->gid && (st->st_mode & S_IRGRP);
+}
+
+int target_check_readable(const struct target *t, const struct stat *st, char *err, size_t errcap)
+{
+	/* sshd reads authorized_keys as the user; keydrop, as root, could read anything and would copy
+	 * the bytes into a file the user owns (a root-only file the user renamed into place). */
+	if (target_user_can_read(t, st))
+		return 0;
+	return target_say(err, errcap,
+			  "%s is owned by uid %u with mode %04o, which %s cannot read: refusing to copy its bytes "
+			  "into a file %s can read (sshd cannot use it either)",
+			  t->path, (unsigned)st->st_uid, (unsigned)(st->st_mode & 07777), t->user, t->user);
+}
+
 int target_open_dir(struct target *t, int create, char *err, size_t errcap)
 {
 	struct stat st;
 
 	if (t->is_file) {
-		t->dirfd = target_opendir_path(t, t->dir, err, errcap);
+		t->dirfd = target_opendir_path(t, t->dir, NULL, err, errcap);
 		if (t->dirfd < 0) {
 			t->dirfd = -1;
 			return -1;
 		}
-		return 0;
+		/* sshd's rule for the file's own directory too: root's or the user's. */
+		if (fstat(t->dirfd, &st) < 0)
+			return target_say(err, errcap, "%s: %s", t->dir, strerror(errno));
+		return check_owner(t, &st, t->dir, err, errcap);
 	}
 	if (t->homefd < 0 && target_open_home(t, err, errcap) < 0)
 		return -1;
@@ -307,7 +334,7 @@ static int target_read2(struct target *t, int read_it, char *err, size_t errcap)
 		    (unsigned long)t->st.st_nlink);
 		goto out;
 	}
-	if (check_owner(t, &t->st, t->path, err, errcap) < 0)
+	if (check_owner(t, &t->st, t->path, err, errcap) < 0 || target_check_readable(t, &t->st, err, errcap) < 0)
 		goto out;
 	if ((unsigned long long)t->st.st_size > TARGET_FILE_MAX) {
 		target_say(err, errcap, "%s is larger than %u MiB", t->path, TARGET_FILE_MAX >> 20);

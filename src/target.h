@@ -1,9 +1,10 @@
 /* target.h: which authorized_keys file a command works on, and the only code that touches it.
- * --user NAME / --home DIR / --file PATH / --root DIR (DESIGN.md, CLI contract). The home directory
- * is opened by path (under --root: every component below ROOT with openat(O_NOFOLLOW), no "..", so
- * nothing in the image leads outside it, ROOT/etc/passwd included); everything below the home is
- * reached with openat(O_NOFOLLOW) and checked with fstat:
- * a symlinked, foreign-owned or hard-linked .ssh or file is refused. Writes go through fsx
+ * --user NAME / --home DIR / --file PATH / --root DIR (DESIGN.md, CLI contract). The home (or --file's
+ * directory) is reached through the safe walk from "/" or --root (pathwalk.h: no link anyone but root
+ * could have planted, every directory owned by root or the user); everything below the home is
+ * reached with openat(O_NOFOLLOW) and checked with fstat: a symlinked, foreign-owned or hard-linked
+ * .ssh or file is refused, and so is a file of root's (or anyone's) that the user could not read
+ * (its bytes would land in a file the user owns). Writes go through fsx
  * (temp + fsync + renameat + directory fsync) under flock on .ssh/.keydrop.lock. */
 #ifndef KEYDROP_TARGET_H
 #define KEYDROP_TARGET_H
@@ -43,11 +44,12 @@ struct target {
  * Touches nothing. Returns 0, or -1 with a message in err. */
 int target_resolve(struct target *t, const struct target_spec *s, char *err, size_t errcap);
 
-/* Opens the directory PATH (home, or --file's directory; it starts with t->root). Without --root by
- * path; under --root every component below ROOT is opened with openat(O_NOFOLLOW|O_DIRECTORY), so a
- * symlink or ".." inside the image cannot lead outside it. Returns the fd, -1 with err (errno kept),
- * or -2 with err when the path would leave the root (a symlink or ".."). */
-int target_opendir_path(const struct target *t, const char *path, char *err, size_t errcap);
+/* Opens the directory PATH (home, or --file's directory; it starts with t->root) through the safe walk
+ * (pathwalk.h): from "/" or inside --root, component by component, following only links nobody but
+ * root could have made, every directory on the way owned by root or the user and not writable by
+ * others. When t->uid_known is 0, *found gets the directory's owner (may be NULL otherwise). Returns
+ * the fd, -1 with err (errno kept), or -2 with err when the walk refused (unsafe). */
+int target_opendir_path(const struct target *t, const char *path, uid_t *found, char *err, size_t errcap);
 
 /* Opens the home (by path, or contained under --root) and checks its owner. Returns 0 or -1 with err. */
 int target_open_home(struct target *t, char *err, size_t errcap);
@@ -72,6 +74,12 @@ int target_read(struct target *t, char *err, size_t errcap);
  * owned by the user for home targets; an existing --file keeps its owner and mode (minus group and
  * world write). On failure nothing changed. Returns 0 or -1 with err. */
 int target_write(struct target *t, const char *data, size_t len, char *err, size_t errcap);
+
+/* 1 if the user (t->uid, t->gid) may read a file with status st (others' read bit, the owner's read
+ * bit for the user's own file, the group's for the user's primary group; root reads everything). */
+int target_user_can_read(const struct target *t, const struct stat *st);
+/* 0, or -1 with err naming the owner and mode when the user cannot read it. */
+int target_check_readable(const struct target *t, const struct stat *st, char *err, size_t errcap);
 
 /* The checks of target_read without reading (before taking the lock). */
 int target_check(struct target *t, char *err, size_t errcap);

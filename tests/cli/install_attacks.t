@@ -213,12 +213,21 @@ esc=$TAP_TMP/esc
 mkdir -p "$esc/etc" "$esc/home"
 printf 'link:x:4242:4343::/home/link:/bin/sh\ndots:x:4242:4343::/home/../../../../../../..%s:/bin/sh\n' "$vic" > "$esc/etc/passwd"
 ln -s "$vic" "$esc/home/link"
-escape "install --root, home an absolute symlink in the image" "'link' is a symlink inside --root $esc: refusing" \
+# An absolute link in the image is read inside the image, as the machine will see it when it boots:
+# the walk finds ESC/VICTIM (missing here), never VICTIM itself.
+escape "install --root, home an absolute symlink in the image" "$esc/tmp: No such file or directory" \
 	"$KEYDROP" install --root "$esc" --user link --key "$K"
-escape "check --fix --root, home an absolute symlink in the image" "'link' is a symlink inside --root $esc: refusing" \
-	"$KEYDROP" check --fix --root "$esc" --user link
-escape "remove --root, home an absolute symlink in the image" "'link' is a symlink inside --root" \
+escape "remove --root, home an absolute symlink in the image" "$esc/tmp: No such file or directory" \
 	"$KEYDROP" remove --root "$esc" --user link --comment attack
+before=$(vsnap)
+run "$KEYDROP" check --fix --root "$esc" --user link
+is "$RC" 4 "check --fix --root, home an absolute symlink in the image: a problem (exit 4)"
+like "$OUT" "home $esc/home/link: $esc/tmp: No such file or directory" "... about the home inside the image"
+is "$(vsnap)" "$before" "... nothing outside the image changed"
+ln -s ../../../../../../../../..$vic "$esc/home/up"
+printf 'up:x:4242:4343::/home/up:/bin/sh\n' >> "$esc/etc/passwd"
+escape "install --root, home a relative symlink climbing out of the image" "'\.\.' would leave --root $esc: refusing" \
+	"$KEYDROP" install --root "$esc" --user up --key "$K"
 escape "install --root, '..' in the passwd home" "'\.\.' would leave --root $esc: refusing" \
 	"$KEYDROP" install --root "$esc" --user dots --key "$K"
 escape "check --fix --root, '..' in the passwd home" "'\.\.' would leave --root $esc: refusing" \
@@ -226,10 +235,14 @@ escape "check --fix --root, '..' in the passwd home" "'\.\.' would leave --root 
 escape "install --root --home with '..'" "'\.\.' would leave --root" \
 	"$KEYDROP" install --root "$esc" --home "/home/../..$vic" --key "$K"
 ln -s "$vic" "$esc/etc/dropbear"
-escape "install --root --file through a symlink in the image" "'dropbear' is a symlink inside --root $esc: refusing" \
+escape "install --root --file through an absolute symlink in the image" "$esc/tmp: No such file or directory" \
 	"$KEYDROP" install --root "$esc" --file /etc/dropbear/authorized_keys --key "$K"
-escape "check --fix --root --file through a symlink in the image" "'dropbear' is a symlink inside --root" \
-	"$KEYDROP" check --fix --root "$esc" --file /etc/dropbear/authorized_keys
+# The ostree/CoreOS layout (home -> var/home, root's link in root's directory) is followed inside the image.
+img4=$TAP_TMP/img4
+mkdir -p "$img4/etc" "$img4/var/home/core"; chown 4242:4343 "$img4/var/home/core"; ln -s var/home "$img4/home"
+echo "core:x:4242:4343::/home/core:/bin/sh" > "$img4/etc/passwd"
+run "$KEYDROP" install --root "$img4" --user core --key "$K"
+is "$RC:$(cat "$img4/var/home/core/.ssh/authorized_keys" 2>&1)" "0:$K" "--root with home -> var/home (ostree layout): installed through the image's own link"
 escape "install --root --file with '..'" "'\.\.' would leave --root" \
 	"$KEYDROP" install --root "$esc" --file "/etc/../..$vic/.ssh/authorized_keys" --key "$K"
 # An image without etc/passwd still works with --home (the owner is the home's), contained as well.
