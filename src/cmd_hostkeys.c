@@ -18,6 +18,7 @@
 #include "keyfile.h"
 #include "keygen.h"
 #include "osutil.h"
+#include "pathwalk.h"
 #include "privkey.h"
 #include "pubkey.h"
 #include "rand.h"
@@ -30,25 +31,30 @@ static const char usage[] =
 	"  -t LIST    key types to ensure (default: ed25519; add ecdsa and rsa as needed)\n"
 	"  --root DIR prefix for building an image offline\n";
 
-/* Opens DIR/etc/ssh, creating etc and etc/ssh (0755) when missing. */
-static int open_sshdir(const char *root)
+/* Opens DIR/etc/ssh through the safe walk (pathwalk.h), creating etc and etc/ssh (0755) when missing:
+ * every directory root's (or, for an image built without root, the builder's), no link anyone else
+ * could have planted, and etc/ssh itself not writable by others (they could swap the keys in it).
+ * Returns the fd, or -1 with a message in err. */
+static int open_sshdir(const char *root, char *err, size_t errcap)
 {
-	int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), etc = -1, ssh = -1;
+	uid_t me = geteuid();
+	struct pathwalk w = { .root = strcmp(root, "/") ? root : "", .uid = me, .mkdir_mode = 0755, .mk_uid = me,
+			      .mk_gid = getegid() };
+	struct stat st;
+	int fd = -1;
 
-	if (rootfd < 0)
+	if (pathwalk_open_dir(&w, "/etc", &fd, NULL, NULL, err, errcap) != PW_OK)
 		return -1;
-	if (mkdirat(rootfd, "etc", 0755) < 0 && errno != EEXIST)
-		goto out;
-	if ((etc = openat(rootfd, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		goto out;
-	if (mkdirat(etc, "ssh", 0755) < 0 && errno != EEXIST)
-		goto out;
-	ssh = openat(etc, "ssh", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-out:
-	if (etc >= 0)
-		close(etc);
-	close(rootfd);
-	return ssh;
+	close(fd);
+	if (pathwalk_open_dir(&w, "/etc/ssh", &fd, NULL, NULL, err, errcap) != PW_OK)
+		return -1;
+	if (fstat(fd, &st) < 0 || (st.st_uid != 0 && st.st_uid != me) || (st.st_mode & 022)) {
+		snprintf(err, errcap, "%s/etc/ssh is owned by uid %u with mode %04o: refusing to write host keys "
+			 "into a directory others can write", w.root, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /* Prints the ssh-keygen -lv view of a key blob. */
@@ -88,7 +94,7 @@ static int check_existing(int dirfd, const char *name, const char *shown, int qu
 	size_t len;
 	struct stat st;
 	struct privkey_parts parts;
-	int ret = EXIT_FAIL, r, locked = 0;
+	int ret = EXIT_FAIL, r, lockfd = -1, lock_made = 0;
 
 	snprintf(pubname, sizeof pubname, "%s.pub", name);
 	text = malloc(PRIVKEY_TEXT_MAX + 1);
@@ -137,12 +143,11 @@ static int check_existing(int dirfd, const char *name, const char *shown, int qu
 			ret = msg_fail(EXIT_FAIL, "hostkeys", "%s.pub: key too large", shown);
 			goto out;
 		}
-		if (fsx_lock(dirfd, 10000) < 0) {
+		if ((lockfd = fsx_lock_file(dirfd, FSX_LOCK_NAME, 10000, &lock_made)) < 0) {
 			ret = msg_fail(EXIT_FAIL, "hostkeys", "%s.pub: %s", shown,
 				       errno == EWOULDBLOCK ? "directory locked by another keydrop (waited 10 s)" : strerror(errno));
 			goto out;
 		}
-		locked = 1;
 		fsx_clean_stale(dirfd);
 		if (fsx_write_atomic(dirfd, pubname, line, (size_t)l, 0644, (uid_t)-1, (gid_t)-1, 1) < 0) {
 			ret = msg_fail(EXIT_FAIL, "hostkeys", "%s.pub: %s", shown, strerror(errno));
@@ -155,8 +160,7 @@ static int check_existing(int dirfd, const char *name, const char *shown, int qu
 		print_fingerprint(parts.pub, parts.publen, comment);
 	ret = EXIT_OK;
 out:
-	if (locked)
-		flock(dirfd, LOCK_UN);
+	fsx_unlock_file(dirfd, FSX_LOCK_NAME, lockfd, lock_made);
 	if (text) {
 		secret_wipe(text, PRIVKEY_TEXT_MAX + 1);
 		free(text);
@@ -218,8 +222,9 @@ int cmd_hostkeys(int argc, char **argv, const struct globals *g)
 	if (ntypes == 0)
 		return msg_usage("hostkeys", "no key types given");
 
-	if ((dirfd = open_sshdir(root)) < 0)
-		return msg_fail(EXIT_FAIL, "hostkeys", "%s/etc/ssh: %s%s", strcmp(root, "/") ? root : "", strerror(errno),
+	char err[4400];
+	if ((dirfd = open_sshdir(root, err, sizeof err)) < 0)
+		return msg_fail(EXIT_FAIL, "hostkeys", "%s%s", err,
 				errno == EACCES || errno == EPERM ? " (run as root, or use --root DIR)" : "");
 	secret_protect();
 
@@ -233,9 +238,10 @@ int cmd_hostkeys(int argc, char **argv, const struct globals *g)
 	}
 	const char *prefix = strcmp(root, "/") == 0 ? "" : root;
 	/* Leftovers of a run killed mid-write (their writer is gone) are removed first. */
-	if (fsx_lock(dirfd, 10000) == 0) {
+	int lk, lk_made;
+	if ((lk = fsx_lock_file(dirfd, FSX_LOCK_NAME, 10000, &lk_made)) >= 0) {
 		fsx_clean_stale(dirfd);
-		flock(dirfd, LOCK_UN);
+		fsx_unlock_file(dirfd, FSX_LOCK_NAME, lk, lk_made);
 	}
 	for (int i = 0; i < ntypes; i++) {
 		char name[64], shown[4200];

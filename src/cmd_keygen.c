@@ -15,6 +15,7 @@
 #include "keygen.h"
 #include "privkey.h"
 #include "osutil.h"
+#include "pathwalk.h"
 #include "rand.h"
 #include "secret.h"
 
@@ -105,6 +106,11 @@ int cmd_keygen(int argc, char **argv, const struct globals *g)
 		comment = defcomment;
 	}
 
+	/* The key's directory through the safe walk: a link is followed only where nobody but root (or
+	 * this user) could have made it, so root running keygen -f into a user's tree cannot be led
+	 * into /root/.ssh by the user's symlink. */
+	struct pathwalk w = { .uid = geteuid(), .mk_uid = geteuid(), .mk_gid = getegid() };
+	char werr[4400];
 	const char *name;
 	if (path) {
 		if (strlen(path) >= sizeof pathbuf)
@@ -113,9 +119,8 @@ int cmd_keygen(int argc, char **argv, const struct globals *g)
 		name = fsx_split(pathbuf, dir, sizeof dir);
 		if (!*name)
 			return msg_usage("keygen", "'%s' names a directory, not a key file", path);
-		dirfd = fsx_open_dir(dir, 0);
-		if (dirfd < 0)
-			return msg_fail(EXIT_FAIL, "keygen", "%s: %s%s", dir, strerror(errno),
+		if (pathwalk_open_dir(&w, dir, &dirfd, NULL, NULL, werr, sizeof werr) != PW_OK)
+			return msg_fail(EXIT_FAIL, "keygen", "%s%s", werr,
 					errno == ENOENT ? " (create the directory first)" : "");
 	} else {
 		char home[4000];
@@ -127,9 +132,9 @@ int cmd_keygen(int argc, char **argv, const struct globals *g)
 		strcat(pathbuf, "/id_");
 		strcat(pathbuf, keygen_type_name(type));
 		name = pathbuf + strlen(dir) + 1;
-		dirfd = fsx_open_dir(dir, 0700);
-		if (dirfd < 0)
-			return msg_fail(EXIT_FAIL, "keygen", "%s: %s", dir, strerror(errno));
+		w.mkdir_mode = 0700;
+		if (pathwalk_open_dir(&w, dir, &dirfd, NULL, NULL, werr, sizeof werr) != PW_OK)
+			return msg_fail(EXIT_FAIL, "keygen", "%s", werr);
 	}
 
 	secret_protect();

@@ -129,6 +129,73 @@ int fsx_lock(int fd, int timeout_ms)
 	}
 }
 
+int fsx_lock_file(int dirfd, const char *name, int timeout_ms, int *created)
+{
+	struct timespec t0, now;
+	int fd, made, left = timeout_ms;
+
+	*created = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int tries = 0;; tries++) {
+		if (tries > 1000) { /* a name that keeps vanishing: someone is playing games */
+			errno = EWOULDBLOCK;
+			return -1;
+		}
+		struct stat st, named;
+		/* O_EXCL: only a file this run makes is ours to remove later; an existing one (another
+		 * keydrop's, or anything planted) is opened read-only, flock needs no more, never changed. */
+		fd = openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+		made = fd >= 0;
+		if (fd < 0 && errno == EEXIST)
+			fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				continue; /* removed between the two opens: its holder is done */
+			return -1;
+		}
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			if (made)
+				unlinkat(dirfd, name, 0);
+			errno = EINVAL;
+			return -1;
+		}
+		if (fsx_lock(fd, left) < 0) {
+			int e = errno;
+			close(fd);
+			if (made)
+				unlinkat(dirfd, name, 0);
+			errno = e;
+			return -1;
+		}
+		/* The holder before us removes the name when it is done: a lock on a file that no longer
+		 * has the name is no lock. Try again with whatever the name is now. */
+		if (fstatat(dirfd, name, &named, AT_SYMLINK_NOFOLLOW) == 0 && named.st_dev == st.st_dev &&
+		    named.st_ino == st.st_ino) {
+			*created = made;
+			return fd;
+		}
+		close(fd);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = timeout_ms - (int)((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left < 0)
+			left = 0;
+	}
+}
+
+void fsx_unlock_file(int dirfd, const char *name, int fd, int created)
+{
+	struct stat st, named;
+
+	if (fd < 0)
+		return;
+	/* Only the file this run made, and only while the name still is that file. */
+	if (created && fstat(fd, &st) == 0 && fstatat(dirfd, name, &named, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    named.st_dev == st.st_dev && named.st_ino == st.st_ino)
+		unlinkat(dirfd, name, 0);
+	close(fd); /* releases the flock, after the name is gone */
+}
+
 /* The pid embedded in a temp name (FSX_TMP_PREFIX NAME.PID.SUFFIX), or -1. */
 static long temp_pid(const char *name)
 {
@@ -220,18 +287,6 @@ fail:
 	return -1;
 }
 
-int fsx_open_dir(const char *path, mode_t mkdir_mode)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT && mkdir_mode) {
-		if (mkdir(path, mkdir_mode) < 0 && errno != EEXIST)
-			return -1;
-		fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0)
-			fchmod(fd, mkdir_mode); /* exact mode, whatever the umask */
-	}
-	return fd;
-}
 
 const char *fsx_split(const char *path, char *dir, size_t cap)
 {

@@ -8,6 +8,7 @@
 
 #define FSX_TMP_PREFIX ".keydrop-tmp."
 #define FSX_NAME_MAX 256
+#define FSX_LOCK_NAME ".keydrop.lock" /* the writers' lock file, present only while one holds it */
 
 /* Writes data to a new temp file in dirfd (O_CREAT|O_EXCL|O_NOFOLLOW, then fchmod to mode so the
  * umask never matters; fchown to uid/gid unless uid is (uid_t)-1), fsyncs it, and returns its name
@@ -29,6 +30,16 @@ int fsx_fsync_dir(int dirfd);
  * on timeout. */
 int fsx_lock(int fd, int timeout_ms);
 
+/* Exclusive flock on the lock file name in dirfd, waiting at most timeout_ms. The file is created
+ * (O_EXCL|O_NOFOLLOW, 0600, so only this uid can open it and nobody else can hold the lock against us)
+ * when missing, and then *created is 1 and fsx_unlock_file removes it again: nothing is left behind.
+ * An existing one is opened read-only and never changed. Returns the fd, or -1 with errno
+ * (EWOULDBLOCK on timeout, ELOOP for a symlink, EINVAL for a non-regular file, EACCES/EROFS when it
+ * cannot be created). */
+int fsx_lock_file(int dirfd, const char *name, int timeout_ms, int *created);
+/* Removes the lock file (if this run created it and the name is still it) and releases the lock. */
+void fsx_unlock_file(int dirfd, const char *name, int fd, int created);
+
 /* Removes leftover temp files (FSX_TMP_PREFIX*) that a killed run left in dirfd: only those whose
  * writer (the pid in the name) no longer exists, so concurrent writers are never disturbed. */
 void fsx_clean_stale(int dirfd);
@@ -36,10 +47,6 @@ void fsx_clean_stale(int dirfd);
 /* Reads name in dirfd without following a symlink into buf[0..cap); *len gets the size, st the
  * file's status. Returns 0, or -1 with errno (EFBIG when larger than cap, ELOOP for a symlink). */
 int fsx_read_at(int dirfd, const char *name, char *buf, size_t cap, size_t *len, struct stat *st);
-
-/* Opens (or, if mkdir_mode != 0, creates) path's parent chain is followed as given; returns an
- * O_DIRECTORY fd of path or -1. */
-int fsx_open_dir(const char *path, mode_t mkdir_mode);
 
 /* Splits path into directory and final name (into dir[cap] and returns pointer to base in path). */
 const char *fsx_split(const char *path, char *dir, size_t cap);

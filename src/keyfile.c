@@ -43,7 +43,7 @@ int keyfile_write_pair(int dirfd, const char *name, const struct keygen_pair *pa
 	char tpriv[FSX_NAME_MAX], tpub[FSX_NAME_MAX];
 	uint32_t checkint;
 	long tlen, plen;
-	int lnk, ret = KFE_ENCODE, locked = 0, have_tpriv = 0, have_tpub = 0;
+	int lnk, ret = KFE_ENCODE, lockfd = -1, lock_made = 0, have_tpriv = 0, have_tpub = 0;
 
 	if (snprintf(pubname, sizeof pubname, "%s.pub", name) >= (int)sizeof pubname) {
 		errno = ENAMETOOLONG;
@@ -57,11 +57,12 @@ int keyfile_write_pair(int dirfd, const char *name, const struct keygen_pair *pa
 	if (tlen < 0 || plen < 0)
 		goto out;
 
-	if (fsx_lock(dirfd, 10000) < 0) {
+	/* A lock file only this uid can open (a flock on the directory itself could be held by anyone
+	 * who can read it, /etc/ssh included). */
+	if ((lockfd = fsx_lock_file(dirfd, FSX_LOCK_NAME, 10000, &lock_made)) < 0) {
 		ret = errno == EWOULDBLOCK ? KFE_LOCK : KFE_IO;
 		goto out;
 	}
-	locked = 1;
 	fsx_clean_stale(dirfd);
 	ret = KFE_SYMLINK;
 	if ((fsx_exists(dirfd, name, &lnk) && lnk) || (fsx_exists(dirfd, pubname, &lnk) && lnk))
@@ -100,8 +101,7 @@ out:
 		unlinkat(dirfd, tpriv, 0);
 	if (have_tpub)
 		unlinkat(dirfd, tpub, 0);
-	if (locked)
-		flock(dirfd, LOCK_UN);
+	fsx_unlock_file(dirfd, FSX_LOCK_NAME, lockfd, lock_made);
 	secret_wipe(text, sizeof text);
 	secret_wipe(&checkint, sizeof checkint);
 	return ret;

@@ -244,42 +244,31 @@ int target_lock_timeout(void)
 
 int target_lock(struct target *t, int timeout_ms, char *err, size_t errcap)
 {
-	struct stat st;
-	int fd, created;
-
-	if (t->lockfd >= 0) /* opened by an earlier call that timed out: wait again */
-		goto wait;
-	/* A lock file this run creates is new (O_EXCL): only that one is chown'ed. An existing one, maybe
-	 * a hard link to someone else's file, is opened read-only (flock needs no more) and never changed. */
-	fd = openat(t->dirfd, TARGET_LOCK_NAME, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
-	created = fd >= 0;
-	if (fd < 0 && errno == EEXIST)
-		fd = openat(t->dirfd, TARGET_LOCK_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	/* A lock file that exists only while a keydrop holds it, made 0600 by the writer: the user (or
+	 * anyone) cannot open it to hold the lock against root, and nothing is left in the user's .ssh. */
+	int fd = fsx_lock_file(t->dirfd, TARGET_LOCK_NAME, timeout_ms, &t->lock_created);
 	if (fd >= 0) {
-		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-			close(fd);
-			return target_say(err, errcap, "%s/%s is not a regular file", t->dir, TARGET_LOCK_NAME);
-		}
-		if (created && t->as_root && !t->is_file && st.st_uid != t->uid)
-			(void)fchown(fd, t->uid, t->gid); /* cosmetic: the user can remove it later */
 		t->lockfd = fd;
-	} else if (errno == EROFS || errno == EACCES) {
+		return 0;
+	}
+	if (errno == EROFS || errno == EACCES) {
 		/* Cannot create the lock file: lock the directory itself (a write will fail anyway). */
 		if ((t->lockfd = dup(t->dirfd)) < 0)
 			return target_say(err, errcap, "%s: %s", t->dir, strerror(errno));
-	} else if (errno == ELOOP) {
+		t->lock_created = 0;
+		if (fsx_lock(t->lockfd, timeout_ms) == 0)
+			return 0;
+		close(t->lockfd);
+		t->lockfd = -1;
+	}
+	if (errno == ELOOP)
 		return target_say(err, errcap, "%s/%s is a symlink: refusing", t->dir, TARGET_LOCK_NAME);
-	} else {
+	if (errno == EINVAL)
+		return target_say(err, errcap, "%s/%s is not a regular file", t->dir, TARGET_LOCK_NAME);
+	if (errno != EWOULDBLOCK)
 		return target_say(err, errcap, "lock %s/%s: %s", t->dir, TARGET_LOCK_NAME, strerror(errno));
-	}
-wait:
-	if (fsx_lock(t->lockfd, timeout_ms) < 0) {
-		if (errno != EWOULDBLOCK)
-			return target_say(err, errcap, "lock %s/%s: %s", t->dir, TARGET_LOCK_NAME, strerror(errno));
-		target_say(err, errcap, "%s is locked by another keydrop (waited %d ms)", t->path, timeout_ms);
-		return -2;
-	}
-	return 0;
+	target_say(err, errcap, "%s is locked by another keydrop (waited %d ms)", t->path, timeout_ms);
+	return -2;
 }
 
 static int target_read2(struct target *t, int read_it, char *err, size_t errcap);
@@ -424,7 +413,7 @@ int target_write(struct target *t, const char *data, size_t len, char *err, size
 void target_close(struct target *t)
 {
 	if (t->lockfd >= 0)
-		close(t->lockfd); /* releases the flock */
+		fsx_unlock_file(t->dirfd, TARGET_LOCK_NAME, t->lockfd, t->lock_created); /* releases the flock */
 	if (t->dirfd >= 0)
 		close(t->dirfd);
 	if (t->homefd >= 0)

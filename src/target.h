@@ -12,9 +12,11 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "fsx.h"
+
 #define TARGET_PATH_MAX 4096
 #define TARGET_FILE_MAX (64u << 20)  /* authorized_keys we are willing to read (~700k keys) */
-#define TARGET_LOCK_NAME ".keydrop.lock"
+#define TARGET_LOCK_NAME FSX_LOCK_NAME
 #define TARGET_LOCK_MS 10000         /* default bounded wait; KEYDROP_LOCK_TIMEOUT_MS overrides */
 
 struct target_spec {
@@ -34,6 +36,7 @@ struct target {
 	int is_file;                 /* --file */
 	int as_root;                 /* running as root: new files are chown'ed to uid/gid */
 	int homefd, dirfd, lockfd;   /* -1 when not open */
+	int lock_created;            /* this run made the lock file: removed again on close */
 	int exists;                  /* after target_read: the file exists */
 	struct stat st;              /* after target_read, when it exists */
 	char *data;                  /* after target_read: contents (malloc'ed, NUL-terminated) */
@@ -59,10 +62,11 @@ int target_open_home(struct target *t, char *err, size_t errcap);
  * Refuses a symlink, a non-directory, or a foreign owner. Returns 0 or -1 with err. */
 int target_open_dir(struct target *t, int create, char *err, size_t errcap);
 
-/* flock on the lock file in the directory (created O_EXCL|O_NOFOLLOW, and chown'ed to the user only
- * when this run created it; an existing one is opened read-only and never changed) (or on the directory itself when the file cannot be
- * created, e.g. a read-only filesystem), waiting at most timeout_ms. Returns 0, -2 on timeout, or
- * -1 on other errors, with err. */
+/* flock on the lock file in the directory (fsx_lock_file: made 0600 by this process for the time of
+ * the lock and removed by target_close, so only the writer's uid can hold it and nothing is left
+ * behind; an existing one is opened read-only and never changed) (or on the directory itself when the
+ * file cannot be created, e.g. a read-only filesystem), waiting at most timeout_ms. Returns 0, -2 on
+ * timeout, or -1 on other errors, with err. */
 int target_lock(struct target *t, int timeout_ms, char *err, size_t errcap);
 
 /* Reads the file with O_NOFOLLOW; refuses a symlink, a non-regular file, st_nlink > 1 and a
