@@ -108,8 +108,9 @@ int cmd_keygen(int argc, char **argv, const struct globals *g)
 
 	/* The key's directory through the safe walk: a link is followed only where nobody but root (or
 	 * this user) could have made it, so root running keygen -f into a user's tree cannot be led
-	 * into /root/.ssh by the user's symlink. */
-	struct pathwalk w = { .uid = geteuid(), .mk_uid = geteuid(), .mk_gid = getegid() };
+	 * into /root/.ssh by the user's symlink. Directory owners are not sshd's business here (as
+	 * ssh-keygen, root may write its key below an image builder's uid-1000 directory). */
+	struct pathwalk w = { .uid = geteuid(), .links_only = 1, .mk_uid = geteuid(), .mk_gid = getegid() };
 	char werr[4400];
 	const char *name;
 	if (path) {

@@ -16,7 +16,7 @@ enum keyfile_err {
 };
 
 /* Writes name (0600) and name.pub (0644) in dirfd from pair, each atomically (temp, fsync, rename),
- * under flock on the directory, then fsyncs it. The private key lands first, then its .pub; a crash
+ * under the writers' lock file (fsx_lock_file), then fsyncs the directory. The private key lands first, then its .pub; a crash
  * in between leaves a private key without (or, with replace, with an old) .pub, which hostkeys
  * repairs from the private key. Existing keys are kept unless replace. Wipes its copies. */
 int keyfile_write_pair(int dirfd, const char *name, const struct keygen_pair *pair, const char *comment,

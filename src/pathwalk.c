@@ -251,7 +251,7 @@ again:
 			if (created)
 				*created = 1;
 		}
-		if (!last && (r = check_level(s, comp, &st, &anc_owner, &anc_set)) != PW_OK) {
+		if (!last && !w->links_only && (r = check_level(s, comp, &st, &anc_owner, &anc_set)) != PW_OK) {
 			close(nfd);
 			return r;
 		}

@@ -27,6 +27,8 @@ struct pathwalk {
 	uid_t uid;        /* the user: directories must belong to root or uid */
 	int uid_unknown;  /* uid not known yet: it becomes the last directory's owner (--home without a
 	                   * passwd entry), and every directory on the way must belong to root or to it */
+	int links_only;   /* only the link rule (keygen: the writer's own 0600 files, which a foreign
+	                   * owner of a directory on the way could delete but never read or redirect) */
 	mode_t mkdir_mode; /* nonzero: create the last component when missing, with this mode, owned by
 	                    * mk_uid/mk_gid when running as root (by descriptor, after opening it) */
 	uid_t mk_uid;

@@ -161,4 +161,7 @@ run "$KEYDROP" install --user "$U" --file "$UH/.ssh/authorized_keys" --key "$K"
 is "$RC" 0 "--user --file into the user's real .ssh works"
 run "$KEYDROP" keygen -q -f "$pub/r3/id_ok"
 is "$RC" 0 "keygen -f into a root-owned directory works"
+mkdir -p "$pub/app/keys"; chown -R "$U" "$pub/app"
+run "$KEYDROP" keygen -q -f "$pub/app/keys/id_ed25519"
+is "$RC:$(stat -c '%U %a' "$pub/app/keys/id_ed25519")" "0:root 600" "keygen -f as root below a user's directory (an image builder's COPY --chown) works, as ssh-keygen"
 done_testing
