@@ -87,7 +87,10 @@ int target_resolve(struct target *t, const struct target_spec *s, char *err, siz
 			snprintf(t->user, sizeof t->user, "uid %u", (unsigned)t->uid);
 		if (!s->file && (s->root ? (pw ? snprintf(home, sizeof home, "%s", pw->pw_dir) < 0 : 1)
 					 : osutil_home(home, sizeof home) < 0))
-			return target_say(err, errcap, "cannot tell the home directory (give --user, --home or --file)");
+			return target_say(err, errcap, pw ? "cannot tell the home directory (give --home DIR or --file PATH)"
+							  : "cannot tell the home directory: no HOME and no passwd entry for uid %u "
+							    "(give --home DIR or --file PATH)",
+					  (unsigned)t->uid);
 	}
 	if (s->home)
 		snprintf(home, sizeof home, "%s", s->home);

@@ -204,4 +204,14 @@ is "$RC" 4 "check --fix with one problem left: exit 4"
 is "$ERR" "keydrop: check: $G/.ssh/authorized_keys: 1 problem remains" "... '1 problem remains'"
 run "$KEYDROP" check --bogus
 is "$RC" 2 "check with a bad option: exit 2"
+# A scratch container: no HOME and no passwd entry for the uid. The hint must not lead in a circle
+# (--user would fail the same way): it names --home and --file.
+if [ "$(id -u)" -eq 0 ]; then
+	run env -u HOME setpriv --reuid 54321 --regid 54321 --clear-groups "$KEYDROP" list
+	is "$RC:$ERR" "1:keydrop: list: cannot tell the home directory: no HOME and no passwd entry for uid 54321 (give --home DIR or --file PATH)" \
+		"no HOME, no passwd entry: the hint names --home and --file"
+	run "$KEYDROP" list --home "$TAP_TMP/no-such-home"
+	like "$ERR" "no-such-home: No such file or directory \(the home directory .*: create it first, or give --home DIR\)" \
+		"a missing home says to create it"
+fi
 done_testing
