@@ -145,6 +145,31 @@ static void file_level(struct checker *k, struct target *t, int fd, const struct
 			(unsigned)(st->st_mode & 07777), why);
 }
 
+/* The name of the directory depth levels above dir, which fd is open on: dir's textual parent when
+ * that path still leads to fd (no link was followed on the way), else "directory N levels above". The
+ * path is looked up only to name it; every check works on fd. */
+static void name_parent(char *out, size_t cap, const char *dir, int depth, int fd)
+{
+	char p[TARGET_PATH_MAX];
+	struct stat byname, byfd;
+	int i;
+
+	snprintf(p, sizeof p, "%s", dir);
+	for (i = 0; i < depth; i++) {
+		char *slash = strrchr(p, '/');
+		if (!slash)
+			break;
+		slash[slash == p] = '\0'; /* "/a" -> "/" */
+		if (slash == p && i + 1 < depth)
+			break;
+	}
+	if (i == depth && stat(p, &byname) == 0 && fstat(fd, &byfd) == 0 && byname.st_dev == byfd.st_dev &&
+	    byname.st_ino == byfd.st_ino)
+		snprintf(out, cap, "%s", p);
+	else
+		snprintf(out, cap, "directory %d level%s above %s", depth, depth == 1 ? "" : "s", dir);
+}
+
 /* --file targets: every directory up to '/', through ".." descriptors. */
 static void parents(struct checker *k, int dirfd)
 {
@@ -155,7 +180,7 @@ static void parents(struct checker *k, int dirfd)
 		if (depth == 0)
 			snprintf(what, sizeof what, "%s", k->t->dir);
 		else
-			snprintf(what, sizeof what, "directory %d level%s above %s", depth, depth == 1 ? "" : "s", k->t->dir);
+			name_parent(what, sizeof what, k->t->dir, depth, fd);
 		/* Directories above a --file target are system directories: reported, never changed. */
 		level(k, fd, what, 0, 0, 0);
 		int pfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
