@@ -156,6 +156,22 @@ $(B)/keydrop: $(MUSL_OBJS) $(DEPS_MUSL)
 	$(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) -o $@ $(MUSL_OBJS) $(filter %.a,$(DEPS_MUSL))
 	@echo "built $@ ($$(stat -c %s $@) bytes)"
 
+# build/keydrop-future: the release sources, only with a build date FUTURE_DAYS after now, for the
+# tests of the certificate clock floor ("the system clock is before the build date") with
+# certificates dated relative to the real clock. No test code in it, no seam: a real condition.
+# Only the files that use the build date are compiled again (rebuilt every time: "now" moves).
+FUTURE_DAYS ?= 30
+FUTURE_SRCS := $(shell grep -l KEYDROP_BUILD_EPOCH $(SRCS))
+FUTURE_OBJS := $(patsubst src/%.c,$(B)/future/%.o,$(FUTURE_SRCS))
+$(B)/keydrop-future: $(MUSL_OBJS) $(DEPS_MUSL) FORCE
+	@mkdir -p $(B)/future
+	@set -e; e=$$(( $$(date +%s) + $(FUTURE_DAYS) * 86400 )); for f in $(FUTURE_SRCS); do \
+	  $(MUSL_CC) $(MUSL_CFLAGS) $(WARN) $(subst -DKEYDROP_BUILD_EPOCH=$(SOURCE_DATE_EPOCH)LL,-DKEYDROP_BUILD_EPOCH=$${e}LL,$(DEFS)) \
+	    $(INCS) -c $$f -o $(B)/future/$$(basename $$f .c).o; done
+	@$(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) -o $@ $(filter-out $(patsubst src/%.c,$(B)/musl/%.o,$(FUTURE_SRCS)),$(MUSL_OBJS)) \
+	    $(FUTURE_OBJS) $(filter %.a,$(DEPS_MUSL))
+	@echo "built $@ (build date $$($@ version | sed -n 's/^built //p'))"
+
 # ---- host builds for unit tests, sanitizers and fuzzing ------------------------------------------
 $(B)/host/%.o: src/%.c $(HDRS) $(DEPS_HOST) $(B)/gen/defs.stamp
 	@mkdir -p $(@D)
@@ -185,7 +201,8 @@ $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) $(DEPS_HOST) | $(B)/stamp/testdeps
 
 # ---- tests -------------------------------------------------------------------------------------------
 export KEYDROP := $(CURDIR)/$(B)/keydrop
-check: $(B)/stamp/testdeps $(B)/keydrop $(UNIT_BINS) $(FUZZ_BINS)
+export KEYDROP_FUTURE := $(CURDIR)/$(B)/keydrop-future
+check: $(B)/stamp/testdeps $(B)/keydrop $(B)/keydrop-future $(UNIT_BINS) $(FUZZ_BINS)
 	prove -e '' $(UNIT_BINS) tests/cli/*.t tests/interop/*.t tests/fuzz/run-brief.t
 
 $(B)/stamp/testdeps: scripts/bootstrap.sh
@@ -196,7 +213,7 @@ check-unit: $(UNIT_BINS)
 	prove -e '' $(UNIT_BINS)
 check-cli: $(B)/keydrop
 	prove -e '' tests/cli/*.t
-check-interop: $(B)/keydrop $(B)/stamp/testdeps
+check-interop: $(B)/keydrop $(B)/keydrop-future $(B)/stamp/testdeps
 	prove -e '' tests/interop/*.t
 check-fuzz: $(FUZZ_BINS)
 	prove -e '' tests/fuzz/run-brief.t
