@@ -52,6 +52,34 @@ like "$line" 'If-None-Match: "same"' "token A again: conditional request with it
 is "$(ls "$C" | wc -l)" 2 "one cache entry per credential (A and B; none for the refused C)"
 
 
+# ---- no copy of the token is left in memory at exit ----
+# gdb stops the process at exit_group and writes its memory (root may, even for a non-dumpable
+# process); the token's bytes must not be in it. install with a local source reads and frees the
+# --header-file buffer without any request; fetch and sync also send it over TLS.
+if command -v gdb >/dev/null && [ "$(id -u)" -eq 0 ]; then
+	tok=TOKEN-$RANDOM$RANDOM-7f3a9c2e
+	printf 'Authorization: Bearer %s\n' "$tok" > "$TAP_TMP/hdrT"
+	printf '%s\n' "$k1" > "$TAP_TMP/k1.keys"
+	# left_in_memory ARGS...: occurrences of the token in keydrop's memory as it exits
+	left_in_memory() {
+		rm -f "$TAP_TMP/core"
+		gdb -q -batch -ex 'catch syscall exit_group' -ex run -ex "generate-core-file $TAP_TMP/core" \
+			--args "$KEYDROP" "$@" >"$TAP_TMP/gdb.log" 2>&1 </dev/null
+		if [ -s "$TAP_TMP/core" ]; then grep -c "$tok" "$TAP_TMP/core"; else echo "no-core"; fi
+	}
+	: > "$TAP_TMP/ak_mem"
+	is "$(left_in_memory install --file "$TAP_TMP/ak_mem" --header-file "$TAP_TMP/hdrT" "$TAP_TMP/k1.keys")" 0 \
+		"install --header-file: the token is wiped before exit"
+	is "$(left_in_memory fetch --cacert "$P/root.pem" --retry 0 --header-file "$TAP_TMP/hdrT" "$U/slow")" 0 \
+		"fetch --header-file (sent over TLS): the token is wiped before exit"
+	r=$(next_request)
+	is "$(left_in_memory sync --file "$TAP_TMP/ak_mem" --source s --cacert "$P/root.pem" --retry 0 --header-file "$TAP_TMP/hdrT" "$U/slow")" 0 \
+		"sync --header-file (sent over TLS): the token is wiped before exit"
+	r=$(next_request)
+else
+	skip "token wiping: needs gdb and root"
+fi
+
 # ---- non-dumpable while holding a token ----
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
 	skip "non-dumpable checks: need root and setpriv (to run keydrop as nobody)"
