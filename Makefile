@@ -42,7 +42,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 SRCS_BASE  := src/die.c src/b64.c src/sshbuf.c src/rand.c src/secret.c src/fsx.c src/pathwalk.c src/osutil.c src/sodium_glue.c src/timefmt.c
 SRCS_KEYS  := src/fingerprint.c src/privkey.c src/keygen.c src/ed25519.c src/ec_impl.c src/keyblob.c src/pubkey.c src/keyfile.c
 SRCS_AUTH  := src/authkeys.c src/authkeys_opts.c src/paste.c src/paste_key.c src/paste_block.c src/target.c src/target_root.c src/passwd.c src/source.c
-SRCS_NET   := src/http.c src/http_url.c src/http_body.c src/json.c src/tls.c src/tls_cert.c src/tls_roots.c src/net.c src/net_conn.c src/net_dns.c src/netsrc.c src/netcache.c
+SRCS_NET   := src/http.c src/http_url.c src/http_body.c src/json.c src/tls.c src/tls_cert.c src/tls_roots.c src/net.c src/net_conn.c src/net_dns.c src/netsrc.c src/netheaders.c src/netcache.c src/netcache_fmt.c
 SRCS_CMD   := src/cmd_keygen.c src/cmd_hostkeys.c src/cmd_pubkey.c src/cmd_fingerprint.c src/cmd_version.c
 SRCS_CMD_AUTH := src/cmd_target.c src/cmd_install.c src/cmd_remove.c src/cmd_list.c src/cmd_check.c
 SRCS_CMD_NET  := src/netcli.c src/cmd_fetch.c src/cmd_sync.c
@@ -156,6 +156,22 @@ $(B)/keydrop: $(MUSL_OBJS) $(DEPS_MUSL)
 	$(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) -o $@ $(MUSL_OBJS) $(filter %.a,$(DEPS_MUSL))
 	@echo "built $@ ($$(stat -c %s $@) bytes)"
 
+# build/keydrop-future: the release sources, only with a build date FUTURE_DAYS after now, for the
+# tests of the certificate clock floor ("the system clock is before the build date") with
+# certificates dated relative to the real clock. No test code in it, no seam: a real condition.
+# Only the files that use the build date are compiled again (rebuilt every time: "now" moves).
+FUTURE_DAYS ?= 30
+FUTURE_SRCS := $(shell grep -l KEYDROP_BUILD_EPOCH $(SRCS))
+FUTURE_OBJS := $(patsubst src/%.c,$(B)/future/%.o,$(FUTURE_SRCS))
+$(B)/keydrop-future: $(MUSL_OBJS) $(DEPS_MUSL) FORCE
+	@mkdir -p $(B)/future
+	@set -e; e=$$(( $$(date +%s) + $(FUTURE_DAYS) * 86400 )); for f in $(FUTURE_SRCS); do \
+	  $(MUSL_CC) $(MUSL_CFLAGS) $(WARN) $(subst -DKEYDROP_BUILD_EPOCH=$(SOURCE_DATE_EPOCH)LL,-DKEYDROP_BUILD_EPOCH=$${e}LL,$(DEFS)) \
+	    $(INCS) -c $$f -o $(B)/future/$$(basename $$f .c).o; done
+	@$(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) -o $@ $(filter-out $(patsubst src/%.c,$(B)/musl/%.o,$(FUTURE_SRCS)),$(MUSL_OBJS)) \
+	    $(FUTURE_OBJS) $(filter %.a,$(DEPS_MUSL))
+	@echo "built $@ (build date $$($@ version | sed -n 's/^built //p'))"
+
 # ---- host builds for unit tests, sanitizers and fuzzing ------------------------------------------
 $(B)/host/%.o: src/%.c $(HDRS) $(DEPS_HOST) $(B)/gen/defs.stamp
 	@mkdir -p $(@D)
@@ -185,7 +201,8 @@ $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) $(DEPS_HOST) | $(B)/stamp/testdeps
 
 # ---- tests -------------------------------------------------------------------------------------------
 export KEYDROP := $(CURDIR)/$(B)/keydrop
-check: $(B)/stamp/testdeps $(B)/keydrop $(UNIT_BINS) $(FUZZ_BINS)
+export KEYDROP_FUTURE := $(CURDIR)/$(B)/keydrop-future
+check: $(B)/stamp/testdeps $(B)/keydrop $(B)/keydrop-future $(UNIT_BINS) $(FUZZ_BINS)
 	prove -e '' $(UNIT_BINS) tests/cli/*.t tests/interop/*.t tests/fuzz/run-brief.t
 
 $(B)/stamp/testdeps: scripts/bootstrap.sh
@@ -196,7 +213,7 @@ check-unit: $(UNIT_BINS)
 	prove -e '' $(UNIT_BINS)
 check-cli: $(B)/keydrop
 	prove -e '' tests/cli/*.t
-check-interop: $(B)/keydrop $(B)/stamp/testdeps
+check-interop: $(B)/keydrop $(B)/keydrop-future $(B)/stamp/testdeps
 	prove -e '' tests/interop/*.t
 check-fuzz: $(FUZZ_BINS)
 	prove -e '' tests/fuzz/run-brief.t

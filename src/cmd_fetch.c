@@ -38,7 +38,7 @@ int cmd_fetch(int argc, char **argv, const struct globals *g)
 	while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
-			free(o.headers);
+			netcli_free(&o);
 			return EXIT_OK;
 		}
 		if (c == OPT_SKIP) {
@@ -46,20 +46,20 @@ int cmd_fetch(int argc, char **argv, const struct globals *g)
 			continue;
 		}
 		if (c == '?' || c == ':') {
-			free(o.headers);
+			netcli_free(&o);
 			return msg_usage("fetch", "bad option '%s'", argv[optind - 1]);
 		}
 		if ((rc = netcli_option(c, optarg, &o, "fetch")) != 0) {
-			free(o.headers);
+			netcli_free(&o);
 			return rc;
 		}
 	}
 	if ((rc = netcli_finish(&o, "fetch")) != 0) {
-		free(o.headers);
+		netcli_free(&o);
 		return rc;
 	}
 	if (optind >= argc) {
-		free(o.headers);
+		netcli_free(&o);
 		return msg_usage("fetch", "no SOURCE given");
 	}
 	netsrc_configure(&o);
@@ -71,9 +71,6 @@ int cmd_fetch(int argc, char **argv, const struct globals *g)
 			rc = msg_fail(EXIT_FAIL, "fetch", "writing to stdout failed");
 	}
 	netkeys_free(&keys);
-	if (o.headers) {
-		explicit_bzero(o.headers, strlen(o.headers));
-		free(o.headers);
-	}
+	netcli_free(&o);
 	return rc;
 }

@@ -259,6 +259,6 @@ out:
 	free(presk);
 	free(presline);
 	free(work);
-	free(net.headers);
+	netcli_free(&net); /* wiped: may hold a bearer token */
 	return ret;
 }

@@ -242,9 +242,6 @@ out:
 	free(work);
 	target_close(&t);
 	netkeys_free(&keys);
-	if (o.headers) {
-		explicit_bzero(o.headers, strlen(o.headers));
-		free(o.headers);
-	}
+	netcli_free(&o);
 	return ret;
 }

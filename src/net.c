@@ -256,15 +256,12 @@ void net_result_free(struct net_result *r)
 	r->len = 0;
 }
 
-static int64_t backoff_ms(int attempt)
+static int64_t backoff_ms(int64_t base, int attempt)
 {
 	/* full jitter: uniform in [0, min(cap, base * 2^attempt)) */
-	int64_t base = 1000, cap = 30000, lim = base;
+	int64_t cap = 30000, lim = base > 0 ? base : 1000;
 	uint32_t x = 0;
-	const char *t = getenv("KEYDROP_TEST_BACKOFF_MS"); /* test-only: shrink the base */
 
-	if (t && *t)
-		base = lim = atoll(t) > 0 ? atoll(t) : 1;
 	for (int i = 0; i < attempt && lim < cap; i++)
 		lim *= 2;
 	if (lim > cap)
@@ -289,7 +286,7 @@ int net_get_retry(const char *url, const struct net_opts *o, int retries, int64_
 		int more = wait_until_ms > 0 ? tls_now_ms() < wait_until_ms : attempt < retries;
 		if (!more || tls_now_ms() >= end)
 			return e;
-		int64_t d = backoff_ms(attempt);
+		int64_t d = backoff_ms(o->retry_base_ms, attempt);
 		if (r->retry_after_s >= 0) {
 			int64_t ra = r->retry_after_s > 300 ? 300000 : r->retry_after_s * 1000;
 			if (ra > d)

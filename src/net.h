@@ -25,6 +25,7 @@ struct net_opts {
 	const char *if_none_match;   /* conditional request (cache), or NULL */
 	const char *if_modified_since;
 	int allow_http;
+	int64_t retry_base_ms;       /* net_get_retry's backoff base (--retry-delay); <= 0: 1000 */
 };
 
 enum {
@@ -59,7 +60,8 @@ struct net_result {
 int net_get(const char *url, const struct net_opts *o, struct net_result *r);
 
 /* Attempts up to 1 + retries times (or, if wait_until_ms > 0, until that CLOCK_MONOTONIC time),
- * sleeping between attempts with exponential backoff and full jitter (base 1 s, cap 30 s, or
+ * sleeping between attempts with exponential backoff and full jitter (base o->retry_base_ms,
+ * default 1 s; cap 30 s; or
  * Retry-After when longer), only for retryable failures. One overall deadline bounds it all:
  * o->deadline_ms when set (the caller's, shared by several calls), else wait_until_ms when given,
  * else o->timeout_ms from the start; no attempt, name lookup or sleep goes past it. on_retry (may be NULL) is told each

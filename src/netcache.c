@@ -15,22 +15,6 @@
 #include "netcache.h"
 
 
-static void cache_name(const char *url, const struct netsrc_opts *o, char name[80])
-{
-	br_sha256_context c;
-	uint8_t h[32];
-
-	br_sha256_init(&c);
-	br_sha256_update(&c, url, strlen(url));
-	br_sha256_update(&c, "\n", 1);
-	if (o->format == NETSRC_JSON && o->json_path)
-		br_sha256_update(&c, o->json_path, strlen(o->json_path));
-	br_sha256_out(&c, h);
-	for (int i = 0; i < 20; i++)
-		sprintf(name + 2 * i, "%02x", h[i]);
-	memcpy(name + 40, ".cache", 7);
-}
-
 /* A cached body is installed on a 304 without being fetched again, so whoever can write the cache
  * could plant keys (with the server's real ETag). As sshd's StrictModes: the directory and the
  * entry must be ours (effective uid) and not writable by group or others, checked with fstat on
@@ -89,13 +73,13 @@ static int cache_dir_open(const struct netsrc_opts *o, int create)
 /* Reads the cache entry; 0 when present, safe (see above) and well-formed. */
 int netcache_load(const struct netsrc_opts *o, const char *url, struct netcache_entry *e)
 {
-	char name[80], *buf = NULL, *p, *end;
+	char name[NETCACHE_NAME_MAX], *buf = NULL;
 	size_t len = 0;
 	struct stat st;
 	int dfd, ret = -1;
 
 	memset(e, 0, sizeof *e);
-	cache_name(url, o, name);
+	netcache_name(url, o->format == NETSRC_JSON ? o->json_path : NULL, o->headers, name);
 	dfd = cache_dir_open(o, 0);
 	if (dfd < 0)
 		return -1;
@@ -107,34 +91,7 @@ int netcache_load(const struct netsrc_opts *o, const char *url, struct netcache_
 	}
 	if (!cache_stat_ok(o, name, &st))
 		goto out;
-	buf[len] = 0;
-	if (strncmp(buf, "keydrop-cache 1\n", 16) != 0)
-		goto out;
-	p = buf + 16;
-	while ((end = strchr(p, '\n')) && end != p) {
-		*end = 0;
-		if (strncmp(p, "etag: ", 6) == 0)
-			snprintf(e->etag, sizeof e->etag, "%s", p + 6);
-		else if (strncmp(p, "last-modified: ", 15) == 0)
-			snprintf(e->last_modified, sizeof e->last_modified, "%s", p + 15);
-		p = end + 1;
-	}
-	if (!end)
-		goto out;
-	for (const char *c = e->etag; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			goto out; /* a damaged entry never reaches a request header */
-	for (const char *c = e->last_modified; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			goto out;
-	p = end + 1;
-	e->len = len - (size_t)(p - buf);
-	e->body = malloc(e->len + 1);
-	if (!e->body)
-		goto out;
-	memcpy(e->body, p, e->len);
-	e->body[e->len] = 0;
-	ret = 0;
+	ret = netcache_parse(buf, len, e);
 out:
 	free(buf);
 	close(dfd);
@@ -144,13 +101,13 @@ out:
 void netcache_store(const struct netsrc_opts *o, const char *url, const struct http_head *h,
 			const uint8_t *body, size_t blen)
 {
-	char name[80], head[512];
+	char name[NETCACHE_NAME_MAX], head[512];
 	int dfd, n;
 	char *all;
 
 	if (!h->etag[0] && !h->last_modified[0])
 		return; /* nothing to revalidate with */
-	cache_name(url, o, name);
+	netcache_name(url, o->format == NETSRC_JSON ? o->json_path : NULL, o->headers, name);
 	dfd = cache_dir_open(o, 1);
 	if (dfd < 0)
 		return;

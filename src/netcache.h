@@ -14,6 +14,19 @@ struct netcache_entry {
 	size_t len;
 };
 
+#define NETCACHE_NAME_MAX 48 /* 40 hex digits + ".cache" + NUL */
+
+/* The entry's file name for a request: SHA-256 over the URL, the JSON path (json_path may be
+ * NULL) and the SHA-256 of the extra request headers (headers may be NULL), so a body fetched
+ * with one token (or with none) is never revalidated or served for another. Pure. */
+void netcache_name(const char *url, const char *json_path, const char *headers, char name[NETCACHE_NAME_MAX]);
+
+/* Parses an entry's bytes buf[0..len) ("keydrop-cache 1\n", "etag: V\n" and/or
+ * "last-modified: V\n" lines, an empty line, then the body) into e (body malloc'ed,
+ * NUL-terminated; validators truncated to their buffers). Validators holding control characters
+ * are refused (they would reach a request header). Returns 0, or -1 (e->body is NULL then). Pure. */
+int netcache_parse(const char *buf, size_t len, struct netcache_entry *e);
+
 /* Loads the cached body and validators for url from o->cache_dir into e. Returns 0, or -1 when
  * there is no usable entry (missing, or not trusted: one warning line then). */
 int netcache_load(const struct netsrc_opts *o, const char *url, struct netcache_entry *e);

@@ -5,7 +5,9 @@
 
 #include "die.h"
 #include "netcli.h"
+#include "netheaders.h"
 #include "osutil.h"
+#include "secret.h"
 
 static int parse_num(const char *s, long long lo, long long hi, long long *out)
 {
@@ -16,6 +18,11 @@ static int parse_num(const char *s, long long lo, long long hi, long long *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+static const char *base_name(int i)
+{
+	return i == NETSRC_GITHUB ? "github" : i == NETSRC_GITLAB ? "gitlab" : "launchpad";
 }
 
 int netcli_option(int c, const char *arg, struct netsrc_opts *o, const char *cmd)
@@ -35,28 +42,24 @@ int netcli_option(int c, const char *arg, struct netsrc_opts *o, const char *cmd
 		o->json_path = arg;
 		return 0;
 	case NETOPT_HEADER:
-		if (netsrc_add_header(&o->headers, arg) != 0)
+		/* a header is usually a bearer token: no core dump, no ptrace by the same uid from now on */
+		(void)secret_protect();
+		if (netheaders_add(&o->headers, arg) != 0)
 			return msg_usage(cmd, "bad --header (want 'Name: value' on one line)");
 		return 0;
 	case NETOPT_HEADER_FILE: {
-		char *buf = NULL, *line, *save = NULL;
+		char *buf = NULL;
 		size_t len;
+		unsigned bad;
+		int r;
+		(void)secret_protect();
 		if (osutil_slurp(arg, 65536, &buf, &len) != 0)
 			return msg_fail(EXIT_USAGE, cmd, "--header-file %s: %s", arg, strerror(errno));
-		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			size_t n = strlen(line);
-			if (n && line[n - 1] == '\r')
-				line[--n] = 0;
-			if (n == 0 || line[0] == '#')
-				continue;
-			if (netsrc_add_header(&o->headers, line) != 0) {
-				explicit_bzero(buf, len);
-				free(buf);
-				return msg_usage(cmd, "--header-file %s: a line is not 'Name: value'", arg);
-			}
-		}
-		explicit_bzero(buf, len); /* may hold a bearer token */
+		r = netheaders_add_text(&o->headers, buf, len, &bad);
+		secret_wipe(buf, len);
 		free(buf);
+		if (r != 0)
+			return msg_usage(cmd, "--header-file %s: line %u is not 'Name: value'", arg, bad);
 		return 0;
 	}
 	case NETOPT_CACERT:
@@ -98,17 +101,47 @@ int netcli_option(int c, const char *arg, struct netsrc_opts *o, const char *cmd
 	case NETOPT_CACHE:
 		o->cache_dir = arg;
 		return 0;
+	case NETOPT_RETRY_DELAY:
+		if (parse_num(arg, 1, 30000, &v) != 0)
+			return msg_usage(cmd, "--retry-delay wants milliseconds (1..30000)");
+		o->retry_delay_ms = v;
+		return 0;
+	case NETOPT_GITHUB_URL:
+	case NETOPT_GITLAB_URL:
+	case NETOPT_LAUNCHPAD_URL: {
+		/* kept as given; checked in netcli_finish, when --allow-http is known */
+		char *dst = o->base_url[c - NETOPT_GITHUB_URL];
+		if (strlen(arg) >= NETSRC_BASE_MAX || !*arg)
+			return msg_usage(cmd, "--%s-url: want a URL of 1..%d bytes", base_name(c - NETOPT_GITHUB_URL),
+					 NETSRC_BASE_MAX - 1);
+		memcpy(dst, arg, strlen(arg) + 1);
+		return 0;
+	}
 	}
 	return msg_usage(cmd, "unknown option");
 }
 
 int netcli_finish(struct netsrc_opts *o, const char *cmd)
 {
+	for (int i = 0; i < NETSRC_NSERVICES; i++) {
+		char raw[NETSRC_BASE_MAX];
+		if (!o->base_url[i][0])
+			continue;
+		memcpy(raw, o->base_url[i], sizeof raw);
+		if (netsrc_base_url(raw, o->allow_http, o->base_url[i], sizeof o->base_url[i]) != 0)
+			return msg_usage(cmd, "--%s-url: want https://HOST[:PORT][/PATH] without ?query or #fragment%s",
+					 base_name(i), o->allow_http ? "" : " (http:// only with --allow-http)");
+	}
 	if (o->json_path && o->format != NETSRC_JSON)
 		return msg_usage(cmd, "--json-path needs --format json");
 	if (o->format == NETSRC_JSON && !o->json_path)
 		o->json_path = "";
 	return 0;
+}
+
+void netcli_free(struct netsrc_opts *o)
+{
+	netheaders_free(&o->headers);
 }
 
 #include "paste.h"

@@ -32,6 +32,7 @@ void netsrc_defaults(struct netsrc_opts *o)
 	o->format = NETSRC_LINES;
 	o->timeout_ms = 30000;
 	o->retries = 3;
+	o->retry_delay_ms = 1000;
 	o->max_bytes = HTTP_BODY_DEFAULT;
 }
 
@@ -67,83 +68,59 @@ static int user_ok(const char *u)
 	return 1;
 }
 
-static const char *base(const char *env, const char *dflt)
+int netsrc_base_url(const char *in, int allow_http, char *out, size_t cap)
 {
-	const char *b = getenv(env);
-	return b && *b ? b : dflt;
-}
+	struct http_url u;
+	size_t n = strlen(in);
 
-int netsrc_url(const char *spec, char *url, size_t cap)
-{
-	int n;
-
-	if (strncmp(spec, "gh:", 3) == 0) {
-		if (!user_ok(spec + 3))
+	out[0] = 0;
+	while (n > 0 && in[n - 1] == '/')
+		n--;
+	if (n == 0 || n >= cap || strpbrk(in, "?#") || (strncmp(in, "https://", 8) != 0 && !allow_http))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)in[i] <= 0x20 || in[i] == 0x7f)
 			return -1;
-		n = snprintf(url, cap, "%s/%s.keys", base("KEYDROP_TEST_GITHUB_BASE", "https://github.com"), spec + 3);
-	} else if (strncmp(spec, "gl:", 3) == 0) {
-		if (!user_ok(spec + 3))
-			return -1;
-		n = snprintf(url, cap, "%s/%s.keys", base("KEYDROP_TEST_GITLAB_BASE", "https://gitlab.com"), spec + 3);
-	} else if (strncmp(spec, "lp:", 3) == 0) {
-		if (!user_ok(spec + 3))
-			return -1;
-		n = snprintf(url, cap, "%s/~%s/+sshkeys", base("KEYDROP_TEST_LAUNCHPAD_BASE", "https://launchpad.net"),
-			     spec + 3);
-	} else if (strncmp(spec, "https://", 8) == 0 || strncmp(spec, "http://", 7) == 0) {
-		n = snprintf(url, cap, "%s", spec);
-	} else {
+	memcpy(out, in, n);
+	out[n] = 0;
+	/* the same parser the request uses: scheme, host, port; it refuses user info */
+	if (http_parse_url(out, &u) != HTTP_OK || (!u.https && !allow_http)) {
+		out[0] = 0;
 		return -1;
 	}
-	return n > 0 && (size_t)n < cap ? 0 : -1;
+	return 0;
 }
 
-int netsrc_add_header(char **acc, const char *line)
+int netsrc_url(const char *spec, const struct netsrc_opts *o, char *url, size_t cap)
 {
-	size_t old = *acc ? strlen(*acc) : 0, n = strlen(line);
-	char *p;
+	static const char *const dflt[NETSRC_NSERVICES] = { "https://github.com", "https://gitlab.com",
+							     "https://launchpad.net" };
+	static const char prefix[NETSRC_NSERVICES][4] = { "gh:", "gl:", "lp:" };
+	int n = -1;
 
-	if (!http_header_valid(line) || n > 4096 || old + n > 16384)
-		return -1;
-	p = realloc(*acc, old + n + 3);
-	if (!p)
-		return -1;
-	memcpy(p + old, line, n);
-	memcpy(p + old + n, "\r\n", 3);
-	*acc = p;
-	return 0;
+	for (int i = 0; i < NETSRC_NSERVICES; i++) {
+		if (strncmp(spec, prefix[i], 3) != 0)
+			continue;
+		const char *b = o->base_url[i][0] ? o->base_url[i] : dflt[i];
+		if (!user_ok(spec + 3))
+			return -1;
+		n = i == NETSRC_LAUNCHPAD ? snprintf(url, cap, "%s/~%s/+sshkeys", b, spec + 3)
+					  : snprintf(url, cap, "%s/%s.keys", b, spec + 3);
+		return n > 0 && (size_t)n < cap ? 0 : -1;
+	}
+	if (strncmp(spec, "https://", 8) == 0 || strncmp(spec, "http://", 7) == 0)
+		n = snprintf(url, cap, "%s", spec);
+	return n > 0 && (size_t)n < cap ? 0 : -1;
 }
 
 /* ---- time and anchors ------------------------------------------------------------------------ */
 
-/* KEYDROP_TEST_NOW (test-only): pretend the clock says this many seconds since 1970. A value outside
- * [0, TLS_TIME_MAX) is ignored with one warning: a huge one would otherwise wrap BearSSL's 32-bit day
- * count to any date (and an expired certificate would verify). */
-static int64_t test_now(const struct netsrc_opts *o)
-{
-	static int warned;
-	const char *t = getenv("KEYDROP_TEST_NOW");
-	char *end;
-	long long v;
-
-	if (!t || !*t)
-		return -1;
-	errno = 0;
-	v = strtoll(t, &end, 10);
-	if (errno == 0 && end != t && !*end && v >= 0 && v < TLS_TIME_MAX)
-		return v;
-	if (!warned && !o->quiet)
-		msg_err(o->cmd, "KEYDROP_TEST_NOW ignored (want seconds since 1970, 0 to 2^37-1)");
-	warned = 1;
-	return -1;
-}
-
+/* The clock for certificate checks, never before the build date: a machine that boots at 1970
+ * (no RTC, no NTP yet) still verifies, and no clock setting makes a certificate that expired
+ * before keydrop was built valid again. */
 static int64_t validation_time(const struct netsrc_opts *o)
 {
-	int64_t now = test_now(o);
-
-	if (now < 0)
-		now = (int64_t)time(NULL);
+	int64_t now = (int64_t)time(NULL);
 
 	if (now < (int64_t)KEYDROP_BUILD_EPOCH) {
 		if (!clock_warned && !o->quiet) {
@@ -234,7 +211,7 @@ int source_net_fetch(const char *spec, char **out, size_t *len, char *err, size_
 	*out = NULL;
 	*len = 0;
 	memset(&r, 0, sizeof r);
-	if (netsrc_url(spec, url, sizeof url) != 0) {
+	if (netsrc_url(spec, o, url, sizeof url) != 0) {
 		snprintf(err, errcap, "bad network source (gh:USER, gl:USER, lp:USER or https://... expected)");
 		return SRCE_USAGE;
 	}
@@ -269,6 +246,7 @@ int source_net_fetch(const char *spec, char **out, size_t *len, char *err, size_
 	no.accept = o->format == NETSRC_JSON ? "application/json" : "text/plain, */*;q=0.5";
 	no.headers = o->headers;
 	no.allow_http = o->allow_http;
+	no.retry_base_ms = o->retry_delay_ms;
 	if (o->cache_dir && netcache_load(o, url, &ce) == 0) {
 		no.if_none_match = ce.etag;
 		no.if_modified_since = ce.last_modified;

@@ -10,6 +10,9 @@
 #include "tls.h"
 
 enum { NETSRC_LINES = 0, NETSRC_JSON = 1 };
+/* The hosted services behind gh:, gl:, lp: (index into netsrc_opts.base_url). */
+enum { NETSRC_GITHUB = 0, NETSRC_GITLAB = 1, NETSRC_LAUNCHPAD = 2, NETSRC_NSERVICES = 3 };
+#define NETSRC_BASE_MAX 512
 
 struct netsrc_opts {
 	const char *cmd;          /* command name for messages ("fetch") */
@@ -22,12 +25,16 @@ struct netsrc_opts {
 	int64_t timeout_ms;       /* one deadline for the whole command (every source, retries
 	                           * included), from netsrc_configure; default 30 s */
 	int retries;              /* default 3 */
+	int64_t retry_delay_ms;   /* backoff base (--retry-delay), default 1000 */
 	int64_t wait_network_s;   /* 0: use retries; else retry until this many seconds after
 	                           * netsrc_configure (the command's deadline instead of timeout_ms) */
 	const char *proxy;
 	size_t max_bytes;         /* default 1 MiB */
 	int allow_http;
 	const char *cache_dir;
+	/* --github-url, --gitlab-url, --launchpad-url (self-hosted servers), checked by
+	 * netsrc_base_url and kept without trailing '/'; "" means the public service */
+	char base_url[NETSRC_NSERVICES][NETSRC_BASE_MAX];
 	int quiet, verbose;
 };
 
@@ -37,14 +44,17 @@ void netsrc_defaults(struct netsrc_opts *o);
  * one deadline (timeout_ms, or wait_network_s when set): call it once, right before fetching. */
 void netsrc_configure(const struct netsrc_opts *o);
 
-/* The URL for spec (gh:/gl:/lp:/https:/http:). The test-only variables KEYDROP_TEST_GITHUB_BASE,
- * KEYDROP_TEST_GITLAB_BASE, KEYDROP_TEST_LAUNCHPAD_BASE replace "https://github.com" etc. (tests
- * point them at a loopback server). Returns 0, or -1 for a malformed spec / user name. */
-int netsrc_url(const char *spec, char *url, size_t cap);
+/* The URL for spec (gh:/gl:/lp:/https:/http:): gh:USER is BASE/USER.keys with BASE
+ * o->base_url[NETSRC_GITHUB] or https://github.com (gl: likewise with https://gitlab.com),
+ * lp:USER is BASE/~USER/+sshkeys (https://launchpad.net). Returns 0, or -1 for a malformed spec /
+ * user name or a URL longer than cap. */
+int netsrc_url(const char *spec, const struct netsrc_opts *o, char *url, size_t cap);
 
-/* Parses --header 'Name: value' lines: appends "Name: value\r\n" to *acc (malloc'ed, grown).
- * Returns 0, or -1 if the header is malformed (CR/LF, no name). */
-int netsrc_add_header(char **acc, const char *line);
+/* Checks a base URL for --github-url and friends and copies it to out[cap] without trailing '/':
+ * absolute https:// (http:// only when allow_http), a host name or bracketed IPv6 address, an
+ * optional port and path; no user info, query (?) or fragment (#), no blanks or control
+ * characters. Returns 0, or -1 (out is then ""). Pure. */
+int netsrc_base_url(const char *in, int allow_http, char *out, size_t cap);
 
 /* source.h's hook: see there. Returns SRCE_OK, SRCE_IO (network/TLS/HTTP failure), SRCE_USAGE (bad
  * spec) or SRCE_REJECT (a body that cannot hold keys: HTML page, JSON path not found). */

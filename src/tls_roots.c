@@ -285,9 +285,7 @@ int tls_anchors_load(struct tls_anchors *a, const char *cacert)
 		errno = e;
 		return -1;
 	}
-	/* test-only: behave as on a machine without a CA bundle */
-	const char *nosys = getenv("KEYDROP_TEST_NO_SYSTEM_CA");
-	for (size_t i = 0; i < sizeof paths / sizeof paths[0] && !(nosys && *nosys); i++) {
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
 		if (load_file(a, paths[i]) == 0)
 			return 0;
 		tls_anchors_free(a);

@@ -33,7 +33,7 @@ is "$RC:$OUT" "0:$k1" "both within --timeout 5: ok"
 # --wait-network S: one deadline too (a 2 s source, then a refused port, under --wait-network 3)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 t0=$(now_ms)
-run env KEYDROP_TEST_BACKOFF_MS=100 "$KEYDROP" fetch --cacert "$P/root.pem" --wait-network 3 "$U/late" "https://localhost:$port/x"
+run "$KEYDROP" fetch --cacert "$P/root.pem" --retry-delay 100 --wait-network 3 "$U/late" "https://localhost:$port/x"
 t1=$(now_ms)
 is "$RC" 1 "--wait-network 3 with a refused second source: exit 1"
 ok $(( (t1 - t0) >= 2900 && (t1 - t0) < 3800 ? 0 : 1 )) "--wait-network 3 over both sources: gave up after $((t1 - t0)) ms"
@@ -52,7 +52,7 @@ mount --bind "$1" /etc/resolv.conf || exit 91
 exec {dns}< <(exec python3 "$2")
 IFS= read -r -t 30 line <&$dns && [ "$line" = "listening 53" ] || exit 92
 t0=$(date +%s%3N)
-KEYDROP_TEST_BACKOFF_MS=100 "$3" fetch --retry "$5" --timeout "$4" https://keys.example.com/alice.keys 2>"$TMPDIR/err"
+"$3" fetch --retry "$5" --retry-delay 100 --timeout "$4" https://keys.example.com/alice.keys 2>"$TMPDIR/err"
 rc=$?
 t1=$(date +%s%3N)
 IFS= read -r -t 5 line <&$dns   # the resolver did ask (the server saw a query)

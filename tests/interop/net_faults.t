@@ -3,7 +3,7 @@
 # `fetch` exit with the right code and one specific line, and `sync` leave its target byte-for-byte
 # unchanged. Also: redirects, retries (429 Retry-After, 503 then 200), the deadline against a
 # slowloris server, --wait-network, the cache (ETag + 304), headers, JSON bodies, --skip-invalid,
-# gh: with the base URL redirected by KEYDROP_TEST_GITHUB_BASE (test-only).
+# gh:, gl:, lp: against a self-hosted server (--github-url, --gitlab-url, --launchpad-url).
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/../lib/net.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,6 +22,8 @@ cat > "$TAP_TMP/routes.json" <<JSON
 {
  "/ok": [{"body": "$k1\n"}],
  "/alice.keys": [{"body": "$k1\n"}],
+ "/gitlab/alice.keys": [{"body": "$k2\n"}],
+ "/~alice/+sshkeys": [{"body": "$k1\n$k2\n"}],
  "/two": [{"body": "$k1\n$k2\n"}],
  "/truncated": [{"mode": "truncate", "body": "$k1\n", "extra": 500}],
  "/noclose": [{"mode": "no_close_notify", "body": "$k1\n"}],
@@ -116,18 +118,27 @@ is "$RC" 0 "--skip-invalid: exit 0"
 is "$OUT" "$k1"$'\n'"$k2" "--skip-invalid: both valid keys"
 like "$ERR" "line 2: skipped: " "--skip-invalid: the skipped line is reported"
 
-# gh: through the test-only base URL override; 404 names the likely cause
-run env KEYDROP_TEST_GITHUB_BASE="$U" "$KEYDROP" fetch "${F[@]}" gh:alice
-is "$RC:$OUT" "0:$k1" "gh:USER fetches BASE/USER.keys"
-run env KEYDROP_TEST_GITHUB_BASE="$U" "$KEYDROP" fetch "${F[@]}" gh:nobody
+# gh:, gl:, lp: from a self-hosted server (GitHub Enterprise, GitLab under a path, Launchpad), with
+# or without a trailing slash; a 404 names the likely cause; every request stays on that server
+n0=$(grep -c . "$TAP_TMP/server.log")
+run "$KEYDROP" fetch "${F[@]}" --github-url "$U" gh:alice
+is "$RC:$OUT" "0:$k1" "--github-url: gh:USER fetches URL/USER.keys"
+run "$KEYDROP" fetch "${F[@]}" --github-url "$U/" gh:nobody
 is "$RC" 1 "gh: 404: exit 1"
 is "$ERR" "keydrop: fetch: gh:nobody: HTTP 404 (no such GitHub user?)" "gh: 404: message"
+like "$(grep -c '^/nobody.keys' "$TAP_TMP/server.log")" "^1$" "--github-url URL/: one slash between URL and USER"
+run "$KEYDROP" fetch "${F[@]}" --gitlab-url "$U/gitlab//" gl:alice
+is "$RC:$OUT" "0:$k2" "--gitlab-url with a path: gl:USER fetches URL/USER.keys"
+run "$KEYDROP" fetch "${F[@]}" --launchpad-url "$U" lp:alice
+is "$RC:$OUT" "0:$k1"$'\n'"$k2" "--launchpad-url: lp:USER fetches URL/~USER/+sshkeys"
+is "$(tail -n +$((n0 + 1)) "$TAP_TMP/server.log" | cut -f1 | tr '\n' ' ')" "/alice.keys /nobody.keys /gitlab/alice.keys /~alice/+sshkeys " \
+	"the self-hosted server got exactly these requests"
 run "$KEYDROP" fetch "${F[@]}" 'gh:bad/name'
 is "$RC" 2 "gh: with a malformed user: usage error"
 
 # retries: 503 then 200, and 429 with Retry-After honoured
 t0=$(now_ms)
-run env KEYDROP_TEST_BACKOFF_MS=50 "$KEYDROP" fetch --cacert "$CA" --retry 2 "$U/flaky"
+run "$KEYDROP" fetch --cacert "$CA" --retry 2 --retry-delay 50 "$U/flaky"
 is "$RC:$OUT" "0:$k1" "503 then 200: retry succeeds"
 like "$ERR" "HTTP 503 \(service unavailable\); retry 1/2 in [0-9.]+ s" "503: one line says what failed and when the next try is"
 t0=$(now_ms)
@@ -147,7 +158,7 @@ like "$ERR" "HTTP 403 \(forbidden\); retry 1/1 in 1.0 s" "403 with Retry-After: 
 
 # one overall deadline: retries never run past --timeout
 t0=$(now_ms)
-run env KEYDROP_TEST_BACKOFF_MS=400 "$KEYDROP" fetch --cacert "$CA" --retry 50 --timeout 2 "$U/ratelimit-always"
+run "$KEYDROP" fetch --cacert "$CA" --retry 50 --retry-delay 400 --timeout 2 "$U/ratelimit-always"
 t1=$(now_ms)
 is "$RC" 1 "--timeout 2 with --retry 50 against a permanent 429: exit 1"
 ok $(( (t1 - t0) < 2600 ? 0 : 1 )) "--timeout bounds all retries ($((t1 - t0)) ms)"
@@ -158,7 +169,7 @@ run "$KEYDROP" fetch --cacert "$CA" --retry 0 "https://localhost:$port/x"
 is "$RC" 1 "connection refused: exit 1"
 like "$ERR" "cannot connect to localhost \(127.0.0.1 port $port\): Connection refused" "connection refused: message names the address"
 t0=$(now_ms)
-run env KEYDROP_TEST_BACKOFF_MS=100 "$KEYDROP" fetch --cacert "$CA" --wait-network 2 "https://localhost:$port/x"
+run "$KEYDROP" fetch --cacert "$CA" --retry-delay 100 --wait-network 2 "https://localhost:$port/x"
 t1=$(now_ms)
 is "$RC" 1 "--wait-network 2: gives up with exit 1"
 like "$ERR" "waiting for the network, try 2 in" "--wait-network: says what it waits for"
@@ -199,11 +210,11 @@ is "$RC" 2 "header with CR/LF refused (usage)"
 
 # install takes network sources through the same layer (defaults; anchors from SSL_CERT_FILE)
 : > "$TAP_TMP/ak_inst"
-run env SSL_CERT_FILE="$CA" KEYDROP_TEST_GITHUB_BASE="$U" "$KEYDROP" install --file "$TAP_TMP/ak_inst" gh:alice
+run env SSL_CERT_FILE="$CA" "$KEYDROP" install --github-url "$U" --file "$TAP_TMP/ak_inst" gh:alice
 is "$RC" 0 "install gh:USER: exit 0"
 is "$(cat "$TAP_TMP/ak_inst")" "$k1" "install gh:USER: key installed"
 cp "$TAP_TMP/ak_inst" "$TAP_TMP/ak_inst.orig"
-run env SSL_CERT_FILE="$CA" KEYDROP_TEST_GITHUB_BASE="$U" "$KEYDROP" install --file "$TAP_TMP/ak_inst" gh:alice gh:nobody
+run env SSL_CERT_FILE="$CA" "$KEYDROP" install --file "$TAP_TMP/ak_inst" gh:alice gh:nobody --github-url "$U"
 is "$RC" 1 "install with one missing GitHub user: exit 1"
 is "$ERR" "keydrop: install: gh:nobody: HTTP 404 (no such GitHub user?)" "install: 404 message"
 cmp -s "$TAP_TMP/ak_inst" "$TAP_TMP/ak_inst.orig"; ok $? "install: target unchanged when any source fails"

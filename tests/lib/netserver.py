@@ -17,6 +17,9 @@ modes:
   big_header       a 9000-byte header line
 "delay": S waits S seconds before answering (a slow server).
 "conditional": true answers 304 (no body) when the request's If-None-Match equals the ETag header.
+"when": "Name: value" (a credential check): a route whose responses carry "when" answers with the
+first one whose header line the request holds, else 401; the consume-one-per-request order is
+not used for such a route.
 "{PORT}" in header values and bodies is replaced by the server's port.
 Every request head is appended to --log (one line: "PATH\tHeader: v\tHeader: v...").
 """
@@ -67,11 +70,16 @@ def sub(s):
     return s.replace("{PORT}", str(port))
 
 
-def pick(path):
+def pick(path, lines):
     with lock:
         seq = routes.get(path) or routes.get("*")
         if not seq:
             return {"status": 404, "body": "not found\n"}
+        if any("when" in r for r in seq):
+            for r in seq:
+                if r.get("when") in lines:
+                    return r
+            return {"status": 401, "body": "bad credentials\n"}
         i = counters.get(path, 0)
         counters[path] = i + 1
         return seq[min(i, len(seq) - 1)]
@@ -113,7 +121,7 @@ def handle(raw):
         with lock:
             with open(args.log, "a") as lf:
                 lf.write(path + "\t" + "\t".join(head[1:]) + "\n")
-        r = pick(path)
+        r = pick(path, head[1:])
         mode = r.get("mode", "normal")
         status = r.get("status", 200)
         body = sub(r.get("body", "")).encode()
