@@ -42,7 +42,7 @@ int netcli_option(int c, const char *arg, struct netsrc_opts *o, const char *cmd
 		char *buf = NULL, *line, *save = NULL;
 		size_t len;
 		if (osutil_slurp(arg, 65536, &buf, &len) != 0)
-			return msg_fail(EXIT_USAGE, cmd, "--header-file %s: %s", arg, strerror(errno));
+			return msg_fail(EXIT_USAGE, cmd, "--header-file %s: %s", arg, osutil_strerror(errno));
 		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 			size_t n = strlen(line);
 			if (n && line[n - 1] == '\r')
