@@ -40,6 +40,12 @@ void osutil_user_at_host(char *buf, size_t cap)
 		snprintf(host, sizeof host, "localhost");
 	host[sizeof host - 1] = '\0';
 	snprintf(buf, cap, "%s@%s", user, host);
+	/* $USER (used when the uid has no passwd entry) and the host name are anyone's text: a newline
+	 * would start a second key line in the .pub. Control bytes become '?' (not dropped), so the
+	 * comment still shows that something was there. */
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 }
 
 int osutil_slurp(const char *path, size_t max, char **out, size_t *len)

@@ -6,7 +6,7 @@
 
 /* The invoking user's home: $HOME, else the passwd entry. Returns 0 or -1. */
 int osutil_home(char *buf, size_t cap);
-/* "user@host" as ssh-keygen's default comment. */
+/* "user@host" as ssh-keygen's default comment: one line, control bytes replaced by '?'. */
 void osutil_user_at_host(char *buf, size_t cap);
 /* errno of osutil_slurp for a named file that is not a regular file (Linux has no EFTYPE). */
 #define OSUTIL_ENOTREG ENOTSUP
