@@ -15,7 +15,7 @@ ok $((!$?)) "uid $uid has no passwd entry (the condition under test)"
 
 ssh-keygen -q -t ed25519 -N '' -C attacker@evil -f "$TAP_TMP/att" || exit 1
 attacker=$(cat "$TAP_TMP/att.pub")
-chmod 711 "$TAP_TMP"
+chmod 755 "$TAP_TMP" # the uid walks down to its home (pathwalk opens each directory)
 home=$TAP_TMP/home
 mkdir -m 700 "$home" && chown "$uid:$uid" "$home"
 host=$(hostname)
