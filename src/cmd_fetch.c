@@ -67,8 +67,6 @@ int cmd_fetch(int argc, char **argv, const struct globals *g)
 	if (rc == EXIT_OK) {
 		for (size_t i = 0; i < keys.n; i++)
 			printf("%s\n", keys.lines[i]);
-		if (fflush(stdout) != 0)
-			rc = msg_fail(EXIT_FAIL, "fetch", "writing to stdout failed");
 	}
 	netkeys_free(&keys);
 	netcli_free(&o);

@@ -152,7 +152,11 @@ int cmd_keygen(int argc, char **argv, const struct globals *g)
 	}
 	if (!quiet)
 		printf("Generating public/private %s key pair.\n", keygen_type_name(type));
-	fflush(stdout);
+	/* A broken stdout is found before the key is written, so this failure leaves no key behind. */
+	if (fflush(stdout) != 0) {
+		ret = msg_fail(EXIT_FAIL, "keygen", "cannot write output: %s", strerror(errno));
+		goto out;
+	}
 	int kr = keygen_generate(type, ubits, pair, cmd_entropy_wait, "keygen", &rerr);
 	if (kr != KG_OK) {
 		ret = msg_fail(EXIT_FAIL, "keygen", "%s", kr == KG_RAND ? rand_strerror(rerr) : keygen_strerror(kr));

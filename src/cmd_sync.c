@@ -228,9 +228,11 @@ int cmd_sync(int argc, char **argv, const struct globals *g)
 	/* The report is secondary to the write that already happened. Exit 0: sync's exit 1 promises
 	 * "nothing changed", which would be false now (a caller would treat a done sync as failed). The
 	 * lost report is said on stderr instead. */
-	if (fflush(stdout) != 0 || ferror(stdout))
+	if (fflush(stdout) != 0 || ferror(stdout)) {
 		msg_err("sync", "%s: keys synced (block %s), but the report could not be written to stdout: %s", t.path,
 			name, strerror(errno));
+		clearerr(stdout); /* said here; main's stdout check must not say it again or turn it into exit 1 */
+	}
 	ret = EXIT_OK;
 out:
 	authkeys_free(&ak);

@@ -1,4 +1,6 @@
 /* main.c: keydrop's dispatch table. `keydrop help` is generated from it. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <string.h>
@@ -35,7 +37,48 @@ static void help(FILE *f)
 		   "exit codes: 0 ok, 1 failure, 2 usage, 3 input rejected, 4 check found problems\n");
 }
 
-int main(int argc, char **argv)
+/* A descriptor 0-2 that is closed would be reused by the next open(): a key file or an
+ * authorized_keys temp file would then receive what we print. Fill the hole with /dev/null opened
+ * read-only, so writes to it still fail (EBADF, as on the closed descriptor) and are reported. */
+static void reserve_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* open() takes the lowest free descriptor: this one, as the lower ones are open now. */
+		int nfd = open("/dev/null", O_RDONLY | O_NOCTTY);
+		if (nfd > fd)
+			close(nfd);
+	}
+}
+
+/* The one check of stdout for every command: a write error (full disk, closed or broken pipe with
+ * SIGPIPE ignored, EIO) must not end in exit 0 with a short file. stdio keeps the error flag but not
+ * errno, so the final flush reports the cause (stdio retries the buffered bytes; see main); when
+ * nothing was left to retry, the message says only that a write failed. A command that failed already has said so in its own
+ * one line, and keeps its exit code. */
+static int finish_stdout(const char *cmd, int rc)
+{
+	errno = 0;
+	int bad = fflush(stdout) != 0;
+	int e = errno;
+	bad |= ferror(stdout) != 0;
+	errno = 0;
+	if (fclose(stdout) != 0) {
+		bad = 1;
+		if (!e)
+			e = errno;
+	}
+	if (!bad || (rc != EXIT_OK && rc != EXIT_PROBLEMS))
+		return rc;
+	if (e)
+		msg_err(cmd, "cannot write output: %s", strerror(e));
+	else
+		msg_err(cmd, "cannot write output (a write to stdout failed)");
+	return EXIT_FAIL;
+}
+
+static int dispatch(int argc, char **argv, const char **cmd)
 {
 	struct globals g = { 0, 0 };
 	int i = 1;
@@ -51,6 +94,7 @@ int main(int argc, char **argv)
 			help(stdout);
 			return EXIT_OK;
 		} else if (strcmp(argv[i], "--version") == 0) {
+			*cmd = "version";
 			return cmd_version(0, NULL, &g);
 		} else {
 			return msg_usage(NULL, "unknown option '%s'", argv[i]);
@@ -65,7 +109,23 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
-		if (strcmp(argv[i], commands[k].name) == 0)
+		if (strcmp(argv[i], commands[k].name) == 0) {
+			*cmd = commands[k].name;
 			return commands[k].fn(argc - i, argv + i, &g);
+		}
 	return msg_usage(NULL, "unknown command '%s'", argv[i]);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = NULL; /* NULL: keydrop's own help, messages say just "keydrop: ..." */
+
+	reserve_std_fds();
+	/* musl makes stdout line-buffered until its first write finds no terminal; a failed first line
+	 * is then dropped with its errno, and the final flush has nothing left to retry. Fully buffered
+	 * from the start, the bytes stay in the buffer and the final flush reports the real cause. */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 0);
+	int rc = dispatch(argc, argv, &cmd);
+	return finish_stdout(cmd, rc);
 }

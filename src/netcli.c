@@ -54,7 +54,7 @@ int netcli_option(int c, const char *arg, struct netsrc_opts *o, const char *cmd
 		int r;
 		(void)secret_protect();
 		if (osutil_slurp(arg, 65536, &buf, &len) != 0)
-			return msg_fail(EXIT_USAGE, cmd, "--header-file %s: %s", arg, strerror(errno));
+			return msg_fail(EXIT_USAGE, cmd, "--header-file %s: %s", arg, osutil_strerror(errno));
 		r = netheaders_add_text(&o->headers, buf, len, &bad);
 		secret_wipe(buf, len);
 		free(buf);

@@ -16,6 +16,7 @@
 #include "net.h"
 #include "netcache.h"
 #include "netsrc.h"
+#include "osutil.h"
 #include "paste.h"
 #include "source.h"
 #include "timefmt.h"
@@ -224,7 +225,7 @@ int source_net_fetch(const char *spec, char **out, size_t *len, char *err, size_
 		if (!anchors_loaded) {
 			if (tls_anchors_load(&anchors, o->cacert) != 0) {
 				snprintf(err, errcap, "cannot load CA certificates from %s: %s", anchors.source,
-					 errno == ENODATA ? "no certificate in it" : strerror(errno));
+					 errno == ENODATA ? "no certificate in it" : osutil_strerror(errno));
 				return SRCE_IO;
 			}
 			anchors_loaded = 1;

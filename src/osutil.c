@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "osutil.h"
@@ -38,17 +40,37 @@ void osutil_user_at_host(char *buf, size_t cap)
 		snprintf(host, sizeof host, "localhost");
 	host[sizeof host - 1] = '\0';
 	snprintf(buf, cap, "%s@%s", user, host);
+	/* $USER (used when the uid has no passwd entry) and the host name are anyone's text: a newline
+	 * would start a second key line in the .pub. Control bytes become '?' (not dropped), so the
+	 * comment still shows that something was there. */
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 }
 
 int osutil_slurp(const char *path, size_t max, char **out, size_t *len)
 {
-	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	int is_stdin = strcmp(path, "-") == 0;
+	/* O_NONBLOCK: opening a FIFO without a writer would block forever, before any check. */
+	int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	size_t cap = 4096, n = 0;
 	char *buf = NULL;
 	int saved;
+	struct stat st;
 
 	if (fd < 0)
 		return -1;
+	/* A named file must be a regular file: a FIFO, terminal or device can block or never end.
+	 * Pipes and terminals are still read through "-" (stdin), which the caller chose to wait for.
+	 * /dev/null (Linux char device 1:3) is the usual spelling of "empty" and cannot block. */
+	if (!is_stdin) {
+		if (fstat(fd, &st) < 0)
+			goto fail;
+		if (!S_ISREG(st.st_mode) && !(S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3)) {
+			errno = S_ISDIR(st.st_mode) ? EISDIR : OSUTIL_ENOTREG;
+			goto fail;
+		}
+	}
 	if (!(buf = malloc(cap + 1)))
 		goto fail;
 	for (;;) {
@@ -97,4 +119,13 @@ fail:
 		close(fd);
 	errno = saved;
 	return -1;
+}
+
+const char *osutil_strerror(int err)
+{
+	if (err == OSUTIL_ENOTREG)
+		return "not a regular file (a FIFO or device; use - to read a pipe from stdin)";
+	if (err == EFBIG)
+		return "file too large";
+	return strerror(err);
 }

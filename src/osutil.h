@@ -1,14 +1,21 @@
 /* osutil.h: facts about the running system that commands need. */
 #ifndef KEYDROP_OSUTIL_H
 #define KEYDROP_OSUTIL_H
+#include <errno.h>
 #include <stddef.h>
 
 /* The invoking user's home: $HOME, else the passwd entry. Returns 0 or -1. */
 int osutil_home(char *buf, size_t cap);
-/* "user@host" as ssh-keygen's default comment. */
+/* "user@host" as ssh-keygen's default comment: one line, control bytes replaced by '?'. */
 void osutil_user_at_host(char *buf, size_t cap);
-/* Reads all of fd (stdin) or path into a malloc'ed NUL-terminated buffer of at most max bytes.
- * Returns 0, or -1 with errno (EFBIG when larger). The caller frees (and wipes, if secret). */
+/* errno of osutil_slurp for a named file that is not a regular file (Linux has no EFTYPE). */
+#define OSUTIL_ENOTREG ENOTSUP
+/* Reads all of fd 0 (path "-") or of the regular file path into a malloc'ed NUL-terminated buffer
+ * of at most max bytes. Never blocks on opening: a FIFO, device (but /dev/null) or directory is
+ * refused. Returns 0, or -1 with errno (EFBIG when larger, EISDIR, OSUTIL_ENOTREG). The caller frees
+ * (and wipes, if secret). */
 int osutil_slurp(const char *path, size_t max, char **out, size_t *len);
+/* strerror for osutil_slurp's errno, with words for OSUTIL_ENOTREG and EFBIG. */
+const char *osutil_strerror(int err);
 
 #endif

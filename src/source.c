@@ -81,7 +81,7 @@ int source_read(const char *spec, char **out, size_t *len, char *err, size_t err
 			return SRCE_USAGE;
 		}
 		if (osutil_slurp(path, SOURCE_MAX, out, len) < 0) {
-			snprintf(err, errcap, "%s", errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
+			snprintf(err, errcap, "%s", errno == EFBIG ? "larger than 1 MiB" : osutil_strerror(errno));
 			return SRCE_IO;
 		}
 		return SRCE_OK;
