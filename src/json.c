@@ -10,6 +10,9 @@
 
 #include "json.h"
 
+#define JSON_STR_(x) #x
+#define JSON_STR(x) JSON_STR_(x)
+
 const char *json_strerror(int err)
 {
 	switch (err) {
@@ -22,6 +25,7 @@ const char *json_strerror(int err)
 	case JSON_E_STRING: return "bad JSON string (bad escape or line break in a key)";
 	case JSON_E_NOMEM: return "out of memory";
 	case JSON_E_CALLBACK: return "stopped";
+	case JSON_E_DEPTH: return "JSON document nested too deeply (more than " JSON_STR(JSON_DEPTH_MAX) " levels)";
 	}
 	return "unknown JSON error";
 }
@@ -168,6 +172,32 @@ static long decode(const char *s, size_t n, char *out)
 	return (long)o;
 }
 
+/* Deepest nesting of '[' and '{' outside strings, in one pass; stops counting past limit. Only a
+ * bound for what jsmn then does (jsmn still judges the syntax): a stray quote or bracket in broken
+ * JSON may shift the count, never the linear cost. */
+static int too_deep(const char *doc, size_t len, int limit)
+{
+	int depth = 0, in_str = 0;
+
+	for (size_t i = 0; i < len && doc[i]; i++) {
+		char c = doc[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"') {
+			in_str = 1;
+		} else if (c == '[' || c == '{') {
+			if (++depth > limit)
+				return 1;
+		} else if ((c == ']' || c == '}') && depth > 0) {
+			depth--;
+		}
+	}
+	return 0;
+}
+
 /* Index of the token after the subtree rooted at i. */
 static int skip(const struct walk *w, int i)
 {
@@ -266,6 +296,8 @@ int json_select(const char *doc, size_t len, const char *path, json_string_fn fn
 	memset(&w, 0, sizeof w);
 	if (strlen(path) >= JSON_PATH_MAX || (r = parse_path(path, &w)) != JSON_OK)
 		return JSON_E_PATH;
+	if (too_deep(doc, len, JSON_DEPTH_MAX))
+		return JSON_E_DEPTH;
 	jsmn_init(&p);
 	n = jsmn_parse(&p, doc, len, NULL, 0);
 	if (n == JSMN_ERROR_NOMEM)

@@ -6,6 +6,10 @@
 
 #define JSON_TOKENS_MAX 65536
 #define JSON_PATH_MAX 256
+/* Deepest nesting of arrays and objects accepted. Key APIs nest 2 or 3 deep; 64 leaves room for any
+ * real document, and bounds jsmn's work per closing bracket (it walks parent links from the last
+ * token, so a document nested d deep costs d^2 steps: 64K deep was 12 s of CPU). */
+#define JSON_DEPTH_MAX 64
 
 enum {
 	JSON_OK = 0,
@@ -16,7 +20,8 @@ enum {
 	JSON_E_TYPE = -5,     /* the path ends on something that is not a string (or array of strings) */
 	JSON_E_STRING = -6,   /* bad escape, or a control character / line break inside a selected string */
 	JSON_E_NOMEM = -7,
-	JSON_E_CALLBACK = -8  /* the callback returned non-zero */
+	JSON_E_CALLBACK = -8, /* the callback returned non-zero */
+	JSON_E_DEPTH = -9     /* arrays/objects nested deeper than JSON_DEPTH_MAX */
 };
 
 const char *json_strerror(int err);
@@ -25,7 +30,8 @@ const char *json_strerror(int err);
  * NUL-terminated; s is only valid during the call). Non-zero stops the walk (JSON_E_CALLBACK). */
 typedef int (*json_string_fn)(void *arg, const char *s, size_t n);
 
-/* Selects strings in doc[0..len) by path. Grammar: segments separated by '.'; a segment is a key
+/* Selects strings in doc[0..len) by path. Work is linear in len (times the path length): the
+ * nesting is checked (JSON_DEPTH_MAX) in one pass before jsmn tokenizes. Grammar: segments separated by '.'; a segment is a key
  * name (letters, digits, '_', '-', '$') optionally followed by "[]", or "[]" alone; "[]" means
  * "every element of this array". Where the path ends, a string is selected, and an array selects
  * each of its elements (which must be strings). Examples: "ssh_keys" on {"ssh_keys": ["k1","k2"]};
