@@ -46,6 +46,12 @@ static void xw_start_chain(const br_x509_class **ctx, const char *server_name)
 	x->ncert = 0;
 	x->pin_failed = 0;
 	x->ee_hashed = 0;
+	x->pol_failed = 0;
+	memset(&x->pol, 0, sizeof x->pol);
+	memset(&x->leafx, 0, sizeof x->leafx);
+	free(x->leaf);
+	x->leaf = NULL;
+	snprintf(x->host, sizeof x->host, "%s", server_name ? server_name : "");
 	x->minimal.vtable->start_chain(&x->minimal.vtable, server_name);
 }
 
@@ -53,6 +59,9 @@ static void xw_start_cert(const br_x509_class **ctx, uint32_t length)
 {
 	struct tls_x509 *x = (struct tls_x509 *)(void *)ctx;
 	x->cur_len = 0;
+	/* Once BearSSL has decided (trusted, or failed), it ignores the rest of the chain: so do we,
+	 * so that an extra certificate the server sends along never changes the verdict. */
+	x->cur_skip = x->minimal.err != 0;
 	x->cur_overflow = length > CERT_MAX;
 	if (!x->cur_overflow && x->cur_cap < length) {
 		unsigned char *p = realloc(x->cur, length ? length : 1);
@@ -78,6 +87,45 @@ static void xw_append(const br_x509_class **ctx, const unsigned char *buf, size_
 		}
 	}
 	x->minimal.vtable->append(&x->minimal.vtable, buf, len);
+}
+
+static void pol_fail(struct tls_x509 *x, int code, unsigned bits)
+{
+	if (x->pol.code == 0) {
+		x->pol.code = code;
+		x->pol.cert = x->ncert;
+		x->pol.bits = bits;
+	}
+}
+
+/* The rules BearSSL 0.6 leaves out (tls_policy.c), on every certificate it looks at; the first
+ * refusal is kept. The server's certificate is kept whole: the CAs after it constrain its names. */
+static void xw_policy(struct tls_x509 *x)
+{
+	struct tls_certext e;
+	int r;
+
+	if (x->cur_skip || x->pol.code)
+		return;
+	if (x->cur_overflow || tls_cert_ext(x->cur, x->cur_len, &e) != 0) {
+		pol_fail(x, TLS_POL_MALFORMED, 0);
+		return;
+	}
+	if (e.sig_weak || (e.rsa_bits && e.rsa_bits < TLS_RSA_MIN_BITS)) {
+		pol_fail(x, e.sig_weak ? TLS_POL_SIG_WEAK : TLS_POL_RSA_WEAK, e.rsa_bits);
+		return;
+	}
+	if (x->ncert == 0) {
+		x->leaf = x->cur; /* e points into it; the next certificate gets a new buffer */
+		x->leafx = e;
+		x->cur = NULL;
+		x->cur_cap = 0;
+		if ((r = tls_check_leaf(&x->leafx)) != 0 || (x->host[0] && (r = tls_check_host(&x->leafx, x->host, &x->pol)) != 0))
+			pol_fail(x, r, 0);
+		return;
+	}
+	if (x->leaf && (r = tls_check_nc(&e, &x->leafx, x->host[0] ? x->host : NULL, &x->pol)) != 0)
+		pol_fail(x, r, 0);
 }
 
 static void xw_end_cert(const br_x509_class **ctx)
@@ -106,6 +154,7 @@ static void xw_end_cert(const br_x509_class **ctx)
 			x->ee_hashed = 1;
 		}
 	}
+	xw_policy(x);
 	x->ncert++;
 	x->minimal.vtable->end_cert(&x->minimal.vtable);
 }
@@ -115,6 +164,13 @@ static unsigned xw_end_chain(const br_x509_class **ctx)
 	struct tls_x509 *x = (struct tls_x509 *)(void *)ctx;
 	unsigned r = x->minimal.vtable->end_chain(&x->minimal.vtable);
 
+	/* Our refusal wins over BearSSL's acceptance, over its name verdict (ours is more precise), and
+	 * over whatever it says about an MD5/SHA-1 signature (it only knows an unsupported hash);
+	 * otherwise BearSSL's own reason (expired, unknown issuer...) is the message. */
+	if (x->pol.code && (r == BR_ERR_OK || r == BR_ERR_X509_BAD_SERVER_NAME || x->pol.code == TLS_POL_SIG_WEAK)) {
+		x->pol_failed = 1;
+		return BR_ERR_X509_NOT_TRUSTED;
+	}
 	if (r != BR_ERR_OK || x->cfg->npins == 0)
 		return r;
 	/* Pin check (curl's --pinnedpubkey): SHA-256 of the server certificate's DER SPKI. Only after
@@ -378,6 +434,7 @@ void tls_close(struct tls *t)
 		(void)pump(t, BR_SSL_CLOSED);
 	}
 	free(t->x.cur);
+	free(t->x.leaf);
 	explicit_bzero(t, sizeof *t);
 }
 
@@ -419,6 +476,47 @@ static void describe_expired(const struct tls *t, char *out, size_t cap)
 	snprintf(out, cap, "TLS: certificate expired or not yet valid");
 }
 
+static void describe_policy(const struct tls *t, char *out, size_t cap)
+{
+	const struct tls_polinfo *p = &t->x.pol;
+	char who[40];
+
+	if (p->cert == 0)
+		snprintf(who, sizeof who, "the server certificate");
+	else
+		snprintf(who, sizeof who, "issuer certificate %d", p->cert);
+	switch (p->code) {
+	case TLS_POL_SIG_WEAK:
+		snprintf(out, cap, "TLS: certificate signed with SHA-1/MD5: refusing (%s)", who);
+		return;
+	case TLS_POL_RSA_WEAK:
+		snprintf(out, cap, "TLS: certificate key too weak (RSA %u bits in %s; at least %d needed)", p->bits, who,
+			 TLS_RSA_MIN_BITS);
+		return;
+	case TLS_POL_NO_SAN:
+		snprintf(out, cap, "TLS: wrong host name (certificate has no subjectAltName DNS name for %s; the common name is not used)",
+			 t->host);
+		return;
+	case TLS_POL_WILDCARD:
+		snprintf(out, cap, "TLS: wrong host name (certificate wildcard %s covers a public suffix, not valid for %s)", p->name,
+			 t->host);
+		return;
+	case TLS_POL_HOST:
+		snprintf(out, cap, "TLS: wrong host name (certificate is not valid for %s)", t->host);
+		return;
+	case TLS_POL_EKU:
+		snprintf(out, cap, "TLS: certificate extended key usage does not allow TLS server authentication");
+		return;
+	case TLS_POL_NC_EXCLUDED:
+		snprintf(out, cap, "TLS: name constraints of %s exclude %s", who, p->name);
+		return;
+	case TLS_POL_NC_PERMITTED:
+		snprintf(out, cap, "TLS: name constraints of %s do not permit %s", who, p->name);
+		return;
+	}
+	snprintf(out, cap, "TLS: %s could not be checked (malformed, larger than 16 KiB, or too many names)", who);
+}
+
 void tls_describe(const struct tls *t, char *out, size_t cap)
 {
 	int e = t->br_err;
@@ -436,6 +534,10 @@ void tls_describe(const struct tls *t, char *out, size_t cap)
 		return;
 	case TLS_E_RNG: snprintf(out, cap, "TLS: cannot seed the random generator"); return;
 	case TLS_E_TIME: snprintf(out, cap, "TLS: validation time out of range"); return;
+	}
+	if (t->err == TLS_E_ENGINE && t->x.pol_failed) {
+		describe_policy(t, out, cap);
+		return;
 	}
 	if (e >= BR_ERR_RECV_FATAL_ALERT && e < BR_ERR_SEND_FATAL_ALERT) {
 		int alert = e - BR_ERR_RECV_FATAL_ALERT;

@@ -58,6 +58,59 @@ size_t tls_pem_next(const char *buf, size_t len, size_t *off, unsigned char *der
 /* BearSSL's (days since 0000-01-01, seconds) to "YYYY-MM-DD HH:MM:SS UTC". */
 void tls_format_time(uint32_t days, uint32_t secs, char *out, size_t cap);
 
+/* ---- certificate policy (tls_policy.c, pure): what BearSSL 0.6's minimal validator omits ------ */
+#define TLS_RSA_MIN_BITS 2048
+/* What the policy needs from one DER certificate (pointers into it). */
+struct tls_certext {
+	int sig_weak;                      /* signed with MD2/MD5/SHA-1 (RSA, ECDSA or DSA) */
+	unsigned rsa_bits;                 /* RSA modulus bits; 0 for other keys */
+	int has_eku, eku_server;           /* extendedKeyUsage present; it has serverAuth or anyExtendedKeyUsage */
+	const unsigned char *san, *nc;     /* subjectAltName GeneralNames / NameConstraints contents, or NULL */
+	size_t sanlen, nclen;
+};
+/* Parses der[0..len) (a whole Certificate). Returns 0, or -1 when malformed or when an extension
+ * keydrop reads occurs twice. Bounded by len; no allocation. */
+int tls_cert_ext(const unsigned char *der, size_t len, struct tls_certext *x);
+
+enum {
+	TLS_POL_OK = 0,
+	TLS_POL_MALFORMED,     /* a certificate our parser cannot read (or too large, or too many names) */
+	TLS_POL_SIG_WEAK,      /* MD5/SHA-1 signature */
+	TLS_POL_RSA_WEAK,      /* RSA key under TLS_RSA_MIN_BITS */
+	TLS_POL_NO_SAN,        /* no subjectAltName dNSName at all (CN-only): browsers ignore the CN, so do we */
+	TLS_POL_WILDCARD,      /* only a wildcard over a public suffix names the host */
+	TLS_POL_HOST,          /* dNSNames present, none names the host */
+	TLS_POL_EKU,           /* extendedKeyUsage present without serverAuth / anyExtendedKeyUsage */
+	TLS_POL_NC_EXCLUDED,   /* a CA's excluded dNSName subtree covers a name */
+	TLS_POL_NC_PERMITTED   /* a CA has permitted dNSName subtrees and a name is in none */
+};
+/* The first refusal in a chain, for the message. cert: 0 the server's certificate, 1.. issuers. */
+struct tls_polinfo {
+	int code;
+	int cert;
+	unsigned bits;
+	char name[128];        /* the offending name or wildcard (printable ASCII, '?' for others) */
+};
+/* Wildcard rule: "*." + R is allowed when '*' is the whole leftmost label and R has at least two
+ * non-empty labels, and R is not "L.CC" with CC two letters (a ccTLD) and L one of the second-level
+ * labels registries sell under (ac co com edu gob go gov govt ltd mil ne net nic nom or org plc sch
+ * gen info biz web): so "*.com", "*.co.uk", "*.com.au" are refused, "*.example.com", "*.example.co.uk"
+ * and "*.example.test" allowed. A wildcard stands for exactly one non-empty label. 1 allowed, 0 not. */
+int tls_wildcard_allowed(const unsigned char *pat, size_t n);
+/* Host check on the server certificate: subjectAltName dNSNames only (no CN fallback), case-
+ * insensitive, a trailing dot on host ignored. Returns TLS_POL_OK or NO_SAN/WILDCARD/HOST/MALFORMED;
+ * info->name gets the refused wildcard. */
+int tls_check_host(const struct tls_certext *leaf, const char *host, struct tls_polinfo *info);
+/* Server certificate usage: TLS_POL_EKU when an EKU is present and allows no TLS server auth. */
+int tls_check_leaf(const struct tls_certext *leaf);
+/* The dNSName nameConstraints of ca against host (NULL: none, e.g. an IP literal) and every SAN
+ * dNSName of leaf (a wildcard counts as every name it stands for). RFC 5280 4.2.1.10: a base equal
+ * to or a label-suffix of the name matches; ".example.com" matches subdomains only. Returns
+ * TLS_POL_OK, NC_EXCLUDED, NC_PERMITTED (info->name set) or MALFORMED (also past 65536 name x
+ * subtree comparisons). */
+int tls_check_nc(const struct tls_certext *ca, const struct tls_certext *leaf, const char *host,
+		 struct tls_polinfo *info);
+
 /* ---- connections (tls.c) --------------------------------------------------------------------- */
 #define TLS_PINS_MAX 8
 #define TLS_CHAIN_MAX 8
@@ -100,6 +153,12 @@ struct tls_x509 {                       /* wraps br_x509_minimal: captures what 
 	int ee_hashed;
 	const struct tls_config *cfg;
 	int pin_failed;
+	int cur_skip;                       /* BearSSL decided the chain before this certificate */
+	unsigned char *leaf;                /* the server certificate's DER (leafx points into it) */
+	struct tls_certext leafx;
+	char host[256];                     /* the name checked; empty for an IP literal */
+	struct tls_polinfo pol;             /* first policy refusal (code 0: none) */
+	int pol_failed;                     /* the chain was refused for pol */
 };
 
 struct tls {
