@@ -32,6 +32,9 @@ pki_sign "$P" rootfloor floor ec leaf DNS:localhost "@$((BUILD - 86400))" "@$((B
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$P/selfsigned.key" \
 	-out "$P/selfsigned.pem" -days 5 -subj /CN=localhost -addext subjectAltName=DNS:localhost 2>/dev/null
 ok $? "test PKI created (roots, intermediates, leaves)"
+source "$root/tests/tls/depth_pki.sh"
+depth_pki "$P"
+ok $? "TLS depth PKI created (tests/tls/depth_pki.sh)"
 
 # chain NAME -> "CHAINFILE KEYFILE ROOT"
 chain() {
@@ -62,20 +65,26 @@ while IFS='|' read -r name ch srv cli build rc msg; do
 	bin=$KEYDROP
 	[ "$build" = future ] && bin=$KEYDROP_FUTURE
 	read -r cfile kfile troot <<<"$(chain "$ch")"
+	pypath=; [[ $srv == *@SECLEVEL0@* ]] && pypath=$root/tests/tls/seclevel0 && srv=$(trim "${srv//@SECLEVEL0@/}") && srv=${srv:--}
 	sargs=(); [ "$srv" != - ] && read -r -a sargs <<<"$srv"
 	cargs=(--cacert "$troot" --retry 0 --timeout 10)
 	host=localhost
 	[[ $cli == *@V6@* ]] && host='[::1]'
+	ns=()
+	if [[ $cli =~ @HOST:([^@]+)@ ]]; then
+		host=${BASH_REMATCH[1]} cli=${cli//"${BASH_REMATCH[0]}"/}
+		ns=(unshare -m sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$P/hosts")
+	fi
 	cli=${cli//@V6@/}
 	cli=$(trim "$cli")
 	if [ "$cli" != - ] && [ -n "$cli" ]; then
 		cli=${cli//@PIN_EC@/$PIN_EC}; cli=${cli//@PIN_RSA@/$PIN_RSA}; cli=${cli//@OTHER_ROOT@/$P/other.pem}
 		read -r -a extra <<<"$cli"; cargs+=("${extra[@]}")
 	fi
-	if ! https_start "$TAP_TMP/routes.json" "$cfile" "$kfile" "${sargs[@]}"; then
+	if ! PYTHONPATH=$pypath https_start "$TAP_TMP/routes.json" "$cfile" "$kfile" "${sargs[@]}"; then
 		ok 1 "$name: server started"; continue
 	fi
-	run "$bin" fetch "${cargs[@]}" "https://$host:$HTTPS_PORT/alice.keys"
+	run "${ns[@]}" "$bin" fetch "${cargs[@]}" "https://$host:$HTTPS_PORT/alice.keys"
 	is "$RC" "$rc" "$name: exit $rc"
 	like "$ERR" "$msg" "$name: message"
 	[ "$rc" = 0 ] && is "$OUT" "$key" "$name: the key is printed"
