@@ -262,12 +262,13 @@ static int pattern_matches(const unsigned char *pat, size_t pn, const unsigned c
 /* Calls fn on every dNSName of the SAN GeneralNames; stops on non-zero. -1 on malformed. */
 static int san_each(const struct tls_certext *x, int (*fn)(void *, const unsigned char *, size_t), void *arg)
 {
-	const unsigned char *p = x->san, *end = x->san + x->sanlen, *v;
+	const unsigned char *p = x->san, *end, *v;
 	size_t vl;
 	int tag, r;
 
 	if (!x->san)
 		return 0;
+	end = x->san + x->sanlen;
 	while (p < end) {
 		if (der_elt(&p, end, &tag, &v, &vl) != 0)
 			return -1;

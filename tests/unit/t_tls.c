@@ -1,6 +1,8 @@
 /* t_tls.c: the embedded trust anchors (packed by mk/ca_blob.awk) equal brssl's tables; PEM bundle
- * loading skips damaged certificates; pins; SPKI extraction; time formatting. */
+ * loading skips damaged certificates; pins; SPKI extraction; time formatting; the certificate policy
+ * BearSSL 0.6 leaves out (tls_policy.c). */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -47,6 +49,187 @@ static const char pem[] =
 	"hkjOPQQDAgNIADBFAiBQGKEVCTKnzKOKaks8i0k8M/w5eGjVd31f/3QmR9lh4wIh\n"
 	"ALW1zn4+P3PNh0JEFOEcjxMA23OL0ckWSZ3iLzVIuXWR\n"
 	"-----END CERTIFICATE-----\n";
+
+/* ---- policy (tls_policy.c): what BearSSL 0.6's minimal validator leaves out ------------------- */
+
+static unsigned char *slurp_der(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *b = malloc(8192);
+	*n = 0;
+	if (f && b)
+		*n = fread(b, 1, 8192, f);
+	if (f)
+		fclose(f);
+	return b;
+}
+
+/* GeneralNames contents: one [2] dNSName per name (tag 0x82, short lengths). */
+static size_t dns_names(unsigned char *out, const char *const *names)
+{
+	size_t o = 0;
+	for (; *names; names++) {
+		size_t n = strlen(*names);
+		out[o++] = 0x82;
+		out[o++] = (unsigned char)n;
+		memcpy(out + o, *names, n);
+		o += n;
+	}
+	return o;
+}
+
+/* NameConstraints contents: [0] permitted and [1] excluded GeneralSubtrees of dNSName bases. */
+static size_t name_constraints(unsigned char *out, const char *const *perm, const char *const *excl)
+{
+	size_t o = 0;
+	for (int which = 0; which < 2; which++) {
+		const char *const *l = which ? excl : perm;
+		unsigned char sub[512];
+		size_t s = 0;
+		if (!l)
+			continue;
+		for (; *l; l++) {
+			size_t n = strlen(*l);
+			sub[s++] = 0x30;
+			sub[s++] = (unsigned char)(n + 2);
+			sub[s++] = 0x82;
+			sub[s++] = (unsigned char)n;
+			memcpy(sub + s, *l, n);
+			s += n;
+		}
+		out[o++] = which ? 0xa1 : 0xa0;
+		out[o++] = (unsigned char)s;
+		memcpy(out + o, sub, s);
+		o += s;
+	}
+	return o;
+}
+
+static int host_check(const char *const *names, const char *host, char *name_out)
+{
+	unsigned char san[512];
+	struct tls_certext x = { 0 };
+	struct tls_polinfo info = { 0 };
+	x.san = san;
+	x.sanlen = dns_names(san, names);
+	int r = tls_check_host(&x, host, &info);
+	if (name_out)
+		strcpy(name_out, info.name);
+	return r;
+}
+
+static int nc_check(const char *const *perm, const char *const *excl, const char *const *names, const char *host)
+{
+	unsigned char san[512], nc[1024];
+	struct tls_certext leaf = { 0 }, ca = { 0 };
+	struct tls_polinfo info = { 0 };
+	leaf.san = san;
+	leaf.sanlen = dns_names(san, names);
+	ca.nc = nc;
+	ca.nclen = name_constraints(nc, perm, excl);
+	return tls_check_nc(&ca, &leaf, host, &info);
+}
+
+static void test_policy(void)
+{
+	static const struct { const char *pat; int ok; } wild[] = {
+		{ "*.example.com", 1 }, { "*.example.co.uk", 1 }, { "*.example.test", 1 }, { "*.a.b", 1 },
+		{ "*.xy.uk", 1 },        /* "xy" is no registry second level: allowed (the list is the rule) */
+		{ "*.co.example", 1 },   /* the TLD has more than 2 letters */
+		{ "*.com", 0 }, { "*.test", 0 }, { "*.co.uk", 0 }, { "*.CO.UK", 0 }, { "*.com.au", 0 }, { "*.ac.jp", 0 },
+		{ "*.gov.br", 0 }, { "*.org.il", 0 }, { "*.net.nz", 0 }, { "*.edu.pl", 0 }, { "*", 0 }, { "*.", 0 },
+		{ "*..com", 0 }, { "*.example..com", 0 }, { "*.example.com.", 0 }, { ".example.com", 0 },
+		{ "f*.example.com", 0 }, { "*.*.example.com", 0 }, { "**.example.com", 0 },
+	};
+	for (size_t i = 0; i < sizeof wild / sizeof wild[0]; i++)
+		IS_INT(tls_wildcard_allowed((const unsigned char *)wild[i].pat, strlen(wild[i].pat)), wild[i].ok,
+		       "wildcard %s %s", wild[i].pat, wild[i].ok ? "allowed" : "refused");
+
+	static const char *const good[] = { "other.example", "*.example.test", "LocalHost", NULL };
+	char nm[128];
+	IS_INT(host_check(good, "a.example.test", NULL), TLS_POL_OK, "*.example.test names a.example.test");
+	IS_INT(host_check(good, "A.Example.TEST", NULL), TLS_POL_OK, "case-insensitive");
+	IS_INT(host_check(good, "b.a.example.test", NULL), TLS_POL_HOST, "a wildcard stands for one label only");
+	IS_INT(host_check(good, "example.test", NULL), TLS_POL_HOST, "a wildcard needs a label");
+	IS_INT(host_check(good, ".example.test", NULL), TLS_POL_HOST, "... a non-empty one");
+	IS_INT(host_check(good, "localhost", NULL), TLS_POL_OK, "exact name, case-insensitive");
+	IS_INT(host_check(good, "localhost.", NULL), TLS_POL_OK, "a trailing dot on the host is ignored");
+	IS_INT(host_check(good, "other.example.evil", NULL), TLS_POL_HOST, "no prefix match");
+	static const char *const com[] = { "*.com", NULL }, *const couk[] = { "*.co.uk", "x.example", NULL };
+	IS_INT(host_check(com, "keydrop.com", nm), TLS_POL_WILDCARD, "*.com refused");
+	IS_STR(nm, "*.com", "the refused wildcard is named");
+	IS_INT(host_check(couk, "keydrop.co.uk", nm), TLS_POL_WILDCARD, "*.co.uk refused");
+	static const char *const both[] = { "*.com", "keydrop.com", NULL };
+	IS_INT(host_check(both, "keydrop.com", NULL), TLS_POL_OK, "an exact name beside a refused wildcard still counts");
+	static const char *const none[] = { NULL };
+	IS_INT(host_check(none, "localhost", NULL), TLS_POL_NO_SAN, "SAN without dNSName: no CN fallback");
+	{
+		struct tls_certext x = { 0 };
+		struct tls_polinfo info = { 0 };
+		IS_INT(tls_check_host(&x, "localhost", &info), TLS_POL_NO_SAN, "no SAN at all");
+		static const unsigned char ip[] = { 0x87, 4, 127, 0, 0, 1 }, bad[] = { 0x82, 9, 'l', 'o' };
+		x.san = ip;
+		x.sanlen = sizeof ip;
+		IS_INT(tls_check_host(&x, "localhost", &info), TLS_POL_NO_SAN, "SAN with an IP only: no DNS name");
+		x.san = bad;
+		x.sanlen = sizeof bad;
+		IS_INT(tls_check_host(&x, "localhost", &info), TLS_POL_MALFORMED, "truncated SAN: malformed");
+		x.has_eku = 1;
+		IS_INT(tls_check_leaf(&x), TLS_POL_EKU, "EKU without serverAuth refused");
+		x.eku_server = 1;
+		IS_INT(tls_check_leaf(&x), TLS_POL_OK, "EKU with serverAuth (or anyExtendedKeyUsage) accepted");
+		x.has_eku = x.eku_server = 0;
+		IS_INT(tls_check_leaf(&x), TLS_POL_OK, "no EKU: any usage");
+	}
+
+	static const char *const p_ex[] = { "example.com", NULL }, *const p_dot[] = { ".example.com", NULL };
+	static const char *const n_ex[] = { "example.com", NULL }, *const n_sub[] = { "a.example.com", NULL };
+	static const char *const n_bad[] = { "badexample.com", NULL }, *const n_wild[] = { "*.example.com", NULL };
+	static const char *const n_wsub[] = { "*.a.example.com", NULL }, *const e_b[] = { "b.example.com", NULL };
+	static const char *const p_a[] = { "a.example.com", NULL }, *const e_none[] = { "other.test", NULL };
+	static const char *const empty[] = { "", NULL };
+	IS_INT(nc_check(p_ex, NULL, n_ex, "example.com"), TLS_POL_OK, "permitted example.com: the name itself");
+	IS_INT(nc_check(p_ex, NULL, n_sub, "a.example.com"), TLS_POL_OK, "permitted example.com: a subdomain");
+	IS_INT(nc_check(p_ex, NULL, n_bad, "badexample.com"), TLS_POL_NC_PERMITTED, "permitted example.com: not badexample.com");
+	IS_INT(nc_check(p_dot, NULL, n_ex, "example.com"), TLS_POL_NC_PERMITTED, "permitted .example.com: subdomains only");
+	IS_INT(nc_check(p_dot, NULL, n_sub, "a.example.com"), TLS_POL_OK, "permitted .example.com: a.example.com");
+	IS_INT(nc_check(p_dot, NULL, n_wild, "x.example.com"), TLS_POL_OK, "permitted .example.com: *.example.com");
+	IS_INT(nc_check(p_a, NULL, n_wild, "a.example.com"), TLS_POL_NC_PERMITTED, "permitted a.example.com: not all of *.example.com");
+	IS_INT(nc_check(p_ex, NULL, n_sub, "evil.test"), TLS_POL_NC_PERMITTED, "the requested host is checked too");
+	IS_INT(nc_check(NULL, n_ex, n_sub, "a.example.com"), TLS_POL_NC_EXCLUDED, "excluded example.com: a.example.com");
+	IS_INT(nc_check(NULL, e_b, n_wild, "x.example.com"), TLS_POL_NC_EXCLUDED, "excluded b.example.com: *.example.com covers it");
+	IS_INT(nc_check(NULL, e_b, n_wsub, "x.a.example.com"), TLS_POL_OK, "excluded b.example.com: *.a.example.com does not");
+	IS_INT(nc_check(NULL, e_none, n_wild, "x.example.com"), TLS_POL_OK, "excluded elsewhere: fine");
+	IS_INT(nc_check(p_ex, n_sub, n_sub, "a.example.com"), TLS_POL_NC_EXCLUDED, "excluded wins over permitted");
+	IS_INT(nc_check(NULL, empty, n_ex, "example.com"), TLS_POL_NC_EXCLUDED, "an empty excluded base covers every name");
+	IS_INT(nc_check(p_ex, NULL, n_ex, NULL), TLS_POL_OK, "no host (IP literal): the SAN names only");
+
+	/* real certificates (openssl, tests/tls/vectors/README) */
+	size_t n;
+	struct tls_certext x, ca;
+	struct tls_polinfo info = { 0 };
+	unsigned char *der = slurp_der("tests/tls/vectors/leaf-sha1-eku.der", &n);
+	IS_INT(tls_cert_ext(der, n, &x), 0, "leaf-sha1-eku parses");
+	OK(x.sig_weak && x.has_eku && !x.eku_server && x.rsa_bits == 0 && x.san && !x.nc, "ecdsa-with-SHA1, EKU clientAuth only, SAN");
+	IS_INT(tls_check_host(&x, "www.example.test", &info), TLS_POL_OK, "its SAN names www.example.test");
+	IS_INT(tls_check_host(&x, "localhost", &info), TLS_POL_HOST, "its CN (localhost) is not used");
+	unsigned char *cad = slurp_der("tests/tls/vectors/nc-ca.der", &n);
+	IS_INT(tls_cert_ext(cad, n, &ca), 0, "nc-ca parses");
+	OK(ca.nc && !ca.sig_weak, "nameConstraints found");
+	IS_INT(tls_check_nc(&ca, &x, "www.example.test", &info), TLS_POL_NC_EXCLUDED, "excluded bad.example.test: *.example.test covers it");
+	IS_STR(info.name, "*.example.test", "the excluded name is named");
+	IS_INT(tls_check_nc(&ca, &x, "x.example.org", &info), TLS_POL_NC_EXCLUDED, "first SAN-wide refusal still wins");
+	for (size_t cut = 0; cut < n; cut += 7)
+		(void)tls_cert_ext(cad, cut, &ca); /* truncations never read past the end (ASan build) */
+	free(cad);
+	free(der);
+	der = slurp_der("tests/tls/vectors/rsa1024-cnonly.der", &n);
+	IS_INT(tls_cert_ext(der, n, &x), 0, "rsa1024-cnonly parses");
+	IS_INT(x.rsa_bits, 1024, "RSA modulus bits");
+	OK(!x.sig_weak && x.has_eku && x.eku_server && !x.san, "sha256, EKU serverAuth, no SAN");
+	IS_INT(tls_check_host(&x, "localhost", &info), TLS_POL_NO_SAN, "CN-only: refused");
+	free(der);
+}
 
 int main(void)
 {
@@ -187,5 +370,6 @@ int main(void)
 		close(sv[1]);
 		free(t);
 	}
+	test_policy();
 	return tap_done();
 }
