@@ -38,7 +38,7 @@ int tls_wait_fd(int fd, short events, int64_t deadline_ms)
 
 /* ---- X.509 wrapper: br_x509_minimal inside, plus the end-entity DER and each validity ------- */
 
-#define CERT_MAX (16u << 10)
+#define CERT_MAX (64u << 10) /* per certificate; the server's is kept for the policy checks */
 
 static void xw_start_chain(const br_x509_class **ctx, const char *server_name)
 {
@@ -514,7 +514,7 @@ static void describe_policy(const struct tls *t, char *out, size_t cap)
 		snprintf(out, cap, "TLS: name constraints of %s do not permit %s", who, p->name);
 		return;
 	}
-	snprintf(out, cap, "TLS: %s could not be checked (malformed, larger than 16 KiB, or too many names)", who);
+	snprintf(out, cap, "TLS: %s could not be checked (malformed, larger than 64 KiB, or too many names)", who);
 }
 
 void tls_describe(const struct tls *t, char *out, size_t cap)

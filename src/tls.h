@@ -74,7 +74,7 @@ int tls_cert_ext(const unsigned char *der, size_t len, struct tls_certext *x);
 
 enum {
 	TLS_POL_OK = 0,
-	TLS_POL_MALFORMED,     /* a certificate our parser cannot read (or too large, or too many names) */
+	TLS_POL_MALFORMED,     /* a certificate our parser cannot read (or over 64 KiB, or too many names) */
 	TLS_POL_SIG_WEAK,      /* MD5/SHA-1 signature */
 	TLS_POL_RSA_WEAK,      /* RSA key under TLS_RSA_MIN_BITS */
 	TLS_POL_NO_SAN,        /* no subjectAltName dNSName at all (CN-only): browsers ignore the CN, so do we */
