@@ -299,6 +299,12 @@ int source_net_fetch(const char *spec, char **out, size_t *len, char *err, size_
 			goto out;
 		}
 		j.p[j.len] = 0;
+		/* Parsing is linear and bounded, but the deadline is one promise for the whole command. */
+		if (tls_now_ms() > deadline_ms) {
+			free(j.p);
+			snprintf(err, errcap, "deadline reached while reading the JSON body (--timeout)");
+			goto out;
+		}
 		*out = j.p;
 		*len = j.len;
 	} else {
