@@ -153,12 +153,26 @@ int authkeys_line_key(const struct authkeys *ak, size_t i, uint8_t *work, size_t
 	const struct authkeys_line *l = &ak->lines[i];
 
 	*why = NULL;
-	int r = pubkey_parse_line(ak->buf + l->off, l->len, work, cap, pk);
+	int r = pubkey_parse_authline(ak->buf + l->off, l->len, work, cap, pk);
 	if (r != PKL_OK)
 		return r;
 	if (pk->opts && authkeys_opts_check(pk->opts, pk->optslen, why) < 0)
 		return AKO_BAD;
 	return PKL_OK;
+}
+
+long authkeys_line_odd(const struct authkeys *ak, size_t i)
+{
+	const struct authkeys_line *l = &ak->lines[i];
+	const unsigned char *s = (const unsigned char *)ak->buf + l->off;
+	size_t n = l->len;
+
+	if (n > 0 && s[n - 1] == '\r') /* a CRLF file: sshd's decoder skips the CR, and so do editors */
+		n--;
+	for (size_t k = 0; k < n; k++)
+		if ((s[k] < 0x20 && s[k] != '\t') || s[k] == 0x7f)
+			return (long)k;
+	return -1;
 }
 
 /* Index of the line holding byte offset off (lines are sorted by offset). */

@@ -60,10 +60,16 @@ struct authkeys {
 int authkeys_parse(struct authkeys *ak, const char *buf, size_t len);
 void authkeys_free(struct authkeys *ak);
 
-/* Parses line i as sshd does (key, options grammar). Returns PKL_OK, a pubkey_err, or AKO_* (options
- * sshd rejects: *why says which). blob decoded into work[0..cap). */
+/* Parses line i exactly as sshd does (pubkey_parse_authline, then the options grammar). Returns
+ * PKL_OK, a pubkey_err, or AKO_BAD (options sshd rejects: *why says which). blob decoded into
+ * work[0..cap). */
 int authkeys_line_key(const struct authkeys *ak, size_t i, uint8_t *work, size_t cap, struct pubkey *pk,
 		      const char **why);
+
+/* Offset in line i of its first odd byte, or -1: a control byte other than tab, or DEL (a CR just
+ * before the newline does not count). sshd reads a line only up to a NUL and skips VT, FF and CR
+ * inside the key data, so such bytes can hide or disguise a working key from a reader or an editor. */
+long authkeys_line_odd(const struct authkeys *ak, size_t i);
 
 /* Index of the first line sshd accepts for a plain login with the key whose blob equals blob[0..n)
  * (b64 is its canonical base64), or -1. Lines are matched by blob, never by comment; a line that
