@@ -90,6 +90,91 @@ static void options(void)
 	}
 }
 
+/* Lines with odd bytes, read as sshd 9.2 reads them (each row checked against a real sshd login by
+ * tests/interop/sshd_oddbytes.t or by hand): a line ends at NUL; LF/VT/FF/CR inside the key data are
+ * skipped by OpenSSH's base64 decoder, also around and after the padding; space and tab end it. */
+#define B1 "AAAAC3NzaC1lZDI1NTE5AAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O"
+#define E3 "ecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAIbmlzdHAzODQAAABhBNOIPkGq+0wn5RxQFlAANjW814QF6OlLd7bhP0b+XP6et4SP5G0wjNoSDF03SDbiE1z4ip0v9TcMitJgCFxK9gVlHs/UUBBesg+CrFfNFd+hXANE4uhyK0MHbP+Oq686yg"
+static void oddbytes(void)
+{
+	static uint8_t work[PUBKEY_BLOB_MAX], want[128], want3[256];
+	static const struct {
+		const char *s;
+		size_t n;
+		int ok;   /* sshd reads the key (K1, or the ECDSA key for E3 rows) */
+		long odd; /* authkeys_line_odd */
+	} t[] = {
+#define R(lit, ok, odd) { lit, sizeof lit - 1, ok, odd }
+		R(K1 " c", 1, -1),
+		R(K1 "\0", 1, 80),
+		R(K1 "\0garbage " K2, 1, 80),
+		R(K1 " comment\0 more", 1, 88),
+		R("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\0AAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O", 0, 32),
+		R("\0" K1, 0, 0),
+		R("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\vAAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O x", 1, 32),
+		R("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\fAAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O", 1, 32),
+		R("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\rAAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O", 1, 32),
+		R("ssh-ed25519 \v\v" B1 "\f\r user", 1, 12),
+		R("ssh-ed25519 AAAA\vC\v3\vNzaC1lZDI1NTE5AAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O", 1, 16),
+		R("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\tAAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O", 0, -1),
+		R("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\x7f" "AAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O", 0, 32),
+		R("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\x80" "AAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O", 0, -1),
+		R("\v" K1, 0, 0),
+		R("\t" K1, 1, -1),
+		R("ssh-ed25519\v " B1, 0, 11),
+		R(K1 "\x7f", 0, 80),
+		R(K1 " x\x7fy", 1, 82),
+		R(K1 "\r", 1, -1), /* CRLF */
+		R(K1 "\r\r", 1, 80),
+		R("no-pty\v " K1, 0, 6),
+		R("command=\"true #\v\" " K1, 1, 15),
+		R("command=\"true #\0\" " K1, 0, 15),
+		R("no-pty,\0" K1, 0, 7),
+		R(E3 "==", 3, -1),
+		R(E3 "=\v=", 3, 203),
+		R(E3 "==\v\r", 3, 204),
+		R(E3 "==\vA", 0, 204),
+		R(E3 "\v==", 3, 202),
+		R(E3 "=", 0, -1),
+		R("ssh-ed25519 \v\v\v", 0, 12),
+#undef R
+	};
+	long n1 = b64_decode(B1, strlen(B1), want, sizeof want);
+	long n3 = b64_decode(&E3 "=="[20], strlen(E3 "==") - 20, want3, sizeof want3);
+
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		struct authkeys ak;
+		struct pubkey pk;
+		const char *why;
+		int got;
+
+		IS_INT(authkeys_parse(&ak, t[i].s, t[i].n), AK_OK, "odd row %zu parses", i);
+		got = ak.nlines == 1 && ak.lines[0].kind == AKL_OTHER &&
+		      authkeys_line_key(&ak, 0, work, sizeof work, &pk, &why) == PKL_OK;
+		if (got && t[i].ok == 3)
+			got = pk.bloblen == (size_t)n3 && memcmp(pk.blob, want3, pk.bloblen) == 0 ? 3 : 2;
+		else if (got)
+			got = pk.bloblen == (size_t)n1 && memcmp(pk.blob, want, pk.bloblen) == 0 ? 1 : 2;
+		IS_INT(got, t[i].ok, "odd row %zu: sshd %s the key", i, t[i].ok ? "reads" : "does not read");
+		IS_INT(authkeys_line_odd(&ak, 0), t[i].odd, "odd row %zu: first odd byte", i);
+		authkeys_free(&ak);
+	}
+	/* The strict reader (key text given to install) accepts none of this. */
+	struct pubkey pk;
+	const char *vt = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\vAAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O";
+	IS_INT(pubkey_parse_line(vt, strlen(vt), work, sizeof work, &pk), PKL_BASE64, "pubkey_parse_line stays strict");
+	/* Skipped bytes never count towards the size limit (else padding would hide a key). */
+	size_t big = 12 + 3 * PUBKEY_BLOB_MAX + strlen(B1);
+	char *pad = malloc(big);
+	if (pad) {
+		memcpy(pad, "ssh-ed25519 ", 12);
+		memset(pad + 12, '\v', 3 * PUBKEY_BLOB_MAX);
+		memcpy(pad + 12 + 3 * PUBKEY_BLOB_MAX, B1, strlen(B1));
+		IS_INT(pubkey_parse_authline(pad, big, work, sizeof work, &pk), PKL_OK, "48 KiB of VT before the key data");
+		free(pad);
+	}
+}
+
 int main(void)
 {
 	static uint8_t work[PUBKEY_BLOB_MAX];
@@ -179,6 +264,7 @@ int main(void)
 	OK(authkeys_name_ok("acct-1.x_y@z:+", 14), "block name charset");
 	OK(!authkeys_name_ok("a b", 3) && !authkeys_name_ok("", 0) && !authkeys_name_ok("a\n", 2), "bad block names");
 	options();
+	oddbytes();
 	const char *o = "no-pty,command=\"a,b\\\" c\",bogus";
 	size_t at;
 	const char *w;
