@@ -175,6 +175,98 @@ static void oddbytes(void)
 	}
 }
 
+/* The hashed lookup (authkeys_index_find, authkeys_plan_install) gives authkeys_find's answers: a
+ * deterministic jumble of lines holding 12 synthetic keys with every rule authkeys_find applies
+ * (cert-authority, principals=, expiry-time past/future/local, bad options, odd bytes, blocks). */
+static void index_agrees(void)
+{
+	static uint8_t work[PUBKEY_BLOB_MAX];
+	enum { NK = 12, NL = 600 };
+	static const char *const pre[] = {
+		"", "no-pty ", "cert-authority ", "principals=\"a\" ", "expiry-time=\"20200101Z\" ",
+		"expiry-time=\"20991231Z\" ", "expiry-time=\"202001010100\" ", "frobnicate ", "  ", "no-ptyx ",
+		"cert-authority,principals=\"x\" ", "restrict,command=\"a,b\" ",
+	};
+	static const char *const post[] = { " c", "", "\0 hidden", " x\ty", "\r" };
+	uint8_t blobs[NK][51];
+	char b64[NK][72], *file = malloc(NL * 160);
+	size_t len = 0;
+	uint32_t rnd = 12345;
+
+	if (!file)
+		return;
+	for (int k = 0; k < NK; k++) {
+		memcpy(blobs[k], "\0\0\0\x0bssh-ed25519\0\0\0\x20", 19);
+		for (int j = 0; j < 32; j++)
+			blobs[k][19 + j] = (uint8_t)(k * 37 + j * 11);
+		b64_encode(blobs[k], sizeof blobs[k], b64[k], sizeof b64[k], 1);
+	}
+	for (int i = 0; i < NL; i++) {
+		rnd = rnd * 1103515245u + 12345u;
+		int k = (int)(rnd >> 8) % NK, a = (int)(rnd >> 16) % 12, b = (int)(rnd >> 24) % 5;
+		if (k == NK - 1) /* key 11 is never in the file */
+			k = 0;
+		if (k == 10) /* key 10 only on lines that depend on the time, or never let it in */
+			a = (int[]){ 2, 3, 4, 6 }[a % 4];
+		if (k == 9) /* key 9 only on lines sshd skips */
+			a = a % 2 ? 7 : 9;
+		if (i % 97 == 0)
+			len += (size_t)sprintf(file + len, "# keydrop:begin b%d\n", i);
+		if (i % 97 == 50)
+			len += (size_t)sprintf(file + len, "# keydrop:end b%d\n", i - 50);
+		if (i % 13 == 0) /* VT inside the key data: sshd reads it */
+			len += (size_t)sprintf(file + len, "%sssh-ed25519 %.20s\v%s%s\n", pre[a], b64[k], b64[k] + 20, post[b % 2]);
+		else
+			len += (size_t)sprintf(file + len, "%sssh-ed25519 %s", pre[a], b64[k]);
+		if (i % 13 != 0) {
+			memcpy(file + len, post[b], strlen(post[b]) + (b == 2)); /* "\0 hidden" holds a NUL */
+			len += strlen(post[b]) + (b == 2 ? 8 : 0);
+			file[len++] = '\n';
+		}
+	}
+	struct authkeys ak;
+	struct authkeys_index ix;
+	IS_INT(authkeys_parse(&ak, file, len), AK_OK, "index: jumble parses");
+	IS_INT(authkeys_index_build(&ix, &ak, work, sizeof work), AK_OK, "index builds");
+	static const long long nows[] = { 1500000000LL, 1577836800LL + 1800, 1577836800LL + 7200, 4200000000LL };
+	static const long offs[] = { 0, 3600, -7200 };
+	int agree = 1, found = 0;
+	for (size_t t = 0; t < 4; t++)
+		for (size_t o = 0; o < 3; o++)
+			for (int k = 0; k < NK; k++) {
+				long lin = authkeys_find(&ak, blobs[k], sizeof blobs[k], work, sizeof work, nows[t], offs[o]);
+				long hsh = authkeys_index_find(&ix, &ak, blobs[k], sizeof blobs[k], work, sizeof work, nows[t], offs[o]);
+				if (lin != hsh) {
+					agree = 0;
+					printf("# key %d now %lld gmtoff %ld: linear %ld, hashed %ld\n", k, nows[t], offs[o], lin, hsh);
+				}
+				found += lin >= 0;
+			}
+	OK(agree, "index: hashed lookup == linear scan for 12 keys x 4 times x 3 zones");
+	OK(found > 60 && found < 4 * 3 * (NK - 1), "... with both outcomes (%d found)", found);
+	IS_INT(authkeys_find(&ak, blobs[NK - 1], 51, work, sizeof work, 0, 0), -1, "... an absent key is absent");
+
+	/* The install plan: repeats of a key in the list, then each key as authkeys_find says. */
+	struct authkeys_blob list[30];
+	long verdict[30];
+	for (int i = 0; i < 30; i++) {
+		list[i].blob = blobs[(i * 7) % NK];
+		list[i].len = sizeof blobs[0];
+	}
+	IS_INT(authkeys_plan_install(&ak, list, 30, verdict, work, sizeof work, 1577836800LL + 1800, 3600), AK_OK, "plan");
+	int same = 1;
+	for (int i = 0; i < 30; i++) {
+		long want = i >= NK ? AUTHKEYS_REPEAT
+				    : authkeys_find(&ak, list[i].blob, list[i].len, work, sizeof work, 1577836800LL + 1800, 3600);
+		same &= verdict[i] == want;
+	}
+	OK(same, "plan: repeats, present lines and additions as the linear scan says");
+	IS_INT(authkeys_plan_install(&ak, list, 0, verdict, work, sizeof work, 0, 0), AK_OK, "plan of no keys");
+	authkeys_index_free(&ix);
+	authkeys_free(&ak);
+	free(file);
+}
+
 int main(void)
 {
 	static uint8_t work[PUBKEY_BLOB_MAX];
@@ -200,27 +292,27 @@ int main(void)
 	uint8_t blob[128];
 	const char *b64 = &K2[12];
 	long n = b64_decode(b64, strlen(b64), blob, sizeof blob);
-	IS_INT(authkeys_find(&ak, b64, strlen(b64), blob, (size_t)n, work, sizeof work, 0, 0), 5, "found by blob despite options");
+	IS_INT(authkeys_find(&ak, blob, (size_t)n, work, sizeof work, 0, 0), 5, "found by blob despite options");
 	{
 		/* Lines that do not let the key itself log in do not make it "present". */
 		struct authkeys a2;
 		const char *f2 = "cert-authority " K2 "\nprincipals=\"x\" " K2 "\nexpiry-time=\"20200101Z\" " K2 "\n";
 		authkeys_parse(&a2, f2, strlen(f2));
-		IS_INT(authkeys_find(&a2, b64, strlen(b64), blob, (size_t)n, work, sizeof work, 1700000000LL, 0), -1,
+		IS_INT(authkeys_find(&a2, blob, (size_t)n, work, sizeof work, 1700000000LL, 0), -1,
 		       "cert-authority, principals= and a past expiry-time do not count as present");
 		authkeys_free(&a2);
 		f2 = "cert-authority " K2 "\nno-pty,expiry-time=\"20991231Z\" " K2 "\n";
 		authkeys_parse(&a2, f2, strlen(f2));
-		IS_INT(authkeys_find(&a2, b64, strlen(b64), blob, (size_t)n, work, sizeof work, 1700000000LL, 0), 1,
+		IS_INT(authkeys_find(&a2, blob, (size_t)n, work, sizeof work, 1700000000LL, 0), 1,
 		       "... a future expiry-time does");
 		authkeys_free(&a2);
 		f2 = "expiry-time=\"202001010000\" " K2 "\n"; /* local time; 2020-01-01 00:00 UTC is 1577836800 */
 		authkeys_parse(&a2, f2, strlen(f2));
-		IS_INT(authkeys_find(&a2, b64, strlen(b64), blob, (size_t)n, work, sizeof work, 1577836800LL - 3600, 0), 0,
+		IS_INT(authkeys_find(&a2, blob, (size_t)n, work, sizeof work, 1577836800LL - 3600, 0), 0,
 		       "expiry-time one hour ahead (UTC zone): present");
-		IS_INT(authkeys_find(&a2, b64, strlen(b64), blob, (size_t)n, work, sizeof work, 1577836800LL + 1, 0), -1,
+		IS_INT(authkeys_find(&a2, blob, (size_t)n, work, sizeof work, 1577836800LL + 1, 0), -1,
 		       "... one second past: not present");
-		IS_INT(authkeys_find(&a2, b64, strlen(b64), blob, (size_t)n, work, sizeof work, 1577836800LL - 3600, 7200),
+		IS_INT(authkeys_find(&a2, blob, (size_t)n, work, sizeof work, 1577836800LL - 3600, 7200),
 		       -1, "... local time in UTC+2 already past");
 		authkeys_free(&a2);
 	}
@@ -265,6 +357,7 @@ int main(void)
 	OK(!authkeys_name_ok("a b", 3) && !authkeys_name_ok("", 0) && !authkeys_name_ok("a\n", 2), "bad block names");
 	options();
 	oddbytes();
+	index_agrees();
 	const char *o = "no-pty,command=\"a,b\\\" c\",bogus";
 	size_t at;
 	const char *w;
