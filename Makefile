@@ -234,6 +234,7 @@ bench: $(B)/keydrop
 	@bash scripts/bootstrap.sh bench
 	bash scripts/bench/keygen.sh
 	bash scripts/bench/install.sh
+	bash scripts/bench/install_many.sh
 	bash scripts/bench/fetch.sh
 
 clean:
