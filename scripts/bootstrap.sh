@@ -37,6 +37,7 @@ test_needs=(
 )
 # scripts/bench/fetch.sh compares against Debian's ssh-import-id
 bench_needs=(
+	"hyperfine:hyperfine"
 	"ssh-import-id:ssh-import-id"
 	"curl:curl"
 )

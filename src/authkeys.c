@@ -153,7 +153,7 @@ int authkeys_line_key(const struct authkeys *ak, size_t i, uint8_t *work, size_t
 	const struct authkeys_line *l = &ak->lines[i];
 
 	*why = NULL;
-	int r = pubkey_parse_line(ak->buf + l->off, l->len, work, cap, pk);
+	int r = pubkey_parse_authline(ak->buf + l->off, l->len, work, cap, pk);
 	if (r != PKL_OK)
 		return r;
 	if (pk->opts && authkeys_opts_check(pk->opts, pk->optslen, why) < 0)
@@ -161,18 +161,18 @@ int authkeys_line_key(const struct authkeys *ak, size_t i, uint8_t *work, size_t
 	return PKL_OK;
 }
 
-/* Index of the line holding byte offset off (lines are sorted by offset). */
-static size_t line_at(const struct authkeys *ak, size_t off)
+long authkeys_line_odd(const struct authkeys *ak, size_t i)
 {
-	size_t lo = 0, hi = ak->nlines;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (ak->lines[mid].off <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo;
+	const struct authkeys_line *l = &ak->lines[i];
+	const unsigned char *s = (const unsigned char *)ak->buf + l->off;
+	size_t n = l->len;
+
+	if (n > 0 && s[n - 1] == '\r') /* a CRLF file: sshd's decoder skips the CR, and so do editors */
+		n--;
+	for (size_t k = 0; k < n; k++)
+		if ((s[k] < 0x20 && s[k] != '\t') || s[k] == 0x7f)
+			return (long)k;
+	return -1;
 }
 
 /* Whether sshd lets key pk (its line's options) log in by itself at time now. */
@@ -194,32 +194,26 @@ static int plain_login(const struct pubkey *pk, long long now, long gmtoff)
 	return 1;
 }
 
-long authkeys_find(const struct authkeys *ak, const char *b64, size_t b64len, const uint8_t *blob, size_t n,
-		   uint8_t *work, size_t cap, long long now, long gmtoff)
+int authkeys_line_lets_in(const struct authkeys *ak, size_t i, const uint8_t *blob, size_t n, uint8_t *work,
+			  size_t cap, long long now, long gmtoff)
 {
-	const char *p = ak->buf, *end = ak->buf + ak->len;
+	struct pubkey pk;
+	const char *why;
 
-	if (b64len == 0)
-		return -1;
-	/* Base64 is canonical (b64_decode is strict), so the same blob has the same text: one
-	 * substring search over the whole file, and a full parse only of the lines it hits. */
-	while (p < end) {
-		const char *hit = memmem(p, (size_t)(end - p), b64, b64len);
-		if (!hit)
-			break;
-		size_t i = line_at(ak, (size_t)(hit - ak->buf));
-		const struct authkeys_line *l = &ak->lines[i];
-		struct pubkey pk;
-		const char *why;
-		if (l->kind == AKL_OTHER) {
-			int r = authkeys_line_key(ak, i, work, cap, &pk, &why);
-			/* A line sshd skips (bad options), or one that does not let the key itself log in, does
-			 * not count: the key would not work. */
-			if (r == PKL_OK && pk.bloblen == n && memcmp(pk.blob, blob, n) == 0 && plain_login(&pk, now, gmtoff))
-				return (long)i;
-		}
-		p = ak->buf + l->off + l->len + 1; /* next line */
-	}
+	/* A line sshd skips (bad options), or one that does not let the key itself log in, does not
+	 * count: the key would not work. */
+	return ak->lines[i].kind == AKL_OTHER && authkeys_line_key(ak, i, work, cap, &pk, &why) == PKL_OK &&
+	       pk.bloblen == n && memcmp(pk.blob, blob, n) == 0 && plain_login(&pk, now, gmtoff);
+}
+
+long authkeys_find(const struct authkeys *ak, const uint8_t *blob, size_t n, uint8_t *work, size_t cap, long long now,
+		   long gmtoff)
+{
+	/* Every line is parsed as sshd reads it: a text search for the canonical base64 would miss key
+	 * data that sshd's decoder reads through VT, FF or CR. */
+	for (size_t i = 0; i < ak->nlines; i++)
+		if (authkeys_line_lets_in(ak, i, blob, n, work, cap, now, gmtoff))
+			return (long)i;
 	return -1;
 }
 
@@ -337,6 +331,65 @@ int authkeys_render_drop(const struct authkeys *ak, const uint8_t *drop, size_t 
 	return AK_OK;
 }
 
+int authkeys_render_edit(const struct authkeys *ak, const struct authkeys_edit *edits, size_t nedit, size_t max,
+			 struct authkeys_out *out)
+{
+	size_t at = 0, need = ak->len;
+
+	memset(out, 0, sizeof *out);
+	out->max = max;
+	for (size_t e = 0; e < nedit; e++)
+		need += edits[e].inslen;
+	reserve(out, need);
+	for (size_t e = 0; e < nedit; e++) {
+		const struct authkeys_edit *ed = &edits[e];
+		const struct authkeys_line *l = ed->line < ak->nlines ? &ak->lines[ed->line] : NULL;
+		size_t from = l ? l->off + ed->at : 0;
+		/* In file order, and inside the line (its newline is never touched). */
+		if (!l || from < at || ed->at > l->len || ed->del > l->len - ed->at) {
+			free(out->p);
+			out->p = NULL;
+			return AK_BADEDIT;
+		}
+		put(out, ak->buf + at, from - at);
+		put(out, ed->ins, ed->inslen);
+		at = from + ed->del;
+	}
+	put(out, ak->buf + at, ak->len - at);
+	if (out->err) {
+		free(out->p);
+		out->p = NULL;
+		return out->err;
+	}
+	if (!out->p && !(out->p = malloc(1)))
+		return AK_NOMEM;
+	return AK_OK;
+}
+
+int authkeys_options_edit(const struct authkeys *ak, size_t i, const struct pubkey *pk, const char *opts,
+			  size_t optslen, struct authkeys_edit *ed)
+{
+	const char *line = ak->buf + ak->lines[i].off;
+
+	/* pk must come from authkeys_line_key on this line: its fields point into it. */
+	if (!pk->type || pk->type < line || pk->type > line + ak->lines[i].len)
+		return AK_BADEDIT;
+	ed->line = i;
+	ed->ins = opts;
+	ed->inslen = optslen;
+	if (pk->opts && opts) { /* replace the field, keep the blanks after it */
+		ed->at = (size_t)(pk->opts - line);
+		ed->del = pk->optslen;
+	} else if (pk->opts) { /* drop the field and the blanks up to the key type */
+		ed->at = (size_t)(pk->opts - line);
+		ed->del = (size_t)(pk->type - pk->opts);
+	} else { /* insert "OPTS " before the key type; the caller passes the blank in opts */
+		ed->at = (size_t)(pk->type - line);
+		ed->del = 0;
+	}
+	return AK_OK;
+}
+
 const char *authkeys_strerror(int err)
 {
 	switch (err) {
@@ -348,6 +401,8 @@ const char *authkeys_strerror(int err)
 		return "managed block has a begin marker but no end marker";
 	case AK_TOOBIG:
 		return "file too large (or too many lines)";
+	case AK_BADEDIT:
+		return "edit outside its line (internal error)";
 	}
 	return "authorized_keys error";
 }

@@ -26,7 +26,8 @@ enum authkeys_err {
 	AK_OK = 0,
 	AK_NOMEM = -1,
 	AK_UNTERMINATED = -2, /* "# keydrop:begin NAME" without its end marker */
-	AK_TOOBIG = -3
+	AK_TOOBIG = -3,
+	AK_BADEDIT = -4 /* authkeys_render_edit: edits out of order or outside their line */
 };
 
 struct authkeys_line {
@@ -60,18 +61,54 @@ struct authkeys {
 int authkeys_parse(struct authkeys *ak, const char *buf, size_t len);
 void authkeys_free(struct authkeys *ak);
 
-/* Parses line i as sshd does (key, options grammar). Returns PKL_OK, a pubkey_err, or AKO_* (options
- * sshd rejects: *why says which). blob decoded into work[0..cap). */
+/* Parses line i exactly as sshd does (pubkey_parse_authline, then the options grammar). Returns
+ * PKL_OK, a pubkey_err, or AKO_BAD (options sshd rejects: *why says which). blob decoded into
+ * work[0..cap). */
 int authkeys_line_key(const struct authkeys *ak, size_t i, uint8_t *work, size_t cap, struct pubkey *pk,
 		      const char **why);
 
-/* Index of the first line sshd accepts for a plain login with the key whose blob equals blob[0..n)
- * (b64 is its canonical base64), or -1. Lines are matched by blob, never by comment; a line that
- * does not let the key itself log in does not count: cert-authority (it admits certificates, not
- * the key), principals= without cert-authority on a plain key (sshd skips it), and an expiry-time
- * before now (seconds since the epoch; gmtoff, seconds east of UTC, reads a local expiry-time). */
-long authkeys_find(const struct authkeys *ak, const char *b64, size_t b64len, const uint8_t *blob, size_t n,
-		   uint8_t *work, size_t cap, long long now, long gmtoff);
+/* Offset in line i of its first odd byte, or -1: a control byte other than tab, or DEL (a CR just
+ * before the newline does not count). sshd reads a line only up to a NUL and skips VT, FF and CR
+ * inside the key data, so such bytes can hide or disguise a working key from a reader or an editor. */
+long authkeys_line_odd(const struct authkeys *ak, size_t i);
+
+/* Index of the first line sshd accepts for a plain login with the key whose blob is blob[0..n), or
+ * -1. Lines are matched by blob, never by comment; a line that does not let the key itself log in
+ * does not count: cert-authority (it admits certificates, not the key), principals= without
+ * cert-authority on a plain key (sshd skips it), and an expiry-time before now (seconds since the
+ * epoch; gmtoff, seconds east of UTC, reads a local expiry-time). A scan of every line: for many keys
+ * use authkeys_plan_install (or an authkeys_index), which give the same answers. */
+long authkeys_find(const struct authkeys *ak, const uint8_t *blob, size_t n, uint8_t *work, size_t cap, long long now,
+		   long gmtoff);
+
+/* Whether line i is such a line for blob[0..n) (the test authkeys_find applies to each line). */
+int authkeys_line_lets_in(const struct authkeys *ak, size_t i, const uint8_t *blob, size_t n, uint8_t *work,
+			  size_t cap, long long now, long gmtoff);
+
+/* The key lines of a file by blob digest (authkeys_index.c): built in O(lines log lines), then each
+ * authkeys_index_find answers what authkeys_find would, in O(log lines). Holds line indexes of ak
+ * (which must outlive it) and no pointers into it. */
+struct authkeys_ixent;
+struct authkeys_index {
+	struct authkeys_ixent *e;
+	size_t n;
+};
+int authkeys_index_build(struct authkeys_index *ix, const struct authkeys *ak, uint8_t *work, size_t cap);
+long authkeys_index_find(const struct authkeys_index *ix, const struct authkeys *ak, const uint8_t *blob, size_t n,
+			 uint8_t *work, size_t cap, long long now, long gmtoff);
+void authkeys_index_free(struct authkeys_index *ix);
+
+/* What install does with keys[0..nkeys): verdict[k] is the index of the line that already lets key
+ * k log in (as authkeys_find), AUTHKEYS_ADD, or AUTHKEYS_REPEAT (the same blob as an earlier key of
+ * the list). O((lines + keys) log). Returns AK_OK, AK_NOMEM or AK_TOOBIG. */
+struct authkeys_blob {
+	const uint8_t *blob;
+	size_t len;
+};
+#define AUTHKEYS_ADD (-1L)
+#define AUTHKEYS_REPEAT (-2L)
+int authkeys_plan_install(const struct authkeys *ak, const struct authkeys_blob *keys, size_t nkeys, long *verdict,
+			  uint8_t *work, size_t cap, long long now, long gmtoff);
 
 /* Index of block NAME or -1. */
 long authkeys_block_find(const struct authkeys *ak, const char *name, size_t namelen);
@@ -114,6 +151,25 @@ int authkeys_render_add(const struct authkeys *ak, const char *name, const char 
 
 /* Renders the file without the lines whose drop[i] is nonzero (every other byte kept). */
 int authkeys_render_drop(const struct authkeys *ak, const uint8_t *drop, size_t max, struct authkeys_out *out);
+
+/* One change inside a line: line's bytes [at, at + del) become ins[0..inslen). */
+struct authkeys_edit {
+	size_t line, at, del;
+	const char *ins;
+	size_t inslen;
+};
+
+/* Renders the file with edits[0..nedit) applied (in line order, at most one per line; a line keeps
+ * its place, inside a block or not, and its newline), every other byte kept. Returns AK_OK,
+ * AK_NOMEM, AK_TOOBIG or AK_BADEDIT. */
+int authkeys_render_edit(const struct authkeys *ak, const struct authkeys_edit *edits, size_t nedit, size_t max,
+			 struct authkeys_out *out);
+
+/* The edit that gives key line i (pk: its authkeys_line_key) the options field opts[0..optslen)
+ * instead of its own: replaced in place, dropped with the blanks after it when opts is NULL, or
+ * inserted before the key type (then opts must end with the separating blank). */
+int authkeys_options_edit(const struct authkeys *ak, size_t i, const struct pubkey *pk, const char *opts,
+			  size_t optslen, struct authkeys_edit *ed);
 
 /* A block name keydrop accepts: 1..AUTHKEYS_NAME_MAX of [A-Za-z0-9._@:+-]. */
 int authkeys_name_ok(const char *name, size_t n);

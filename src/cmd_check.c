@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "cmd_target.h"
 #include "die.h"
+#include "fingerprint.h"
 #include "fsx.h"
 
 static const char usage[] =
@@ -196,6 +197,25 @@ static void parents(struct checker *k, int dirfd)
 		close(fd);
 }
 
+/* " (odd byte NUL at column 12)" for line i, or "" (see authkeys_line_odd). */
+static const char *odd_note(const struct authkeys *ak, size_t i, char *buf, size_t cap)
+{
+	static const char *const names[] = { [0] = "NUL", [0x0b] = "VT", [0x0c] = "FF", [0x0d] = "CR", [0x1b] = "ESC" };
+	long at = authkeys_line_odd(ak, i);
+	char hex[8];
+
+	if (at < 0)
+		return "";
+	unsigned char c = (unsigned char)ak->buf[ak->lines[i].off + (size_t)at];
+	const char *name = c < sizeof names / sizeof *names && names[c] ? names[c] : c == 0x7f ? "DEL" : NULL;
+	if (!name) {
+		snprintf(hex, sizeof hex, "0x%02x", c);
+		name = hex;
+	}
+	snprintf(buf, cap, " (odd byte %s at column %ld)", name, at + 1);
+	return buf;
+}
+
 static void lines(struct checker *k, const struct target *t)
 {
 	struct authkeys ak;
@@ -210,10 +230,19 @@ static void lines(struct checker *k, const struct target *t)
 	}
 	for (size_t i = 0; i < ak.nlines; i++) {
 		struct pubkey pk;
-		const char *why;
+		const char *why, *odd;
+		char oddbuf[64];
 		if (ak.lines[i].kind != AKL_OTHER)
 			continue;
 		r = authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why);
+		odd = odd_note(&ak, i, oddbuf, sizeof oddbuf);
+		/* A key sshd reads from a line with odd bytes may be hidden from whoever reads the file. */
+		if (r == PKL_OK && *odd) {
+			char fp[FINGERPRINT_MAX];
+			fingerprint_format(pk.blob, pk.bloblen, FP_SHA256, fp);
+			problem(k, "line %zu: suspicious%s: sshd reads the key %s on it (keydrop remove %s, if not yours)",
+				i + 1, odd, fp, fp);
+		}
 		if (r == PKL_OK) {
 			unsigned f = pk.opts ? authkeys_opts_flags(pk.opts, pk.optslen) : 0;
 			if ((f & AKO_PRINCIPALS) && !(f & AKO_CERT_AUTHORITY) && !pk.info.cert) {
@@ -239,12 +268,12 @@ static void lines(struct checker *k, const struct target *t)
 				opt[j] = (char)(ch < 0x20 || ch == 0x7f ? '?' : ch);
 			}
 			opt[j] = '\0';
-			problem(k, "line %zu: sshd skips it: bad options: %s at '%s%s'", i + 1, why, opt,
-				rest > j ? "..." : "");
+			problem(k, "line %zu: sshd skips it: bad options: %s at '%s%s'%s", i + 1, why, opt,
+				rest > j ? "..." : "", odd);
 		} else if (r == PKL_BLOB) {
-			problem(k, "line %zu: sshd skips it: %s", i + 1, keyblob_strerror(pk.blob_err));
+			problem(k, "line %zu: sshd skips it: %s%s", i + 1, keyblob_strerror(pk.blob_err), odd);
 		} else {
-			problem(k, "line %zu: sshd skips it: %s", i + 1, pubkey_strerror(r));
+			problem(k, "line %zu: sshd skips it: %s%s", i + 1, pubkey_strerror(r), odd);
 		}
 	}
 	if (ak.unterminated)

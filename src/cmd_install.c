@@ -23,7 +23,9 @@ static const char usage[] =
 	"  Adds the public keys from every --key TEXT and SOURCE (a path, file:PATH, - for stdin,\n"
 	"  env:VAR; gh:USER, gl:USER, lp:USER, https://... with the network layer). Keys already\n"
 	"  present are left alone; nothing else in the file changes. With --source NAME the keys go\n"
-	"  into the managed block '# keydrop:begin NAME' ... '# keydrop:end NAME'.\n" CMDT_USAGE
+	"  into the managed block '# keydrop:begin NAME' ... '# keydrop:end NAME'.\n"
+	"  A key already present with other options keeps the file's line (a warning names both);\n"
+	"  --replace-options rewrites that line's options in place with the given ones.\n" CMDT_USAGE
 	"  Writers wait for the lock up to KEYDROP_LOCK_TIMEOUT_MS (default 10000) milliseconds.\n"
 	"  Exit: 0 ok (also: nothing to add), 1 failure (file untouched), 2 usage, 3 key text refused.\n"
 	"network sources (gh:, gl:, lp:, https://):\n";
@@ -54,12 +56,66 @@ static int read_input(const char *label, const char *text, size_t len, struct in
 	return EXIT_OK;
 }
 
+static int edit_cmp(const void *a, const void *b)
+{
+	const struct authkeys_edit *x = a, *y = b;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* "'no-pty'" or "(none)", escaped for the terminal. */
+static void put_opts(FILE *f, const char *o, size_t n)
+{
+	if (!o) {
+		fputs("(none)", f);
+		return;
+	}
+	putc('\'', f);
+	cmdt_put_safe(f, o, n);
+	putc('\'', f);
+}
+
+/* The key pk (as given) is present on line `at`: says so with the FILE's comment (the line is what
+ * stays), and whether its options differ from the given ones (applied, or a warning naming both:
+ * the user asked for restrictions the file does not have). */
+static void present_say(const struct authkeys *ak, long at, const struct paste_key *pk, int differ, int replaced,
+			int quiet, uint8_t *work)
+{
+	struct pubkey fk;
+	const char *why;
+
+	if (authkeys_line_key(ak, (size_t)at, work, PUBKEY_BLOB_MAX, &fk, &why) != PKL_OK)
+		return;
+	if (!quiet) {
+		fputs(differ && replaced ? "options replaced " : "present ", stdout);
+		cmdt_describe(stdout, fk.blob, fk.bloblen, fk.comment, fk.commentlen);
+		printf(" (line %ld", at + 1);
+		if (differ && replaced) {
+			fputs(": ", stdout);
+			put_opts(stdout, fk.opts, fk.optslen);
+			fputs(" -> ", stdout);
+			put_opts(stdout, pk->opts, pk->optslen);
+		} else if (differ) {
+			fputs(", other options", stdout);
+		}
+		fputs(")\n", stdout);
+	}
+	if (differ && !replaced) {
+		fflush(stdout);
+		fprintf(stderr, "keydrop: install: warning: line %ld keeps its options ", at + 1);
+		put_opts(stderr, fk.opts, fk.optslen);
+		fputs(", not the given ", stderr);
+		put_opts(stderr, pk->opts, pk->optslen);
+		fputs(" (add --replace-options to apply them)\n", stderr);
+	}
+}
+
 int cmd_install(int argc, char **argv, const struct globals *gg)
 {
 	struct globals gl = *gg, *g = &gl;
 	static const struct option longopts[] = { CMDT_LONGOPTS, NETCLI_LONGOPTS,
 						   { "source", required_argument, NULL, 's' },
 						   { "key", required_argument, NULL, 'k' },
+						   { "replace-options", no_argument, NULL, 'O' },
 						   { "help", no_argument, NULL, 'h' },
 						   { NULL, 0, NULL, 0 } };
 	struct target_spec spec = { 0 };
@@ -76,8 +132,14 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 	long *presline = NULL;
 	size_t npres = 0;
 	uint8_t *work = NULL;
-	int c, ret = EXIT_FAIL;
+	int c, ret = EXIT_FAIL, replace_opts = 0;
 	struct netsrc_opts net;
+	struct authkeys_blob *blobs = NULL;
+	long *verdict = NULL;
+	struct authkeys_edit *edits = NULL;
+	size_t nedit = 0;
+	char *edbuf = NULL;
+	uint8_t *differ = NULL;
 
 	netsrc_defaults(&net);
 	net.cmd = "install";
@@ -107,6 +169,9 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 			break;
 		case 'k':
 			keys[nkeys++] = optarg;
+			break;
+		case 'O':
+			replace_opts = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -169,7 +234,9 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 		total += ins[i].res.n;
 	if (!(adds = calloc(total, sizeof *adds)) || !(addlens = calloc(total, sizeof *addlens)) ||
 	    !(addk = calloc(total, sizeof *addk)) || !(presk = calloc(total, sizeof *presk)) ||
-	    !(presline = calloc(total, sizeof *presline)) || !(work = malloc(PUBKEY_BLOB_MAX))) {
+	    !(presline = calloc(total, sizeof *presline)) || !(work = malloc(PUBKEY_BLOB_MAX)) ||
+	    !(blobs = calloc(total + 1, sizeof *blobs)) || !(verdict = calloc(total + 1, sizeof *verdict)) ||
+	    !(edits = calloc(total + 1, sizeof *edits)) || !(differ = calloc(total + 1, 1))) {
 		ret = msg_fail(EXIT_FAIL, "install", "out of memory");
 		goto out;
 	}
@@ -186,21 +253,26 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 	time_t now = time(NULL);
 	struct tm lt;
 	long gmtoff = localtime_r(&now, &lt) ? (long)lt.tm_gmtoff : 0;
+	/* One decision for all keys, in the model: present (and on which line), new, or a repeat. */
+	size_t nk = 0;
+	for (size_t i = 0; i < nins; i++)
+		for (size_t k = 0; k < ins[i].res.n; k++, nk++) {
+			blobs[nk].blob = ins[i].res.keys[k].blob;
+			blobs[nk].len = ins[i].res.keys[k].bloblen;
+		}
+	if ((c = authkeys_plan_install(&ak, blobs, nk, verdict, work, PUBKEY_BLOB_MAX, (long long)now, gmtoff)) != AK_OK) {
+		ret = msg_fail(EXIT_FAIL, "install", "%s: %s", t.path, authkeys_strerror(c));
+		goto out;
+	}
+	nk = 0;
 	for (size_t i = 0; i < nins; i++) {
-		for (size_t k = 0; k < ins[i].res.n; k++) {
+		for (size_t k = 0; k < ins[i].res.n; k++, nk++) {
 			struct paste_key *pk = &ins[i].res.keys[k];
-			int dup = 0;
-			for (size_t j = 0; j < nadd && !dup; j++)
-				dup = addk[j]->bloblen == pk->bloblen && memcmp(addk[j]->blob, pk->blob, pk->bloblen) == 0;
-			for (size_t j = 0; j < npres && !dup; j++)
-				dup = presk[j]->bloblen == pk->bloblen && memcmp(presk[j]->blob, pk->blob, pk->bloblen) == 0;
-			if (dup)
+			if (verdict[nk] == AUTHKEYS_REPEAT)
 				continue;
-			long at = authkeys_find(&ak, pk->b64, pk->b64len, pk->blob, pk->bloblen, work, PUBKEY_BLOB_MAX,
-						(long long)now, gmtoff);
-			if (at >= 0) {
+			if (verdict[nk] >= 0) {
 				presk[npres] = pk;
-				presline[npres++] = at;
+				presline[npres++] = verdict[nk];
 			} else {
 				addk[nadd] = pk;
 				adds[nadd] = pk->line;
@@ -208,8 +280,59 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 			}
 		}
 	}
-	if (nadd > 0) {
-		int r = authkeys_render_add(&ak, block, adds, addlens, nadd, TARGET_FILE_MAX, &out);
+	/* A present key given with other options: the file's line keeps its own unless
+	 * --replace-options, which rewrites that line's options field in place. Lines in file order. */
+	size_t edlen = 0;
+	for (size_t j = 0; j < npres; j++)
+		edlen += presk[j]->optslen + 1;
+	if (!(edbuf = malloc(edlen + 1))) {
+		ret = msg_fail(EXIT_FAIL, "install", "out of memory");
+		goto out;
+	}
+	edlen = 0;
+	for (size_t j = 0; j < npres; j++) {
+		struct pubkey fk;
+		const char *why;
+		if (authkeys_line_key(&ak, (size_t)presline[j], work, PUBKEY_BLOB_MAX, &fk, &why) != PKL_OK)
+			continue;
+		differ[j] = !(fk.optslen == presk[j]->optslen && (!fk.opts) == (!presk[j]->opts) &&
+			      (!fk.opts || memcmp(fk.opts, presk[j]->opts, fk.optslen) == 0));
+		if (!differ[j] || !replace_opts)
+			continue;
+		const char *o = presk[j]->opts ? edbuf + edlen : NULL;
+		size_t ol = presk[j]->optslen;
+		if (o) {
+			memcpy(edbuf + edlen, presk[j]->opts, ol);
+			if (!fk.opts)
+				edbuf[edlen + ol++] = ' ';
+			edlen += ol;
+		}
+		if (authkeys_options_edit(&ak, (size_t)presline[j], &fk, o, ol, &edits[nedit]) != AK_OK) {
+			ret = msg_fail(EXIT_FAIL, "install", "%s: line %ld: %s", t.path, presline[j] + 1,
+				       authkeys_strerror(AK_BADEDIT));
+			goto out;
+		}
+		nedit++;
+	}
+	qsort(edits, nedit, sizeof *edits, edit_cmp);
+	if (nadd > 0 || nedit > 0) {
+		struct authkeys edited = { 0 };
+		const struct authkeys *base = &ak;
+		int r = AK_OK;
+		if (nedit > 0) {
+			r = authkeys_render_edit(&ak, edits, nedit, TARGET_FILE_MAX, &out);
+			if (r == AK_OK && nadd > 0 && (r = authkeys_parse(&edited, out.p, out.len)) == AK_OK)
+				base = &edited;
+		}
+		if (r == AK_OK && nadd > 0) {
+			struct authkeys_out o2;
+			r = authkeys_render_add(base, block, adds, addlens, nadd, TARGET_FILE_MAX, &o2);
+			if (r == AK_OK) {
+				free(out.p);
+				out = o2;
+			}
+		}
+		authkeys_free(&edited);
 		if (r == AK_UNTERMINATED) {
 			const struct authkeys_line *u = &ak.lines[ak.unterminated - 1];
 			ret = msg_fail(EXIT_FAIL, "install", "%s: line %zu: '%.*s' has no end marker; fix the file first",
@@ -234,15 +357,12 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 				printf(" [%s]", block);
 			putchar('\n');
 		}
-		for (size_t j = 0; j < npres; j++) {
-			fputs("present ", stdout);
-			cmdt_describe(stdout, presk[j]->blob, presk[j]->bloblen, presk[j]->comment, presk[j]->commentlen);
-			printf(" (line %ld)\n", presline[j] + 1);
-		}
 	}
+	for (size_t j = 0; j < npres; j++)
+		present_say(&ak, presline[j], presk[j], differ[j], replace_opts, g->quiet, work);
 	if (!g->quiet)
 		cmdt_warn_modes(&t, "install");
-	if (g->verbose && nadd == 0)
+	if (g->verbose && nadd == 0 && nedit == 0)
 		fprintf(stderr, "keydrop: install: %s unchanged (not written)\n", t.path);
 	ret = EXIT_OK; /* main checks stdout once for every command */
 out:
@@ -259,6 +379,11 @@ out:
 	free(presk);
 	free(presline);
 	free(work);
+	free(blobs);
+	free(verdict);
+	free(edits);
+	free(edbuf);
+	free(differ);
 	netcli_free(&net); /* wiped: may hold a bearer token */
 	return ret;
 }

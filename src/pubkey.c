@@ -25,8 +25,44 @@ int pubkey_word_is_type(const char *w, size_t n)
 	return 1;
 }
 
-/* Reads "type base64" at *p; on success advances *p past the key data. */
-static int read_key(const char **pp, const char *end, uint8_t *buf, size_t cap, struct pubkey *out)
+/* The bytes OpenSSH's base64 decoder (b64_pton) skips anywhere in the key data: isspace() in the C
+ * locale, less space and tab, which end the field before the decoder sees it. */
+static int b64_skipped(int c)
+{
+	return c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* Decodes s[0..n) as sshd does: strict canonical base64 (b64_decode) of the bytes left after
+ * dropping the skipped ones; nothing but skipped bytes may follow the padding. Same returns as
+ * b64_decode. */
+static long decode_sshd(const char *s, size_t n, uint8_t *out, size_t cap)
+{
+	char q[4];
+	size_t k = 0, o = 0;
+	int padded = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (b64_skipped((unsigned char)s[i]))
+			continue;
+		if (padded)
+			return -1;
+		q[k++] = s[i];
+		if (k < 4)
+			continue;
+		long r = b64_decode(q, 4, out + o, cap - o);
+		if (r < 0)
+			return r;
+		o += (size_t)r;
+		k = 0;
+		padded = q[3] == '=';
+	}
+	return k ? -1 : (long)o;
+}
+
+/* Reads "type base64" at *p; on success advances *p past the key data. sshd set: the key data may
+ * hold bytes sshd's decoder skips (they never count towards the size limit: padding a line with
+ * them must not make keydrop give up on a key sshd reads). */
+static int read_key(const char **pp, const char *end, uint8_t *buf, size_t cap, struct pubkey *out, int sshd)
 {
 	const char *p = *pp, *t = p;
 
@@ -41,11 +77,15 @@ static int read_key(const char **pp, const char *end, uint8_t *buf, size_t cap, 
 		p++;
 	out->b64 = b;
 	out->b64len = (size_t)(p - b);
-	if (out->b64len == 0)
-		return PKL_NODATA;
-	if (out->b64len / 4 * 3 > cap)
+	size_t sig = out->b64len;
+	if (sshd)
+		for (const char *c = b; c < p; c++)
+			sig -= b64_skipped((unsigned char)*c) != 0;
+	if (sig == 0)
+		return out->b64len ? PKL_BASE64 : PKL_NODATA;
+	if (sig / 4 * 3 > cap)
 		return PKL_TOOBIG;
-	long n = b64_decode(b, out->b64len, buf, cap);
+	long n = sig == out->b64len ? b64_decode(b, out->b64len, buf, cap) : decode_sshd(b, out->b64len, buf, cap);
 	if (n == -2)
 		return PKL_TOOBIG;
 	if (n < 0)
@@ -71,11 +111,17 @@ static int read_key(const char **pp, const char *end, uint8_t *buf, size_t cap, 
 	return PKL_OK;
 }
 
-int pubkey_parse_line(const char *line, size_t len, uint8_t *buf, size_t cap, struct pubkey *out)
+static int parse(const char *line, size_t len, uint8_t *buf, size_t cap, struct pubkey *out, int sshd)
 {
 	const char *p = line, *end = line + len;
 
 	memset(out, 0, sizeof *out);
+	if (sshd) {
+		/* sshd handles each line as a C string: it ends at the first NUL. */
+		const char *z = memchr(line, '\0', len);
+		if (z)
+			end = z;
+	}
 	while (end > p && (end[-1] == '\n' || end[-1] == '\r'))
 		end--;
 	while (p < end && is_blank(*p))
@@ -112,7 +158,7 @@ int pubkey_parse_line(const char *line, size_t len, uint8_t *buf, size_t cap, st
 			const char *q = o;
 			tmp.opts = NULL;
 			tmp.optslen = 0;
-			int r = read_key(&q, end, buf, cap, &tmp);
+			int r = read_key(&q, end, buf, cap, &tmp, sshd);
 			if (r == PKL_OK) {
 				*out = tmp;
 				p = q;
@@ -121,7 +167,7 @@ int pubkey_parse_line(const char *line, size_t len, uint8_t *buf, size_t cap, st
 			p = save;
 		}
 	}
-	int r = read_key(&p, end, buf, cap, out);
+	int r = read_key(&p, end, buf, cap, out, sshd);
 	if (r != PKL_OK)
 		return r;
 comment:
@@ -135,6 +181,16 @@ comment:
 		out->commentlen = (size_t)(ce - p);
 	}
 	return PKL_OK;
+}
+
+int pubkey_parse_line(const char *line, size_t len, uint8_t *buf, size_t cap, struct pubkey *out)
+{
+	return parse(line, len, buf, cap, out, 0);
+}
+
+int pubkey_parse_authline(const char *line, size_t len, uint8_t *buf, size_t cap, struct pubkey *out)
+{
+	return parse(line, len, buf, cap, out, 1);
 }
 
 const char *pubkey_strerror(int err)

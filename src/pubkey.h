@@ -41,6 +41,13 @@ struct pubkey {
  * not know is accepted when it is well formed and the type inside the data matches. */
 int pubkey_parse_line(const char *line, size_t len, uint8_t *buf, size_t cap, struct pubkey *out);
 
+/* The same for a line of an authorized_keys file, read exactly as sshd reads it (auth2-pubkeyfile.c,
+ * sshkey_read): the line ends at its first NUL byte (sshd handles lines as C strings), and the key
+ * data may hold LF, VT, FF and CR anywhere, which OpenSSH's base64 decoder skips (only space and tab
+ * end the field). Used wherever keydrop reads what sshd will read; key text a user gives keydrop
+ * to install goes through the strict pubkey_parse_line. */
+int pubkey_parse_authline(const char *line, size_t len, uint8_t *buf, size_t cap, struct pubkey *out);
+
 /* 1 if word looks like a key type name: sshd tries a key first, then options. */
 int pubkey_word_is_type(const char *w, size_t n);
 

@@ -214,4 +214,45 @@ if [ "$(id -u)" -eq 0 ]; then
 	like "$ERR" "no-such-home: No such file or directory \(the home directory .*: create it first, or give --home DIR\)" \
 		"a missing home says to create it"
 fi
+# ---- a present key given with other options (install --replace-options) ----------------------------------
+O=$TAP_TMP/opts
+mkdir -p "$O/.ssh"; chmod 700 "$O/.ssh"
+KA=$(cut -d' ' -f1,2 a.pub) KB=$(cut -d' ' -f1,2 b.pub)
+printf '# mine\n  %s file-comment-a\n# keydrop:begin acct\nno-agent-forwarding\t%s file-comment-b\r\n# keydrop:end acct\n' \
+	"$KA" "$KB" > "$O/.ssh/authorized_keys"
+chmod 600 "$O/.ssh/authorized_keys"
+cp "$O/.ssh/authorized_keys" opts.orig
+touch -d '2001-01-01 00:00:00' "$O/.ssh/authorized_keys"
+run "$KEYDROP" install --home "$O" --key "no-pty $KA new-comment"
+is "$RC" 0 "a present key with new options: exit 0"
+is "$OUT" "present 256 $(fp a) file-comment-a (ED25519) (line 2, other options)" \
+	"... 'present' with the file's comment, and says the options differ"
+is "$ERR" "keydrop: install: warning: line 2 keeps its options (none), not the given 'no-pty' (add --replace-options to apply them)" \
+	"... a warning names both option sets"
+cmp -s opts.orig "$O/.ssh/authorized_keys"; ok $? "... the file is not changed"
+is "$(stat -c %Y "$O/.ssh/authorized_keys")" "$(date -d '2001-01-01 00:00:00' +%s)" "... nor rewritten"
+run "$KEYDROP" -q install --home "$O" --key "no-pty $KA new-comment"
+like "$ERR" "warning: line 2 keeps its options" "... the warning survives -q (restrictions not applied)"
+run "$KEYDROP" install --home "$O" --key "$KA new-comment"
+is "$OUT:$ERR" "present 256 $(fp a) file-comment-a (ED25519) (line 2):" "same options: present, no warning"
+
+run "$KEYDROP" install --home "$O" --replace-options --key "no-pty $KA new" --key "no-pty,from=\"10.0.0.1\" $KB new" c.pub
+is "$RC" 0 "install --replace-options: exit 0"
+is "$OUT" "added 256 $(fp c) key-c (ED25519)
+options replaced 256 $(fp a) file-comment-a (ED25519) (line 2: (none) -> 'no-pty')
+options replaced 256 $(fp b) file-comment-b (ED25519) (line 4: 'no-agent-forwarding' -> 'no-pty,from=\"10.0.0.1\"')" \
+	"... says what it replaced, naming both, and what it added"
+printf '# mine\n  no-pty %s file-comment-a\n# keydrop:begin acct\nno-pty,from="10.0.0.1"\t%s file-comment-b\r\n# keydrop:end acct\n%s\n' \
+	"$KA" "$KB" "$(cat c.pub)" > opts.want
+cmp -s opts.want "$O/.ssh/authorized_keys"; st=$?
+ok $st "... lines rewritten in place (blanks, tab, CR, comments, block kept)"
+[ $st -eq 0 ] || diff <(cat -A opts.want) <(cat -A "$O/.ssh/authorized_keys") | sed 's/^/#   /'
+run "$KEYDROP" install --home "$O" --replace-options --key "$KB x"
+is "$OUT" "options replaced 256 $(fp b) file-comment-b (ED25519) (line 4: 'no-pty,from=\"10.0.0.1\"' -> (none))" \
+	"--replace-options with no options drops them"
+is "$(sed -n 4p "$O/.ssh/authorized_keys")" "$(printf '%s file-comment-b\r' "$KB")" "... and the blanks before the key"
+cp "$O/.ssh/authorized_keys" opts.before
+run "$KEYDROP" install --home "$O" --replace-options --key "$KB x"
+is "$OUT:$ERR" "present 256 $(fp b) file-comment-b (ED25519) (line 4):" "same options again: present"
+cmp -s opts.before "$O/.ssh/authorized_keys"; ok $? "... nothing written"
 done_testing

@@ -90,6 +90,183 @@ static void options(void)
 	}
 }
 
+/* Lines with odd bytes, read as sshd 9.2 reads them (each row checked against a real sshd login by
+ * tests/interop/sshd_oddbytes.t or by hand): a line ends at NUL; LF/VT/FF/CR inside the key data are
+ * skipped by OpenSSH's base64 decoder, also around and after the padding; space and tab end it. */
+#define B1 "AAAAC3NzaC1lZDI1NTE5AAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O"
+#define E3 "ecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAIbmlzdHAzODQAAABhBNOIPkGq+0wn5RxQFlAANjW814QF6OlLd7bhP0b+XP6et4SP5G0wjNoSDF03SDbiE1z4ip0v9TcMitJgCFxK9gVlHs/UUBBesg+CrFfNFd+hXANE4uhyK0MHbP+Oq686yg"
+static void oddbytes(void)
+{
+	static uint8_t work[PUBKEY_BLOB_MAX], want[128], want3[256];
+	static const struct {
+		const char *s;
+		size_t n;
+		int ok;   /* sshd reads the key (K1, or the ECDSA key for E3 rows) */
+		long odd; /* authkeys_line_odd */
+	} t[] = {
+#define R(lit, ok, odd) { lit, sizeof lit - 1, ok, odd }
+		R(K1 " c", 1, -1),
+		R(K1 "\0", 1, 80),
+		R(K1 "\0garbage " K2, 1, 80),
+		R(K1 " comment\0 more", 1, 88),
+		R("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\0AAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O", 0, 32),
+		R("\0" K1, 0, 0),
+		R("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\vAAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O x", 1, 32),
+		R("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\fAAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O", 1, 32),
+		R("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\rAAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O", 1, 32),
+		R("ssh-ed25519 \v\v" B1 "\f\r user", 1, 12),
+		R("ssh-ed25519 AAAA\vC\v3\vNzaC1lZDI1NTE5AAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O", 1, 16),
+		R("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\tAAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O", 0, -1),
+		R("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\x7f" "AAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O", 0, 32),
+		R("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\x80" "AAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O", 0, -1),
+		R("\v" K1, 0, 0),
+		R("\t" K1, 1, -1),
+		R("ssh-ed25519\v " B1, 0, 11),
+		R(K1 "\x7f", 0, 80),
+		R(K1 " x\x7fy", 1, 82),
+		R(K1 "\r", 1, -1), /* CRLF */
+		R(K1 "\r\r", 1, 80),
+		R("no-pty\v " K1, 0, 6),
+		R("command=\"true #\v\" " K1, 1, 15),
+		R("command=\"true #\0\" " K1, 0, 15),
+		R("no-pty,\0" K1, 0, 7),
+		R(E3 "==", 3, -1),
+		R(E3 "=\v=", 3, 203),
+		R(E3 "==\v\r", 3, 204),
+		R(E3 "==\vA", 0, 204),
+		R(E3 "\v==", 3, 202),
+		R(E3 "=", 0, -1),
+		R("ssh-ed25519 \v\v\v", 0, 12),
+#undef R
+	};
+	long n1 = b64_decode(B1, strlen(B1), want, sizeof want);
+	long n3 = b64_decode(&E3 "=="[20], strlen(E3 "==") - 20, want3, sizeof want3);
+
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		struct authkeys ak;
+		struct pubkey pk;
+		const char *why;
+		int got;
+
+		IS_INT(authkeys_parse(&ak, t[i].s, t[i].n), AK_OK, "odd row %zu parses", i);
+		got = ak.nlines == 1 && ak.lines[0].kind == AKL_OTHER &&
+		      authkeys_line_key(&ak, 0, work, sizeof work, &pk, &why) == PKL_OK;
+		if (got && t[i].ok == 3)
+			got = pk.bloblen == (size_t)n3 && memcmp(pk.blob, want3, pk.bloblen) == 0 ? 3 : 2;
+		else if (got)
+			got = pk.bloblen == (size_t)n1 && memcmp(pk.blob, want, pk.bloblen) == 0 ? 1 : 2;
+		IS_INT(got, t[i].ok, "odd row %zu: sshd %s the key", i, t[i].ok ? "reads" : "does not read");
+		IS_INT(authkeys_line_odd(&ak, 0), t[i].odd, "odd row %zu: first odd byte", i);
+		authkeys_free(&ak);
+	}
+	/* The strict reader (key text given to install) accepts none of this. */
+	struct pubkey pk;
+	const char *vt = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\vAAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O";
+	IS_INT(pubkey_parse_line(vt, strlen(vt), work, sizeof work, &pk), PKL_BASE64, "pubkey_parse_line stays strict");
+	/* Skipped bytes never count towards the size limit (else padding would hide a key). */
+	size_t big = 12 + 3 * PUBKEY_BLOB_MAX + strlen(B1);
+	char *pad = malloc(big);
+	if (pad) {
+		memcpy(pad, "ssh-ed25519 ", 12);
+		memset(pad + 12, '\v', 3 * PUBKEY_BLOB_MAX);
+		memcpy(pad + 12 + 3 * PUBKEY_BLOB_MAX, B1, strlen(B1));
+		IS_INT(pubkey_parse_authline(pad, big, work, sizeof work, &pk), PKL_OK, "48 KiB of VT before the key data");
+		free(pad);
+	}
+}
+
+/* The hashed lookup (authkeys_index_find, authkeys_plan_install) gives authkeys_find's answers: a
+ * deterministic jumble of lines holding 12 synthetic keys with every rule authkeys_find applies
+ * (cert-authority, principals=, expiry-time past/future/local, bad options, odd bytes, blocks). */
+static void index_agrees(void)
+{
+	static uint8_t work[PUBKEY_BLOB_MAX];
+	enum { NK = 12, NL = 600 };
+	static const char *const pre[] = {
+		"", "no-pty ", "cert-authority ", "principals=\"a\" ", "expiry-time=\"20200101Z\" ",
+		"expiry-time=\"20991231Z\" ", "expiry-time=\"202001010100\" ", "frobnicate ", "  ", "no-ptyx ",
+		"cert-authority,principals=\"x\" ", "restrict,command=\"a,b\" ",
+	};
+	static const char *const post[] = { " c", "", "\0 hidden", " x\ty", "\r" };
+	uint8_t blobs[NK][51];
+	char b64[NK][72], *file = malloc(NL * 160);
+	size_t len = 0;
+	uint32_t rnd = 12345;
+
+	if (!file)
+		return;
+	for (int k = 0; k < NK; k++) {
+		memcpy(blobs[k], "\0\0\0\x0bssh-ed25519\0\0\0\x20", 19);
+		for (int j = 0; j < 32; j++)
+			blobs[k][19 + j] = (uint8_t)(k * 37 + j * 11);
+		b64_encode(blobs[k], sizeof blobs[k], b64[k], sizeof b64[k], 1);
+	}
+	for (int i = 0; i < NL; i++) {
+		rnd = rnd * 1103515245u + 12345u;
+		int k = (int)(rnd >> 8) % NK, a = (int)(rnd >> 16) % 12, b = (int)(rnd >> 24) % 5;
+		if (k == NK - 1) /* key 11 is never in the file */
+			k = 0;
+		if (k == 10) /* key 10 only on lines that depend on the time, or never let it in */
+			a = (int[]){ 2, 3, 4, 6 }[a % 4];
+		if (k == 9) /* key 9 only on lines sshd skips */
+			a = a % 2 ? 7 : 9;
+		if (i % 97 == 0)
+			len += (size_t)sprintf(file + len, "# keydrop:begin b%d\n", i);
+		if (i % 97 == 50)
+			len += (size_t)sprintf(file + len, "# keydrop:end b%d\n", i - 50);
+		if (i % 13 == 0) /* VT inside the key data: sshd reads it */
+			len += (size_t)sprintf(file + len, "%sssh-ed25519 %.20s\v%s%s\n", pre[a], b64[k], b64[k] + 20, post[b % 2]);
+		else
+			len += (size_t)sprintf(file + len, "%sssh-ed25519 %s", pre[a], b64[k]);
+		if (i % 13 != 0) {
+			memcpy(file + len, post[b], strlen(post[b]) + (b == 2)); /* "\0 hidden" holds a NUL */
+			len += strlen(post[b]) + (b == 2 ? 8 : 0);
+			file[len++] = '\n';
+		}
+	}
+	struct authkeys ak;
+	struct authkeys_index ix;
+	IS_INT(authkeys_parse(&ak, file, len), AK_OK, "index: jumble parses");
+	IS_INT(authkeys_index_build(&ix, &ak, work, sizeof work), AK_OK, "index builds");
+	static const long long nows[] = { 1500000000LL, 1577836800LL + 1800, 1577836800LL + 7200, 4200000000LL };
+	static const long offs[] = { 0, 3600, -7200 };
+	int agree = 1, found = 0;
+	for (size_t t = 0; t < 4; t++)
+		for (size_t o = 0; o < 3; o++)
+			for (int k = 0; k < NK; k++) {
+				long lin = authkeys_find(&ak, blobs[k], sizeof blobs[k], work, sizeof work, nows[t], offs[o]);
+				long hsh = authkeys_index_find(&ix, &ak, blobs[k], sizeof blobs[k], work, sizeof work, nows[t], offs[o]);
+				if (lin != hsh) {
+					agree = 0;
+					printf("# key %d now %lld gmtoff %ld: linear %ld, hashed %ld\n", k, nows[t], offs[o], lin, hsh);
+				}
+				found += lin >= 0;
+			}
+	OK(agree, "index: hashed lookup == linear scan for 12 keys x 4 times x 3 zones");
+	OK(found > 60 && found < 4 * 3 * (NK - 1), "... with both outcomes (%d found)", found);
+	IS_INT(authkeys_find(&ak, blobs[NK - 1], 51, work, sizeof work, 0, 0), -1, "... an absent key is absent");
+
+	/* The install plan: repeats of a key in the list, then each key as authkeys_find says. */
+	struct authkeys_blob list[30];
+	long verdict[30];
+	for (int i = 0; i < 30; i++) {
+		list[i].blob = blobs[(i * 7) % NK];
+		list[i].len = sizeof blobs[0];
+	}
+	IS_INT(authkeys_plan_install(&ak, list, 30, verdict, work, sizeof work, 1577836800LL + 1800, 3600), AK_OK, "plan");
+	int same = 1;
+	for (int i = 0; i < 30; i++) {
+		long want = i >= NK ? AUTHKEYS_REPEAT
+				    : authkeys_find(&ak, list[i].blob, list[i].len, work, sizeof work, 1577836800LL + 1800, 3600);
+		same &= verdict[i] == want;
+	}
+	OK(same, "plan: repeats, present lines and additions as the linear scan says");
+	IS_INT(authkeys_plan_install(&ak, list, 0, verdict, work, sizeof work, 0, 0), AK_OK, "plan of no keys");
+	authkeys_index_free(&ix);
+	authkeys_free(&ak);
+	free(file);
+}
+
 int main(void)
 {
 	static uint8_t work[PUBKEY_BLOB_MAX];
@@ -115,27 +292,27 @@ int main(void)
 	uint8_t blob[128];
 	const char *b64 = &K2[12];
 	long n = b64_decode(b64, strlen(b64), blob, sizeof blob);
-	IS_INT(authkeys_find(&ak, b64, strlen(b64), blob, (size_t)n, work, sizeof work, 0, 0), 5, "found by blob despite options");
+	IS_INT(authkeys_find(&ak, blob, (size_t)n, work, sizeof work, 0, 0), 5, "found by blob despite options");
 	{
 		/* Lines that do not let the key itself log in do not make it "present". */
 		struct authkeys a2;
 		const char *f2 = "cert-authority " K2 "\nprincipals=\"x\" " K2 "\nexpiry-time=\"20200101Z\" " K2 "\n";
 		authkeys_parse(&a2, f2, strlen(f2));
-		IS_INT(authkeys_find(&a2, b64, strlen(b64), blob, (size_t)n, work, sizeof work, 1700000000LL, 0), -1,
+		IS_INT(authkeys_find(&a2, blob, (size_t)n, work, sizeof work, 1700000000LL, 0), -1,
 		       "cert-authority, principals= and a past expiry-time do not count as present");
 		authkeys_free(&a2);
 		f2 = "cert-authority " K2 "\nno-pty,expiry-time=\"20991231Z\" " K2 "\n";
 		authkeys_parse(&a2, f2, strlen(f2));
-		IS_INT(authkeys_find(&a2, b64, strlen(b64), blob, (size_t)n, work, sizeof work, 1700000000LL, 0), 1,
+		IS_INT(authkeys_find(&a2, blob, (size_t)n, work, sizeof work, 1700000000LL, 0), 1,
 		       "... a future expiry-time does");
 		authkeys_free(&a2);
 		f2 = "expiry-time=\"202001010000\" " K2 "\n"; /* local time; 2020-01-01 00:00 UTC is 1577836800 */
 		authkeys_parse(&a2, f2, strlen(f2));
-		IS_INT(authkeys_find(&a2, b64, strlen(b64), blob, (size_t)n, work, sizeof work, 1577836800LL - 3600, 0), 0,
+		IS_INT(authkeys_find(&a2, blob, (size_t)n, work, sizeof work, 1577836800LL - 3600, 0), 0,
 		       "expiry-time one hour ahead (UTC zone): present");
-		IS_INT(authkeys_find(&a2, b64, strlen(b64), blob, (size_t)n, work, sizeof work, 1577836800LL + 1, 0), -1,
+		IS_INT(authkeys_find(&a2, blob, (size_t)n, work, sizeof work, 1577836800LL + 1, 0), -1,
 		       "... one second past: not present");
-		IS_INT(authkeys_find(&a2, b64, strlen(b64), blob, (size_t)n, work, sizeof work, 1577836800LL - 3600, 7200),
+		IS_INT(authkeys_find(&a2, blob, (size_t)n, work, sizeof work, 1577836800LL - 3600, 7200),
 		       -1, "... local time in UTC+2 already past");
 		authkeys_free(&a2);
 	}
@@ -179,6 +356,8 @@ int main(void)
 	OK(authkeys_name_ok("acct-1.x_y@z:+", 14), "block name charset");
 	OK(!authkeys_name_ok("a b", 3) && !authkeys_name_ok("", 0) && !authkeys_name_ok("a\n", 2), "bad block names");
 	options();
+	oddbytes();
+	index_agrees();
 	const char *o = "no-pty,command=\"a,b\\\" c\",bogus";
 	size_t at;
 	const char *w;
