@@ -211,6 +211,13 @@ int cmd_hostkeys(int argc, char **argv, const struct globals *g)
 	snprintf(lbuf, sizeof lbuf, "%s", list);
 	for (char *save = NULL, *t = strtok_r(lbuf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		enum keygen_type kt;
+		/* "ed25519, rsa" as people type lists: blanks around a name do not matter. */
+		while (*t == ' ' || *t == '\t')
+			t++;
+		for (size_t n = strlen(t); n && (t[n - 1] == ' ' || t[n - 1] == '\t');)
+			t[--n] = '\0';
+		if (!*t)
+			continue;
 		if (keygen_type_parse(t, &kt) < 0)
 			return msg_usage("hostkeys", "unknown key type '%s' (ed25519, ecdsa, rsa)", t);
 		int dup = 0;
@@ -279,6 +286,21 @@ int cmd_hostkeys(int argc, char **argv, const struct globals *g)
 			continue;
 		}
 		/* Each type on its own: one bad key does not stop the others from being created. */
+		if ((r = check_existing(dirfd, name, shown, quiet)) != EXIT_OK)
+			ret = r;
+	}
+	/* Every host key sshd will present is shown, not only the types asked for: that is what a user
+	 * compares on first connect. */
+	static const enum keygen_type all[] = { KT_ED25519, KT_ECDSA, KT_RSA };
+	for (size_t a = 0; a < sizeof all / sizeof *all; a++) {
+		char name[64], shown[4200];
+		int lnk, asked = 0, r;
+		for (int i = 0; i < ntypes; i++)
+			asked |= types[i] == all[a];
+		snprintf(name, sizeof name, "ssh_host_%s_key", keygen_type_name(all[a]));
+		if (asked || !fsx_exists(dirfd, name, &lnk) || lnk)
+			continue;
+		snprintf(shown, sizeof shown, "%s/etc/ssh/%s", prefix, name);
 		if ((r = check_existing(dirfd, name, shown, quiet)) != EXIT_OK)
 			ret = r;
 	}

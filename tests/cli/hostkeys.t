@@ -119,4 +119,13 @@ for i in $(seq 1 "$iter"); do
 done
 is "$bad" 0 "kill -9 during hostkeys ($iter runs, $partial_runs interrupted before both keys): never a partial key"
 [ "$partial_runs" -gt 0 ]; ok $? "the kill loop did interrupt runs (else it proved nothing)"
+# Every host key sshd presents is shown, not only the -t types; "ed25519, rsa" with a blank works.
+hk=$TAP_TMP/hk-all; mkdir "$hk"
+run "$KEYDROP" hostkeys -q --root "$hk" -t 'ed25519, rsa'
+is "$RC:$(ls "$hk/etc/ssh" | tr '\n' ' ')" "0:ssh_host_ed25519_key ssh_host_ed25519_key.pub ssh_host_rsa_key ssh_host_rsa_key.pub " \
+	"-t 'ed25519, rsa' (blank after the comma) makes both"
+run "$KEYDROP" hostkeys --root "$hk"
+is "$(grep -c '^[0-9]* SHA256:' <<< "$OUT")" 2 "hostkeys (default -t ed25519) prints both host keys' fingerprints"
+like "$OUT" "\(RSA\)" "... the RSA one included"
+[ ! -e "$hk/etc/ssh/.keydrop.lock" ]; ok $? "... and leaves no lock file in etc/ssh"
 done_testing
