@@ -152,6 +152,91 @@ chmod 644 "$UH/.ssh/authorized_keys"
 run "$KEYDROP" install --user "$U" --key "$K"
 is "$RC:$(stat -c '%U %a' "$UH/.ssh/authorized_keys")" "0:$U 600" "a root-owned 0644 file: installed, now the user's 0600"
 
+# ---- review (walkreview): a root-owned link below a directory the user owns --------------------------------------
+# The user cannot make a root-owned link, but she chooses which root-owned directory sits at a name in her own
+# directory (rename within a parent she owns needs no right on the directory moved), so a root-owned link below
+# her directory is hers to aim: `sudo tar x` of her archive, `sudo git clone` of her repository or `sudo cp -a`
+# leave exactly that. Here a root-owned dotfiles/ holding keys -> root's .ssh is moved into place as ~/.ssh.
+reset_home; rm -rf "$UH/dotfiles"
+V2=$TAP_TMP/rootssh2
+mkdir -m 700 "$V2"; echo "# root's keys (world-readable)" > "$V2/authorized_keys"; chmod 644 "$V2/authorized_keys"
+mkdir -m 755 "$UH/dotfiles"; ln -s "$V2" "$UH/dotfiles/keys"
+as_user mv "$UH/dotfiles" "$UH/.ssh"
+v2snap() { tree_hash "$V2"; }
+for cmd in "install $KF" "check --fix"; do
+	before=$(v2snap)
+	# shellcheck disable=SC2086
+	run "$KEYDROP" ${cmd%% *} --user "$U" --file "$UH/.ssh/keys/authorized_keys" ${cmd#* }
+	ok $(( RC == 0 )) "root's link below the user's home, moved there by her: ${cmd%% *} --file refused (exit $RC)"
+	like "$ERR$OUT" "keys is a symlink in $UH/.ssh, which lies below $UH \\(owned by uid $uid\\): refusing to follow it" "... says why"
+	is "$(v2snap)" "$before" "... root's .ssh unchanged"
+done
+before=$(v2snap)
+run "$KEYDROP" keygen -q -f "$UH/.ssh/keys/id_new"
+ok $(( RC == 0 )) "keygen -f through root's link below the user's home: refused (exit $RC)"
+is "$(v2snap)" "$before" "... no key created in root's .ssh"
+rm -rf "$UH/.ssh"
+
+# ---- review: a directory the user swaps in while .ssh is being created is never given to her -------------------
+# Between keydrop's "no .ssh" and its mkdir (or between its mkdir and its open), the user renames a root-owned
+# directory of her home (~/.gnupg left by `sudo gpg`) to .ssh. gdb stops keydrop at mkdirat to make the
+# user's move at exactly that point: a real interleaving, not an injected result.
+swap_at_mkdir() { # swap_at_mkdir STOP(1: before mkdirat, 2: after it) MOVE-COMMAND
+	local stop=$1 move=$2
+	cat > "$TAP_TMP/swap.gdb" <<-EOF
+	set pagination off
+	set \$n = 0
+	catch syscall mkdirat
+	commands
+	silent
+	set \$n = \$n + 1
+	if \$n == $stop
+	shell runuser -u $U -- sh -c '$move' && echo MOVED
+	end
+	continue
+	end
+	run
+	EOF
+	run gdb -q -batch -x "$TAP_TMP/swap.gdb" --args "$KEYDROP" install --user "$U" --key "$K"
+}
+if ! command -v gdb >/dev/null; then
+	skip "gdb not installed: cannot order the user's move against keydrop's mkdir"
+else
+	for stop in 1 2; do
+		reset_home; rm -rf "$UH/.gnupg" "$UH/.ssh.mine"
+		mkdir -m 755 "$UH/.gnupg"; echo "root's gpg secret" > "$UH/.gnupg/secring"; chmod 600 "$UH/.gnupg/secring"
+		if [ $stop = 1 ]; then move="mv $UH/.gnupg $UH/.ssh"; when=before; else
+			move="mv $UH/.ssh $UH/.ssh.mine && mv $UH/.gnupg $UH/.ssh"; when=after; fi
+		swap_at_mkdir $stop "$move"
+		if [[ $ERR$OUT == *"Operation not permitted"* && $OUT != *MOVED* ]]; then
+			skip "ptrace not permitted here"; continue
+		fi
+		like "$OUT" "MOVED" "the user renamed root's ~/.gnupg to .ssh $when keydrop's mkdir"
+		is "$(stat -c '%U %a' "$UH/.ssh")" "root 755" "... the directory she moved in is still root's, mode unchanged"
+		is "$(stat -c '%U %a' "$UH/.ssh/secring")" "root 600" "... and so is root's file in it"
+	done
+	rm -rf "$UH/.gnupg" "$UH/.ssh.mine"
+fi
+
+# ---- review: the writers' lock holds between root's keydrop and the user's own ---------------------------------
+# Root's keydrop (here: a root process holding the 0600 lock file as keydrop does) is writing the user's file;
+# the user's own keydrop cannot open that lock file (EACCES) and used to fall back to locking the directory,
+# which nobody else locks: both wrote at once, one update lost.
+reset_home; as_user mkdir -m 700 "$UH/.ssh"; as_user cp "$KF" "$UH/.ssh/authorized_keys"
+touch "$UH/.ssh/.keydrop.lock"; chmod 600 "$UH/.ssh/.keydrop.lock"
+coproc LOCKR { flock "$UH/.ssh/.keydrop.lock" -c 'echo held; read -r x'; }
+read -r line <&"${LOCKR[0]}"
+is "$line" held "root holds the writers' lock in the user's .ssh"
+ssh-keygen -q -t ed25519 -N '' -C second -f k2; chmod 644 k2.pub; cp k2.pub /tmp/kd-walk-$$.2.pub
+on_exit "rm -f /tmp/kd-walk-$$.2.pub"
+before=$(sha256sum < "$UH/.ssh/authorized_keys")
+run env KEYDROP_LOCK_TIMEOUT_MS=300 runuser -u "$U" -- "$KEYDROP" install --key "$(cat k2.pub)"
+is "$RC" 1 "the user's keydrop waits for root's lock and times out (exit 1)"
+like "$ERR" "locked by another keydrop" "... saying so"
+is "$(sha256sum < "$UH/.ssh/authorized_keys")" "$before" "... and did not write meanwhile"
+echo go >&"${LOCKR[1]}"; wait "$LOCKR_PID" 2>/dev/null
+rm -f "$UH/.ssh/.keydrop.lock"
+
 # ---- the good cases still work ----------------------------------------------------------------------------------
 reset_home
 run "$KEYDROP" install --user "$U" --file "$UH/.ssh/authorized_keys" --key "$K"
