@@ -20,6 +20,11 @@ struct walk_state {
 	int dfd;
 	struct stat cur;     /* dfd's status */
 	uid_t euid;
+	/* The first directory of this pass owned by neither root nor the writer, or "" : below it, what
+	 * a name holds is its owner's choice (she renames any directory of hers, a root-owned one too,
+	 * into place), so a link there is never followed, whoever owns the link. */
+	char foreign[PW_PATH + 300];
+	uid_t foreign_uid;
 	char *err;
 	size_t errcap;
 };
@@ -74,6 +79,7 @@ static int start(struct walk_state *s)
 	if (s->dfd >= 0)
 		close(s->dfd);
 	s->done[0] = '\0';
+	s->foreign[0] = '\0';
 	/* The start itself (/ or the --root the admin named) is taken as given. */
 	s->dfd = open(*r ? r : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (s->dfd < 0)
@@ -93,19 +99,23 @@ static int link_trusted(const struct walk_state *s, const struct stat *dir, cons
 
 static int follow(struct walk_state *s, const char *comp, const char *rest, int *links)
 {
-	char target[PW_PATH], buf[PW_PATH + 300];
+	char target[PW_PATH], buf[PW_PATH + 300], d[PW_PATH + 300];
 	struct stat lst;
 	ssize_t n;
 
 	if (fstatat(s->dfd, comp, &lst, AT_SYMLINK_NOFOLLOW) < 0)
 		return say(s, PW_ERRNO, "%s: %s", shown(s, comp, buf, sizeof buf), strerror(errno));
-	if (!link_trusted(s, &s->cur, &lst)) {
-		char d[PW_PATH + 300];
+	if (!link_trusted(s, &s->cur, &lst))
 		return say(s, PW_UNSAFE,
 			   "%s is a symlink in %s, which %s: refusing to follow it",
 			   shown(s, comp, buf, sizeof buf), shown(s, NULL, d, sizeof d),
 			   s->cur.st_mode & 022 ? "others can write" : "is not root's");
-	}
+	if (*s->foreign)
+		return say(s, PW_UNSAFE,
+			   "%s is a symlink in %s, which lies below %s (owned by uid %u, who chooses what is there): "
+			   "refusing to follow it",
+			   shown(s, comp, buf, sizeof buf), shown(s, NULL, d, sizeof d),
+			   s->foreign, (unsigned)s->foreign_uid);
 	if (++*links > PATHWALK_LINKS_MAX)
 		return say(s, PW_UNSAFE, "%s: more than %d symlinks: refusing", shown(s, comp, buf, sizeof buf),
 			   PATHWALK_LINKS_MAX);
@@ -260,6 +270,10 @@ again:
 			close(nfd);
 			errno = ENAMETOOLONG;
 			return say(s, PW_ERRNO, "%s: %s", s->want, strerror(errno));
+		}
+		if (!*s->foreign && st.st_uid != 0 && st.st_uid != s->euid) {
+			shown(s, comp, s->foreign, sizeof s->foreign);
+			s->foreign_uid = st.st_uid;
 		}
 		s->done[dl] = '/';
 		memcpy(s->done + dl + 1, comp, n + 1);

@@ -12,7 +12,9 @@
  * A symlink is followed only when the directory holding it is owned by root (or by the writer, the
  * effective uid, who is then the only one able to have made it) and not writable by group or others:
  * a distribution's /etc or /home -> /var/home layout works, while a link in a directory the user (or
- * anyone else) can write is refused. Under --root, an absolute link target is read inside ROOT (as the
+ * anyone else) can write is refused, and so is any link once the walk has passed a directory owned by
+ * someone else (the user): she chooses what lies below it, root-owned directories and links included (she
+ * renames them into place; `sudo tar x` or `sudo git clone` of her files makes them). Under --root, an absolute link target is read inside ROOT (as the
  * image will see it when it boots) and neither a link nor ".." may climb above ROOT.
  * A relative path is made absolute from the working directory first. */
 #ifndef KEYDROP_PATHWALK_H
