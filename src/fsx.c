@@ -306,6 +306,27 @@ const char *fsx_split(const char *path, char *dir, size_t cap)
 	return slash + 1;
 }
 
+int fsx_dir_fresh(int fd, uid_t uid)
+{
+	struct stat st;
+	int dfd, fresh = 1;
+
+	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != uid)
+		return 0;
+	if ((dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return 0;
+	DIR *d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return 0;
+	}
+	struct dirent *e;
+	while (fresh && (e = readdir(d)) != NULL)
+		fresh = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+	closedir(d);
+	return fresh;
+}
+
 int fsx_exists(int dirfd, const char *name, int *lnk)
 {
 	struct stat st;

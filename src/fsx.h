@@ -51,6 +51,11 @@ int fsx_read_at(int dirfd, const char *name, char *buf, size_t cap, size_t *len,
 /* Splits path into directory and final name (into dir[cap] and returns pointer to base in path). */
 const char *fsx_split(const char *path, char *dir, size_t cap);
 
+/* 1 if the directory fd is owned by uid and holds no entry: the one this process just made with mkdirat,
+ * not one somebody renamed into the name between the mkdirat and the open (only then may it be chown'ed
+ * or chmod'ed). Reads through a new open of "." (fd's offset is untouched). */
+int fsx_dir_fresh(int fd, uid_t uid);
+
 /* 1 if name exists in dirfd (without following symlinks); lnk set when it is a symlink. */
 int fsx_exists(int dirfd, const char *name, int *lnk);
 

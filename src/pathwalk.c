@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fsx.h"
 #include "pathwalk.h"
 
 #define PW_PATH 4096
@@ -249,6 +250,10 @@ again:
 			errno = e;
 			return say(s, PW_ERRNO, "%s: %s", shown(s, comp, buf, sizeof buf), strerror(e));
 		}
+		/* Set up only what this run made: a directory renamed into the name between mkdirat and
+		 * openat (by whoever can write here) is not ours to chown; it is checked as found. */
+		if (made && !fsx_dir_fresh(nfd, s->euid))
+			made = 0;
 		if (made) {
 			/* By descriptor: the directory just made, whatever happens to the name meanwhile. */
 			if ((s->euid == 0 && fchown(nfd, w->mk_uid, w->mk_gid) < 0) || fchmod(nfd, w->mkdir_mode) < 0 ||

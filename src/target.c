@@ -203,10 +203,14 @@ int target_open_dir(struct target *t, int create, char *err, size_t errcap)
 		return -1;
 	t->dirfd = openat(t->homefd, ".ssh", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (t->dirfd < 0 && errno == ENOENT && create) {
-		if (mkdirat(t->homefd, ".ssh", 0700) < 0 && errno != EEXIST)
+		int made = mkdirat(t->homefd, ".ssh", 0700) == 0;
+		if (!made && errno != EEXIST)
 			return target_say(err, errcap, "cannot create %s: %s", t->dir, strerror(errno));
 		t->dirfd = openat(t->homefd, ".ssh", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (t->dirfd >= 0 && fstat(t->dirfd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		/* Only the directory this run made: the user can rename any directory of her home into the
+		 * name between our open and mkdirat (EEXIST) or between mkdirat and this open, a root-owned
+		 * one too (~/.gnupg of a `sudo gpg`); that one is checked as found, never given to her. */
+		if (made && t->dirfd >= 0 && fstat(t->dirfd, &st) == 0 && fsx_dir_fresh(t->dirfd, geteuid())) {
 			/* By descriptor: the directory we just made, whatever happens to the name. */
 			if (t->as_root && st.st_uid != t->uid && fchown(t->dirfd, t->uid, t->gid) < 0)
 				return target_say(err, errcap, "cannot chown %s: %s", t->dir, strerror(errno));
