@@ -146,8 +146,23 @@ int fsx_lock_file(int dirfd, const char *name, int timeout_ms, int *created)
 		 * keydrop's, or anything planted) is opened read-only, flock needs no more, never changed. */
 		fd = openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
 		made = fd >= 0;
-		if (fd < 0 && errno == EEXIST)
+		if (fd < 0 && errno == EEXIST) {
 			fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+			if (fd < 0 && errno == EACCES) {
+				/* Another uid's writer holds it (root's keydrop writing the user's file): its 0600
+				 * file is not ours to open, and locking anything else would let both write at
+				 * once. Wait for the name to go, within the time given. */
+				clock_gettime(CLOCK_MONOTONIC, &now);
+				if ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000 >= timeout_ms) {
+					errno = EWOULDBLOCK;
+					return -1;
+				}
+				struct timespec ts = { 0, 10 * 1000 * 1000 };
+				nanosleep(&ts, NULL);
+				tries--;
+				continue;
+			}
+		}
 		if (fd < 0) {
 			if (errno == ENOENT)
 				continue; /* removed between the two opens: its holder is done */

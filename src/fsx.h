@@ -33,7 +33,8 @@ int fsx_lock(int fd, int timeout_ms);
 /* Exclusive flock on the lock file name in dirfd, waiting at most timeout_ms. The file is created
  * (O_EXCL|O_NOFOLLOW, 0600, so only this uid can open it and nobody else can hold the lock against us)
  * when missing, and then *created is 1 and fsx_unlock_file removes it again: nothing is left behind.
- * An existing one is opened read-only and never changed. Returns the fd, or -1 with errno
+ * An existing one is opened read-only and never changed; one this uid cannot open (another uid's writer
+ * holds it) is waited for like a held lock. Returns the fd, or -1 with errno
  * (EWOULDBLOCK on timeout, ELOOP for a symlink, EINVAL for a non-regular file, EACCES/EROFS when it
  * cannot be created). */
 int fsx_lock_file(int dirfd, const char *name, int timeout_ms, int *created);
