@@ -237,6 +237,33 @@ is "$(sha256sum < "$UH/.ssh/authorized_keys")" "$before" "... and did not write 
 echo go >&"${LOCKR[1]}"; wait "$LOCKR_PID" 2>/dev/null
 rm -f "$UH/.ssh/.keydrop.lock"
 
+# ---- review: the user removes her (empty) .ssh while keydrop holds it open: no false "locked" ----------------
+# The lock file cannot be created in a removed directory (ENOENT); the retry loop took that for a lock file
+# "removed by its holder", spun 2 x 1000 times and blamed "another keydrop (waited 10000 ms)" at once.
+if ! command -v gdb >/dev/null; then
+	skip "gdb not installed: cannot order the user's rmdir against keydrop's lock"
+else
+	reset_home; as_user mkdir -m 700 "$UH/.ssh"
+	cat > "$TAP_TMP/rmdir.gdb" <<-EOF
+	set pagination off
+	catch syscall openat
+	condition 1 \$_streq((char*)\$rsi, ".keydrop.lock")
+	commands
+	silent
+	shell runuser -u $U -- rmdir $UH/.ssh && echo REMOVED
+	delete 1
+	continue
+	end
+	run
+	EOF
+	SECONDS=0
+	run gdb -q -batch -x "$TAP_TMP/rmdir.gdb" --args "$KEYDROP" install --user "$U" --key "$K"
+	like "$OUT" REMOVED "the user removed her empty .ssh just before keydrop's lock"
+	like "$ERR" "No such file or directory" "... keydrop says the lock file cannot be made there"
+	ok $(( SECONDS >= 5 )) "... at once (${SECONDS}s)"
+	[[ $ERR != *"locked by another keydrop"* && $ERR != *"waiting up to"* ]]; ok $? "... and blames no other keydrop"
+fi
+
 # ---- the good cases still work ----------------------------------------------------------------------------------
 reset_home
 run "$KEYDROP" install --user "$U" --file "$UH/.ssh/authorized_keys" --key "$K"
