@@ -132,7 +132,7 @@ int fsx_lock(int fd, int timeout_ms)
 int fsx_lock_file(int dirfd, const char *name, int timeout_ms, int *created)
 {
 	struct timespec t0, now;
-	int fd, made, left = timeout_ms;
+	int fd, made, existed, left = timeout_ms;
 
 	*created = 0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -146,7 +146,8 @@ int fsx_lock_file(int dirfd, const char *name, int timeout_ms, int *created)
 		 * keydrop's, or anything planted) is opened read-only, flock needs no more, never changed. */
 		fd = openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
 		made = fd >= 0;
-		if (fd < 0 && errno == EEXIST) {
+		existed = fd < 0 && errno == EEXIST;
+		if (existed) {
 			fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 			if (fd < 0 && errno == EACCES) {
 				/* Another uid's writer holds it (root's keydrop writing the user's file): its 0600
@@ -164,8 +165,10 @@ int fsx_lock_file(int dirfd, const char *name, int timeout_ms, int *created)
 			}
 		}
 		if (fd < 0) {
-			if (errno == ENOENT)
-				continue; /* removed between the two opens: its holder is done */
+			/* Removed between the two opens: its holder is done. ENOENT from the O_CREAT open
+			 * itself means the directory is gone, where no retry makes a lock. */
+			if (errno == ENOENT && existed)
+				continue;
 			return -1;
 		}
 		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
