@@ -41,12 +41,24 @@ static int open_sshdir(const char *root, char *err, size_t errcap)
 	struct pathwalk w = { .root = strcmp(root, "/") ? root : "", .uid = me, .mkdir_mode = 0755, .mk_uid = me,
 			      .mk_gid = getegid() };
 	struct stat st;
-	int fd = -1;
+	int fd = -1, ok;
 
-	if (pathwalk_open_dir(&w, "/etc", &fd, NULL, NULL, err, errcap) != PW_OK)
+	/* --root opened once: both walks start at the same image. */
+	if (*w.root && (w.rootfd = open(w.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		snprintf(err, errcap, "--root %s: %s", w.root, strerror(errno));
 		return -1;
-	close(fd);
-	if (pathwalk_open_dir(&w, "/etc/ssh", &fd, NULL, NULL, err, errcap) != PW_OK)
+	}
+	w.use_rootfd = *w.root != '\0';
+	ok = pathwalk_open_dir(&w, "/etc", &fd, NULL, NULL, err, errcap) == PW_OK;
+	if (ok)
+		close(fd);
+	ok = ok && pathwalk_open_dir(&w, "/etc/ssh", &fd, NULL, NULL, err, errcap) == PW_OK;
+	if (w.use_rootfd) {
+		int e = errno;
+		close(w.rootfd);
+		errno = e;
+	}
+	if (!ok)
 		return -1;
 	if (fstat(fd, &st) < 0 || (st.st_uid != 0 && st.st_uid != me) || (st.st_mode & 022)) {
 		snprintf(err, errcap, "%s/etc/ssh is owned by uid %u with mode %04o: refusing to write host keys "

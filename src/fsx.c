@@ -236,7 +236,8 @@ static long temp_pid(const char *name)
 
 void fsx_clean_stale(int dirfd)
 {
-	int fd = dup(dirfd);
+	/* A fresh descriptor of its own: dup() would share the directory's read position with dirfd. */
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return;
 	DIR *d = fdopendir(fd);

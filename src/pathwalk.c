@@ -81,8 +81,12 @@ static int start(struct walk_state *s)
 		close(s->dfd);
 	s->done[0] = '\0';
 	s->foreign[0] = '\0';
-	/* The start itself (/ or the --root the admin named) is taken as given. */
-	s->dfd = open(*r ? r : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* The start itself (/ or the --root the admin named) is taken as given; an open --root is reused,
+	 * so every walk of one command sees the same image even if the name is swapped meanwhile. */
+	if (*r && s->w->use_rootfd)
+		s->dfd = openat(s->w->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	else
+		s->dfd = open(*r ? r : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (s->dfd < 0)
 		return say(s, PW_ERRNO, "%s%s: %s", *r ? "--root " : "", *r ? r : "/", strerror(errno));
 	if (fstat(s->dfd, &s->cur) < 0)
@@ -288,7 +292,8 @@ again:
 	}
 	if (w->uid_unknown) {
 		/* The user is the last directory's owner; nothing on the way may belong to someone else. */
-		if (anc_set && s->cur.st_uid != anc_owner && s->cur.st_uid != 0)
+		/* A root-owned last directory below the user's own does not make the user root. */
+		if (anc_set && s->cur.st_uid != anc_owner)
 			return say(s, PW_UNSAFE, "%s is owned by uid %u, but a directory above it by uid %u: refusing",
 				   shown(s, NULL, buf, sizeof buf), (unsigned)s->cur.st_uid, (unsigned)anc_owner);
 		if (uid_out)

@@ -26,6 +26,9 @@
 
 struct pathwalk {
 	const char *root; /* "" or NULL: the real "/"; else the --root directory (opened as given) */
+	int use_rootfd;   /* 1: rootfd is root, already open (every walk of one command starts at the same
+	                   * image, whatever happens to the name meanwhile) */
+	int rootfd;
 	uid_t uid;        /* the user: directories must belong to root or uid */
 	int uid_unknown;  /* uid not known yet: it becomes the last directory's owner (--home without a
 	                   * passwd entry), and every directory on the way must belong to root or to it */

@@ -37,7 +37,19 @@ int target_join(char *out, size_t cap, const char *root, const char *path)
 	return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
+static int resolve(struct target *t, const struct target_spec *s, char *err, size_t errcap);
+
 int target_resolve(struct target *t, const struct target_spec *s, char *err, size_t errcap)
+{
+	int r = resolve(t, s, err, errcap);
+	if (r < 0 && t->rootfd_open) {
+		close(t->rootfd);
+		t->rootfd_open = 0;
+	}
+	return r;
+}
+
+static int resolve(struct target *t, const struct target_spec *s, char *err, size_t errcap)
 {
 	char home[TARGET_PATH_MAX] = "";
 
@@ -54,6 +66,14 @@ int target_resolve(struct target *t, const struct target_spec *s, char *err, siz
 			return target_say(err, errcap, "path too long");
 		memcpy(t->root, s->root, rl);
 		t->root[rl] = '\0';
+		if (strcmp(t->root, "/") == 0) {
+			t->root[0] = '\0'; /* --root / is the machine itself */
+		} else {
+			/* Opened once, as given (the admin named it): later walks cannot be sent elsewhere. */
+			if ((t->rootfd = open(t->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+				return target_say(err, errcap, "--root %s: %s", t->root, strerror(errno));
+			t->rootfd_open = 1;
+		}
 	}
 	if (s->user) {
 		struct passwd *pw = NULL;
@@ -425,6 +445,9 @@ void target_close(struct target *t)
 		close(t->dirfd);
 	if (t->homefd >= 0)
 		close(t->homefd);
+	if (t->rootfd_open)
+		close(t->rootfd);
+	t->rootfd_open = 0;
 	free(t->data);
 	t->data = NULL;
 	t->lockfd = t->dirfd = t->homefd = -1;

@@ -37,6 +37,7 @@ struct target {
 	int as_root;                 /* running as root: new files are chown'ed to uid/gid */
 	int homefd, dirfd, lockfd;   /* -1 when not open */
 	int lock_created;            /* this run made the lock file: removed again on close */
+	int rootfd_open, rootfd;     /* --root, opened once by target_resolve: every walk starts there */
 	int exists;                  /* after target_read: the file exists */
 	struct stat st;              /* after target_read, when it exists */
 	char *data;                  /* after target_read: contents (malloc'ed, NUL-terminated) */

@@ -19,7 +19,8 @@
 int target_opendir_path(const struct target *t, const char *path, uid_t *found, char *err, size_t errcap)
 {
 	size_t rl = strlen(t->root);
-	struct pathwalk w = { .root = t->root, .uid = t->uid, .uid_unknown = !t->uid_known };
+	struct pathwalk w = { .root = t->root, .use_rootfd = t->rootfd_open, .rootfd = t->rootfd, .uid = t->uid,
+			      .uid_unknown = !t->uid_known };
 	int fd, r;
 
 	/* Paths are kept joined with the root for messages; the walk wants the image's own view. */
@@ -39,7 +40,7 @@ int target_passwd_in_root(const struct target *t, const char *name, uid_t *uid, 
 	struct stat st;
 	struct passwd_entry *pe = NULL;
 	/* ROOT/etc as this process sees it: the image's own directories, no link out of it. */
-	struct pathwalk w = { .root = t->root, .uid = geteuid() };
+	struct pathwalk w = { .root = t->root, .use_rootfd = t->rootfd_open, .rootfd = t->rootfd, .uid = geteuid() };
 	int ret = -2, etc = -1, r;
 
 	if ((r = pathwalk_open_dir(&w, "/etc", &etc, NULL, NULL, err, errcap)) != PW_OK)

@@ -276,4 +276,15 @@ is "$RC" 0 "keygen -f into a root-owned directory works"
 mkdir -p "$pub/app/keys"; chown -R "$U" "$pub/app"
 run "$KEYDROP" keygen -q -f "$pub/app/keys/id_ed25519"
 is "$RC:$(stat -c '%U %a' "$pub/app/keys/id_ed25519")" "0:root 600" "keygen -f as root below a user's directory (an image builder's COPY --chown) works, as ssh-keygen"
+# --home without a passwd entry: the user is the home's owner; a root-owned directory below the
+# user's own must not make that "user" root (keys written root's below a directory she controls).
+mkdir -p "$UH/rootx"; chown root "$UH/rootx"
+run "$KEYDROP" install --home "$UH/rootx" "$KF"
+is "$RC" 1 "--home: a root-owned directory below the user's home is not a home of root's"
+like "$ERR" "rootx is owned by uid 0, but a directory above it by uid $uid: refusing" "... says why"
+[ ! -e "$UH/rootx/.ssh" ]; ok $? "... nothing created in it"
+rm -rf "$UH/rootx"
+# --root / is the machine itself: messages show plain paths.
+run "$KEYDROP" list --root / --home /nonexistent-kd-home
+like "$ERR" "^keydrop: list: /nonexistent-kd-home: No such file" "--root / names paths without a doubled slash"
 done_testing
