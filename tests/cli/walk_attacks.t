@@ -135,17 +135,33 @@ printf "root's secret from sudo vim\n" > "$UH/.viminfo"; chmod 600 "$UH/.viminfo
 as_user mv "$UH/.viminfo" "$UH/.ssh/authorized_keys"
 lsnap() { echo "$(sha256sum < "$UH/.ssh/authorized_keys") $(stat -c '%U %a %i' "$UH/.ssh/authorized_keys")"; }
 before=$(lsnap)
-for cmd in "install $KF" "remove $FP" "sync --source acct $KF"; do
+for form in "--user $U" "--user $U --home $UH" "--user $U --file $UH/.ssh/authorized_keys"; do
+	for cmd in "install $KF" "remove $FP" "sync --source acct $KF"; do
+		# shellcheck disable=SC2086
+		run "$KEYDROP" ${cmd%% *} $form ${cmd#* }
+		is "$RC" 1 "root-owned 0600 file in the user's .ssh, ${form%% $UH*}: ${cmd%% *} refuses (exit 1)"
+		like "$ERR" "owned by uid 0 with mode 0600, which $U cannot read: refusing to copy its bytes" "... naming owner and mode"
+		is "$(lsnap)" "$before" "... the file keeps its bytes, owner, mode and inode"
+	done
 	# shellcheck disable=SC2086
-	run "$KEYDROP" ${cmd%% *} --user "$U" ${cmd#* }
-	is "$RC" 1 "root-owned 0600 file in the user's .ssh: ${cmd%% *} refuses (exit 1)"
-	like "$ERR" "owned by uid 0 with mode 0600, which $U cannot read: refusing to copy its bytes" "... naming owner and mode"
-	is "$(lsnap)" "$before" "... the file keeps its bytes, owner, mode and inode"
+	run "$KEYDROP" check --fix $form
+	is "$RC" 4 "check --fix $form reports it (exit 4)"
+	like "$OUT" "owned by uid 0 with mode 0600: $U cannot read it, so sshd ignores it; not changed by --fix" "... and says why it leaves it"
+	is "$(lsnap)" "$before" "... unchanged"
 done
-run "$KEYDROP" check --fix --user "$U"
-is "$RC" 4 "check --fix reports it (exit 4)"
-like "$OUT" "owned by uid 0 with mode 0600: $U cannot read it, so sshd ignores it; not changed by --fix" "... and says why it leaves it"
-is "$(lsnap)" "$before" "... unchanged"
+# --root: the same leftover inside an image, for the image's user.
+ri=$TAP_TMP/img-launder
+mkdir -p "$ri/etc" "$ri/home/$U/.ssh"; chown -R "$U" "$ri/home/$U"; chmod 700 "$ri/home/$U/.ssh"
+echo "$U:x:$uid:$gid::/home/$U:/bin/sh" > "$ri/etc/passwd"
+printf 'image root secret\n' > "$ri/home/$U/.ssh/authorized_keys"; chmod 600 "$ri/home/$U/.ssh/authorized_keys"
+rsum=$(sha256sum < "$ri/home/$U/.ssh/authorized_keys")
+for cmd in "install $KF" "remove $FP" "sync --source acct $KF" "check --fix"; do
+	# shellcheck disable=SC2086
+	run "$KEYDROP" ${cmd%% *} --root "$ri" --user "$U" ${cmd#* }
+	ok $(( RC == 0 )) "--root: root-owned 0600 file of the image user: ${cmd%% *} refuses (exit $RC)"
+	like "$ERR$OUT" "owned by uid 0 with mode 0600.*cannot read" "... naming owner and mode"
+	is "$(sha256sum < "$ri/home/$U/.ssh/authorized_keys"):$(stat -c '%U %a' "$ri/home/$U/.ssh/authorized_keys")" "$rsum:root 600" "... unchanged"
+done
 as_user cat "$UH/.ssh/authorized_keys" >/dev/null 2>&1; ok $(( ! $? )) "... and the user still cannot read it"
 # A root-owned file the user can read (0644) is fine: its bytes are no secret from the user.
 chmod 644 "$UH/.ssh/authorized_keys"
