@@ -292,7 +292,7 @@ const char *keyblob_strerror(int err)
 	case KB_KEYSIZE:
 		return "RSA key size is outside 1024..16384 bits (sshd refuses it)";
 	case KB_POINT:
-		return "ECDSA public key is not a valid point of its curve (sshd and ssh-keygen refuse it)";
+		return "ECDSA public key is not a point sshd accepts (not on its curve, or a weak point); ssh-keygen refuses it too";
 	case KB_CERT:
 		return "certificate is malformed (sshd refuses it)";
 	case KB_CERTCA:
