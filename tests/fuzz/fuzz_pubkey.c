@@ -1,11 +1,14 @@
-/* fuzz_pubkey.c: the public key line parser and the key blob inspector behind it, and the
- * fingerprint/randomart of whatever parses. */
+/* fuzz_pubkey.c: the public key line parser and the key blob inspector behind it (with its ECDSA
+ * point and certificate signature checks, keycheck.c), the fingerprint/randomart of whatever parses,
+ * and the terminal-safety classifier on the same bytes. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "fingerprint.h"
+#include "keycheck.h"
 #include "pubkey.h"
+#include "textsafe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,5 +34,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t plain[4096];
 	size_t pl;
 	keyblob_plain(data, size, plain, sizeof plain, &pl);
+	/* The checks on their own: a point of each size, and a signature check with the input split
+	 * into CA key, signature and data at offsets taken from its first bytes. */
+	if (size > 0) {
+		static const unsigned bits[] = { 256, 384, 521 };
+		keycheck_ec_point(bits[data[0] % 3], data + 1, size - 1);
+	}
+	if (size >= 2) {
+		size_t a = data[0] % (size - 1), b = a + data[1] % (size - a - 1 + 1);
+		if (b > size - 2)
+			b = size - 2;
+		keycheck_verify(data + 2, a, data + 2 + a, b - a, data + 2 + b, size - 2 - b);
+	}
+	enum textsafe_kind k;
+	for (size_t i = 0, len; i < size; i += len) {
+		len = textsafe_char((const char *)data, size, i, &k);
+		if (len == 0 || len > 4 || i + len > size || (k == TS_PRINT && len == 1 && (data[i] < 0x20 || data[i] >= 0x7f)))
+			__builtin_trap();
+	}
 	return 0;
 }
