@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "fingerprint.h"
+#include "ec_impl.h"
 #include "keycheck.h"
 #include "pubkey.h"
+#include "sshbuf.h"
 #include "textsafe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -37,8 +39,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The checks on their own: a point of each size, and a signature check with the input split
 	 * into CA key, signature and data at offsets taken from its first bytes. */
 	if (size > 0) {
+		/* Differential: the fast curve-equation check against BearSSL's own point decoder (inside
+		 * its multiplication). They differ only on sshd's extra rule (small coordinates). */
 		static const unsigned bits[] = { 256, 384, 521 };
-		keycheck_ec_point(bits[data[0] % 3], data + 1, size - 1);
+		static const int curves[] = { BR_EC_secp256r1, BR_EC_secp384r1, BR_EC_secp521r1 };
+		static const unsigned char one = 1;
+		unsigned b = bits[data[0] % 3];
+		size_t flen = (b + 7) / 8;
+		int ours = keycheck_ec_point(b, data + 1, size - 1) == KC_OK;
+		if (size - 1 == 1 + 2 * flen) {
+			unsigned char t[133];
+			memcpy(t, data + 1, size - 1);
+			int bear = keydrop_ec.mul(t, size - 1, &one, 1, curves[data[0] % 3]) == 1;
+			int big = sshbuf_bits(data + 2, flen) > b / 2 && sshbuf_bits(data + 2 + flen, flen) > b / 2;
+			if (ours != (bear && big))
+				__builtin_trap();
+		}
 	}
 	if (size >= 2) {
 		size_t a = data[0] % (size - 1), b = a + data[1] % (size - a - 1 + 1);
