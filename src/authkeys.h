@@ -128,6 +128,9 @@ unsigned authkeys_opts_flags(const char *opts, size_t n);
  * read as UTC and *utc set when it ends in 'Z' (else it is local time: subtract the UTC offset), or 0
  * when there is none. */
 int authkeys_opts_expiry(const char *opts, size_t n, long long *t, int *utc);
+/* 1 if opts (may be NULL) has an expiry-time before now: sshd refuses the key ("entry expired").
+ * gmtoff (seconds east of UTC) reads an expiry-time without Z as local time, as sshd does. */
+int authkeys_opts_expired(const char *opts, size_t n, long long now, long gmtoff);
 
 /* Length of the option starting at opts[at] (up to an unquoted comma or blank, or the end). */
 size_t authkeys_opt_len(const char *opts, size_t n, size_t at);

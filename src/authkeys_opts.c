@@ -315,3 +315,13 @@ int authkeys_opts_expiry(const char *opts, size_t n, long long *t, int *utc)
 	}
 	return 0;
 }
+
+int authkeys_opts_expired(const char *opts, size_t n, long long now, long gmtoff)
+{
+	long long when;
+	int utc;
+
+	/* sshd (auth_authorise_keyopts): "entry expired" once the time is past; without a Z the time
+	 * is local. */
+	return opts && authkeys_opts_expiry(opts, n, &when, &utc) && (utc ? when : when - gmtoff) < now;
+}

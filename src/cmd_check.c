@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "authkeys.h"
@@ -221,6 +222,9 @@ static void lines(struct checker *k, const struct target *t)
 	struct authkeys ak;
 	uint8_t *work = malloc(PUBKEY_BLOB_MAX);
 	size_t nkeys = 0;
+	time_t now = time(NULL);
+	struct tm lt;
+	long gmtoff = localtime_r(&now, &lt) ? (long)lt.tm_gmtoff : 0;
 
 	int r = work ? authkeys_parse(&ak, t->data, t->len) : AK_NOMEM;
 	if (r != AK_OK) {
@@ -249,15 +253,26 @@ static void lines(struct checker *k, const struct target *t)
 				problem(k, "line %zu: sshd skips it: principals= without cert-authority", i + 1);
 				continue;
 			}
+			if (pk.info.cert) {
+				problem(k, "line %zu: sshd never accepts a certificate as an authorized key (install the plain key, "
+					   "or the CA's key with cert-authority)", i + 1);
+				continue;
+			}
+			if (authkeys_opts_expired(pk.opts, pk.optslen, (long long)now, gmtoff)) {
+				problem(k, "line %zu: sshd refuses it: expiry-time is past (\"entry expired\")", i + 1);
+				continue;
+			}
+			if (pk.info.family == KF_UNKNOWN) {
+				printf("note: line %zu: key type %s is not known to keydrop: it cannot tell whether sshd accepts it\n",
+				       i + 1, pk.info.type);
+				continue;
+			}
 			if (f & AKO_CERT_AUTHORITY)
 				printf("note: line %zu: a CA key (cert-authority): it admits certificates it signed, not itself\n",
 				       i + 1);
 			nkeys++;
 			if (pk.info.family == KF_DSA)
 				printf("note: line %zu: ssh-dss (DSA) keys are refused by OpenSSH 7.0 and later by default\n", i + 1);
-			if (pk.info.family == KF_UNKNOWN)
-				printf("note: line %zu: key type %s is not known to keydrop (an older sshd skips it)\n", i + 1,
-				       pk.info.type);
 		} else if (r == AKO_BAD) {
 			char opt[41];
 			size_t at, rest, j;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_target.h"
 #include "die.h"
 #include "netcli.h"
 
@@ -14,6 +15,7 @@ static void usage(FILE *f)
 		   "Fetches and validates keys, prints them as authorized_keys lines; installs nothing.\n"
 		   "SOURCE: gh:USER gl:USER lp:USER https://URL (http:// with --allow-http), or a local\n"
 		   "file, file:PATH, env:VAR, - (stdin). All sources must succeed before anything is printed.\n"
+		   "Control and bidi characters (C0, C1, U+202E...) in the lines are printed as '?'.\n"
 		   "options:\n");
 	fputs(NETCLI_HELP NETCLI_HELP_SKIP, f);
 	fprintf(f, "exit: 0 ok, 1 network/TLS/HTTP failure, 2 usage, 3 response rejected\n");
@@ -65,8 +67,10 @@ int cmd_fetch(int argc, char **argv, const struct globals *g)
 	netsrc_configure(&o);
 	rc = netcli_collect("fetch", argv + optind, argc - optind, skip, 0, NULL, &keys);
 	if (rc == EXIT_OK) {
-		for (size_t i = 0; i < keys.n; i++)
-			printf("%s\n", keys.lines[i]);
+		for (size_t i = 0; i < keys.n; i++) { /* comments never drive the terminal (C1, bidi) */
+			cmdt_put_line(stdout, keys.lines[i], strlen(keys.lines[i]));
+			putchar('\n');
+		}
 	}
 	netkeys_free(&keys);
 	netcli_free(&o);

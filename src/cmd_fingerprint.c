@@ -14,12 +14,31 @@
 #include "osutil.h"
 #include "privkey.h"
 #include "pubkey.h"
+#include "paste.h"
 #include "secret.h"
+#include "textsafe.h"
 
 #define FILE_MAX (64u << 20) /* authorized_keys of a few 100k lines */
 
 static const char usage[] = "usage: keydrop fingerprint [-E sha256|md5] [-v] FILE|-\n"
 			    "  One line per key: BITS HASH comment (TYPE), as ssh-keygen -l; -v adds the randomart.\n";
+
+/* As ssh-keygen (mprintf in a UTF-8 locale): control characters and bytes that are not UTF-8 as
+ * octal escapes "\\ooo", everything else (tabs and backslashes included) as is. keydrop also escapes
+ * the bidi controls, which ssh-keygen prints: they could make the line read differently. */
+static void put_escaped(const char *s, size_t n)
+{
+	enum textsafe_kind k;
+
+	for (size_t i = 0, len; i < n; i += len) {
+		len = textsafe_char(s, n, i, &k);
+		for (size_t j = 0; j < len; j++)
+			if (k == TS_PRINT || k == TS_TAB)
+				putchar(s[i + j]);
+			else
+				printf("\\%03o", (unsigned char)s[i + j]);
+	}
+}
 
 void cmd_print_key(const uint8_t *blob, size_t n, const char *comment, size_t clen, enum fp_hash h, int art)
 {
@@ -30,7 +49,7 @@ void cmd_print_key(const uint8_t *blob, size_t n, const char *comment, size_t cl
 	fingerprint_format(blob, n, h, fp);
 	printf("%u %s ", info.bits, fp);
 	if (comment)
-		fwrite(comment, 1, clen, stdout);
+		put_escaped(comment, clen);
 	else
 		fputs("no comment", stdout);
 	printf(" (%s)\n", info.label);
@@ -90,11 +109,72 @@ static int do_private(const char *path, const char *text, size_t len, enum fp_ha
 	return ret;
 }
 
+/* Why install would refuse line[0..n) (the paste normaliser's diagnosis: RSA under 1024 bits,
+ * truncated or malformed data, a fingerprint, bare base64, SSH1...). 0 when it is no key line at
+ * all (text ssh-keygen skips in an authorized_keys file) or one install would take after fixing. */
+static int line_reason(const char *line, size_t n, unsigned lineno, char *why, size_t cap)
+{
+	struct paste_result pr;
+	int r = paste_parse(line, n, &pr), show = r != PASTE_OK && r != PASTE_EMPTY && r != PASTE_NOTKEY;
+
+	if (show)
+		snprintf(why, cap, "line %u: %s", lineno, pr.detail);
+	paste_free(&pr);
+	return show;
+}
+
+/* Nothing fingerprinted: what the whole text is, if install knows (2: a key install would take after
+ * normalising it, 1: install's refusal, 0: nothing to say). */
+static int text_reason(const char *text, size_t n, char *why, size_t cap)
+{
+	struct paste_result pr;
+	int r = paste_parse(text, n, &pr), show = r == PASTE_OK ? 2 : r != PASTE_EMPTY;
+
+	if (r == PASTE_OK && (pr.fixes & PASTE_FIX_RFC4716))
+		snprintf(why, cap, "an RFC 4716 (SSH.com) public key block, which ssh-keygen -l does not read either: "
+				   "convert it with ssh-keygen -i -f FILE (keydrop install takes it as is)");
+	else if (r == PASTE_OK)
+		snprintf(why, cap, "key text that is not in one-line OpenSSH format (wrapped, quoted or split): "
+				   "keydrop install normalises it");
+	else if (pr.line)
+		snprintf(why, cap, "line %u: %s", pr.line, pr.detail);
+	else
+		snprintf(why, cap, "%s", pr.detail);
+	paste_free(&pr);
+	return show;
+}
+
+/* 1 if some line of text[0..len) is a key keydrop fingerprints. */
+static int any_key(const char *text, size_t len, uint8_t *buf)
+{
+	for (const char *p = text, *end = text + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		struct pubkey pk;
+		if (pubkey_parse_line(p, ll, buf, PUBKEY_BLOB_MAX, &pk) == PKL_OK && pk.info.family != KF_UNKNOWN)
+			return 1;
+		p += ll + 1;
+	}
+	return 0;
+}
+
+/* A key line keydrop does not fingerprint: a warning when other keys are printed, else the first
+ * one becomes the failure message. */
+static void refuse(const char *name, const char *why, int any, unsigned *refused, char *first, size_t cap)
+{
+	if (any)
+		msg_err("fingerprint", "%s: %s (skipped)", name, why);
+	else if (*refused == 0)
+		snprintf(first, cap, "%s", why);
+	(*refused)++;
+}
+
 int cmd_fingerprint(int argc, char **argv, const struct globals *g)
 {
 	static const struct option longopts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	enum fp_hash h = FP_SHA256;
 	int art = g->verbose, c, ret = EXIT_FAIL, found = 0;
+	char first_why[300] = "";
 	const char *path = NULL;
 	char *text = NULL;
 	size_t len = 0;
@@ -149,11 +229,23 @@ int cmd_fingerprint(int argc, char **argv, const struct globals *g)
 		ret = msg_fail(EXIT_FAIL, "fingerprint", "out of memory");
 		goto out;
 	}
+	const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
+	unsigned lineno = 0, refused = 0;
+	int any = any_key(text, len, buf);
 	for (const char *p = text, *end = text + len; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		struct pubkey pk;
-		if (pubkey_parse_line(p, ll, buf, PUBKEY_BLOB_MAX, &pk) == PKL_OK) {
+		char why[300];
+		lineno++;
+		int r = pubkey_parse_line(p, ll, buf, PUBKEY_BLOB_MAX, &pk);
+		if (r == PKL_OK && pk.info.family == KF_UNKNOWN) {
+			/* Never a fingerprint by guesswork: for a type keydrop does not know it cannot tell
+			 * which bytes are the key (a certificate's are not the whole blob). */
+			snprintf(why, sizeof why, "line %u: key type %s is not one keydrop knows: no fingerprint", lineno,
+				 pk.info.type);
+			refuse(name, why, any, &refused, first_why, sizeof first_why);
+		} else if (r == PKL_OK) {
 			/* As ssh-keygen: a line with options but no comment shows the options. */
 			const char *cm = pk.comment;
 			size_t cl = pk.commentlen;
@@ -172,12 +264,26 @@ int cmd_fingerprint(int argc, char **argv, const struct globals *g)
 			}
 			cmd_print_key(pk.blob, pk.bloblen, cm, cl, h, art);
 			found = 1;
+		} else if (r != PKL_EMPTY && line_reason(p, ll, lineno, why, sizeof why)) {
+			refuse(name, why, any, &refused, first_why, sizeof first_why);
 		}
 		p += ll + 1;
 	}
 	if (!found) {
-		ret = msg_fail(EXIT_REJECT, "fingerprint", "%s: no public key found (not a public key, private key or authorized_keys file)",
-			       strcmp(path, "-") == 0 ? "(stdin)" : path);
+		char why[300];
+		int tr = text_reason(text, len, why, sizeof why);
+		if (tr == 2)
+			ret = msg_fail(EXIT_REJECT, "fingerprint", "%s: %s", name, why);
+		else if (refused > 1)
+			ret = msg_fail(EXIT_REJECT, "fingerprint", "%s: %s (and %u more key lines refused)", name, first_why,
+				       refused - 1);
+		else if (refused)
+			ret = msg_fail(EXIT_REJECT, "fingerprint", "%s: %s", name, first_why);
+		else if (tr)
+			ret = msg_fail(EXIT_REJECT, "fingerprint", "%s: %s", name, why);
+		else
+			ret = msg_fail(EXIT_REJECT, "fingerprint", "%s: no public key found (not a public key, private key or authorized_keys file)",
+				       name);
 		goto out;
 	}
 	ret = EXIT_OK; /* main checks stdout once for every command */

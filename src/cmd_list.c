@@ -9,6 +9,7 @@
 #include "cmd_target.h"
 #include "die.h"
 #include "fingerprint.h"
+#include "textsafe.h"
 
 static const char usage[] =
 	"usage: keydrop list [TARGET] [--json]\n"
@@ -42,7 +43,16 @@ static void json_str(const char *s, size_t n)
 			if (good && len == 4 && ((ch == 0xf0 && (unsigned char)s[i + 1] < 0x90) ||
 						 (ch == 0xf4 && (unsigned char)s[i + 1] >= 0x90)))
 				good = 0;
-			if (good) {
+			enum textsafe_kind k;
+			if (good && len == textsafe_char(s, n, i, &k) && k != TS_PRINT) {
+				/* C1 and bidi controls: escaped, so a terminal showing the JSON is not driven by
+				 * them; the value is unchanged for a JSON reader. */
+				unsigned cp = len == 2 ? (ch & 0x1fu) << 6 | ((unsigned char)s[i + 1] & 0x3fu)
+						       : (ch & 0x0fu) << 12 | ((unsigned char)s[i + 1] & 0x3fu) << 6 |
+								 ((unsigned char)s[i + 2] & 0x3fu);
+				printf("\\u%04x", cp);
+				i += len;
+			} else if (good) {
 				fwrite(s + i, 1, len, stdout);
 				i += len;
 			} else {

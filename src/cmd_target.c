@@ -8,6 +8,7 @@
 #include "fsx.h"
 #include "fingerprint.h"
 #include "keyblob.h"
+#include "textsafe.h"
 
 int cmdt_target_opt(int c, const char *arg, struct target_spec *s)
 {
@@ -104,12 +105,27 @@ void cmdt_describe(FILE *f, const uint8_t *blob, size_t n, const char *comment, 
 	fprintf(f, " (%s)", info.label ? info.label : "UNKNOWN");
 }
 
+static void put_safe(FILE *f, const char *s, size_t n, int keep_tab)
+{
+	enum textsafe_kind k;
+
+	for (size_t i = 0, len; i < n; i += len) {
+		len = textsafe_char(s, n, i, &k);
+		if (k == TS_PRINT || k == TS_INVALID || (k == TS_TAB && keep_tab))
+			fwrite(s + i, 1, len, f);
+		else
+			fputc('?', f); /* one '?' per control character, whatever its length */
+	}
+}
+
 void cmdt_put_safe(FILE *f, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		fputc(ch < 0x20 || ch == 0x7f ? '?' : ch, f);
-	}
+	put_safe(f, s, n, 0);
+}
+
+void cmdt_put_line(FILE *f, const char *s, size_t n)
+{
+	put_safe(f, s, n, 1);
 }
 
 void cmdt_warn_modes(const struct target *t, const char *cmd)

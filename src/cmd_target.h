@@ -37,7 +37,10 @@ void cmdt_describe(FILE *f, const uint8_t *blob, size_t n, const char *comment, 
 /* Warns on stderr when the home or .ssh is group/world writable (sshd would ignore the file). */
 void cmdt_warn_modes(const struct target *t, const char *cmd);
 
-/* Writes s[0..n) with control characters shown as '?' (file text never drives the terminal). */
+/* Writes s[0..n) with control characters shown as '?' (file text never drives the terminal): C0
+ * and DEL, C1 (U+0080..U+009F, and stray bytes 0x80..0x9f) and bidi controls (textsafe.h). */
 void cmdt_put_safe(FILE *f, const char *s, size_t n);
+/* The same for a whole authorized_keys line: tabs (blanks of the line) are kept. */
+void cmdt_put_line(FILE *f, const char *s, size_t n);
 
 #endif

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "keyblob.h"
+#include "keycheck.h"
 #include "sshbuf.h"
 
 struct type_row {
@@ -85,6 +86,9 @@ static int parse_fields(struct sshbuf_r *r, const struct type_row *t, unsigned *
 			return KB_TRUNCATED;
 		if (n != point_len(*bits) || s[0] != 0x04)
 			return KB_BADFIELD;
+		/* sshd (sshkey_ec_validate_public) refuses a point off the curve: ssh-keygen too. */
+		if (keycheck_ec_point(*bits, s, n) != KC_OK)
+			return KB_POINT;
 		break;
 	case KF_RSA: {
 		const uint8_t *e, *m;
@@ -125,23 +129,72 @@ static int parse_fields(struct sshbuf_r *r, const struct type_row *t, unsigned *
 	return KB_OK;
 }
 
-/* The certificate fields after the key (PROTOCOL.certkeys). */
+/* A certificate's principals (strings without NUL, at most 256 as sshd) or its critical options and
+ * extensions (name/data string pairs), as sshkey.c cert_parse reads them. */
+static int cert_list(const uint8_t *s, size_t n, int pairs)
+{
+	struct sshbuf_r r;
+	const uint8_t *v;
+	size_t vn;
+	unsigned count = 0;
+
+	sshbuf_r_init(&r, s, n);
+	while (sshbuf_r_left(&r) != 0) {
+		if (sshbuf_get_string(&r, &v, &vn) < 0 || (pairs && sshbuf_get_string(&r, &v, &vn) < 0))
+			return KB_CERT;
+		if (!pairs && (memchr(v, 0, vn) || ++count > 256))
+			return KB_CERT;
+	}
+	return KB_OK;
+}
+
+/* The certificate fields after the key (PROTOCOL.certkeys), and the CA's signature over everything
+ * before the signature: sshd parses no certificate whose signature does not verify. */
 static int parse_cert_tail(struct sshbuf_r *r)
 {
-	const uint8_t *s;
-	size_t n;
-	uint32_t u;
+	const uint8_t *s, *ca, *sig;
+	size_t n, calen, siglen;
+	uint32_t type;
+	struct keyblob_info cainfo;
 
-	if (sshbuf_get_bytes(r, &s, 8) < 0 || sshbuf_get_u32(r, &u) < 0) /* serial, type */
+	if (sshbuf_get_bytes(r, &s, 8) < 0 || sshbuf_get_u32(r, &type) < 0) /* serial, type */
 		return KB_TRUNCATED;
-	if (sshbuf_get_string(r, &s, &n) < 0 || sshbuf_get_string(r, &s, &n) < 0) /* key id, principals */
+	if (sshbuf_get_string(r, &s, &n) < 0) /* key id */
 		return KB_TRUNCATED;
+	if (memchr(s, 0, n))
+		return KB_CERT;
+	if (sshbuf_get_string(r, &s, &n) < 0) /* principals */
+		return KB_TRUNCATED;
+	int err = cert_list(s, n, 0);
+	if (err != KB_OK)
+		return err;
 	if (sshbuf_get_bytes(r, &s, 16) < 0) /* valid after, valid before */
 		return KB_TRUNCATED;
-	for (int i = 0; i < 5; i++) /* critical options, extensions, reserved, signature key, signature */
+	for (int i = 0; i < 2; i++) { /* critical options, extensions */
 		if (sshbuf_get_string(r, &s, &n) < 0)
 			return KB_TRUNCATED;
-	return KB_OK;
+		if ((err = cert_list(s, n, 1)) != KB_OK)
+			return err;
+	}
+	if (sshbuf_get_string(r, &s, &n) < 0 || sshbuf_get_string(r, &ca, &calen) < 0) /* reserved, CA key */
+		return KB_TRUNCATED;
+	size_t signed_len = r->off;
+	if (sshbuf_get_string(r, &sig, &siglen) < 0)
+		return KB_TRUNCATED;
+	if (type != 1 && type != 2) /* SSH2_CERT_TYPE_USER, SSH2_CERT_TYPE_HOST */
+		return KB_CERT;
+	/* The CA is a plain key that sshd would accept on its own (a certificate cannot sign one). */
+	if (keyblob_inspect(ca, calen, &cainfo) != KB_OK || cainfo.cert || cainfo.family == KF_UNKNOWN)
+		return KB_CERTCA;
+	switch (keycheck_verify(ca, calen, sig, siglen, r->p, signed_len)) {
+	case KC_OK:
+		return KB_OK;
+	case KC_CAUNSUP:
+		return KB_CERTUNSUP;
+	case KC_SIGFORMAT:
+		return KB_CERT;
+	}
+	return KB_CERTSIG;
 }
 
 int keyblob_inspect(const uint8_t *blob, size_t len, struct keyblob_info *out)
@@ -238,6 +291,16 @@ const char *keyblob_strerror(int err)
 		return "key data does not start with a key type";
 	case KB_KEYSIZE:
 		return "RSA key size is outside 1024..16384 bits (sshd refuses it)";
+	case KB_POINT:
+		return "ECDSA public key is not a point sshd accepts (not on its curve, or a weak point); ssh-keygen refuses it too";
+	case KB_CERT:
+		return "certificate is malformed (sshd refuses it)";
+	case KB_CERTCA:
+		return "certificate is signed by an invalid CA key (sshd refuses it)";
+	case KB_CERTSIG:
+		return "certificate signature is invalid: its CA did not sign it (sshd refuses it)";
+	case KB_CERTUNSUP:
+		return "certificate is signed by a DSA CA key, which keydrop cannot verify";
 	}
 	return "key data is invalid";
 }

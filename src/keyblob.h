@@ -16,7 +16,12 @@ enum keyblob_err {
 	KB_TRAILING = -2,   /* bytes after the last field */
 	KB_BADFIELD = -3,   /* a field has an impossible value (length, curve, point, mpint) */
 	KB_NOTYPE = -4,     /* type string missing or not printable */
-	KB_KEYSIZE = -5     /* RSA modulus outside 1024..16384 bits: sshd refuses it */
+	KB_KEYSIZE = -5,    /* RSA modulus outside 1024..16384 bits: sshd refuses it */
+	KB_POINT = -6,      /* ECDSA point not on its curve (or one sshd refuses) */
+	KB_CERT = -7,       /* certificate fields sshd refuses (type, principals, signature format) */
+	KB_CERTCA = -8,     /* certificate's CA key is not a valid plain key */
+	KB_CERTSIG = -9,    /* certificate's CA signature does not verify */
+	KB_CERTUNSUP = -10  /* certificate signed by a CA type keydrop cannot verify (DSA) */
 };
 
 #define KEYBLOB_TYPE_MAX 64
@@ -29,8 +34,10 @@ struct keyblob_info {
 	const char *label;               /* "ED25519", "RSA", "ECDSA-CERT", ... as ssh-keygen -l shows */
 };
 
-/* Inspects blob[0..n). Known types are fully parsed (no trailing bytes allowed, field lengths and
- * curve names checked); unknown types only need a printable type string. */
+/* Inspects blob[0..n). Known types are fully parsed and checked as sshd does (no trailing bytes,
+ * field lengths, curve names, ECDSA points on their curve, RSA sizes; for certificates every field
+ * and the CA's signature); unknown types only need a printable type string and get family KF_UNKNOWN:
+ * callers must not treat them as keys they have checked. */
 int keyblob_inspect(const uint8_t *blob, size_t n, struct keyblob_info *out);
 const char *keyblob_strerror(int err);
 

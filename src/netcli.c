@@ -194,6 +194,9 @@ static int take_keys(const char *cmd, const char *spec, const char *text, size_t
 	int r = paste_parse(text, len, &pr);
 	size_t valid = 0; /* this source's valid keys (even if an earlier source gave them too) */
 
+	for (size_t i = 0; r == PASTE_OK && i < pr.nskipped; i++) /* left out, never silently */
+		msg_err(cmd, "%s: line %u: warning: skipped a %s key: keydrop does not know this key type", spec,
+			pr.skipped[i].srcline, pr.skipped[i].type);
 	if (r == PASTE_OK) {
 		for (size_t i = 0; i < pr.n; i++)
 			if (keys_add(out, &pr.keys[i]) != 0) {
@@ -225,6 +228,9 @@ static int take_keys(const char *cmd, const char *spec, const char *text, size_t
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		lineno++;
 		r = paste_parse(p, n, &pr);
+		for (size_t i = 0; r == PASTE_OK && i < pr.nskipped; i++)
+			msg_err(cmd, "%s: line %u: warning: skipped a %s key: keydrop does not know this key type", spec,
+				lineno, pr.skipped[i].type);
 		if (r == PASTE_OK) {
 			valid += pr.n;
 			for (size_t i = 0; i < pr.n; i++)

@@ -38,6 +38,26 @@ static const char *fingerprint_word(const char *w, size_t n)
 	return NULL;
 }
 
+static int digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return n > 0;
+}
+
+static size_t word(const char *s, size_t n, size_t at, struct span *w);
+
+/* "BITS EXPONENT MODULUS [COMMENT]" in decimal: an SSH1 RSA key (OpenSSH's old identity.pub). */
+static int ssh1_key(const char *s, size_t n)
+{
+	struct span b, e, m;
+	size_t at = word(s, n, 0, &b);
+	at = word(s, n, at, &e);
+	word(s, n, at, &m);
+	return digits(b.s, b.n) && b.n <= 5 && digits(e.s, e.n) && digits(m.s, m.n) && m.n >= 20;
+}
+
 static size_t word(const char *s, size_t n, size_t at, struct span *w)
 {
 	while (at < n && paste_blank(s[at]))
@@ -239,8 +259,11 @@ static int one_line(struct paste_ctx *c, const char *s, size_t n, size_t *ip)
 			}
 			return paste_key_error(c, r, &pk, ln);
 		}
-		if (paste_b64_only(w0.s, w0.n) && w0.n >= 16)
+		if (paste_b64_only(w0.s, w0.n) && w0.n >= 16 && !digits(w0.s, w0.n))
 			return bare_b64(c, &w0, ln);
+		if (ssh1_key(s, n))
+			return paste_fail(c, PASTE_NOTKEY, ln, "this is an SSH1 (RSA1) public key: sshd has not accepted "
+							   "SSH protocol 1 keys since OpenSSH 7.4; make a new key (ssh-keygen -t ed25519)");
 		if (pubkey_word_is_type(w0.s, w0.n) && paste_b64_only(w1.s, w1.n)) {
 			/* A mistyped or wrong type word in front of good key data. */
 			struct keyblob_info info;
@@ -335,6 +358,12 @@ int paste_parse(const char *in, size_t n, struct paste_result *res)
 		if ((ret = one_line(&c, s, len, &i)) != PASTE_OK)
 			goto out;
 	}
+	if (res->n == 0 && res->nskipped > 0) {
+		ret = paste_fail(&c, PASTE_UNKNOWN, res->skipped[0].srcline,
+				 "key type %s is not one keydrop knows: it cannot check such a key, so it does not take it",
+				 res->skipped[0].type);
+		goto out;
+	}
 	if (res->n == 0) {
 		ret = paste_fail(&c, PASTE_EMPTY, 0, "no public key in it (empty, or only comments)");
 		goto out;
@@ -366,4 +395,7 @@ void paste_free(struct paste_result *res)
 	free(res->keys);
 	res->keys = NULL;
 	res->n = 0;
+	free(res->skipped);
+	res->skipped = NULL;
+	res->nskipped = 0;
 }

@@ -4,8 +4,12 @@
  * wrapped over several lines, several keys on one line or run together, RFC 4716 / PuTTYgen
  * "---- BEGIN SSH2 PUBLIC KEY ----" blocks (quoted Comment: header, '\' continuations).
  * Refuses: fingerprints, bare base64 without a type, private keys (never echoed), truncated blobs,
- * type/blob mismatch, control characters, options sshd rejects, anything else that is not a key.
- * One bad key refuses the whole value. */
+ * type/blob mismatch, keys sshd cannot use (ECDSA points off the curve, certificates: sshd never
+ * takes one as an authorized key), control characters, options sshd rejects or ignores the line for
+ * (principals= without cert-authority), SSH1 keys, anything else that is not a key.
+ * One bad key refuses the whole value. A key of a type keydrop does not know is never guessed at:
+ * it is left out and listed in skipped (the caller warns, naming the type), and the other keys are
+ * kept; a value with only such keys is refused (PASTE_UNKNOWN). */
 #ifndef KEYDROP_PASTE_H
 #define KEYDROP_PASTE_H
 #include <stddef.h>
@@ -33,7 +37,9 @@ enum paste_err {
 	PASTE_TOOMANY = -13,
 	PASTE_TOOBIG = -14,
 	PASTE_NOMEM = -15,
-	PASTE_NODATA = -16      /* a type with nothing after it */
+	PASTE_NODATA = -16,     /* a type with nothing after it */
+	PASTE_CERT = -17,       /* an OpenSSH certificate: never usable as an authorized key */
+	PASTE_UNKNOWN = -18     /* only keys of types keydrop does not know */
 };
 
 /* Normalisations applied (for -v output). */
@@ -57,13 +63,21 @@ struct paste_key {
 	unsigned srcline;     /* 1-based input line where the key starts */
 };
 
+/* A key left out because keydrop does not know its type. */
+struct paste_skip {
+	char type[KEYBLOB_TYPE_MAX + 1];
+	unsigned srcline;     /* 1-based input line */
+};
+
 struct paste_result {
 	struct paste_key *keys;
 	size_t n;
+	struct paste_skip *skipped; /* keys of unknown types, left out (see above) */
+	size_t nskipped;
 	unsigned fixes;       /* PASTE_FIX_* bits */
 	int err;              /* on failure: the paste_err */
 	unsigned line;        /* on failure: 1-based input line (0 if not about one line) */
-	char detail[200];     /* on failure: the specific reason; never contains private key text */
+	char detail[256];     /* on failure: the specific reason; never contains private key text */
 };
 
 /* Parses in[0..n). Returns PASTE_OK with res->keys[0..n) (n >= 1), or a paste_err with res->err,

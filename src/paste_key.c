@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authkeys.h"
 #include "b64.h"
 #include "paste_int.h"
 
@@ -30,12 +31,52 @@ int paste_b64_only(const char *s, size_t n)
 	return 1;
 }
 
+/* A key of a type keydrop does not know: recorded, never kept (it could not be checked). */
+static int skip_unknown(struct paste_ctx *c, const struct pubkey *pk, size_t srcline)
+{
+	struct paste_result *r = c->res;
+
+	if (r->nskipped == PASTE_KEYS_MAX)
+		return paste_fail(c, PASTE_TOOMANY, srcline, "more than %d keys in one value", PASTE_KEYS_MAX);
+	struct paste_skip *ns = realloc(r->skipped, (r->nskipped + 1) * sizeof *ns);
+	if (!ns)
+		return paste_fail(c, PASTE_NOMEM, 0, "out of memory");
+	r->skipped = ns;
+	memcpy(ns[r->nskipped].type, pk->info.type, sizeof ns[r->nskipped].type);
+	ns[r->nskipped].srcline = (unsigned)srcline;
+	r->nskipped++;
+	return PASTE_OK;
+}
+
+/* Lines sshd parses but never lets log in. */
+static int unusable(struct paste_ctx *c, const struct pubkey *pk, size_t srcline)
+{
+	if (pk->info.cert)
+		return paste_fail(c, PASTE_CERT, srcline,
+				  "this is an OpenSSH certificate (%s): sshd never accepts a certificate as an authorized "
+				  "key; install the plain public key instead, or the CA's key with the cert-authority option",
+				  pk->info.type);
+	if (pk->opts) {
+		unsigned f = authkeys_opts_flags(pk->opts, pk->optslen);
+		if ((f & AKO_PRINCIPALS) && !(f & AKO_CERT_AUTHORITY))
+			return paste_fail(c, PASTE_OPTIONS, srcline,
+					  "principals= without cert-authority: sshd skips such a line (principals= only "
+					  "restricts a cert-authority line)");
+	}
+	return PASTE_OK;
+}
+
 int paste_push(struct paste_ctx *c, const struct pubkey *pk, size_t srcline)
 {
 	struct paste_result *r = c->res;
 	size_t len = (pk->opts ? pk->optslen + 1 : 0) + pk->typelen + 1 + pk->b64len +
 		     (pk->comment ? pk->commentlen + 1 : 0);
+	int e;
 
+	if (pk->info.family == KF_UNKNOWN)
+		return skip_unknown(c, pk, srcline);
+	if ((e = unusable(c, pk, srcline)) != PASTE_OK)
+		return e;
 	if (r->n == PASTE_KEYS_MAX)
 		return paste_fail(c, PASTE_TOOMANY, srcline, "more than %d keys in one value", PASTE_KEYS_MAX);
 	if (r->n == c->keycap) {

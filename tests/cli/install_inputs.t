@@ -204,8 +204,14 @@ UNK=$(python3 -c "
 import base64,struct
 def s(b): return struct.pack('>I',len(b))+b
 print(base64.b64encode(s(b'ssh-future@example.com')+s(b'\x01'*40)).decode())")
-echo "ssh-future@example.com $UNK future" > want_unk
-good "unknown but well-formed key type passes through" want_unk --key "ssh-future@example.com $UNK future"
+bad 3 'key type ssh-future@example.com is not one keydrop knows' "a key type keydrop does not know is refused, named (issue 7)" \
+	--key "ssh-future@example.com $UNK future"
+# A source that mixes it with a known key: the unknown one is skipped with one warning, the other installed.
+printf 'ssh-future@example.com %s future\n%s\n' "$UNK" "$A" > mixed_unk
+printf '%s\n' "$A" > want_mixed
+good "unknown type next to a known key: the known key is installed (issue 7)" want_mixed "$TAP_TMP/mixed_unk"
+like "$ERR" "line 1: warning: skipped a ssh-future@example.com key: keydrop does not know this key type" \
+	"... and the unknown one is named in a warning"
 SK=$(python3 -c "
 import base64,struct
 def s(b): return struct.pack('>I',len(b))+b
@@ -214,8 +220,8 @@ echo "sk-ssh-ed25519@openssh.com $SK yubikey" > want_sk
 good "sk-ssh-ed25519 security key" want_sk --key "sk-ssh-ed25519@openssh.com $SK yubikey"
 ssh-keygen -q -t ed25519 -N '' -C ca -f ca
 ssh-keygen -q -s ca -I certid -n alice a.pub 2>/dev/null
-cp a-cert.pub want_cert
-good "an OpenSSH certificate (ssh-ed25519-cert-v01@openssh.com) passes through" want_cert "$TAP_TMP/a-cert.pub"
+bad 3 'OpenSSH certificate \(ssh-ed25519-cert-v01@openssh.com\): sshd never accepts a certificate as an authorized key' \
+	"an OpenSSH certificate is refused: sshd never takes one as an authorized key (issue 7)" "$TAP_TMP/a-cert.pub"
 echo "cert-authority,principals=\"alice\" $(cat ca.pub)" > want_ca_line
 good "a CA line (cert-authority with principals)" want_ca_line "$TAP_TMP/want_ca_line"
 if [ -f "$DATA/rsa16384.pub" ]; then

@@ -1,5 +1,6 @@
 /* fuzz_paste.c: the paste normaliser on arbitrary text. Invariants: every key it returns is one
- * line that the authorized_keys parser accepts with the same blob, and holds no control bytes. */
+ * line that the authorized_keys parser accepts with the same blob, and holds no control bytes; none
+ * is a certificate or of a type keydrop does not know (those are refused or only listed as skipped). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -32,8 +33,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const char *why;
 			if (pk.opts && authkeys_opts_check(pk.opts, pk.optslen, &why) != 0)
 				__builtin_trap();
+			if (k->info.cert || k->info.family == KF_UNKNOWN || pk.info.family == KF_UNKNOWN)
+				__builtin_trap();
+			unsigned f = pk.opts ? authkeys_opts_flags(pk.opts, pk.optslen) : 0;
+			if ((f & AKO_PRINCIPALS) && !(f & AKO_CERT_AUTHORITY))
+				__builtin_trap();
 		}
-	} else if (res.n != 0 || res.keys || !res.detail[0]) {
+		for (size_t i = 0; i < res.nskipped; i++)
+			if (keyblob_type_known(res.skipped[i].type, strlen(res.skipped[i].type)))
+				__builtin_trap();
+	} else if (res.n != 0 || res.keys || res.nskipped != 0 || !res.detail[0]) {
 		__builtin_trap();
 	}
 	paste_free(&res);

@@ -2,6 +2,7 @@
  * which code and line), and that a refused value yields no key at all. */
 #include <string.h>
 
+#include "b64.h"
 #include "paste.h"
 #include "tap.h"
 
@@ -37,8 +38,64 @@ static void bad(const char *in, int code, unsigned line, const char *needle, con
 		printf("#   got %d line %u: %s\n", r, res.line, res.detail);
 }
 
+/* The first line of tests/vectors/NAME (made by ssh-keygen), without its newline; flip >= 0 flips the
+ * low bit of that byte of the key data counted from its end. */
+static const char *vec(const char *name, int flip)
+{
+	static char line[8192];
+	char path[256];
+	uint8_t blob[6144];
+	snprintf(path, sizeof path, "tests/vectors/%s", name);
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(line, 1, sizeof line - 1, f) : 0;
+	if (f)
+		fclose(f);
+	line[n] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	char *b = strchr(line, ' '), *e = b ? strchr(b + 1, ' ') : NULL;
+	if (flip < 0 || !e)
+		return line;
+	long bn = b64_decode(b + 1, (size_t)(e - b - 1), blob, sizeof blob);
+	if (bn <= flip)
+		return line;
+	blob[bn - 1 - flip] ^= 1;
+	b64_encode(blob, (size_t)bn, b + 1, (size_t)(e - b - 1) + 1, 1);
+	b[1 + (e - b - 1)] = ' ';
+	return line;
+}
+
+/* Keys sshd never lets log in, and keys of types keydrop does not know (issue 7). */
+static void unusable(void)
+{
+	char in[9000];
+	const char *unk = "ssh-foo@example.com AAAAE3NzaC1mb29AZXhhbXBsZS5jb21qdW5r future";
+
+	bad(vec("keycheck-cert-ed25519ca.pub", -1), PASTE_CERT, 1, "sshd never accepts a certificate as an authorized key",
+	    "a certificate is refused with the reason");
+	OK(strstr(res.detail, "ssh-ed25519-cert-v01@openssh.com") && strstr(res.detail, "cert-authority"),
+	   "... naming its type and the two ways that work");
+	bad(vec("keycheck-cert-rsa512ca.pub", 0), PASTE_BADKEY, 1, "certificate signature is invalid",
+	    "a certificate with a flipped signature byte");
+	bad(vec("keycheck-e256.pub", 0), PASTE_BADKEY, 1, "not a point sshd accepts", "an ECDSA point off the curve");
+	bad(vec("keycheck-p256-smallx.pub", -1), PASTE_BADKEY, 1, "not a point sshd accepts", "an ECDSA point sshd calls weak");
+	bad("principals=\"alice\" " K1, PASTE_OPTIONS, 1, "principals= without cert-authority",
+	    "principals= without cert-authority (sshd skips the line)");
+	good("cert-authority,principals=\"alice\" " K1, 1, "cert-authority,principals=\"alice\" " K1, 0,
+	     "principals= with cert-authority is fine");
+	bad("1024 65537 1234567890123456789012345678901234567890 me@old", PASTE_NOTKEY, 1, "SSH1 (RSA1) public key",
+	    "an SSH1 public key is named");
+	bad(unk, PASTE_UNKNOWN, 1, "key type ssh-foo@example.com is not one keydrop knows", "only an unknown type: refused");
+	snprintf(in, sizeof in, "%s\n%s\n", unk, K1 " known");
+	good(in, 1, K1 " known", 0, "an unknown type next to a known key: the known key is kept");
+	OK(res.nskipped == 1 && strcmp(res.skipped[0].type, "ssh-foo@example.com") == 0 && res.skipped[0].srcline == 1,
+	   "... and the unknown one is reported as skipped, with its type and line");
+	snprintf(in, sizeof in, "%s\n%s\n", unk, unk);
+	bad(in, PASTE_UNKNOWN, 1, "ssh-foo@example.com", "two unknown keys and nothing else: refused");
+}
+
 int main(void)
 {
+	unusable();
 	good(K1 " me@host\n", 1, K1 " me@host", 0, "a plain line");
 	IS_INT(res.keys[0].info.family, KF_ED25519, "... family");
 	IS_INT(res.keys[0].commentlen, 7, "... comment length");
