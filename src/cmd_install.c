@@ -56,10 +56,10 @@ static int read_input(const char *label, const char *text, size_t len, struct in
 	time_t now = time(NULL);
 	struct tm lt;
 	long gmtoff = localtime_r(&now, &lt) ? (long)lt.tm_gmtoff : 0;
-	for (size_t i = 0; i < in->res.n; i++)
-		if (authkeys_opts_expired(in->res.keys[i].opts, in->res.keys[i].optslen, (long long)now, gmtoff))
-			return msg_fail(EXIT_REJECT, "install", "%s: line %u: expiry-time is already past: sshd refuses "
-				       "the key (\"entry expired\")", label, in->res.keys[i].srcline);
+	long x = paste_first_expired(&in->res, (long long)now, gmtoff);
+	if (x >= 0)
+		return msg_fail(EXIT_REJECT, "install", "%s: line %u: expiry-time is already past: sshd refuses "
+			       "the key (\"entry expired\")", label, in->res.keys[x].srcline);
 	/* A key type keydrop does not know is left out, never dropped silently. */
 	for (size_t i = 0; i < in->res.nskipped; i++)
 		msg_err("install", "%s: line %u: warning: skipped a %s key: keydrop does not know this key type",

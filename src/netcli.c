@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "die.h"
 #include "netcli.h"
@@ -193,6 +194,19 @@ static int take_keys(const char *cmd, const char *spec, const char *text, size_t
 	struct paste_result pr;
 	int r = paste_parse(text, len, &pr);
 	size_t valid = 0; /* this source's valid keys (even if an earlier source gave them too) */
+	time_t now = time(NULL);
+	struct tm lt;
+	long gmtoff = localtime_r(&now, &lt) ? (long)lt.tm_gmtoff : 0, x = -1;
+	static const char expired[] = "expiry-time is already past: sshd refuses the key (\"entry expired\")";
+
+	/* An entry sshd refuses as expired is refused like any other key sshd cannot use. */
+	if (r == PASTE_OK && (x = paste_first_expired(&pr, (long long)now, gmtoff)) >= 0 && !skip_invalid) {
+		int rc = msg_fail(EXIT_REJECT, cmd, "%s: line %u: %s", spec, pr.keys[x].srcline, expired);
+		paste_free(&pr);
+		return rc;
+	}
+	if (r == PASTE_OK && x >= 0)
+		r = PASTE_BADKEY; /* --skip-invalid: take the lines one by one below */
 
 	for (size_t i = 0; r == PASTE_OK && i < pr.nskipped; i++) /* left out, never silently */
 		msg_err(cmd, "%s: line %u: warning: skipped a %s key: keydrop does not know this key type", spec,
@@ -228,6 +242,12 @@ static int take_keys(const char *cmd, const char *spec, const char *text, size_t
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		lineno++;
 		r = paste_parse(p, n, &pr);
+		if (r == PASTE_OK && paste_first_expired(&pr, (long long)now, gmtoff) >= 0) {
+			msg_err(cmd, "%s: line %u: skipped: %s", spec, lineno, expired);
+			paste_free(&pr);
+			p += n + (nl ? 1 : 0);
+			continue;
+		}
 		for (size_t i = 0; r == PASTE_OK && i < pr.nskipped; i++)
 			msg_err(cmd, "%s: line %u: warning: skipped a %s key: keydrop does not know this key type", spec,
 				lineno, pr.skipped[i].type);

@@ -399,3 +399,11 @@ void paste_free(struct paste_result *res)
 	res->skipped = NULL;
 	res->nskipped = 0;
 }
+
+long paste_first_expired(const struct paste_result *res, long long now, long gmtoff)
+{
+	for (size_t i = 0; i < res->n; i++)
+		if (authkeys_opts_expired(res->keys[i].opts, res->keys[i].optslen, now, gmtoff))
+			return (long)i;
+	return -1;
+}

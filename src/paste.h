@@ -85,4 +85,9 @@ struct paste_result {
 int paste_parse(const char *in, size_t n, struct paste_result *res);
 void paste_free(struct paste_result *res);
 
+/* Index of the first key whose expiry-time lies before now (seconds since the epoch; gmtoff, seconds
+ * east of UTC, reads an expiry-time without Z as local time, as sshd), or -1. sshd refuses such an
+ * entry ("entry expired"): installing one would look like access that does not work. */
+long paste_first_expired(const struct paste_result *res, long long now, long gmtoff);
+
 #endif

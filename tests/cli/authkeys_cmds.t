@@ -255,4 +255,17 @@ cp "$O/.ssh/authorized_keys" opts.before
 run "$KEYDROP" install --home "$O" --replace-options --key "$KB x"
 is "$OUT:$ERR" "present 256 $(fp b) file-comment-b (ED25519) (line 4):" "same options again: present"
 cmp -s opts.before "$O/.ssh/authorized_keys"; ok $? "... nothing written"
+# sync refuses an already expired entry like install (sshd: "entry expired"); --skip-invalid skips
+# just that line.
+ssh-keygen -q -t ed25519 -N '' -C exp1 -f "$TAP_TMP/exp1"; ssh-keygen -q -t ed25519 -N '' -C exp2 -f "$TAP_TMP/exp2"
+{ echo "expiry-time=\"20000101\" $(cat "$TAP_TMP/exp1.pub")"; cat "$TAP_TMP/exp2.pub"; } > "$TAP_TMP/exp.keys"
+mkdir -p "$TAP_TMP/eh"
+run "$KEYDROP" sync --home "$TAP_TMP/eh" --source acct "$TAP_TMP/exp.keys"
+is "$RC" 3 "sync with an expired expiry-time: refused (exit 3)"
+like "$ERR" "line 1: expiry-time is already past: sshd refuses the key" "... says why"
+[ ! -e "$TAP_TMP/eh/.ssh/authorized_keys" ]; ok $? "... nothing written"
+run "$KEYDROP" sync --home "$TAP_TMP/eh" --source acct --skip-invalid "$TAP_TMP/exp.keys"
+is "$RC" 0 "sync --skip-invalid: the other key is taken"
+like "$ERR" "line 1: skipped: expiry-time is already past" "... the expired line reported"
+is "$(grep -c exp1 "$TAP_TMP/eh/.ssh/authorized_keys"):$(grep -c exp2 "$TAP_TMP/eh/.ssh/authorized_keys")" "0:1" "... only the live key written"
 done_testing
