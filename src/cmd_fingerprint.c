@@ -238,7 +238,8 @@ int cmd_fingerprint(int argc, char **argv, const struct globals *g)
 		struct pubkey pk;
 		char why[300];
 		lineno++;
-		int r = pubkey_parse_line(p, ll, buf, PUBKEY_BLOB_MAX, &pk);
+		/* Read as sshd (and ssh-keygen -lf) read authorized_keys: what sshd accepts is shown. */
+		int r = pubkey_parse_authline(p, ll, buf, PUBKEY_BLOB_MAX, &pk);
 		if (r == PKL_OK && pk.info.family == KF_UNKNOWN) {
 			/* Never a fingerprint by guesswork: for a type keydrop does not know it cannot tell
 			 * which bytes are the key (a certificate's are not the whole blob). */
@@ -257,7 +258,9 @@ int cmd_fingerprint(int argc, char **argv, const struct globals *g)
 			}
 			if (cm && pk.comment == cm) {
 				/* ssh-keygen keeps trailing blanks of the comment (up to the newline). */
-				const char *lineend = p + ll;
+				const char *lineend = memchr(p, '\0', ll); /* sshd's line ends there */
+				if (!lineend)
+					lineend = p + ll;
 				while (lineend > cm && (lineend[-1] == '\r' || lineend[-1] == '\n'))
 					lineend--;
 				cl = (size_t)(lineend - cm);

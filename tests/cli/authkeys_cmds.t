@@ -268,4 +268,11 @@ run "$KEYDROP" sync --home "$TAP_TMP/eh" --source acct --skip-invalid "$TAP_TMP/
 is "$RC" 0 "sync --skip-invalid: the other key is taken"
 like "$ERR" "line 1: skipped: expiry-time is already past" "... the expired line reported"
 is "$(grep -c exp1 "$TAP_TMP/eh/.ssh/authorized_keys"):$(grep -c exp2 "$TAP_TMP/eh/.ssh/authorized_keys")" "0:1" "... only the live key written"
+# fingerprint reads an authorized_keys file as sshd and ssh-keygen -lf do: a VT inside the key data
+# and a NUL after the key hide nothing.
+ssh-keygen -q -t ed25519 -N '' -C oddfp -f "$TAP_TMP/oddfp"
+read -r ty b64 cm < "$TAP_TMP/oddfp.pub"
+printf '%s %s\v%s %s\n%s\0trailing\n' "$ty" "${b64:0:20}" "${b64:20}" "$cm" "$(cat "$TAP_TMP/exp2.pub")" > "$TAP_TMP/odd.ak"
+run "$KEYDROP" fingerprint "$TAP_TMP/odd.ak"
+is "$RC:$OUT" "0:$(ssh-keygen -lf "$TAP_TMP/odd.ak")" "fingerprint of odd-byte lines: exactly ssh-keygen -lf's output"
 done_testing
