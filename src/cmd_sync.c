@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "authkeys.h"
+#include "b64.h"
 #include "cmd.h"
 #include "cmd_target.h"
 #include "die.h"
@@ -28,13 +29,18 @@ static void usage(FILE *f)
 
 enum { OPT_SKIP = 400, OPT_EMPTY, OPT_SOURCE };
 
-/* Is the key with base64 b64[0..n) in keys? */
-static int in_keys(const struct netkeys *k, const char *b64, size_t n)
+/* Index in keys of the key on line i of ak (read as sshd reads it), -1 when it is not there, -2 when
+ * the line holds no key. Compared by canonical key data: a line sshd reads through VT, FF or CR in the
+ * base64 is the same key. */
+static long line_in_keys(const struct authkeys *ak, size_t i, const struct netkeys *k, uint8_t *work, char *canon)
 {
-	for (size_t i = 0; i < k->n; i++)
-		if (strlen(k->b64[i]) == n && memcmp(k->b64[i], b64, n) == 0)
-			return 1;
-	return 0;
+	struct pubkey pk;
+	const char *why;
+
+	if (ak->lines[i].kind != AKL_OTHER || authkeys_line_key(ak, i, work, PUBKEY_BLOB_MAX, &pk, &why) != PKL_OK)
+		return -2;
+	long n = b64_encode(pk.blob, pk.bloblen, canon, B64_ENCLEN(PUBKEY_BLOB_MAX) + 1, 1);
+	return n < 0 ? -1 : netkeys_find(k, canon, (size_t)n);
 }
 
 /* "added 256 SHA256:... comment (ED25519) [block]" for a parsed key (blob decoded by the parser). */
@@ -60,6 +66,7 @@ int cmd_sync(int argc, char **argv, const struct globals *g)
 	struct netkeys keys = { 0 };
 	const char *name = NULL;
 	uint8_t *drop = NULL, *work = NULL, *newkey = NULL;
+	char *canon = NULL;
 	int c, skip = 0, allow_empty = 0, ret = EXIT_FAIL;
 	size_t removed = 0, added = 0;
 
@@ -129,7 +136,8 @@ int cmd_sync(int argc, char **argv, const struct globals *g)
 		goto out;
 	ret = EXIT_FAIL;
 	if (authkeys_parse(&ak, t.data, t.len) != AK_OK || !(work = malloc(PUBKEY_BLOB_MAX)) ||
-	    !(drop = calloc(ak.nlines + 1, 1))) {
+	    !(drop = calloc(ak.nlines + 1, 1)) || !(canon = malloc(B64_ENCLEN(PUBKEY_BLOB_MAX) + 1)) ||
+	    !(newkey = malloc(keys.n + 1))) {
 		ret = msg_fail(EXIT_FAIL, "sync", "out of memory");
 		goto out;
 	}
@@ -139,20 +147,23 @@ int cmd_sync(int argc, char **argv, const struct globals *g)
 			       t.path, ak.unterminated);
 		goto out;
 	}
+	/* One pass over the block: each line's key is looked up once (keys x lines parses took seconds). */
+	memset(newkey, 1, keys.n + 1);
 	if (bi >= 0) {
 		const struct authkeys_block *b = &ak.blocks[bi];
 		for (size_t i = b->begin + 1; i < b->end; i++) {
-			struct pubkey pk;
-			const char *why;
+			long k = line_in_keys(&ak, i, &keys, work, canon);
 			drop[i] = 1;
-			if (ak.lines[i].kind == AKL_OTHER &&
-			    authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why) == PKL_OK &&
-			    !in_keys(&keys, pk.b64, pk.b64len)) {
+			if (k >= 0) {
+				newkey[k] = 0; /* the block has it already */
+			} else if (k == -1) {
 				drop[i] = 2; /* reported after the write */
 				removed++;
 			}
 		}
 	}
+	for (size_t k = 0; k < keys.n; k++)
+		added += newkey[k];
 	if (authkeys_render_drop(&ak, drop, TARGET_FILE_MAX, &o1) != AK_OK) {
 		ret = msg_fail(EXIT_FAIL, "sync", "%s: %s", t.path, authkeys_strerror(o1.err));
 		goto out;
@@ -176,28 +187,6 @@ int cmd_sync(int argc, char **argv, const struct globals *g)
 		}
 		final = o2.p;
 		finallen = o2.len;
-	}
-	/* what is new in the block */
-	if (!(newkey = calloc(keys.n + 1, 1))) {
-		ret = msg_fail(EXIT_FAIL, "sync", "out of memory");
-		goto out;
-	}
-	for (size_t k = 0; k < keys.n; k++) {
-		int had = 0;
-		if (bi >= 0) {
-			const struct authkeys_block *b = &ak.blocks[bi];
-			for (size_t i = b->begin + 1; i < b->end && !had; i++) {
-				struct pubkey pk;
-				const char *why;
-				had = ak.lines[i].kind == AKL_OTHER &&
-				      authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why) == PKL_OK &&
-				      pk.b64len == strlen(keys.b64[k]) && memcmp(pk.b64, keys.b64[k], pk.b64len) == 0;
-			}
-		}
-		if (!had) {
-			newkey[k] = 1;
-			added++;
-		}
 	}
 	if (finallen == t.len && memcmp(final, t.data, t.len) == 0) {
 		if (g->verbose)
@@ -241,6 +230,7 @@ out:
 	free(o2.p);
 	free(drop);
 	free(newkey);
+	free(canon);
 	free(work);
 	target_close(&t);
 	netkeys_free(&keys);

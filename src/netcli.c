@@ -156,14 +156,14 @@ void netkeys_free(struct netkeys *k)
 	}
 	free(k->lines);
 	free(k->b64);
+	free(k->ix);
 	memset(k, 0, sizeof *k);
 }
 
+/* Appends a key; duplicates are dropped once all sources are read (netkeys_index), not by a scan of
+ * the keys so far on every add (keys x keys: seconds for a few thousand keys). */
 static int keys_add(struct netkeys *k, const struct paste_key *pk)
 {
-	for (size_t i = 0; i < k->n; i++)
-		if (strlen(k->b64[i]) == pk->b64len && memcmp(k->b64[i], pk->b64, pk->b64len) == 0)
-			return 0;
 	if (k->n == k->cap) {
 		size_t nc = k->cap ? k->cap * 2 : 16;
 		char **a = realloc(k->lines, nc * sizeof *a);
@@ -271,6 +271,72 @@ static int take_keys(const char *cmd, const char *spec, const char *text, size_t
 	return EXIT_OK;
 }
 
+static int ixcmp(const void *a, const void *b)
+{
+	const struct netkeys_ix *x = a, *y = b;
+	int c = strcmp(x->b64, y->b64);
+	return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int ix_build(struct netkeys *k)
+{
+	free(k->ix);
+	if (!(k->ix = malloc((k->n ? k->n : 1) * sizeof *k->ix)))
+		return -1;
+	for (size_t i = 0; i < k->n; i++) {
+		k->ix[i].b64 = k->b64[i];
+		k->ix[i].i = i;
+	}
+	qsort(k->ix, k->n, sizeof *k->ix, ixcmp);
+	return 0;
+}
+
+/* Drops every key given before (same key data; the first keeps its place) and indexes the rest:
+ * O(n log n). */
+static int netkeys_index(struct netkeys *k)
+{
+	uint8_t *dup;
+	size_t m = 0;
+
+	if (ix_build(k) != 0 || !(dup = calloc(k->n + 1, 1)))
+		return -1;
+	for (size_t j = 1; j < k->n; j++)
+		if (strcmp(k->ix[j].b64, k->ix[j - 1].b64) == 0)
+			dup[k->ix[j].i] = 1; /* sorted by index among equals: the first occurrence stays */
+	for (size_t i = 0; i < k->n; i++) {
+		if (dup[i]) {
+			free(k->lines[i]);
+			free(k->b64[i]);
+			continue;
+		}
+		k->lines[m] = k->lines[i];
+		k->b64[m++] = k->b64[i];
+	}
+	k->n = m;
+	free(dup);
+	return ix_build(k);
+}
+
+long netkeys_find(const struct netkeys *k, const char *b64, size_t n)
+{
+	size_t lo = 0, hi = k->ix ? k->n : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *s = k->ix[mid].b64;
+		int c = strncmp(s, b64, n);
+		if (c == 0 && s[n] != '\0')
+			c = 1; /* s is longer: after b64 */
+		if (c == 0)
+			return (long)k->ix[mid].i;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
 int netcli_collect(const char *cmd, char *const *specs, int nspecs, int skip_invalid, int allow_empty,
 		   const char *block, struct netkeys *out)
 {
@@ -289,5 +355,7 @@ int netcli_collect(const char *cmd, char *const *specs, int nspecs, int skip_inv
 		if (r != EXIT_OK)
 			return r;
 	}
+	if (netkeys_index(out) != 0)
+		return msg_fail(EXIT_FAIL, cmd, "out of memory");
 	return EXIT_OK;
 }

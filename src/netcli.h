@@ -58,10 +58,15 @@ void netcli_free(struct netsrc_opts *o);
 #endif
 
 /* Keys gathered from SOURCEs: normalised authorized_keys lines, duplicates (same key data) dropped. */
+struct netkeys_ix {
+	const char *b64; /* a key's canonical base64 (k->b64[i]) */
+	size_t i;
+};
 struct netkeys {
 	char **lines;
-	char **b64;   /* the key data of each line, for duplicate detection */
+	char **b64;   /* the canonical key data of each line, for duplicate detection and lookups */
 	size_t n, cap;
+	struct netkeys_ix *ix; /* b64 in sorted order (after netcli_collect): lookups in O(log n) */
 };
 
 /* Reads every spec (network or local, via source_read), validates each key with the paste
@@ -73,3 +78,5 @@ struct netkeys {
 int netcli_collect(const char *cmd, char *const *specs, int nspecs, int skip_invalid, int allow_empty,
 		   const char *block, struct netkeys *out);
 void netkeys_free(struct netkeys *k);
+/* Index of the key whose canonical base64 is b64[0..n) in k (filled by netcli_collect), or -1. */
+long netkeys_find(const struct netkeys *k, const char *b64, size_t n);
