@@ -144,14 +144,14 @@ static int text_reason(const char *text, size_t n, char *why, size_t cap)
 	return show;
 }
 
-/* 1 if some line of text[0..len) is a key keydrop fingerprints. */
+/* 1 if some line of text[0..len) is a key keydrop fingerprints (read as the printing loop reads it). */
 static int any_key(const char *text, size_t len, uint8_t *buf)
 {
 	for (const char *p = text, *end = text + len; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		struct pubkey pk;
-		if (pubkey_parse_line(p, ll, buf, PUBKEY_BLOB_MAX, &pk) == PKL_OK && pk.info.family != KF_UNKNOWN)
+		if (pubkey_parse_authline(p, ll, buf, PUBKEY_BLOB_MAX, &pk) == PKL_OK && pk.info.family != KF_UNKNOWN)
 			return 1;
 		p += ll + 1;
 	}
