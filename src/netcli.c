@@ -26,7 +26,7 @@ static const char *base_name(int i)
 	return i == NETSRC_GITHUB ? "github" : i == NETSRC_GITLAB ? "gitlab" : "launchpad";
 }
 
-int netcli_option(int c, const char *arg, struct netsrc_opts *o, const char *cmd)
+int netcli_option(int c, char *arg, struct netsrc_opts *o, const char *cmd)
 {
 	long long v;
 
@@ -42,12 +42,17 @@ int netcli_option(int c, const char *arg, struct netsrc_opts *o, const char *cmd
 	case NETOPT_JSON_PATH:
 		o->json_path = arg;
 		return 0;
-	case NETOPT_HEADER:
+	case NETOPT_HEADER: {
 		/* a header is usually a bearer token: no core dump, no ptrace by the same uid from now on */
 		(void)secret_protect();
-		if (netheaders_add(&o->headers, arg) != 0)
+		int r = netheaders_add(&o->headers, arg);
+		/* argv is what ps and /proc/PID/cmdline show every local user: blank the copy there (as
+		 * curl does), the token lives on only in the wiped header buffer. */
+		explicit_bzero(arg, strlen(arg));
+		if (r != 0)
 			return msg_usage(cmd, "bad --header (want 'Name: value' on one line)");
 		return 0;
+	}
 	case NETOPT_HEADER_FILE: {
 		char *buf = NULL;
 		size_t len;

@@ -47,8 +47,9 @@ enum {
 /* fetch and sync only (install refuses any invalid key). */
 #define NETCLI_HELP_SKIP "  --skip-invalid           drop (and report) invalid keys instead of refusing all\n"
 
-/* Handles option c (a NETOPT_*) for cmd. Returns 0, or EXIT_USAGE after printing the reason. */
-int netcli_option(int c, const char *arg, struct netsrc_opts *o, const char *cmd);
+/* Handles option c (a NETOPT_*) for cmd. Returns 0, or EXIT_USAGE after printing the reason.
+ * A --header arg (argv's own string) is blanked once copied: /proc/PID/cmdline is world-readable. */
+int netcli_option(int c, char *arg, struct netsrc_opts *o, const char *cmd);
 /* Checks the combination after parsing (json-path needs format json; --github-url and friends are
  * https:// unless --allow-http, without query or fragment). Returns 0 or EXIT_USAGE. */
 int netcli_finish(struct netsrc_opts *o, const char *cmd);

@@ -80,6 +80,22 @@ else
 	skip "token wiping: needs gdb and root"
 fi
 
+# ---- a --header token is not left in the command line ----
+# /proc/PID/cmdline (what ps shows) is readable by every local user, non-dumpable or not: once the
+# value is copied, keydrop overwrites its argv copy, as curl does for -u/-H.
+tokc=CMDLINE-$RANDOM$RANDOM-51d0
+"$KEYDROP" fetch --cacert "$P/root.pem" --retry 0 --header "Authorization: Bearer $tokc" "$U/slow" >/dev/null 2>"$TAP_TMP/cl.err" &
+clpid=$!
+if [ "$(next_request)" = /slow ]; then
+	cl=$(tr '\0' ' ' <"/proc/$clpid/cmdline")
+	[[ $cl != *"$tokc"* ]]; ok $? "fetch --header: the token is not in /proc/PID/cmdline while the request runs" ||
+		diag "cmdline: $cl"
+	[[ $cl == *"$U/slow"* ]]; ok $? "... the rest of the command line is still there"
+else
+	ok 1 "fetch --header: the server saw no request ($(cat "$TAP_TMP/cl.err"))"
+fi
+wait "$clpid"; is "$?" 0 "fetch --header: exit 0 (the key was fetched with the header)"
+
 # ---- non-dumpable while holding a token ----
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
 	skip "non-dumpable checks: need root and setpriv (to run keydrop as nobody)"
