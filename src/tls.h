@@ -52,6 +52,10 @@ struct tls_certfacts {
 };
 /* Parses der[0..len). Returns 0, or -1 for anything malformed or an unsupported key. */
 int tls_cert_parse(const unsigned char *der, size_t len, struct tls_certfacts *f);
+/* One DER element at *p (< end), definite lengths of up to 4 bytes, low tag numbers only: sets *tag,
+ * *val, *vlen and advances *p past it. 0, or -1 when malformed or past end (tls_cert.c, pure). */
+int tls_der_next(const unsigned char **p, const unsigned char *end, int *tag, const unsigned char **val,
+		 size_t *vlen);
 /* Next "CERTIFICATE" PEM object from buf[*off..len): its DER into der[0..cap), returns the length;
  * 0 at the end (*bad = 0) or for a damaged object (*bad = 1; call again for the next one). */
 size_t tls_pem_next(const char *buf, size_t len, size_t *off, unsigned char *der, size_t cap, int *bad);

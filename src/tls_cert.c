@@ -7,9 +7,8 @@
 #include "timefmt.h"
 #include "tls.h"
 
-/* Reads one DER element at *p (< end): sets *tag, *val, *vlen and advances *p past it. */
-static int der_next(const unsigned char **p, const unsigned char *end, int *tag,
-		    const unsigned char **val, size_t *vlen)
+int tls_der_next(const unsigned char **p, const unsigned char *end, int *tag, const unsigned char **val,
+		 size_t *vlen)
 {
 	const unsigned char *q = *p;
 	size_t len;
@@ -44,15 +43,15 @@ static int tbs_enter(const unsigned char *der, size_t len, const unsigned char *
 	size_t vl;
 	int tag;
 
-	if (der_next(&q, e, &tag, &v, &vl) != 0 || tag != 0x30)
+	if (tls_der_next(&q, e, &tag, &v, &vl) != 0 || tag != 0x30)
 		return -1; /* Certificate */
 	q = v;
 	e = v + vl;
-	if (der_next(&q, e, &tag, &v, &vl) != 0 || tag != 0x30)
+	if (tls_der_next(&q, e, &tag, &v, &vl) != 0 || tag != 0x30)
 		return -1; /* tbsCertificate */
 	q = v;
 	e = v + vl;
-	if (q < e && *q == 0xa0 && der_next(&q, e, &tag, &v, &vl) != 0)
+	if (q < e && *q == 0xa0 && tls_der_next(&q, e, &tag, &v, &vl) != 0)
 		return -1; /* [0] version */
 	*p = q;
 	*end = e;
@@ -69,10 +68,10 @@ int tls_cert_spki(const unsigned char *der, size_t len, const unsigned char **sp
 		return -1;
 	/* serial, signature, issuer, validity, subject, then the SPKI */
 	for (int i = 0; i < 5; i++)
-		if (der_next(&p, end, &tag, &v, &vl) != 0)
+		if (tls_der_next(&p, end, &tag, &v, &vl) != 0)
 			return -1;
 	start = p;
-	if (der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)
+	if (tls_der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)
 		return -1;
 	*spki = start;
 	*n = (size_t)(p - start);
@@ -182,21 +181,21 @@ static int parse_spki(const unsigned char *p, const unsigned char *end, struct t
 	size_t vl, al, bl, ql;
 	int tag;
 
-	if (der_next(&p, end, &tag, &alg, &al) != 0 || tag != 0x30 ||
-	    der_next(&p, end, &tag, &bits, &bl) != 0 || tag != 0x03 || bl < 2 || bits[0] != 0)
+	if (tls_der_next(&p, end, &tag, &alg, &al) != 0 || tag != 0x30 ||
+	    tls_der_next(&p, end, &tag, &bits, &bl) != 0 || tag != 0x03 || bl < 2 || bits[0] != 0)
 		return -1;
 	const unsigned char *ap = alg, *ae = alg + al;
-	if (der_next(&ap, ae, &tag, &v, &vl) != 0 || tag != 0x06)
+	if (tls_der_next(&ap, ae, &tag, &v, &vl) != 0 || tag != 0x06)
 		return -1;
 	if (oid_is(v, vl, "\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01", 9)) { /* rsaEncryption */
 		const unsigned char *kp = bits + 1, *ke = bits + bl, *sp;
 		size_t sl;
-		if (der_next(&kp, ke, &tag, &sp, &sl) != 0 || tag != 0x30)
+		if (tls_der_next(&kp, ke, &tag, &sp, &sl) != 0 || tag != 0x30)
 			return -1;
 		kp = sp;
 		ke = sp + sl;
-		if (der_next(&kp, ke, &tag, &f->n, &f->nlen) != 0 || tag != 0x02 ||
-		    der_next(&kp, ke, &tag, &f->e, &f->elen) != 0 || tag != 0x02)
+		if (tls_der_next(&kp, ke, &tag, &f->n, &f->nlen) != 0 || tag != 0x02 ||
+		    tls_der_next(&kp, ke, &tag, &f->e, &f->elen) != 0 || tag != 0x02)
 			return -1;
 		strip0(&f->n, &f->nlen);
 		strip0(&f->e, &f->elen);
@@ -204,7 +203,7 @@ static int parse_spki(const unsigned char *p, const unsigned char *end, struct t
 		return 0;
 	}
 	if (oid_is(v, vl, "\x2a\x86\x48\xce\x3d\x02\x01", 7)) { /* id-ecPublicKey */
-		if (der_next(&ap, ae, &tag, &q, &ql) != 0 || tag != 0x06)
+		if (tls_der_next(&ap, ae, &tag, &q, &ql) != 0 || tag != 0x06)
 			return -1;
 		if (oid_is(q, ql, "\x2a\x86\x48\xce\x3d\x03\x01\x07", 8))
 			f->curve = BR_EC_secp256r1;
@@ -229,30 +228,30 @@ static int find_ca(const unsigned char *p, const unsigned char *end)
 	size_t vl, el;
 	int tag;
 
-	if (der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0xa3)
+	if (tls_der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0xa3)
 		return 0;
 	p = v;
 	end = v + vl;
-	if (der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)
+	if (tls_der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)
 		return 0;
 	for (x = v, xe = v + vl; x < xe;) {
-		if (der_next(&x, xe, &tag, &ev, &el) != 0 || tag != 0x30)
+		if (tls_der_next(&x, xe, &tag, &ev, &el) != 0 || tag != 0x30)
 			return 0;
 		const unsigned char *ep = ev, *ee = ev + el, *oid, *val;
 		size_t ol, vl2;
-		if (der_next(&ep, ee, &tag, &oid, &ol) != 0 || tag != 0x06 || !oid_is(oid, ol, "\x55\x1d\x13", 3))
+		if (tls_der_next(&ep, ee, &tag, &oid, &ol) != 0 || tag != 0x06 || !oid_is(oid, ol, "\x55\x1d\x13", 3))
 			continue;
-		if (ep < ee && *ep == 0x01 && der_next(&ep, ee, &tag, &val, &vl2) != 0)
+		if (ep < ee && *ep == 0x01 && tls_der_next(&ep, ee, &tag, &val, &vl2) != 0)
 			return 0; /* critical flag */
-		if (der_next(&ep, ee, &tag, &val, &vl2) != 0 || tag != 0x04)
+		if (tls_der_next(&ep, ee, &tag, &val, &vl2) != 0 || tag != 0x04)
 			return 0;
 		const unsigned char *bp = val, *be = val + vl2, *bv;
 		size_t bvl;
-		if (der_next(&bp, be, &tag, &bv, &bvl) != 0 || tag != 0x30)
+		if (tls_der_next(&bp, be, &tag, &bv, &bvl) != 0 || tag != 0x30)
 			return 0;
 		bp = bv;
 		be = bv + bvl;
-		return bp < be && der_next(&bp, be, &tag, &bv, &bvl) == 0 && tag == 0x01 && bvl == 1 && bv[0] != 0;
+		return bp < be && tls_der_next(&bp, be, &tag, &bv, &bvl) == 0 && tag == 0x01 && bvl == 1 && bv[0] != 0;
 	}
 	return 0;
 }
@@ -266,26 +265,26 @@ int tls_cert_parse(const unsigned char *der, size_t len, struct tls_certfacts *f
 	memset(f, 0, sizeof *f);
 	if (tbs_enter(der, len, &p, &end) != 0)
 		return -1;
-	if (der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x02 || /* serial */
-	    der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30 || /* signature */
-	    der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30 || /* issuer */
-	    der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)   /* validity */
+	if (tls_der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x02 || /* serial */
+	    tls_der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30 || /* signature */
+	    tls_der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30 || /* issuer */
+	    tls_der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)   /* validity */
 		return -1;
 	{
 		const unsigned char *q = v, *qe = v + vl;
-		if (der_next(&q, qe, &t2, &tv, &tl) != 0 || der_time(t2, tv, tl, &f->nb_days, &f->nb_secs) != 0 ||
-		    der_next(&q, qe, &t2, &tv, &tl) != 0 || der_time(t2, tv, tl, &f->na_days, &f->na_secs) != 0)
+		if (tls_der_next(&q, qe, &t2, &tv, &tl) != 0 || der_time(t2, tv, tl, &f->nb_days, &f->nb_secs) != 0 ||
+		    tls_der_next(&q, qe, &t2, &tv, &tl) != 0 || der_time(t2, tv, tl, &f->na_days, &f->na_secs) != 0)
 			return -1;
 	}
 	f->dn = p;
-	if (der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)
+	if (tls_der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)
 		return -1; /* subject: kept whole (tag and length too), as BearSSL's DN comparisons hash it */
 	f->dnlen = (size_t)(p - f->dn);
-	if (der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30 || parse_spki(v, v + vl, f) != 0)
+	if (tls_der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30 || parse_spki(v, v + vl, f) != 0)
 		return -1;
 	/* optional issuerUniqueID [1], subjectUniqueID [2], then extensions [3] */
 	while (p < end && (*p == 0x81 || *p == 0xa1 || *p == 0x82 || *p == 0xa2))
-		if (der_next(&p, end, &tag, &v, &vl) != 0)
+		if (tls_der_next(&p, end, &tag, &v, &vl) != 0)
 			return -1;
 	f->is_ca = find_ca(p, end);
 	return 0;

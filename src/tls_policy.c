@@ -6,35 +6,6 @@
 
 #include "tls.h"
 
-/* One DER element at *p (< end): tag, contents, and *p moved past it. Definite lengths only. */
-static int der_elt(const unsigned char **p, const unsigned char *end, int *tag, const unsigned char **val,
-		   size_t *vlen)
-{
-	const unsigned char *q = *p;
-	size_t len;
-
-	if (end - q < 2)
-		return -1;
-	*tag = *q++;
-	if ((*tag & 0x1f) == 0x1f)
-		return -1;
-	len = *q++;
-	if (len & 0x80) {
-		int nb = (int)(len & 0x7f);
-		if (nb == 0 || nb > 3 || end - q < nb)
-			return -1;
-		len = 0;
-		while (nb--)
-			len = (len << 8) | *q++;
-	}
-	if ((size_t)(end - q) < len)
-		return -1;
-	*val = q;
-	*vlen = len;
-	*p = q + len;
-	return 0;
-}
-
 static int oid_eq(const unsigned char *v, size_t n, const char *oid, size_t on)
 {
 	return n == on && memcmp(v, oid, on) == 0;
@@ -73,10 +44,10 @@ static int eku_allows_server(const unsigned char *p, const unsigned char *end)
 	size_t vl;
 	int tag;
 
-	if (der_elt(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)
+	if (tls_der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)
 		return 0;
 	for (p = v, end = v + vl; p < end;) {
-		if (der_elt(&p, end, &tag, &v, &vl) != 0 || tag != 0x06)
+		if (tls_der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x06)
 			return 0;
 		if (oid_eq(v, vl, "\x2b\x06\x01\x05\x05\x07\x03\x01", 8) || oid_eq(v, vl, "\x55\x1d\x25\x00", 4))
 			return 1;
@@ -97,33 +68,33 @@ int tls_cert_ext(const unsigned char *der, size_t len, struct tls_certext *x)
 	if (f.key_type == BR_KEYTYPE_RSA)
 		x->rsa_bits = int_bits(f.n, f.nlen);
 	/* Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature } */
-	if (der_elt(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)
+	if (tls_der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)
 		return -1;
 	p = v;
 	end = v + vl;
-	if (der_elt(&p, end, &tag, &tbs, &vl) != 0 || tag != 0x30)
+	if (tls_der_next(&p, end, &tag, &tbs, &vl) != 0 || tag != 0x30)
 		return -1;
 	tbe = tbs + vl;
-	if (der_elt(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)
+	if (tls_der_next(&p, end, &tag, &v, &vl) != 0 || tag != 0x30)
 		return -1;
 	{
 		const unsigned char *a = v, *ae = v + vl, *oid;
 		size_t ol;
-		if (der_elt(&a, ae, &tag, &oid, &ol) != 0 || tag != 0x06)
+		if (tls_der_next(&a, ae, &tag, &oid, &ol) != 0 || tag != 0x06)
 			return -1;
 		x->sig_weak = sig_is_weak(oid, ol);
 	}
 	/* tbsCertificate: [0] version, serial, signature, issuer, validity, subject, SPKI, [1], [2], [3] */
 	p = tbs;
-	if (p < tbe && *p == 0xa0 && der_elt(&p, tbe, &tag, &v, &vl) != 0)
+	if (p < tbe && *p == 0xa0 && tls_der_next(&p, tbe, &tag, &v, &vl) != 0)
 		return -1;
 	for (int i = 0; i < 6; i++)
-		if (der_elt(&p, tbe, &tag, &v, &vl) != 0)
+		if (tls_der_next(&p, tbe, &tag, &v, &vl) != 0)
 			return -1;
 	const unsigned char *ext = NULL;
 	size_t extl = 0;
 	while (p < tbe && !ext) {
-		if (der_elt(&p, tbe, &tag, &v, &vl) != 0)
+		if (tls_der_next(&p, tbe, &tag, &v, &vl) != 0)
 			return -1;
 		if (tag == 0xa3) {
 			ext = v;
@@ -136,25 +107,25 @@ int tls_cert_ext(const unsigned char *der, size_t len, struct tls_certext *x)
 		return 0; /* no extensions */
 	{
 		const unsigned char *e = ext;
-		if (der_elt(&e, ext + extl, &tag, &v, &vl) != 0 || tag != 0x30)
+		if (tls_der_next(&e, ext + extl, &tag, &v, &vl) != 0 || tag != 0x30)
 			return -1;
 	}
 	for (const unsigned char *e = v, *ee = v + vl; e < ee;) {
 		const unsigned char *xv, *oid, *val;
 		size_t xl, ol, al;
-		if (der_elt(&e, ee, &tag, &xv, &xl) != 0 || tag != 0x30)
+		if (tls_der_next(&e, ee, &tag, &xv, &xl) != 0 || tag != 0x30)
 			return -1;
 		const unsigned char *q = xv, *qe = xv + xl;
-		if (der_elt(&q, qe, &tag, &oid, &ol) != 0 || tag != 0x06)
+		if (tls_der_next(&q, qe, &tag, &oid, &ol) != 0 || tag != 0x06)
 			return -1;
-		if (q < qe && *q == 0x01 && der_elt(&q, qe, &tag, &val, &al) != 0)
+		if (q < qe && *q == 0x01 && tls_der_next(&q, qe, &tag, &val, &al) != 0)
 			return -1; /* critical BOOLEAN */
-		if (der_elt(&q, qe, &tag, &val, &al) != 0 || tag != 0x04)
+		if (tls_der_next(&q, qe, &tag, &val, &al) != 0 || tag != 0x04)
 			return -1;
 		if (oid_eq(oid, ol, "\x55\x1d\x11", 3)) { /* subjectAltName: GeneralNames SEQUENCE */
 			const unsigned char *s = val, *sv;
 			size_t sl;
-			if (x->san || der_elt(&s, val + al, &tag, &sv, &sl) != 0 || tag != 0x30)
+			if (x->san || tls_der_next(&s, val + al, &tag, &sv, &sl) != 0 || tag != 0x30)
 				return -1; /* a second SAN would let two parsers disagree */
 			x->san = sv;
 			x->sanlen = sl;
@@ -166,7 +137,7 @@ int tls_cert_ext(const unsigned char *der, size_t len, struct tls_certext *x)
 		} else if (oid_eq(oid, ol, "\x55\x1d\x1e", 3)) { /* nameConstraints SEQUENCE */
 			const unsigned char *s = val, *sv;
 			size_t sl;
-			if (x->nc || der_elt(&s, val + al, &tag, &sv, &sl) != 0 || tag != 0x30)
+			if (x->nc || tls_der_next(&s, val + al, &tag, &sv, &sl) != 0 || tag != 0x30)
 				return -1;
 			x->nc = sv;
 			x->nclen = sl;
@@ -270,7 +241,7 @@ static int san_each(const struct tls_certext *x, int (*fn)(void *, const unsigne
 		return 0;
 	end = x->san + x->sanlen;
 	while (p < end) {
-		if (der_elt(&p, end, &tag, &v, &vl) != 0)
+		if (tls_der_next(&p, end, &tag, &v, &vl) != 0)
 			return -1;
 		if (tag == 0x82 && (r = fn(arg, v, vl)) != 0)
 			return r;
@@ -384,15 +355,15 @@ static int nc_scan(struct ncq *q, int which, const unsigned char *name, size_t n
 
 	*hit = 0;
 	while (p < end) {
-		if (der_elt(&p, end, &tag, &v, &vl) != 0 || (tag != 0xa0 && tag != 0xa1))
+		if (tls_der_next(&p, end, &tag, &v, &vl) != 0 || (tag != 0xa0 && tag != 0xa1))
 			return -1;
 		if (tag != (which ? 0xa1 : 0xa0))
 			continue;
 		for (const unsigned char *s = v, *se = v + vl; s < se;) {
-			if (der_elt(&s, se, &tag, &sv, &sl) != 0 || tag != 0x30)
+			if (tls_der_next(&s, se, &tag, &sv, &sl) != 0 || tag != 0x30)
 				return -1; /* GeneralSubtree */
 			const unsigned char *g = sv;
-			if (der_elt(&g, sv + sl, &tag, &bv, &bl) != 0)
+			if (tls_der_next(&g, sv + sl, &tag, &bv, &bl) != 0)
 				return -1;
 			if (tag != 0x82)
 				continue;
