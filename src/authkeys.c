@@ -179,8 +179,6 @@ long authkeys_line_odd(const struct authkeys *ak, size_t i)
 static int plain_login(const struct pubkey *pk, long long now, long gmtoff)
 {
 	unsigned f;
-	long long when;
-	int utc;
 
 	if (!pk->opts)
 		return 1;
@@ -189,9 +187,7 @@ static int plain_login(const struct pubkey *pk, long long now, long gmtoff)
 		return 0;
 	if ((f & AKO_PRINCIPALS) && !pk->info.cert)
 		return 0;
-	if (authkeys_opts_expiry(pk->opts, pk->optslen, &when, &utc) && (utc ? when : when - gmtoff) < now)
-		return 0;
-	return 1;
+	return !authkeys_opts_expired(pk->opts, pk->optslen, now, gmtoff);
 }
 
 int authkeys_line_lets_in(const struct authkeys *ak, size_t i, const uint8_t *blob, size_t n, uint8_t *work,

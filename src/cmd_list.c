@@ -17,48 +17,28 @@ static const char usage[] =
 	"  --json prints an array of {line, fingerprint, type, bits, comment, options, source}.\n"
 	"  Lines sshd would skip are not listed (keydrop check explains them).\n" CMDT_USAGE;
 
-/* JSON string: escapes quotes, backslashes and control bytes; invalid UTF-8 becomes U+FFFD. */
+/* JSON string: escapes quotes, backslashes, control bytes, and C1 and bidi controls (so a terminal
+ * showing the JSON is not driven by them; the value is unchanged for a JSON reader); invalid UTF-8
+ * becomes U+FFFD. One UTF-8 classifier for every output (textsafe.c). */
 static void json_str(const char *s, size_t n)
 {
+	enum textsafe_kind k;
+
 	putchar('"');
-	for (size_t i = 0; i < n;) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch == '"' || ch == '\\') {
-			printf("\\%c", ch);
-			i++;
-		} else if (ch < 0x20 || ch == 0x7f) {
-			printf("\\u%04x", ch);
-			i++;
-		} else if (ch < 0x80) {
-			putchar(ch);
-			i++;
-		} else {
-			size_t len = ch >= 0xf0 && ch < 0xf5 ? 4 : ch >= 0xe0 ? 3 : ch >= 0xc2 && ch < 0xe0 ? 2 : 0;
-			int good = len && i + len <= n;
-			for (size_t k = 1; good && k < len; k++)
-				good = ((unsigned char)s[i + k] & 0xc0) == 0x80;
-			if (good && len == 3 && ((ch == 0xe0 && (unsigned char)s[i + 1] < 0xa0) ||
-						 (ch == 0xed && (unsigned char)s[i + 1] >= 0xa0)))
-				good = 0;
-			if (good && len == 4 && ((ch == 0xf0 && (unsigned char)s[i + 1] < 0x90) ||
-						 (ch == 0xf4 && (unsigned char)s[i + 1] >= 0x90)))
-				good = 0;
-			enum textsafe_kind k;
-			if (good && len == textsafe_char(s, n, i, &k) && k != TS_PRINT) {
-				/* C1 and bidi controls: escaped, so a terminal showing the JSON is not driven by
-				 * them; the value is unchanged for a JSON reader. */
-				unsigned cp = len == 2 ? (ch & 0x1fu) << 6 | ((unsigned char)s[i + 1] & 0x3fu)
-						       : (ch & 0x0fu) << 12 | ((unsigned char)s[i + 1] & 0x3fu) << 6 |
-								 ((unsigned char)s[i + 2] & 0x3fu);
-				printf("\\u%04x", cp);
-				i += len;
-			} else if (good) {
-				fwrite(s + i, 1, len, stdout);
-				i += len;
-			} else {
-				fputs("\\ufffd", stdout);
-				i++;
-			}
+	for (size_t i = 0, len; i < n; i += len) {
+		const unsigned char *u = (const unsigned char *)s + i;
+		len = textsafe_char(s, n, i, &k);
+		if (k == TS_INVALID || k == TS_STRAY_C1) {
+			fputs("\\ufffd", stdout);
+		} else if (k == TS_PRINT && len == 1 && (u[0] == '"' || u[0] == '\\')) {
+			printf("\\%c", u[0]);
+		} else if (k == TS_PRINT) {
+			fwrite(u, 1, len, stdout);
+		} else { /* TS_TAB, TS_CTRL, TS_BIDI: 1, 2 or 3 bytes */
+			unsigned cp = len == 1 ? u[0]
+				    : len == 2 ? (u[0] & 0x1fu) << 6 | (u[1] & 0x3fu)
+					       : (u[0] & 0x0fu) << 12 | (u[1] & 0x3fu) << 6 | (u[2] & 0x3fu);
+			printf("\\u%04x", cp);
 		}
 	}
 	putchar('"');
