@@ -235,6 +235,7 @@ bench: $(B)/keydrop
 	bash scripts/bench/keygen.sh
 	bash scripts/bench/install.sh
 	bash scripts/bench/install_many.sh
+	bash scripts/bench/sync_many.sh
 	bash scripts/bench/fetch.sh
 
 clean:
