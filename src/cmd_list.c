@@ -102,9 +102,12 @@ int cmd_list(int argc, char **argv, const struct globals *gg)
 		if (ak.lines[i].kind != AKL_OTHER || authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why) != PKL_OK)
 			continue;
 		const struct authkeys_block *b = ak.lines[i].block ? &ak.blocks[ak.lines[i].block - 1] : NULL;
-		fingerprint_format(pk.blob, pk.bloblen, FP_SHA256, fp);
+		int known = pk.info.family != KF_UNKNOWN; /* never a fingerprint by guesswork */
+		if (known)
+			fingerprint_format(pk.blob, pk.bloblen, FP_SHA256, fp);
 		if (json) {
-			printf("%s\n {\"line\":%zu,\"fingerprint\":\"%s\",\"type\":", first ? "" : ",", i + 1, fp);
+			printf("%s\n {\"line\":%zu,\"fingerprint\":%s%s%s,\"type\":", first ? "" : ",", i + 1,
+			       known ? "\"" : "", known ? fp : "null", known ? "\"" : "");
 			json_str(pk.info.type, strlen(pk.info.type));
 			printf(",\"bits\":%u,\"comment\":", pk.info.bits);
 			json_opt(pk.comment, pk.commentlen);

@@ -96,7 +96,12 @@ void cmdt_describe(FILE *f, const uint8_t *blob, size_t n, const char *comment, 
 	char fp[FINGERPRINT_MAX];
 
 	keyblob_inspect(blob, n, &info);
-	fingerprint_format(blob, n, FP_SHA256, fp);
+	/* Never a fingerprint by guesswork: for a type keydrop does not know it cannot tell which bytes
+	 * are the key (a certificate's are not the whole blob). */
+	if (info.family == KF_UNKNOWN)
+		snprintf(fp, sizeof fp, "(no fingerprint: unknown key type)");
+	else
+		fingerprint_format(blob, n, FP_SHA256, fp);
 	fprintf(f, "%u %s ", info.bits, fp);
 	if (comment && clen)
 		cmdt_put_safe(f, comment, clen);

@@ -68,4 +68,18 @@ is "$OUT" "256 $(fp a) key-a (ED25519)" "... the VT key is printed (as ssh-keyge
 is "$ERR" "keydrop: fingerprint: fpvt: line 2: key type ssh-foo@example.com is not one keydrop knows: no fingerprint (skipped)" \
 	"... and the unknown type is named, not silently dropped"
 
+# list never fingerprints a type keydrop does not know (fingerprint refuses it too): for a certificate
+# of an unknown type, a hash of the whole blob would be a wrong fingerprint.
+python3 - <<'PY'
+import base64, struct
+def s(b): return struct.pack('>I', len(b)) + b
+t = b'ssh-mldsa44-ed25519-cert-v01@openssh.com'
+open('unk.ak', 'w').write(t.decode() + ' ' + base64.b64encode(s(t) + s(b'n' * 32) + s(b'x' * 40)).decode() + ' newcert\n')
+PY
+run "$KEYDROP" list --file unk.ak
+is "$RC:$OUT" "0:1: 0 (no fingerprint: unknown key type) newcert (UNKNOWN)" "list: an unknown certificate type gets no fingerprint"
+run "$KEYDROP" list --json --file unk.ak
+like "$OUT" '"fingerprint":null,"type":"ssh-mldsa44-ed25519-cert-v01@openssh.com"' "list --json: fingerprint null"
+run "$KEYDROP" fingerprint unk.ak
+is "$RC" 3 "fingerprint refuses it as well"
 done_testing
