@@ -126,6 +126,7 @@ static int resolve(struct target *t, const struct target_spec *s, char *err, siz
 		snprintf(t->name, sizeof t->name, "%s", base);
 		snprintf(t->dir, sizeof t->dir, "%s", d);
 		t->is_file = 1;
+		t->user_given = s->user != NULL;
 		if (!s->user && !t->uid_known) {
 			t->uid = getuid();
 			t->gid = getgid();
@@ -209,15 +210,22 @@ int target_open_dir(struct target *t, int create, char *err, size_t errcap)
 	struct stat st;
 
 	if (t->is_file) {
+		int r = 0;
 		t->dirfd = target_opendir_path(t, t->dir, NULL, err, errcap);
 		if (t->dirfd < 0) {
+			r = t->dirfd;
 			t->dirfd = -1;
-			return -1;
+		} else if (fstat(t->dirfd, &st) < 0) {
+			r = target_say(err, errcap, "%s: %s", t->dir, strerror(errno));
+		} else {
+			/* sshd's rule for the file's own directory too: root's or the user's. */
+			r = check_owner(t, &st, t->dir, err, errcap) < 0 ? -2 : 0;
 		}
-		/* sshd's rule for the file's own directory too: root's or the user's. */
-		if (fstat(t->dirfd, &st) < 0)
-			return target_say(err, errcap, "%s: %s", t->dir, strerror(errno));
-		return check_owner(t, &st, t->dir, err, errcap);
+		/* "install --file /home/alice/.ssh/authorized_keys" as root means alice's file: say how. */
+		size_t el = strlen(err);
+		if (r == -2 && !t->user_given && strstr(err, "owned by uid") && el < errcap)
+			snprintf(err + el, errcap - el, " (for another user's file, name them: --user NAME)");
+		return r < 0 ? -1 : 0;
 	}
 	if (t->homefd < 0 && target_open_home(t, err, errcap) < 0)
 		return -1;

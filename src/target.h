@@ -34,6 +34,7 @@ struct target {
 	gid_t gid;
 	int uid_known;               /* from passwd or the invoker; else taken from the home's owner */
 	int is_file;                 /* --file */
+	int user_given;              /* --user was given (else the user is the invoker or the home's owner) */
 	int as_root;                 /* running as root: new files are chown'ed to uid/gid */
 	int homefd, dirfd, lockfd;   /* -1 when not open */
 	int lock_created;            /* this run made the lock file: removed again on close */

@@ -303,4 +303,10 @@ rm -rf "$UH/rootx"
 # --root / is the machine itself: messages show plain paths.
 run "$KEYDROP" list --root / --home /nonexistent-kd-home
 like "$ERR" "^keydrop: list: /nonexistent-kd-home: No such file" "--root / names paths without a doubled slash"
+# The natural command without --user: root is the user then, so the user's directory is refused
+# with a hint that names --user.
+run "$KEYDROP" install --file "$UH/.ssh/authorized_keys" "$KF"
+is "$RC" 1 "--file into a user's .ssh without --user: refused (the target user would be root)"
+like "$ERR" "owned by uid $uid, not the user \(uid 0\) or root: refusing to write below it \(for another user's file, name them: --user NAME\)" \
+	"... and the message says to name the user"
 done_testing
