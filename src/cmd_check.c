@@ -20,6 +20,7 @@
 #include "cmd.h"
 #include "cmd_target.h"
 #include "die.h"
+#include "osutil.h"
 #include "fingerprint.h"
 #include "fsx.h"
 
@@ -89,7 +90,7 @@ static void file_level(struct checker *k, struct target *t, int fd, const struct
 	mode_t m = t->is_file ? (st->st_mode & 0755) : 0600;
 	uid_t uid = (uid_t)-1;
 	gid_t gid = (gid_t)-1;
-	struct stat now, named;
+	struct stat now;
 	const char *why = NULL;
 
 	if (foreign)
@@ -119,8 +120,7 @@ static void file_level(struct checker *k, struct target *t, int fd, const struct
 		why = "; not changed by --fix (it could not be read)";
 	else if (target_lock(t, target_lock_timeout(), err, sizeof err) < 0)
 		why = "; not changed by --fix (cannot lock it)";
-	else if (fstat(fd, &now) < 0 || fstatat(t->dirfd, t->name, &named, AT_SYMLINK_NOFOLLOW) < 0 ||
-		 named.st_dev != st->st_dev || named.st_ino != st->st_ino || now.st_nlink != 1 ||
+	else if (fstat(fd, &now) < 0 || !fsx_is_named(t->dirfd, t->name, st) || now.st_nlink != 1 ||
 		 now.st_size != st->st_size || now.st_mtim.tv_sec != st->st_mtim.tv_sec ||
 		 now.st_mtim.tv_nsec != st->st_mtim.tv_nsec)
 		why = "; not changed by --fix (it changed while checking: run again)";
@@ -223,8 +223,7 @@ static void lines(struct checker *k, const struct target *t)
 	uint8_t *work = malloc(PUBKEY_BLOB_MAX);
 	size_t nkeys = 0;
 	time_t now = time(NULL);
-	struct tm lt;
-	long gmtoff = localtime_r(&now, &lt) ? (long)lt.tm_gmtoff : 0;
+	long gmtoff = osutil_gmtoff(now);
 
 	int r = work ? authkeys_parse(&ak, t->data, t->len) : AK_NOMEM;
 	if (r != AK_OK) {
@@ -339,7 +338,7 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 		return c;
 
 	if (!t.is_file) {
-		t.homefd = target_opendir_path(&t, t.home, NULL, err, sizeof err);
+		t.homefd = target_opendir_path(&t, t.home, err, sizeof err);
 		if (t.homefd == -2) {
 			t.homefd = -1;
 			target_close(&t);
@@ -373,7 +372,7 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 		}
 		level(&k, t.dirfd, t.dir, 0700, 1, 1);
 	} else {
-		t.dirfd = target_opendir_path(&t, t.dir, NULL, err, sizeof err);
+		t.dirfd = target_opendir_path(&t, t.dir, err, sizeof err);
 		if (t.dirfd == -2) {
 			t.dirfd = -1;
 			target_close(&t);

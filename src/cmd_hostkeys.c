@@ -49,10 +49,10 @@ static int open_sshdir(const char *root, char *err, size_t errcap)
 		return -1;
 	}
 	w.use_rootfd = *w.root != '\0';
-	ok = pathwalk_open_dir(&w, "/etc", &fd, NULL, NULL, err, errcap) == PW_OK;
+	ok = pathwalk_open_dir(&w, "/etc", &fd, err, errcap) == PW_OK;
 	if (ok)
 		close(fd);
-	ok = ok && pathwalk_open_dir(&w, "/etc/ssh", &fd, NULL, NULL, err, errcap) == PW_OK;
+	ok = ok && pathwalk_open_dir(&w, "/etc/ssh", &fd, err, errcap) == PW_OK;
 	if (w.use_rootfd) {
 		int e = errno;
 		close(w.rootfd);

@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "cmd_target.h"
 #include "die.h"
+#include "osutil.h"
 #include "netcli.h"
 #include "paste.h"
 #include "secret.h"
@@ -54,8 +55,7 @@ static int read_input(const char *label, const char *text, size_t len, struct in
 		return EXIT_REJECT;
 	}
 	time_t now = time(NULL);
-	struct tm lt;
-	long gmtoff = localtime_r(&now, &lt) ? (long)lt.tm_gmtoff : 0;
+	long gmtoff = osutil_gmtoff(now);
 	long x = paste_first_expired(&in->res, (long long)now, gmtoff);
 	if (x >= 0)
 		return msg_fail(EXIT_REJECT, "install", "%s: line %u: expiry-time is already past: sshd refuses "
@@ -262,8 +262,7 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 	/* "Already present" only when that line lets the key log in now (expiry-time is local time
 	 * unless it ends in Z, as sshd reads it). */
 	time_t now = time(NULL);
-	struct tm lt;
-	long gmtoff = localtime_r(&now, &lt) ? (long)lt.tm_gmtoff : 0;
+	long gmtoff = osutil_gmtoff(now);
 	/* One decision for all keys, in the model: present (and on which line), new, or a repeat. */
 	size_t nk = 0;
 	for (size_t i = 0; i < nins; i++)

@@ -120,7 +120,7 @@ int cmd_keygen(int argc, char **argv, const struct globals *g)
 		name = fsx_split(pathbuf, dir, sizeof dir);
 		if (!*name)
 			return msg_usage("keygen", "'%s' names a directory, not a key file", path);
-		if (pathwalk_open_dir(&w, dir, &dirfd, NULL, NULL, werr, sizeof werr) != PW_OK)
+		if (pathwalk_open_dir(&w, dir, &dirfd, werr, sizeof werr) != PW_OK)
 			return msg_fail(EXIT_FAIL, "keygen", "%s%s", werr,
 					errno == ENOENT ? " (create the directory first)" : "");
 	} else {
@@ -134,7 +134,7 @@ int cmd_keygen(int argc, char **argv, const struct globals *g)
 		strcat(pathbuf, keygen_type_name(type));
 		name = pathbuf + strlen(dir) + 1;
 		w.mkdir_mode = 0700;
-		if (pathwalk_open_dir(&w, dir, &dirfd, NULL, NULL, werr, sizeof werr) != PW_OK)
+		if (pathwalk_open_dir(&w, dir, &dirfd, werr, sizeof werr) != PW_OK)
 			return msg_fail(EXIT_FAIL, "keygen", "%s", werr);
 	}
 

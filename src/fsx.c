@@ -141,7 +141,7 @@ int fsx_lock_file(int dirfd, const char *name, int timeout_ms, int *created)
 			errno = EWOULDBLOCK;
 			return -1;
 		}
-		struct stat st, named;
+		struct stat st;
 		/* O_EXCL: only a file this run makes is ours to remove later; an existing one (another
 		 * keydrop's, or anything planted) is opened read-only, flock needs no more, never changed. */
 		fd = openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
@@ -188,8 +188,7 @@ int fsx_lock_file(int dirfd, const char *name, int timeout_ms, int *created)
 		}
 		/* The holder before us removes the name when it is done: a lock on a file that no longer
 		 * has the name is no lock. Try again with whatever the name is now. */
-		if (fstatat(dirfd, name, &named, AT_SYMLINK_NOFOLLOW) == 0 && named.st_dev == st.st_dev &&
-		    named.st_ino == st.st_ino) {
+		if (fsx_is_named(dirfd, name, &st)) {
 			*created = made;
 			return fd;
 		}
@@ -201,15 +200,21 @@ int fsx_lock_file(int dirfd, const char *name, int timeout_ms, int *created)
 	}
 }
 
+int fsx_is_named(int dirfd, const char *name, const struct stat *st)
+{
+	struct stat named;
+	return fstatat(dirfd, name, &named, AT_SYMLINK_NOFOLLOW) == 0 && named.st_dev == st->st_dev &&
+	       named.st_ino == st->st_ino;
+}
+
 void fsx_unlock_file(int dirfd, const char *name, int fd, int created)
 {
-	struct stat st, named;
+	struct stat st;
 
 	if (fd < 0)
 		return;
 	/* Only the file this run made, and only while the name still is that file. */
-	if (created && fstat(fd, &st) == 0 && fstatat(dirfd, name, &named, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    named.st_dev == st.st_dev && named.st_ino == st.st_ino)
+	if (created && fstat(fd, &st) == 0 && fsx_is_named(dirfd, name, &st))
 		unlinkat(dirfd, name, 0);
 	close(fd); /* releases the flock, after the name is gone */
 }

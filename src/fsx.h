@@ -41,6 +41,10 @@ int fsx_lock_file(int dirfd, const char *name, int timeout_ms, int *created);
 /* Removes the lock file (if this run created it and the name is still it) and releases the lock. */
 void fsx_unlock_file(int dirfd, const char *name, int fd, int created);
 
+/* 1 when name in dirfd (not followed if a symlink) is the file st describes (same device and inode):
+ * the check that a name still is the file a descriptor was opened on. */
+int fsx_is_named(int dirfd, const char *name, const struct stat *st);
+
 /* Removes leftover temp files (FSX_TMP_PREFIX*) that a killed run left in dirfd: only those whose
  * writer (the pid in the name) no longer exists, so concurrent writers are never disturbed. */
 void fsx_clean_stale(int dirfd);

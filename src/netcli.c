@@ -200,8 +200,7 @@ static int take_keys(const char *cmd, const char *spec, const char *text, size_t
 	int r = paste_parse(text, len, &pr);
 	size_t valid = 0; /* this source's valid keys (even if an earlier source gave them too) */
 	time_t now = time(NULL);
-	struct tm lt;
-	long gmtoff = localtime_r(&now, &lt) ? (long)lt.tm_gmtoff : 0, x = -1;
+	long gmtoff = osutil_gmtoff(now), x = -1;
 	static const char expired[] = "expiry-time is already past: sshd refuses the key (\"entry expired\")";
 
 	/* An entry sshd refuses as expired is refused like any other key sshd cannot use. */

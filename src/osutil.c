@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -128,4 +129,10 @@ const char *osutil_strerror(int err)
 	if (err == EFBIG)
 		return "file too large";
 	return strerror(err);
+}
+
+long osutil_gmtoff(time_t t)
+{
+	struct tm lt;
+	return localtime_r(&t, &lt) ? (long)lt.tm_gmtoff : 0;
 }

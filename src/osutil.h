@@ -3,6 +3,7 @@
 #define KEYDROP_OSUTIL_H
 #include <errno.h>
 #include <stddef.h>
+#include <time.h>
 
 /* The invoking user's home: $HOME, else the passwd entry. Returns 0 or -1. */
 int osutil_home(char *buf, size_t cap);
@@ -17,5 +18,9 @@ void osutil_user_at_host(char *buf, size_t cap);
 int osutil_slurp(const char *path, size_t max, char **out, size_t *len);
 /* strerror for osutil_slurp's errno, with words for OSUTIL_ENOTREG and EFBIG. */
 const char *osutil_strerror(int err);
+
+/* Seconds east of UTC of local time at t (0 when it cannot be told): how an expiry-time without Z is
+ * read, as sshd reads it. */
+long osutil_gmtoff(time_t t);
 
 #endif

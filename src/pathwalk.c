@@ -184,7 +184,7 @@ static int check_level(struct walk_state *s, const char *comp, const struct stat
 	return PW_OK;
 }
 
-static int walk(struct walk_state *s, int *created, uid_t *uid_out)
+static int walk(struct walk_state *s)
 {
 	const struct pathwalk *w = s->w;
 	int links = 0, restarts = 0, r;
@@ -267,8 +267,6 @@ again:
 				errno = e;
 				return say(s, PW_ERRNO, "cannot set up %s: %s", shown(s, comp, buf, sizeof buf), strerror(e));
 			}
-			if (created)
-				*created = 1;
 		}
 		if (!last && !w->links_only && (r = check_level(s, comp, &st, &anc_owner, &anc_set)) != PW_OK) {
 			close(nfd);
@@ -296,14 +294,11 @@ again:
 		if (anc_set && s->cur.st_uid != anc_owner)
 			return say(s, PW_UNSAFE, "%s is owned by uid %u, but a directory above it by uid %u: refusing",
 				   shown(s, NULL, buf, sizeof buf), (unsigned)s->cur.st_uid, (unsigned)anc_owner);
-		if (uid_out)
-			*uid_out = s->cur.st_uid;
 	}
 	return PW_OK;
 }
 
-int pathwalk_open_dir(const struct pathwalk *w, const char *path, int *fd, uid_t *uid_out, int *created,
-		      char *err, size_t errcap)
+int pathwalk_open_dir(const struct pathwalk *w, const char *path, int *fd, char *err, size_t errcap)
 {
 	struct walk_state s;
 	int r;
@@ -315,8 +310,6 @@ int pathwalk_open_dir(const struct pathwalk *w, const char *path, int *fd, uid_t
 	s.err = err;
 	s.errcap = errcap;
 	*fd = -1;
-	if (created)
-		*created = 0;
 	if (*path == '/' || *root_of(w)) {
 		r = set_want(&s, "", path, "");
 	} else {
@@ -327,7 +320,7 @@ int pathwalk_open_dir(const struct pathwalk *w, const char *path, int *fd, uid_t
 	}
 	if (r < 0)
 		return say(&s, PW_ERRNO, "%s: %s", path, strerror(errno));
-	r = walk(&s, created, uid_out);
+	r = walk(&s);
 	if (r != PW_OK) {
 		if (s.dfd >= 0) {
 			int e = errno;

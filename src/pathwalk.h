@@ -48,11 +48,9 @@ enum pathwalk_result {
 };
 
 /* Opens directory path (inside w->root when set; path is then the path as the image sees it, e.g.
- * "/home/alice"). On success returns PW_OK with *fd open (O_RDONLY|O_DIRECTORY) and, when
- * w->uid_unknown, *uid_out set to the user found (may be NULL otherwise). On failure returns
- * PW_ERRNO or PW_UNSAFE with a message in err naming the directory (as a full path) and why, and *fd
- * is -1. *created is set to 1 when the last component was made by this call (may be NULL). */
-int pathwalk_open_dir(const struct pathwalk *w, const char *path, int *fd, uid_t *uid_out, int *created,
-		      char *err, size_t errcap);
+ * "/home/alice"). On success returns PW_OK with *fd open (O_RDONLY|O_DIRECTORY); with w->uid_unknown
+ * the user is the directory's owner (fstat *fd). On failure returns PW_ERRNO or PW_UNSAFE with a
+ * message in err naming the directory (as a full path) and why, and *fd is -1. */
+int pathwalk_open_dir(const struct pathwalk *w, const char *path, int *fd, char *err, size_t errcap);
 
 #endif

@@ -151,7 +151,7 @@ int target_open_home(struct target *t, char *err, size_t errcap)
 
 	if (t->is_file)
 		return 0;
-	t->homefd = target_opendir_path(t, t->home, NULL, err, errcap);
+	t->homefd = target_opendir_path(t, t->home, err, errcap);
 	if (t->homefd < 0) {
 		size_t el = strlen(err);
 		if (t->homefd == -1 && errno == ENOENT && el < errcap)
@@ -211,7 +211,7 @@ int target_open_dir(struct target *t, int create, char *err, size_t errcap)
 
 	if (t->is_file) {
 		int r = 0;
-		t->dirfd = target_opendir_path(t, t->dir, NULL, err, errcap);
+		t->dirfd = target_opendir_path(t, t->dir, err, errcap);
 		if (t->dirfd < 0) {
 			r = t->dirfd;
 			t->dirfd = -1;
@@ -393,9 +393,8 @@ static int target_read2(struct target *t, int read_it, char *err, size_t errcap)
 	t->data[t->len] = '\0';
 	/* The name must still be this file, and the file ours alone: a hard link made while reading
 	 * would let another user's bytes be copied into authorized_keys. */
-	struct stat now, named;
-	if (fstat(fd, &now) < 0 || fstatat(t->dirfd, t->name, &named, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    named.st_dev != t->st.st_dev || named.st_ino != t->st.st_ino) {
+	struct stat now;
+	if (fstat(fd, &now) < 0 || !fsx_is_named(t->dirfd, t->name, &t->st)) {
 		target_say(err, errcap, "%s changed while reading it: refusing", t->path);
 		goto out;
 	}

@@ -52,9 +52,9 @@ int target_resolve(struct target *t, const struct target_spec *s, char *err, siz
 /* Opens the directory PATH (home, or --file's directory; it starts with t->root) through the safe walk
  * (pathwalk.h): from "/" or inside --root, component by component, following only links nobody but
  * root could have made, every directory on the way owned by root or the user and not writable by
- * others. When t->uid_known is 0, *found gets the directory's owner (may be NULL otherwise). Returns
+ * others. Returns
  * the fd, -1 with err (errno kept), or -2 with err when the walk refused (unsafe). */
-int target_opendir_path(const struct target *t, const char *path, uid_t *found, char *err, size_t errcap);
+int target_opendir_path(const struct target *t, const char *path, char *err, size_t errcap);
 
 /* Opens the home (by path, or contained under --root) and checks its owner. Returns 0 or -1 with err. */
 int target_open_home(struct target *t, char *err, size_t errcap);

@@ -16,7 +16,7 @@
 #include "target.h"
 #include "target_int.h"
 
-int target_opendir_path(const struct target *t, const char *path, uid_t *found, char *err, size_t errcap)
+int target_opendir_path(const struct target *t, const char *path, char *err, size_t errcap)
 {
 	size_t rl = strlen(t->root);
 	struct pathwalk w = { .root = t->root, .use_rootfd = t->rootfd_open, .rootfd = t->rootfd, .uid = t->uid,
@@ -26,7 +26,7 @@ int target_opendir_path(const struct target *t, const char *path, uid_t *found, 
 	/* Paths are kept joined with the root for messages; the walk wants the image's own view. */
 	if (rl && (strncmp(path, t->root, rl) != 0 || (path[rl] && path[rl] != '/' && t->root[rl - 1] != '/')))
 		return target_say(err, errcap, "%s is not inside --root %s", path, t->root), -2;
-	r = pathwalk_open_dir(&w, rl ? (path[rl] ? path + rl : "/") : path, &fd, found, NULL, err, errcap);
+	r = pathwalk_open_dir(&w, rl ? (path[rl] ? path + rl : "/") : path, &fd, err, errcap);
 	if (r == PW_OK)
 		return fd;
 	return r == PW_UNSAFE ? -2 : -1;
@@ -43,7 +43,7 @@ int target_passwd_in_root(const struct target *t, const char *name, uid_t *uid, 
 	struct pathwalk w = { .root = t->root, .use_rootfd = t->rootfd_open, .rootfd = t->rootfd, .uid = geteuid() };
 	int ret = -2, etc = -1, r;
 
-	if ((r = pathwalk_open_dir(&w, "/etc", &etc, NULL, NULL, err, errcap)) != PW_OK)
+	if ((r = pathwalk_open_dir(&w, "/etc", &etc, err, errcap)) != PW_OK)
 		return r == PW_ERRNO && errno == ENOENT ? -1 : -2; /* no etc/: no entry (--home may say) */
 	if (!(text = malloc((8u << 20) + 1)) || !(pe = malloc(sizeof *pe))) {
 		target_say(err, errcap, "out of memory");
