@@ -7,8 +7,7 @@ source "$(dirname "$0")/../lib/net.sh"
 command -v openssl >/dev/null && command -v python3 >/dev/null || { skip "openssl/python3 missing"; done_testing; }
 
 P=$TAP_TMP/pki
-mkdir -p "$P"
-pki_root "$P" root ec && pki_sign "$P" root leaf ec leaf
+pki_leaf "$P"
 ok $? "test PKI"
 k1=$(ssh-keygen -q -t ed25519 -N '' -C proxy@test -f "$TAP_TMP/k1" && cat "$TAP_TMP/k1.pub")
 printf '{"/k": [{"body": "%s\\n"}]}\n' "$k1" > "$TAP_TMP/routes.json"

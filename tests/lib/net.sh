@@ -71,6 +71,11 @@ pki_sign() {
 }
 
 # pki_spki_pin CERT: curl-style sha256//BASE64 of the certificate's SubjectPublicKeyInfo.
+# pki_leaf DIR: the usual test PKI in DIR: an EC root and an EC leaf "leaf" signed by it.
+pki_leaf() {
+	mkdir -p "$1" && pki_root "$1" root ec && pki_sign "$1" root leaf ec leaf
+}
+
 pki_spki_pin() {
 	echo "sha256//$(openssl x509 -in "$1" -pubkey -noout | openssl pkey -pubin -outform der 2>/dev/null |
 		openssl dgst -sha256 -binary | base64)"
