@@ -300,13 +300,25 @@ is "$RC" 1 "--home: a root-owned directory below the user's home is not a home o
 like "$ERR" "rootx is owned by uid 0, but a directory above it by uid $uid: refusing" "... says why"
 [ ! -e "$UH/rootx/.ssh" ]; ok $? "... nothing created in it"
 rm -rf "$UH/rootx"
+# --root passwd numbers are parsed strictly: a uid that would wrap to 0 (root) is refused, the image
+# is left as it was.
+wi=$TAP_TMP/img-wrap
+mkdir -p "$wi/etc" "$wi/home/w"
+echo "w:x:4294967296:4343::/home/w:/bin/sh" > "$wi/etc/passwd"
+before=$(tree_hash "$wi")
+run "$KEYDROP" install --root "$wi" --user w "$KF"
+is "$RC" 1 "--root with uid 4294967296 in the image's passwd: refused (no wrap to root)"
+like "$ERR" "user 'w': its uid or gid is not a plain decimal number below 4294967295" "... says why"
+is "$(tree_hash "$wi")" "$before" "... the image unchanged"
 # --root / is the machine itself: messages show plain paths.
 run "$KEYDROP" list --root / --home /nonexistent-kd-home
 like "$ERR" "^keydrop: list: /nonexistent-kd-home: No such file" "--root / names paths without a doubled slash"
 # The natural command without --user: root is the user then, so the user's directory is refused
 # with a hint that names --user.
+before=$(tree_hash "$UH")
 run "$KEYDROP" install --file "$UH/.ssh/authorized_keys" "$KF"
 is "$RC" 1 "--file into a user's .ssh without --user: refused (the target user would be root)"
+is "$(tree_hash "$UH")" "$before" "... the user's home unchanged"
 like "$ERR" "owned by uid $uid, not the user \(uid 0\) or root: refusing to write below it \(for another user's file, name them: --user NAME\)" \
 	"... and the message says to name the user"
 done_testing
