@@ -42,7 +42,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 SRCS_BASE  := src/die.c src/b64.c src/sshbuf.c src/rand.c src/secret.c src/fsx.c src/pathwalk.c src/osutil.c src/sodium_glue.c src/timefmt.c
 SRCS_KEYS  := src/keycheck.c src/textsafe.c src/fingerprint.c src/privkey.c src/keygen.c src/ed25519.c src/ec_impl.c src/keyblob.c src/pubkey.c src/keyfile.c
 SRCS_AUTH  := src/authkeys.c src/authkeys_index.c src/authkeys_opts.c src/paste.c src/paste_key.c src/paste_block.c src/target.c src/target_root.c src/passwd.c src/source.c
-SRCS_NET   := src/http.c src/http_url.c src/http_body.c src/json.c src/tls.c src/tls_cert.c src/tls_policy.c src/tls_roots.c src/net.c src/net_conn.c src/net_dns.c src/netsrc.c src/netheaders.c src/netcache.c src/netcache_fmt.c
+SRCS_NET   := src/http.c src/http_url.c src/http_body.c src/json.c src/tls.c src/tls_x509.c src/tls_cert.c src/tls_policy.c src/tls_roots.c src/net.c src/net_conn.c src/net_dns.c src/netsrc.c src/netheaders.c src/netcache.c src/netcache_fmt.c
 SRCS_CMD   := src/cmd_keygen.c src/cmd_hostkeys.c src/cmd_pubkey.c src/cmd_fingerprint.c src/cmd_version.c
 SRCS_CMD_AUTH := src/cmd_target.c src/cmd_install.c src/cmd_remove.c src/cmd_list.c src/cmd_check.c
 SRCS_CMD_NET  := src/netcli.c src/cmd_fetch.c src/cmd_sync.c

@@ -164,6 +164,8 @@ struct tls_x509 {                       /* wraps br_x509_minimal: captures what 
 	struct tls_polinfo pol;             /* first policy refusal (code 0: none) */
 	int pol_failed;                     /* the chain was refused for pol */
 };
+/* The vtable of struct tls_x509 (tls_x509.c): set as the engine's X.509 class by the handshake. */
+extern const br_x509_class tls_x509_vtable;
 
 struct tls {
 	br_ssl_client_context cc;
