@@ -207,7 +207,8 @@ is "$RC" 2 "check with a bad option: exit 2"
 # A scratch container: no HOME and no passwd entry for the uid. The hint must not lead in a circle
 # (--user would fail the same way): it names --home and --file.
 if [ "$(id -u)" -eq 0 ]; then
-	run env -u HOME setpriv --reuid 54321 --regid 54321 --clear-groups "$KEYDROP" list
+	user_binary
+	run env -u HOME setpriv --reuid 54321 --regid 54321 --clear-groups "$UBIN" list
 	is "$RC:$ERR" "1:keydrop: list: cannot tell the home directory: no HOME and no passwd entry for uid 54321 (give --home DIR or --file PATH)" \
 		"no HOME, no passwd entry: the hint names --home and --file"
 	run "$KEYDROP" list --home "$TAP_TMP/no-such-home"

@@ -90,13 +90,12 @@ ls -A "$UH/.ssh" | grep -q keydrop-tmp; ok $(( ! $? )) "no temp file left behind
 ssh-keygen -q -t ed25519 -N '' -C self -f k2
 cp k2.pub /tmp/kd-self-$$.pub; chmod 644 /tmp/kd-self-$$.pub; on_exit "rm -f /tmp/kd-self-$$.pub"
 # The user must be able to run the binary: the checkout (or $TAP_TMP) may sit below a 0700 directory.
-ubin=$(mktemp -d /tmp/kd-bin.XXXXXX); chmod 755 "$ubin"; install -m 755 "$KEYDROP" "$ubin/keydrop"
-on_exit "rm -rf '$ubin'"
-run setpriv --reuid "$U" --regid "$(id -g "$U")" --clear-groups env HOME="$UH" "$ubin/keydrop" install /tmp/kd-self-$$.pub
+user_binary
+run setpriv --reuid "$U" --regid "$(id -g "$U")" --clear-groups env HOME="$UH" "$UBIN" install /tmp/kd-self-$$.pub
 is "$RC" 0 "the user installs into their own authorized_keys (not root)"
 is "$(stat -c '%a %U' "$UH/.ssh/authorized_keys")" "600 $U" "... still 0600 and theirs"
 is "$(wc -l < "$UH/.ssh/authorized_keys")" 2 "... two keys now"
-run setpriv --reuid "$U" --regid "$(id -g "$U")" --clear-groups "$ubin/keydrop" install --home "$OH" --key "$K"
+run setpriv --reuid "$U" --regid "$(id -g "$U")" --clear-groups "$UBIN" install --home "$OH" --key "$K"
 is "$RC" 1 "a user cannot write into another user's home"
 like "$ERR" "^keydrop: install: .*(home $OH is owned by uid $(id -u "$O"), not uid $(id -u "$U")|Permission denied)" "... says why (keydrop's own message)"
 

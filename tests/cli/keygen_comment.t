@@ -20,9 +20,10 @@ home=$TAP_TMP/home
 mkdir -m 700 "$home" && chown "$uid:$uid" "$home"
 host=$(hostname)
 
+user_binary # the uid must be able to run the binary wherever the checkout is
 as_user() { setpriv --reuid="$uid" --regid="$uid" --clear-groups env -i HOME="$home" "$@"; }
 
-run as_user USER=$'evil\n'"$attacker" "$KEYDROP" keygen -q -f "$home/id"
+run as_user USER=$'evil\n'"$attacker" "$UBIN" keygen -q -f "$home/id"
 is "$RC:$ERR" "0:" "keygen with a newline in \$USER: exit 0"
 is "$(wc -l < "$home/id.pub")" 1 ".pub is one line"
 is "$(ssh-keygen -lf "$home/id.pub" | wc -l)" 1 "ssh-keygen -lf reads exactly one key from the .pub"
@@ -31,12 +32,12 @@ like "$(cat "$home/id.pub")" "^ssh-ed25519 [A-Za-z0-9+/]+ evil\?ssh-ed25519 [A-Z
 run ssh-keygen -y -f "$home/id"
 like "$OUT" "^ssh-ed25519 [A-Za-z0-9+/]+ evil\?ssh-ed25519 " "the private key's comment is the same one line"
 
-run as_user USER=$'a\tb\rc\x1bd\x7fe' "$KEYDROP" keygen -q -f "$home/id2"
+run as_user USER=$'a\tb\rc\x1bd\x7fe' "$UBIN" keygen -q -f "$home/id2"
 is "$RC" 0 "keygen with other control bytes in \$USER: exit 0"
 is "$(cut -d' ' -f3- "$home/id2.pub")" "a?b?c?d?e@$host" "every control byte became '?'"
 
 # the default when $USER is unset too
-run as_user "$KEYDROP" keygen -q -f "$home/id3"
+run as_user "$UBIN" keygen -q -f "$home/id3"
 is "$RC:$(cut -d' ' -f3- "$home/id3.pub")" "0:user@$host" "no passwd entry, no \$USER: 'user@host'"
 
 # an explicit comment with a newline is refused, nothing written

@@ -246,7 +246,8 @@ is "$line" held "root holds the writers' lock in the user's .ssh"
 ssh-keygen -q -t ed25519 -N '' -C second -f k2; chmod 644 k2.pub; cp k2.pub /tmp/kd-walk-$$.2.pub
 on_exit "rm -f /tmp/kd-walk-$$.2.pub"
 before=$(sha256sum < "$UH/.ssh/authorized_keys")
-run env KEYDROP_LOCK_TIMEOUT_MS=300 runuser -u "$U" -- "$KEYDROP" install --key "$(cat k2.pub)"
+user_binary
+run env KEYDROP_LOCK_TIMEOUT_MS=300 runuser -u "$U" -- "$UBIN" install --key "$(cat k2.pub)"
 is "$RC" 1 "the user's keydrop waits for root's lock and times out (exit 1)"
 like "$ERR" "locked by another keydrop" "... saying so"
 is "$(sha256sum < "$UH/.ssh/authorized_keys")" "$before" "... and did not write meanwhile"

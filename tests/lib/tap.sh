@@ -15,6 +15,15 @@ tap_cleanup() {
 trap tap_cleanup EXIT
 on_exit() { TAP_CLEANUPS+=("$1"); }
 
+# user_binary: sets UBIN to a copy of $KEYDROP that another uid can run (the checkout may sit below a
+# 0700 directory, e.g. a clone in mktemp -d); removed on exit.
+user_binary() {
+	local d
+	d=$(mktemp -d /tmp/kd-bin.XXXXXX) && chmod 755 "$d" && install -m 755 "$KEYDROP" "$d/keydrop" || return 1
+	on_exit "rm -rf '$d'"
+	UBIN=$d/keydrop
+}
+
 ok() { # ok COND-EXIT-STATUS DESCRIPTION
 	local st=$1; shift
 	TAP_N=$((TAP_N + 1))
