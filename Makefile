@@ -22,7 +22,6 @@ SODIUM_DIR    := $(SODIUM_SRC)/src/libsodium
 WARN      := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 DEFS      := -D_GNU_SOURCE -DKEYDROP_VERSION='"$(VERSION)"' -DKEYDROP_BUILD_EPOCH=$(SOURCE_DATE_EPOCH)LL \
              -DKEYDROP_BEARSSL_VERSION='"$(BEARSSL_VER)"' -DKEYDROP_LIBSODIUM_VERSION='"$(LIBSODIUM_VER)"'
-INCS      := -Isrc -I$(BEARSSL_SRC)/inc -I$(SODIUM_DIR)/include -I$(SODIUM_DIR)/include/sodium -I$(B)/gen
 REPRO     := -ffile-prefix-map=$(CURDIR)=. -fdebug-prefix-map=$(CURDIR)=.
 MUSL_CC   := musl-gcc
 # -fstack-protector (not -strong): canaries in every function with a char buffer, which is where our
@@ -38,17 +37,33 @@ HOST_CC   := clang
 HOST_CFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer $(REPRO)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 
-# ---- our sources (explicit lists, one line per area) ----------------------------------------------
-SRCS_BASE  := src/die.c src/b64.c src/sshbuf.c src/rand.c src/secret.c src/fsx.c src/pathwalk.c src/osutil.c src/sodium_glue.c src/timefmt.c
-SRCS_KEYS  := src/keycheck.c src/textsafe.c src/fingerprint.c src/privkey.c src/keygen.c src/ed25519.c src/ec_impl.c src/keyblob.c src/pubkey.c src/keyfile.c
-SRCS_AUTH  := src/authkeys.c src/authkeys_index.c src/authkeys_opts.c src/paste.c src/paste_key.c src/paste_block.c src/target.c src/target_root.c src/passwd.c src/source.c
-SRCS_NET   := src/http.c src/http_url.c src/http_body.c src/json.c src/tls.c src/tls_x509.c src/tls_cert.c src/tls_policy.c src/tls_roots.c src/net.c src/net_conn.c src/net_dns.c src/netsrc.c src/netheaders.c src/netcache.c src/netcache_fmt.c
-SRCS_CMD   := src/cmd_keygen.c src/cmd_hostkeys.c src/cmd_pubkey.c src/cmd_fingerprint.c src/cmd_version.c
-SRCS_CMD_AUTH := src/cmd_target.c src/cmd_install.c src/cmd_remove.c src/cmd_list.c src/cmd_check.c
-SRCS_CMD_NET  := src/netcli.c src/cmd_fetch.c src/cmd_sync.c
-SRCS_LIB   := $(SRCS_BASE) $(SRCS_KEYS) $(SRCS_AUTH) $(SRCS_NET)
-SRCS       := src/main.c $(SRCS_LIB) $(SRCS_CMD) $(SRCS_CMD_AUTH) $(SRCS_CMD_NET)
-HDRS       := $(wildcard src/*.h)
+# ---- our sources: one folder per layer ---------------------------------------------------------
+# A layer sees only the headers of the layers listed for it (its include path): including anything
+# else is a compile error. Lowest first:
+#   core    pure formats and models (no I/O): base64, SSH wire, key blobs and files' formats,
+#           fingerprints, authorized_keys model, paste diagnosis, HTTP/JSON/cache-entry parsing, dates
+#   crypto  key generation, Ed25519/EC glue, randomness
+#   os      the safe filesystem: path walk, atomic writes, locks, process settings, key files
+#   target  the authorized_keys files keydrop manages: users, homes, --root images, rewrite
+#   net     sources: file/stdin/env and network (DNS, connections, proxy, TLS, cache)
+#   cli     main, one file per command, option parsing, printing, exit codes
+LAYERS     := core crypto os target net cli
+LAYER_USES_core   := core
+LAYER_USES_crypto := core crypto
+LAYER_USES_os     := core crypto os
+LAYER_USES_target := core crypto os target
+LAYER_USES_net    := core crypto os net
+LAYER_USES_cli    := core crypto os target net cli
+LIB_LAYERS := core crypto os target net
+$(foreach l,$(LAYERS),$(eval SRCS_$(l) := $(sort $(wildcard src/$(l)/*.c))))
+SRCS_LIB   := $(foreach l,$(LIB_LAYERS),$(SRCS_$(l)))
+SRCS       := $(SRCS_LIB) $(SRCS_cli)
+HDRS       := $(wildcard src/*/*.h)
+# The include path of the file src/LAYER/NAME.c (the argument is LAYER/NAME, a pattern rule's stem).
+layer_incs = $(addprefix -Isrc/,$(LAYER_USES_$(firstword $(subst /, ,$(1)))))
+# Tests and fuzz targets exercise every layer below cli/.
+TEST_INCS  := $(addprefix -Isrc/,$(LIB_LAYERS))
+LIB_INCS   := -I$(BEARSSL_SRC)/inc -I$(SODIUM_DIR)/include -I$(SODIUM_DIR)/include/sodium -I$(B)/gen
 
 # libsodium: only the Ed25519 subset, compiled directly with our flags (no autotools).
 SODIUM_FILES := crypto_sign/ed25519/ref10/keypair.c crypto_sign/ed25519/ref10/sign.c \
@@ -82,7 +97,7 @@ SODIUM_OK   := $(SODIUM_SRC)/.keydrop-ok
 
 all: $(B)/keydrop
 
-include mk/net.mk
+include scripts/mk/net.mk
 
 # ---- bootstrap: toolchain from apt when missing --------------------------------------------------
 $(BOOT_STAMP): scripts/bootstrap.sh
@@ -150,7 +165,7 @@ FORCE:
 $(B)/musl/%.o: src/%.c $(HDRS) $(DEPS_MUSL)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	@$(MUSL_CC) $(MUSL_CFLAGS) $(WARN) $(DEFS) $(INCS) -c $< -o $@
+	@$(MUSL_CC) $(MUSL_CFLAGS) $(WARN) $(DEFS) $(call layer_incs,$*) $(LIB_INCS) -c $< -o $@
 
 $(B)/keydrop: $(MUSL_OBJS) $(DEPS_MUSL)
 	$(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) -o $@ $(MUSL_OBJS) $(filter %.a,$(DEPS_MUSL))
@@ -164,10 +179,10 @@ FUTURE_DAYS ?= 30
 FUTURE_SRCS := $(shell grep -l KEYDROP_BUILD_EPOCH $(SRCS))
 FUTURE_OBJS := $(patsubst src/%.c,$(B)/future/%.o,$(FUTURE_SRCS))
 $(B)/keydrop-future: $(MUSL_OBJS) $(DEPS_MUSL) FORCE
-	@mkdir -p $(B)/future
 	@set -e; e=$$(( $$(date +%s) + $(FUTURE_DAYS) * 86400 )); for f in $(FUTURE_SRCS); do \
+	  o=$(B)/future/$${f#src/}; mkdir -p $$(dirname $$o); \
 	  $(MUSL_CC) $(MUSL_CFLAGS) $(WARN) $(subst -DKEYDROP_BUILD_EPOCH=$(SOURCE_DATE_EPOCH)LL,-DKEYDROP_BUILD_EPOCH=$${e}LL,$(DEFS)) \
-	    $(INCS) -c $$f -o $(B)/future/$$(basename $$f .c).o; done
+	    $(call layer_incs,cli) $(LIB_INCS) -c $$f -o $${o%.c}.o; done
 	@$(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) -o $@ $(filter-out $(patsubst src/%.c,$(B)/musl/%.o,$(FUTURE_SRCS)),$(MUSL_OBJS)) \
 	    $(FUTURE_OBJS) $(filter %.a,$(DEPS_MUSL))
 	@echo "built $@ (build date $$($@ version | sed -n 's/^built //p'))"
@@ -176,28 +191,28 @@ $(B)/keydrop-future: $(MUSL_OBJS) $(DEPS_MUSL) FORCE
 $(B)/host/%.o: src/%.c $(HDRS) $(DEPS_HOST) $(B)/gen/defs.stamp
 	@mkdir -p $(@D)
 	@echo "  CC host $<"
-	@$(HOST_CC) $(HOST_CFLAGS) $(WARN) $(DEFS) $(INCS) -c $< -o $@
+	@$(HOST_CC) $(HOST_CFLAGS) $(WARN) $(DEFS) $(call layer_incs,$*) $(LIB_INCS) -c $< -o $@
 $(B)/san/%.o: src/%.c $(HDRS) $(DEPS_HOST) $(B)/gen/defs.stamp | $(B)/stamp/testdeps
 	@mkdir -p $(@D)
 	@echo "  LINK/CC $@"
-	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(WARN) $(DEFS) $(INCS) -c $< -o $@
+	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(WARN) $(DEFS) $(call layer_incs,$*) $(LIB_INCS) -c $< -o $@
 $(B)/fuzzobj/%.o: src/%.c $(HDRS) $(DEPS_HOST) $(B)/gen/defs.stamp | $(B)/stamp/testdeps
 	@mkdir -p $(@D)
 	@echo "  LINK/CC $@"
-	@$(HOST_CC) $(HOST_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined $(WARN) $(DEFS) $(INCS) -DKEYDROP_FUZZ -c $< -o $@
+	@$(HOST_CC) $(HOST_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined $(WARN) $(DEFS) $(call layer_incs,$*) $(LIB_INCS) -DKEYDROP_FUZZ -c $< -o $@
 
 $(B)/host/tests/%: tests/unit/%.c tests/unit/tap.h $(HOST_OBJS) $(DEPS_HOST)
 	@mkdir -p $(@D)
 	@echo "  LINK/CC $@"
-	@$(HOST_CC) $(HOST_CFLAGS) $(WARN) $(DEFS) $(INCS) -Itests/unit -o $@ $< $(HOST_OBJS) $(DEPS_HOST)
+	@$(HOST_CC) $(HOST_CFLAGS) $(WARN) $(DEFS) $(TEST_INCS) $(LIB_INCS) -Itests/unit -o $@ $< $(HOST_OBJS) $(DEPS_HOST)
 $(B)/san/tests/%: tests/unit/%.c tests/unit/tap.h $(SAN_OBJS) $(DEPS_HOST) | $(B)/stamp/testdeps
 	@mkdir -p $(@D)
 	@echo "  LINK/CC $@"
-	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(WARN) $(DEFS) $(INCS) -Itests/unit -o $@ $< $(SAN_OBJS) $(DEPS_HOST)
+	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(WARN) $(DEFS) $(TEST_INCS) $(LIB_INCS) -Itests/unit -o $@ $< $(SAN_OBJS) $(DEPS_HOST)
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) $(DEPS_HOST) | $(B)/stamp/testdeps
 	@mkdir -p $(@D)
 	@echo "  LINK/CC $@"
-	@$(HOST_CC) $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined $(WARN) $(DEFS) $(INCS) -o $@ $< $(FUZZ_OBJS) $(DEPS_HOST)
+	@$(HOST_CC) $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined $(WARN) $(DEFS) $(TEST_INCS) $(LIB_INCS) -o $@ $< $(FUZZ_OBJS) $(DEPS_HOST)
 
 # ---- tests -------------------------------------------------------------------------------------------
 export KEYDROP := $(CURDIR)/$(B)/keydrop

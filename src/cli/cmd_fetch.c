@@ -32,6 +32,7 @@ int cmd_fetch(int argc, char **argv, const struct globals *g)
 	int c, skip = 0, rc;
 
 	netsrc_defaults(&o);
+	o.note = netcli_note;
 	o.cmd = "fetch";
 	o.quiet = g->quiet;
 	o.verbose = g->verbose;

@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "die.h"
 #include "fsx.h"
 #include "http.h"
 #include "netcache.h"
@@ -26,7 +25,7 @@ static int cache_warned;
 static void cache_warn(const struct netsrc_opts *o, const char *entry, const char *why)
 {
 	if (!cache_warned && !o->quiet)
-		msg_err(o->cmd, "cache %s%s%s not used: %s", o->cache_dir, entry ? "/" : "", entry ? entry : "", why);
+		netsrc_note(o, "cache %s%s%s not used: %s", o->cache_dir, entry ? "/" : "", entry ? entry : "", why);
 	cache_warned = 1;
 }
 

@@ -40,7 +40,7 @@ int cmd_pubkey(int argc, char **argv, const struct globals *g)
 		path = argv[optind++];
 	if (!path || optind != argc)
 		return msg_usage("pubkey", "need exactly one key: -f KEY");
-	secret_protect();
+	osutil_protect_secrets();
 	if (osutil_slurp(path, PRIVKEY_TEXT_MAX, &text, &len) < 0)
 		return msg_fail(EXIT_FAIL, "pubkey", "%s: %s", path,
 				errno == EFBIG ? "too large for a private key" : osutil_strerror(errno));

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -135,4 +137,15 @@ long osutil_gmtoff(time_t t)
 {
 	struct tm lt;
 	return localtime_r(&t, &lt) ? (long)lt.tm_gmtoff : 0;
+}
+
+int osutil_protect_secrets(void)
+{
+	struct rlimit rl = { 0, 0 };
+	int ret = setrlimit(RLIMIT_CORE, &rl);
+
+	/* Non-dumpable: no core file and no ptrace attach by other same-uid processes. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		ret = -1;
+	return ret;
 }

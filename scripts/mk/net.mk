@@ -1,4 +1,4 @@
-# mk/net.mk: build rules for the network part (issue 4): the embedded trust anchors and the tool that
+# scripts/mk/net.mk: build rules for the network part (issue 4): the embedded trust anchors and the tool that
 # makes them. Included once from the Makefile.
 #
 # Embedded roots: BearSSL's own `brssl ta` turns Debian's ca-certificates bundle into C trust-anchor
@@ -19,11 +19,11 @@ $(BRSSL_TOOL): $(B)/host/libbearssl.a
 	cp $(BEARSSL_SRC)/build-host/brssl $@
 
 # The bundle's certificates as trust anchors: `brssl ta` writes C tables (ca_roots_brssl.h), which
-# mk/ca_blob.awk packs into one byte string and mk/ca_pack.c LZ77-compresses (ca_roots.h, ~52 KiB
+# scripts/mk/ca_blob.awk packs into one byte string and scripts/mk/ca_pack.c LZ77-compresses (ca_roots.h, ~52 KiB
 # instead of ~71 KiB; tls_roots.c unpacks it at run time, only when no system bundle is used). A
 # non-empty table is required: an empty one would make every fetch on a machine without a bundle
 # fail with "unknown issuer". tests/unit/t_tls.c checks the packed form against brssl's tables.
-$(B)/gen/ca_roots_brssl.h: $(BRSSL_TOOL) $(CA_BUNDLE) mk/net.mk
+$(B)/gen/ca_roots_brssl.h: $(BRSSL_TOOL) $(CA_BUNDLE) scripts/mk/net.mk
 	@mkdir -p $(@D)
 	@echo "  GEN     $@ (from $(CA_BUNDLE), ca-certificates $(CA_VERSION))"
 	@$(BRSSL_TOOL) ta -q $(CA_BUNDLE) > $@.tmp
@@ -41,21 +41,21 @@ $(B)/gen/ca_roots.h: $(ROOTS_CFG) $(B)/gen/ca_roots_brssl.h
 	@printf '/* built with EMBED_ROOTS=0 */\n#define CA_ROOTS_NUM 0\n#define CA_ROOTS_RAW_LEN 0\nstatic const unsigned char ca_roots_lz[1] = { 0 };\n' > $@
 else
 DEFS += -DKEYDROP_CA_VERSION='"Debian ca-certificates $(CA_VERSION)"'
-$(B)/gen/ca_roots.h: $(ROOTS_CFG) $(B)/gen/ca_roots_brssl.h mk/ca_blob.awk $(B)/host/ca_pack
-	@set -o pipefail; awk -f mk/ca_blob.awk $(B)/gen/ca_roots_brssl.h | $(B)/host/ca_pack > $@.tmp
+$(B)/gen/ca_roots.h: $(ROOTS_CFG) $(B)/gen/ca_roots_brssl.h scripts/mk/ca_blob.awk $(B)/host/ca_pack
+	@set -o pipefail; awk -f scripts/mk/ca_blob.awk $(B)/gen/ca_roots_brssl.h | $(B)/host/ca_pack > $@.tmp
 	@grep -q '^#define CA_ROOTS_NUM [1-9]' $@.tmp || { echo "ca_roots: packing failed" >&2; exit 1; }
 	@mv $@.tmp $@
 endif
 
 # The LZ77 packer for the table (a build tool: host compiler, our code).
-$(B)/host/ca_pack: mk/ca_pack.c
+$(B)/host/ca_pack: scripts/mk/ca_pack.c
 	@mkdir -p $(@D)
 	$(HOST_CC) -O2 $(WARN) -o $@ $<
 
 # Objects that embed the table or print its version.
-$(B)/musl/tls_roots.o $(B)/host/tls_roots.o $(B)/san/tls_roots.o $(B)/fuzzobj/tls_roots.o: $(B)/gen/ca_roots.h
-$(B)/musl/cmd_version.o $(B)/host/cmd_version.o: $(B)/gen/ca_roots.h
-$(B)/musl/tls_roots.o: mk/net.mk
+$(B)/musl/net/tls_roots.o $(B)/host/net/tls_roots.o $(B)/san/net/tls_roots.o $(B)/fuzzobj/net/tls_roots.o: $(B)/gen/ca_roots.h
+$(B)/musl/cli/cmd_version.o: $(B)/gen/ca_roots.h
+$(B)/musl/net/tls_roots.o: scripts/mk/net.mk
 $(B)/host/tests/t_tls $(B)/san/tests/t_tls: $(B)/gen/ca_roots.h
 
 # jsmn (Debian's libjsmn-dev) is one header in /usr/include, which musl-gcc does not search (and
@@ -68,4 +68,4 @@ $(JSMN_H): | $(BOOT_STAMP)
 $(B)/gen/jsmn.h: $(JSMN_H)
 	@mkdir -p $(@D)
 	cp $< $@
-$(B)/musl/json.o $(B)/host/json.o $(B)/san/json.o $(B)/fuzzobj/json.o: $(B)/gen/jsmn.h
+$(B)/musl/core/json.o $(B)/host/core/json.o $(B)/san/core/json.o $(B)/fuzzobj/core/json.o: $(B)/gen/jsmn.h

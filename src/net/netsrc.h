@@ -1,7 +1,7 @@
 /* netsrc.h: network SOURCEs (gh:USER, gl:USER, lp:USER, https://, http:// with --allow-http) ->
  * key text. The glue between source.c's hook (source_net_fetch), net.c, json.c and the cache.
  * Options are process-wide (netsrc_configure), set by the command that parses them; commands that
- * do not (install) get the defaults. Messages about retries go to stderr through die.c. */
+ * do not (install) get the defaults. Messages about retries go to the command's note sink. */
 #ifndef KEYDROP_NETSRC_H
 #define KEYDROP_NETSRC_H
 #include <stddef.h>
@@ -36,7 +36,15 @@ struct netsrc_opts {
 	 * netsrc_base_url and kept without trailing '/'; "" means the public service */
 	char base_url[NETSRC_NSERVICES][NETSRC_BASE_MAX];
 	int quiet, verbose;
+	/* Where the source layer's notes go (retries, the clock floor, cache not used, verbose
+	 * details): one complete line, without the "keydrop: CMD: " prefix, to the command's
+	 * printer. NULL drops them. Nothing below cli/ prints by itself. */
+	void (*note)(void *arg, const char *cmd, const char *line);
+	void *note_arg;
 };
+
+/* Formats one note and hands it to o->note (if set). */
+void netsrc_note(const struct netsrc_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Sets defaults (format lines, 30 s, 3 retries, 1 MiB). */
 void netsrc_defaults(struct netsrc_opts *o);

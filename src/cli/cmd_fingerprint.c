@@ -221,7 +221,7 @@ int cmd_fingerprint(int argc, char **argv, const struct globals *g)
 	const char *eol = strchr(first, '\n');
 	size_t flen = eol ? (size_t)(eol - first) : strlen(first);
 	if (privkey_sniff(first, flen) != PK_NOT_KEY) {
-		secret_protect();
+		osutil_protect_secrets();
 		ret = do_private(path, text, len, h, art);
 		goto out;
 	}

@@ -138,7 +138,7 @@ int cmd_keygen(int argc, char **argv, const struct globals *g)
 			return msg_fail(EXIT_FAIL, "keygen", "%s", werr);
 	}
 
-	secret_protect();
+	osutil_protect_secrets();
 	/* Check early so a user does not wait for an RSA key that cannot be written. */
 	int lnk;
 	if (fsx_exists(dirfd, name, &lnk) && (lnk || !force)) {

@@ -245,7 +245,7 @@ int cmd_hostkeys(int argc, char **argv, const struct globals *g)
 	if ((dirfd = open_sshdir(root, err, sizeof err)) < 0)
 		return msg_fail(EXIT_FAIL, "hostkeys", "%s%s", err,
 				errno == EACCES || errno == EPERM ? " (run as root, or use --root DIR)" : "");
-	secret_protect();
+	osutil_protect_secrets();
 
 	char comment[300];
 	osutil_user_at_host(comment, sizeof comment);

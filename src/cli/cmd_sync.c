@@ -71,6 +71,7 @@ int cmd_sync(int argc, char **argv, const struct globals *g)
 	size_t removed = 0, added = 0;
 
 	netsrc_defaults(&o);
+	o.note = netcli_note;
 	o.cmd = "sync";
 	o.quiet = g->quiet;
 	o.verbose = g->verbose;

@@ -56,6 +56,9 @@ int netcli_finish(struct netsrc_opts *o, const char *cmd);
 /* Wipes and frees what the options hold (the headers: tokens). */
 void netcli_free(struct netsrc_opts *o);
 
+/* The note sink of the network source layer: "keydrop: CMD: line" on stderr. */
+void netcli_note(void *arg, const char *cmd, const char *line);
+
 #endif
 
 /* Keys gathered from SOURCEs: normalised authorized_keys lines, duplicates (same key data) dropped. */

@@ -1,11 +1,7 @@
-/* netcache.h: the --cache DIR store behind network sources (conditional requests, 304 reuse). */
-#ifndef KEYDROP_NETCACHE_H
-#define KEYDROP_NETCACHE_H
+/* netcache_fmt.h: the bytes of one --cache entry (validators, then the body) and its file name. Pure. */
+#ifndef KEYDROP_NETCACHE_FMT_H
+#define KEYDROP_NETCACHE_FMT_H
 #include <stddef.h>
-#include <stdint.h>
-
-#include "http.h"
-#include "netsrc.h"
 
 struct netcache_entry {
 	char etag[256];
@@ -26,14 +22,5 @@ void netcache_name(const char *url, const char *json_path, const char *headers, 
  * NUL-terminated; validators truncated to their buffers). Validators holding control characters
  * are refused (they would reach a request header). Returns 0, or -1 (e->body is NULL then). Pure. */
 int netcache_parse(const char *buf, size_t len, struct netcache_entry *e);
-
-/* Loads the cached body and validators for url from o->cache_dir into e. Returns 0, or -1 when
- * there is no usable entry (missing, or not trusted: one warning line then). */
-int netcache_load(const struct netsrc_opts *o, const char *url, struct netcache_entry *e);
-
-/* Stores body and h's validators for url (atomically, 0600, in a 0700 directory); failures only
- * lose the cache, never the fetch. */
-void netcache_store(const struct netsrc_opts *o, const char *url, const struct http_head *h,
-		    const uint8_t *body, size_t len);
 
 #endif

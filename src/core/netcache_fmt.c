@@ -5,7 +5,7 @@
 
 #include <bearssl.h>
 
-#include "netcache.h"
+#include "netcache_fmt.h"
 
 void netcache_name(const char *url, const char *json_path, const char *headers, char name[NETCACHE_NAME_MAX])
 {

@@ -1,4 +1,5 @@
 /* netsrc.c: network SOURCEs -> key text (see netsrc.h). */
+#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,7 +10,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "die.h"
 #include "fsx.h"
 #include "http.h"
 #include "json.h"
@@ -26,6 +26,19 @@ static const struct netsrc_opts *opts;
 static struct tls_anchors anchors;
 static int anchors_loaded;
 static int clock_warned;
+
+void netsrc_note(const struct netsrc_opts *o, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	if (!o->note)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	o->note(o->note_arg, o->cmd, line);
+}
 
 void netsrc_defaults(struct netsrc_opts *o)
 {
@@ -128,7 +141,7 @@ static int64_t validation_time(const struct netsrc_opts *o)
 			char a[TIMEFMT_MAX], b[TIMEFMT_MAX];
 			timefmt_utc(now, 0, a);
 			timefmt_utc((int64_t)KEYDROP_BUILD_EPOCH, 0, b);
-			msg_err(o->cmd, "system clock (%s) is before keydrop's build date; checking certificates as of %s",
+			netsrc_note(o, "system clock (%s) is before keydrop's build date; checking certificates as of %s",
 				a, b);
 		}
 		clock_warned = 1;
@@ -167,10 +180,10 @@ static void on_retry(void *arg, const struct net_result *r, int attempt, int64_t
 	if (c->o->quiet)
 		return;
 	if (c->o->wait_network_s > 0)
-		msg_err(c->o->cmd, "%s: %s; waiting for the network, try %d in %.1f s", c->spec, r->msg, attempt + 1,
+		netsrc_note(c->o, "%s: %s; waiting for the network, try %d in %.1f s", c->spec, r->msg, attempt + 1,
 			(double)delay_ms / 1000);
 	else
-		msg_err(c->o->cmd, "%s: %s; retry %d/%d in %.1f s", c->spec, r->msg, attempt, c->o->retries,
+		netsrc_note(c->o, "%s: %s; retry %d/%d in %.1f s", c->spec, r->msg, attempt, c->o->retries,
 			(double)delay_ms / 1000);
 }
 
@@ -230,7 +243,7 @@ int source_net_fetch(const char *spec, char **out, size_t *len, char *err, size_
 			}
 			anchors_loaded = 1;
 			if (o->verbose)
-				msg_err(o->cmd, "trust anchors: %zu from %s (%zu skipped)", anchors.n, anchors.source,
+				netsrc_note(o, "trust anchors: %zu from %s (%zu skipped)", anchors.n, anchors.source,
 					anchors.skipped);
 		}
 		tc.anchors = &anchors;
@@ -268,7 +281,7 @@ int source_net_fetch(const char *spec, char **out, size_t *len, char *err, size_
 			goto out;
 		}
 		if (o->verbose)
-			msg_err(o->cmd, "%s: not modified (HTTP 304), using the cached copy", spec);
+			netsrc_note(o, "%s: not modified (HTTP 304), using the cached copy", spec);
 		body = (const uint8_t *)ce.body;
 		blen = ce.len;
 	} else {

@@ -44,7 +44,7 @@ int netcli_option(int c, char *arg, struct netsrc_opts *o, const char *cmd)
 		return 0;
 	case NETOPT_HEADER: {
 		/* a header is usually a bearer token: no core dump, no ptrace by the same uid from now on */
-		(void)secret_protect();
+		(void)osutil_protect_secrets();
 		int r = netheaders_add(&o->headers, arg);
 		/* argv is what ps and /proc/PID/cmdline show every local user: blank the copy there (as
 		 * curl does), the token lives on only in the wiped header buffer. */
@@ -58,7 +58,7 @@ int netcli_option(int c, char *arg, struct netsrc_opts *o, const char *cmd)
 		size_t len;
 		unsigned bad;
 		int r;
-		(void)secret_protect();
+		(void)osutil_protect_secrets();
 		if (osutil_slurp(arg, 65536, &buf, &len) != 0)
 			return msg_fail(EXIT_USAGE, cmd, "--header-file %s: %s", arg, osutil_strerror(errno));
 		r = netheaders_add_text(&o->headers, buf, len, &bad);
@@ -362,4 +362,10 @@ int netcli_collect(const char *cmd, char *const *specs, int nspecs, int skip_inv
 	if (netkeys_index(out) != 0)
 		return msg_fail(EXIT_FAIL, cmd, "out of memory");
 	return EXIT_OK;
+}
+
+void netcli_note(void *arg, const char *cmd, const char *line)
+{
+	(void)arg;
+	msg_err(cmd, "%s", line);
 }

@@ -153,6 +153,7 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 	uint8_t *differ = NULL;
 
 	netsrc_defaults(&net);
+	net.note = netcli_note;
 	net.cmd = "install";
 	net.quiet = g->quiet;
 	net.verbose = g->verbose;

@@ -1,0 +1,20 @@
+/* netcache.h: the --cache DIR store behind network sources (conditional requests, 304 reuse). */
+#ifndef KEYDROP_NETCACHE_H
+#define KEYDROP_NETCACHE_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http.h"
+#include "netcache_fmt.h"
+#include "netsrc.h"
+
+/* Loads the cached body and validators for url from o->cache_dir into e. Returns 0, or -1 when
+ * there is no usable entry (missing, or not trusted: one warning line then). */
+int netcache_load(const struct netsrc_opts *o, const char *url, struct netcache_entry *e);
+
+/* Stores body and h's validators for url (atomically, 0600, in a 0700 directory); failures only
+ * lose the cache, never the fetch. */
+void netcache_store(const struct netsrc_opts *o, const char *url, const struct http_head *h,
+		    const uint8_t *body, size_t len);
+
+#endif
