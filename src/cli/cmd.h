@@ -21,7 +21,5 @@ int cmd_check(int argc, char **argv, const struct globals *g);
 int cmd_fetch(int argc, char **argv, const struct globals *g);
 int cmd_sync(int argc, char **argv, const struct globals *g);
 
-/* Prints what keydrop waits for when getrandom would block (early boot). arg: command name. */
-void cmd_entropy_wait(void *arg);
 
 #endif

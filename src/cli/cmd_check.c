@@ -18,7 +18,7 @@
 
 #include "authkeys.h"
 #include "cmd.h"
-#include "cmd_target.h"
+#include "targetcli.h"
 #include "die.h"
 #include "osutil.h"
 #include "fingerprint.h"

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "cmd_target.h"
+#include "targetcli.h"
 #include "die.h"
 #include "netcli.h"
 

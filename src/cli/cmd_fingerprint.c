@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
-#include "cmd_keys.h"
+#include "keyprint.h"
 #include "die.h"
 #include "fingerprint.h"
 #include "osutil.h"
@@ -23,41 +23,6 @@
 static const char usage[] = "usage: keydrop fingerprint [-E sha256|md5] [-v] FILE|-\n"
 			    "  One line per key: BITS HASH comment (TYPE), as ssh-keygen -l; -v adds the randomart.\n";
 
-/* As ssh-keygen (mprintf in a UTF-8 locale): control characters and bytes that are not UTF-8 as
- * octal escapes "\\ooo", everything else (tabs and backslashes included) as is. keydrop also escapes
- * the bidi controls, which ssh-keygen prints: they could make the line read differently. */
-static void put_escaped(const char *s, size_t n)
-{
-	enum textsafe_kind k;
-
-	for (size_t i = 0, len; i < n; i += len) {
-		len = textsafe_char(s, n, i, &k);
-		for (size_t j = 0; j < len; j++)
-			if (k == TS_PRINT || k == TS_TAB)
-				putchar(s[i + j]);
-			else
-				printf("\\%03o", (unsigned char)s[i + j]);
-	}
-}
-
-void cmd_print_key(const uint8_t *blob, size_t n, const char *comment, size_t clen, enum fp_hash h, int art)
-{
-	struct keyblob_info info;
-	char fp[FINGERPRINT_MAX], ra[RANDOMART_MAX];
-
-	keyblob_inspect(blob, n, &info);
-	fingerprint_format(blob, n, h, fp);
-	printf("%u %s ", info.bits, fp);
-	if (comment)
-		put_escaped(comment, clen);
-	else
-		fputs("no comment", stdout);
-	printf(" (%s)\n", info.label);
-	if (art) {
-		fingerprint_randomart(blob, n, h, info.label, info.bits, ra);
-		printf("%s\n", ra);
-	}
-}
 
 /* A private key: ssh-keygen takes the key and comment from PATH.pub when that parses (a .pub
  * without comment shows its own path), else from the private key. */

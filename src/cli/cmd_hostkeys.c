@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "cmd_keys.h"
+#include "keyprint.h"
 #include "die.h"
 #include "fingerprint.h"
 #include "fsx.h"

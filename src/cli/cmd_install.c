@@ -11,7 +11,7 @@
 
 #include "authkeys.h"
 #include "cmd.h"
-#include "cmd_target.h"
+#include "targetcli.h"
 #include "die.h"
 #include "osutil.h"
 #include "netcli.h"

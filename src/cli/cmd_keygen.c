@@ -11,6 +11,7 @@
 #include "fingerprint.h"
 #include "fsx.h"
 #include "keyblob.h"
+#include "keyprint.h"
 #include "keyfile.h"
 #include "keygen.h"
 #include "privkey.h"
@@ -29,10 +30,6 @@ static const char usage[] =
 	"  -q         quiet\n"
 	"  --force    replace an existing key (atomically)\n";
 
-void cmd_entropy_wait(void *arg)
-{
-	msg_err((const char *)arg, "waiting for the kernel's random pool to be initialised (early boot)...");
-}
 
 int cmd_keygen(int argc, char **argv, const struct globals *g)
 {

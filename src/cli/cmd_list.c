@@ -6,7 +6,7 @@
 
 #include "authkeys.h"
 #include "cmd.h"
-#include "cmd_target.h"
+#include "targetcli.h"
 #include "die.h"
 #include "fingerprint.h"
 #include "textsafe.h"

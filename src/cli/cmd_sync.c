@@ -12,7 +12,7 @@
 #include "authkeys.h"
 #include "b64.h"
 #include "cmd.h"
-#include "cmd_target.h"
+#include "targetcli.h"
 #include "die.h"
 #include "netcli.h"
 

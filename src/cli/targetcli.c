@@ -1,9 +1,9 @@
-/* cmd_target.c: TARGET options and opening the target for the authorized_keys commands. */
+/* targetcli.c: TARGET options and opening the target for the authorized_keys commands. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cmd_target.h"
+#include "targetcli.h"
 #include "die.h"
 #include "fsx.h"
 #include "fingerprint.h"

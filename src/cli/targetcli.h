@@ -1,7 +1,7 @@
-/* cmd_target.h: what install, remove, list and check share: the TARGET options and the walk to the
+/* targetcli.h: what install, remove, list and check share: the TARGET options and the walk to the
  * file with its messages. Only cmd_*.c include this. */
-#ifndef KEYDROP_CMD_TARGET_H
-#define KEYDROP_CMD_TARGET_H
+#ifndef KEYDROP_TARGETCLI_H
+#define KEYDROP_TARGETCLI_H
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

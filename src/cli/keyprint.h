@@ -1,6 +1,6 @@
-/* cmd_keys.h: output shared by the key commands (fingerprint, hostkeys). */
-#ifndef KEYDROP_CMD_KEYS_H
-#define KEYDROP_CMD_KEYS_H
+/* keyprint.h: output shared by the key commands (keygen, hostkeys, fingerprint). */
+#ifndef KEYDROP_KEYPRINT_H
+#define KEYDROP_KEYPRINT_H
 #include <stddef.h>
 #include <stdint.h>
 
@@ -9,5 +9,9 @@
 /* Prints "BITS HASH comment (TYPE)" exactly as ssh-keygen -l ("no comment" when comment is NULL),
  * then the randomart when art. Comment bytes are printed as given, as ssh-keygen does. */
 void cmd_print_key(const uint8_t *blob, size_t n, const char *comment, size_t clen, enum fp_hash h, int art);
+
+/* keygen_generate's wait callback: says what keydrop waits for when getrandom would block
+ * (early boot). arg: the command name. */
+void cmd_entropy_wait(void *arg);
 
 #endif
