@@ -90,7 +90,7 @@ BOOT_STAMP  := $(B)/stamp/bootstrap
 BEARSSL_OK  := $(BEARSSL_SRC)/.keydrop-ok
 SODIUM_OK   := $(SODIUM_SRC)/.keydrop-ok
 
-.PHONY: FORCE all check check-unit check-cli check-interop check-fuzz demo sanitize fuzz repro bench clean distclean bootstrap
+.PHONY: FORCE all check check-unit check-cli check-interop check-fuzz demo sanitize fuzz repro bench clean distclean bootstrap print-layers
 .DELETE_ON_ERROR:
 # Keep the host, sanitizer and fuzzer objects: they are intermediates of pattern rules.
 .SECONDARY:
@@ -223,6 +223,10 @@ check: $(B)/stamp/testdeps $(B)/keydrop $(B)/keydrop-future $(UNIT_BINS) $(FUZZ_
 $(B)/stamp/testdeps: scripts/bootstrap.sh
 	@bash scripts/bootstrap.sh test
 	@mkdir -p $(@D) && touch $@
+
+# For tests/cli/layers.t: one line per layer ("LAYER: USES..."), then the libraries' include flags.
+print-layers:
+	@$(foreach l,$(LAYERS),echo "$(l): $(LAYER_USES_$(l))";) echo "libs: $(LIB_INCS)"
 
 check-unit: $(UNIT_BINS)
 	prove -e '' $(UNIT_BINS)
