@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "authkeys.h"
+#include "authkeys_apply.h"
 #include "cmd.h"
 #include "targetcli.h"
 #include "die.h"
@@ -65,12 +65,6 @@ static int read_input(const char *label, const char *text, size_t len, struct in
 		msg_err("install", "%s: line %u: warning: skipped a %s key: keydrop does not know this key type",
 			label, in->res.skipped[i].srcline, in->res.skipped[i].type);
 	return EXIT_OK;
-}
-
-static int edit_cmp(const void *a, const void *b)
-{
-	const struct authkeys_edit *x = a, *y = b;
-	return x->line < y->line ? -1 : x->line > y->line;
 }
 
 /* "'no-pty'" or "(none)", escaped for the terminal. */
@@ -136,21 +130,13 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 	const char *block = NULL;
 	const char **keys = NULL;
 	struct input *ins = NULL;
-	size_t nkeys = 0, nins = 0, nadd = 0;
-	const char **adds = NULL;
-	size_t *addlens = NULL;
-	struct paste_key **addk = NULL, **presk = NULL;
-	long *presline = NULL;
-	size_t npres = 0;
+	size_t nkeys = 0, nins = 0, nnk = 0;
+	struct ak_newkey *nk = NULL;
+	struct paste_key **given = NULL;
+	struct ak_install_plan plan = { 0 };
 	uint8_t *work = NULL;
-	int c, ret = EXIT_FAIL, replace_opts = 0;
+	int c, ret = EXIT_FAIL, replace_opts = 0, changed = 0;
 	struct netsrc_opts net;
-	struct authkeys_blob *blobs = NULL;
-	long *verdict = NULL;
-	struct authkeys_edit *edits = NULL;
-	size_t nedit = 0;
-	char *edbuf = NULL;
-	uint8_t *differ = NULL;
 
 	netsrc_defaults(&net);
 	net.note = netcli_note;
@@ -244,16 +230,20 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 	size_t total = 0;
 	for (size_t i = 0; i < nins; i++)
 		total += ins[i].res.n;
-	if (!(adds = calloc(total, sizeof *adds)) || !(addlens = calloc(total, sizeof *addlens)) ||
-	    !(addk = calloc(total, sizeof *addk)) || !(presk = calloc(total, sizeof *presk)) ||
-	    !(presline = calloc(total, sizeof *presline)) || !(work = malloc(PUBKEY_BLOB_MAX)) ||
-	    !(blobs = calloc(total + 1, sizeof *blobs)) || !(verdict = calloc(total + 1, sizeof *verdict)) ||
-	    !(edits = calloc(total + 1, sizeof *edits)) || !(differ = calloc(total + 1, 1))) {
+	if (!(nk = calloc(total + 1, sizeof *nk)) || !(given = calloc(total + 1, sizeof *given)) ||
+	    !(plan.what = calloc(total + 1, 1)) || !(plan.line = calloc(total + 1, sizeof *plan.line)) ||
+	    !(work = malloc(PUBKEY_BLOB_MAX))) {
 		ret = msg_fail(EXIT_FAIL, "install", "out of memory");
 		goto out;
 	}
+	for (size_t i = 0; i < nins; i++)
+		for (size_t k = 0; k < ins[i].res.n; k++, nnk++) {
+			struct paste_key *pk = &ins[i].res.keys[k];
+			given[nnk] = pk;
+			nk[nnk] = (struct ak_newkey){ pk->line, pk->len, pk->blob, pk->bloblen, pk->opts, pk->optslen };
+		}
 
-	/* 2. Lock, read, decide. */
+	/* 2. Lock, read, decide (in the model), write. */
 	if ((ret = cmdt_open(&t, &spec, "install", 1, 1)) != EXIT_OK)
 		goto out;
 	if ((c = authkeys_parse(&ak, t.data, t.len)) != AK_OK) {
@@ -263,117 +253,41 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 	/* "Already present" only when that line lets the key log in now (expiry-time is local time
 	 * unless it ends in Z, as sshd reads it). */
 	time_t now = time(NULL);
-	long gmtoff = osutil_gmtoff(now);
-	/* One decision for all keys, in the model: present (and on which line), new, or a repeat. */
-	size_t nk = 0;
-	for (size_t i = 0; i < nins; i++)
-		for (size_t k = 0; k < ins[i].res.n; k++, nk++) {
-			blobs[nk].blob = ins[i].res.keys[k].blob;
-			blobs[nk].len = ins[i].res.keys[k].bloblen;
-		}
-	if ((c = authkeys_plan_install(&ak, blobs, nk, verdict, work, PUBKEY_BLOB_MAX, (long long)now, gmtoff)) != AK_OK) {
+	c = authkeys_apply_install(&ak, block, nk, nnk, replace_opts, (long long)now, osutil_gmtoff(now), TARGET_FILE_MAX,
+				   &plan, &out, &changed);
+	if (c == AK_UNTERMINATED) {
+		const struct authkeys_line *u = &ak.lines[ak.unterminated - 1];
+		ret = msg_fail(EXIT_FAIL, "install", "%s: line %zu: '%.*s' has no end marker; fix the file first", t.path,
+			       ak.unterminated, (int)(u->len > 80 ? 80 : u->len), ak.buf + u->off);
+		goto out;
+	}
+	if (c != AK_OK) {
 		ret = msg_fail(EXIT_FAIL, "install", "%s: %s", t.path, authkeys_strerror(c));
 		goto out;
 	}
-	nk = 0;
-	for (size_t i = 0; i < nins; i++) {
-		for (size_t k = 0; k < ins[i].res.n; k++, nk++) {
-			struct paste_key *pk = &ins[i].res.keys[k];
-			if (verdict[nk] == AUTHKEYS_REPEAT)
-				continue;
-			if (verdict[nk] >= 0) {
-				presk[npres] = pk;
-				presline[npres++] = verdict[nk];
-			} else {
-				addk[nadd] = pk;
-				adds[nadd] = pk->line;
-				addlens[nadd++] = pk->len;
-			}
-		}
-	}
-	/* A present key given with other options: the file's line keeps its own unless
-	 * --replace-options, which rewrites that line's options field in place. Lines in file order. */
-	size_t edlen = 0;
-	for (size_t j = 0; j < npres; j++)
-		edlen += presk[j]->optslen + 1;
-	if (!(edbuf = malloc(edlen + 1))) {
-		ret = msg_fail(EXIT_FAIL, "install", "out of memory");
-		goto out;
-	}
-	edlen = 0;
-	for (size_t j = 0; j < npres; j++) {
-		struct pubkey fk;
-		const char *why;
-		if (authkeys_line_key(&ak, (size_t)presline[j], work, PUBKEY_BLOB_MAX, &fk, &why) != PKL_OK)
-			continue;
-		differ[j] = !(fk.optslen == presk[j]->optslen && (!fk.opts) == (!presk[j]->opts) &&
-			      (!fk.opts || memcmp(fk.opts, presk[j]->opts, fk.optslen) == 0));
-		if (!differ[j] || !replace_opts)
-			continue;
-		const char *o = presk[j]->opts ? edbuf + edlen : NULL;
-		size_t ol = presk[j]->optslen;
-		if (o) {
-			memcpy(edbuf + edlen, presk[j]->opts, ol);
-			if (!fk.opts)
-				edbuf[edlen + ol++] = ' ';
-			edlen += ol;
-		}
-		if (authkeys_options_edit(&ak, (size_t)presline[j], &fk, o, ol, &edits[nedit]) != AK_OK) {
-			ret = msg_fail(EXIT_FAIL, "install", "%s: line %ld: %s", t.path, presline[j] + 1,
-				       authkeys_strerror(AK_BADEDIT));
-			goto out;
-		}
-		nedit++;
-	}
-	qsort(edits, nedit, sizeof *edits, edit_cmp);
-	if (nadd > 0 || nedit > 0) {
-		struct authkeys edited = { 0 };
-		const struct authkeys *base = &ak;
-		int r = AK_OK;
-		if (nedit > 0) {
-			r = authkeys_render_edit(&ak, edits, nedit, TARGET_FILE_MAX, &out);
-			if (r == AK_OK && nadd > 0 && (r = authkeys_parse(&edited, out.p, out.len)) == AK_OK)
-				base = &edited;
-		}
-		if (r == AK_OK && nadd > 0) {
-			struct authkeys_out o2;
-			r = authkeys_render_add(base, block, adds, addlens, nadd, TARGET_FILE_MAX, &o2);
-			if (r == AK_OK) {
-				free(out.p);
-				out = o2;
-			}
-		}
-		authkeys_free(&edited);
-		if (r == AK_UNTERMINATED) {
-			const struct authkeys_line *u = &ak.lines[ak.unterminated - 1];
-			ret = msg_fail(EXIT_FAIL, "install", "%s: line %zu: '%.*s' has no end marker; fix the file first",
-				       t.path, ak.unterminated, (int)(u->len > 80 ? 80 : u->len), ak.buf + u->off);
-			goto out;
-		}
-		if (r != AK_OK) {
-			ret = msg_fail(EXIT_FAIL, "install", "%s: %s", t.path, authkeys_strerror(r));
-			goto out;
-		}
+	if (changed) {
 		char err[TARGET_PATH_MAX + 200];
 		if (target_write(&t, out.p, out.len, err, sizeof err) < 0) {
 			ret = msg_fail(EXIT_FAIL, "install", "%s", err);
 			goto out;
 		}
 	}
-	if (!g->quiet) {
-		for (size_t j = 0; j < nadd; j++) {
-			fputs("added ", stdout);
-			cmdt_describe(stdout, addk[j]->blob, addk[j]->bloblen, addk[j]->comment, addk[j]->commentlen);
-			if (block)
-				printf(" [%s]", block);
-			putchar('\n');
-		}
+	for (size_t k = 0; k < nnk && !g->quiet; k++) {
+		if (plan.what[k] != AKI_ADDED)
+			continue;
+		fputs("added ", stdout);
+		cmdt_describe(stdout, given[k]->blob, given[k]->bloblen, given[k]->comment, given[k]->commentlen);
+		if (block)
+			printf(" [%s]", block);
+		putchar('\n');
 	}
-	for (size_t j = 0; j < npres; j++)
-		present_say(&ak, presline[j], presk[j], differ[j], replace_opts, g->quiet, work);
+	for (size_t k = 0; k < nnk; k++)
+		if (plan.what[k] == AKI_PRESENT || plan.what[k] == AKI_OTHER_OPTS || plan.what[k] == AKI_OPTS_REPLACED)
+			present_say(&ak, plan.line[k], given[k], plan.what[k] != AKI_PRESENT,
+				    plan.what[k] == AKI_OPTS_REPLACED, g->quiet, work);
 	if (!g->quiet)
 		cmdt_warn_modes(&t, "install");
-	if (g->verbose && nadd == 0 && nedit == 0)
+	if (g->verbose && !changed)
 		fprintf(stderr, "keydrop: install: %s unchanged (not written)\n", t.path);
 	ret = EXIT_OK; /* main checks stdout once for every command */
 out:
@@ -384,17 +298,11 @@ out:
 		paste_free(&ins[i].res);
 	free(ins);
 	free(keys);
-	free(adds);
-	free(addlens);
-	free(addk);
-	free(presk);
-	free(presline);
+	free(nk);
+	free(given);
+	free(plan.what);
+	free(plan.line);
 	free(work);
-	free(blobs);
-	free(verdict);
-	free(edits);
-	free(edbuf);
-	free(differ);
 	netcli_free(&net); /* wiped: may hold a bearer token */
 	return ret;
 }

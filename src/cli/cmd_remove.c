@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "authkeys.h"
+#include "authkeys_apply.h"
 #include "cmd.h"
 #include "targetcli.h"
 #include "die.h"
@@ -16,13 +16,6 @@ static const char usage[] =
 	"  Removes the keys with these fingerprints (SHA256:... or MD5:..., as keydrop list shows),\n"
 	"  the keys whose comment is exactly TEXT, or the whole managed block NAME. Keys in or out of\n"
 	"  blocks are matched alike. Nothing matching is not an error (exit 0, nothing written).\n" CMDT_USAGE;
-
-struct fpsel {
-	const char *text;
-	uint8_t digest[32];
-	size_t dlen;
-	int kind, hits;
-};
 
 int cmd_remove(int argc, char **argv, const struct globals *gg)
 {
@@ -37,10 +30,11 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 	struct authkeys ak = { 0 };
 	struct authkeys_out out = { 0 };
 	const char *comment = NULL, *block = NULL;
-	struct fpsel *fps = NULL;
+	struct ak_fpsel *fps = NULL;
+	const char **fptext = NULL;
 	size_t nfp = 0, ndrop = 0;
 	uint8_t *drop = NULL, *work = NULL;
-	int c, ret = EXIT_FAIL;
+	int c, ret = EXIT_FAIL, changed = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hqv", longopts, NULL)) != -1) {
@@ -67,10 +61,13 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 		return msg_usage("remove", "give FINGERPRINT..., or --comment TEXT, or --source NAME (one of them)");
 	if (comment && !*comment)
 		return msg_usage("remove", "--comment needs a non-empty TEXT");
-	if (!(fps = calloc((size_t)(argc - optind) + 1, sizeof *fps)))
-		return msg_fail(EXIT_FAIL, "remove", "out of memory");
+	if (!(fps = calloc((size_t)(argc - optind) + 1, sizeof *fps)) ||
+	    !(fptext = calloc((size_t)(argc - optind) + 1, sizeof *fptext))) {
+		ret = msg_fail(EXIT_FAIL, "remove", "out of memory");
+		goto out;
+	}
 	for (int i = optind; i < argc; i++, nfp++) {
-		fps[nfp].text = argv[i];
+		fptext[nfp] = argv[i];
 		fps[nfp].kind = fingerprint_parse(argv[i], fps[nfp].digest, &fps[nfp].dlen);
 		if (fps[nfp].kind < 0) {
 			/* Echo only what is short and plain: a long argument may be pasted secret text. */
@@ -92,64 +89,39 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 		ret = msg_fail(EXIT_FAIL, "remove", "%s: %s", t.path, authkeys_strerror(c ? c : AK_NOMEM));
 		goto out;
 	}
-	if (block) {
-		long b = authkeys_block_find(&ak, block, strlen(block));
-		if (b >= 0) {
-			for (size_t i = ak.blocks[b].begin; i <= ak.blocks[b].end; i++)
-				drop[i] = 1;
-			ndrop = ak.blocks[b].end - ak.blocks[b].begin + 1;
-		}
-		if (!g->quiet)
-			printf(b >= 0 ? "removed block %s (%zu lines)\n" : "no block %s\n", block, ndrop);
-	} else {
-		for (size_t i = 0; i < ak.nlines; i++) {
-			struct pubkey pk;
-			const char *why;
-			if (ak.lines[i].kind != AKL_OTHER)
-				continue;
-			int r = authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why);
-			if (r != PKL_OK && r != AKO_BAD)
-				continue;
-			int hit = 0;
-			if (comment)
-				hit = pk.comment && pk.commentlen == strlen(comment) && memcmp(pk.comment, comment, pk.commentlen) == 0;
-			for (size_t k = 0; k < nfp; k++) {
-				uint8_t d[32];
-				size_t dl = fingerprint_digest(pk.blob, pk.bloblen, (enum fp_hash)fps[k].kind, d);
-				if (dl == fps[k].dlen && memcmp(d, fps[k].digest, dl) == 0) {
-					fps[k].hits++;
-					hit = 1;
-				}
-			}
-			if (!hit)
-				continue;
-			drop[i] = 1;
-			ndrop++;
-			if (!g->quiet) {
-				fputs("removed ", stdout);
-				cmdt_describe(stdout, pk.blob, pk.bloblen, pk.comment, pk.commentlen);
-				printf(" (line %zu)\n", i + 1);
-			}
-		}
-		if (!g->quiet) {
-			for (size_t k = 0; k < nfp; k++)
-				if (!fps[k].hits)
-					printf("not present %s\n", fps[k].text);
-			if (comment && ndrop == 0)
-				printf("no key with comment '%s'\n", comment);
-		}
+	c = authkeys_apply_remove(&ak, fps, nfp, comment, comment ? strlen(comment) : 0, block, TARGET_FILE_MAX, drop,
+				  &ndrop, &out, &changed);
+	if (c != AK_OK) {
+		ret = msg_fail(EXIT_FAIL, "remove", "%s: %s", t.path, authkeys_strerror(c));
+		goto out;
 	}
-	if (ndrop > 0) {
+	if (changed) {
 		char err[TARGET_PATH_MAX + 200];
-		int r = authkeys_render_drop(&ak, drop, TARGET_FILE_MAX, &out);
-		if (r != AK_OK) {
-			ret = msg_fail(EXIT_FAIL, "remove", "%s: %s", t.path, authkeys_strerror(r));
-			goto out;
-		}
 		if (target_write(&t, out.p, out.len, err, sizeof err) < 0) {
 			ret = msg_fail(EXIT_FAIL, "remove", "%s", err);
 			goto out;
 		}
+	}
+	if (!g->quiet && block) {
+		printf(ndrop ? "removed block %s (%zu lines)\n" : "no block %s\n", block, ndrop);
+	} else if (!g->quiet) {
+		for (size_t i = 0; i < ak.nlines; i++) {
+			struct pubkey pk;
+			const char *why;
+			if (!drop[i])
+				continue;
+			int r = authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why);
+			if (r != PKL_OK && r != AKO_BAD)
+				continue;
+			fputs("removed ", stdout);
+			cmdt_describe(stdout, pk.blob, pk.bloblen, pk.comment, pk.commentlen);
+			printf(" (line %zu)\n", i + 1);
+		}
+		for (size_t k = 0; k < nfp; k++)
+			if (!fps[k].hits)
+				printf("not present %s\n", fptext[k]);
+		if (comment && ndrop == 0)
+			printf("no key with comment '%s'\n", comment);
 	}
 	ret = EXIT_OK; /* main checks stdout once for every command */
 out:
@@ -157,6 +129,7 @@ out:
 	free(out.p);
 	target_close(&t);
 	free(fps);
+	free(fptext);
 	free(drop);
 	free(work);
 	return ret;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "authkeys.h"
+#include "authkeys_apply.h"
 #include "b64.h"
 #include "cmd.h"
 #include "targetcli.h"
@@ -29,20 +29,6 @@ static void usage(FILE *f)
 
 enum { OPT_SKIP = 400, OPT_EMPTY, OPT_SOURCE };
 
-/* Index in keys of the key on line i of ak (read as sshd reads it), -1 when it is not there, -2 when
- * the line holds no key. Compared by canonical key data: a line sshd reads through VT, FF or CR in the
- * base64 is the same key. */
-static long line_in_keys(const struct authkeys *ak, size_t i, const struct netkeys *k, uint8_t *work, char *canon)
-{
-	struct pubkey pk;
-	const char *why;
-
-	if (ak->lines[i].kind != AKL_OTHER || authkeys_line_key(ak, i, work, PUBKEY_BLOB_MAX, &pk, &why) != PKL_OK)
-		return -2;
-	long n = b64_encode(pk.blob, pk.bloblen, canon, B64_ENCLEN(PUBKEY_BLOB_MAX) + 1, 1);
-	return n < 0 ? -1 : netkeys_find(k, canon, (size_t)n);
-}
-
 /* "added 256 SHA256:... comment (ED25519) [block]" for a parsed key (blob decoded by the parser). */
 static void describe(const char *verb, const struct pubkey *pk, const char *block)
 {
@@ -60,15 +46,15 @@ int cmd_sync(int argc, char **argv, const struct globals *g)
 					    { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
 	struct target_spec spec = { 0 };
 	struct target t = { .homefd = -1, .dirfd = -1, .lockfd = -1 };
-	struct authkeys ak = { 0 }, ak2 = { 0 };
-	struct authkeys_out o1 = { 0 }, o2 = { 0 };
+	struct authkeys ak = { 0 };
+	struct authkeys_out o1 = { 0 };
+	struct ak_newkey *nk = NULL;
 	struct netsrc_opts o;
 	struct netkeys keys = { 0 };
 	const char *name = NULL;
-	uint8_t *drop = NULL, *work = NULL, *newkey = NULL;
-	char *canon = NULL;
-	int c, skip = 0, allow_empty = 0, ret = EXIT_FAIL;
-	size_t removed = 0, added = 0;
+	uint8_t *removed = NULL, *isnew = NULL, *work = NULL, *blobs = NULL;
+	int c, skip = 0, allow_empty = 0, changed = 0, ret = EXIT_FAIL;
+	size_t n_removed = 0, n_added = 0;
 
 	netsrc_defaults(&o);
 	o.note = netcli_note;
@@ -131,90 +117,73 @@ int cmd_sync(int argc, char **argv, const struct globals *g)
 		goto out;
 	}
 
-	/* 2. Lock, read, replace the block's lines. */
-	ret = EXIT_FAIL;
-	if ((ret = cmdt_open(&t, &spec, "sync", 1, 1)) != EXIT_OK)
-		goto out;
-	ret = EXIT_FAIL;
-	if (authkeys_parse(&ak, t.data, t.len) != AK_OK || !(work = malloc(PUBKEY_BLOB_MAX)) ||
-	    !(drop = calloc(ak.nlines + 1, 1)) || !(canon = malloc(B64_ENCLEN(PUBKEY_BLOB_MAX) + 1)) ||
-	    !(newkey = malloc(keys.n + 1))) {
+	/* 2. Lock, read, replace the block's lines (decided in the model), write. */
+	size_t pool = 0;
+	for (size_t k = 0; k < keys.n; k++)
+		pool += strlen(keys.b64[k]) / 4 * 3 + 3;
+	if (!(nk = calloc(keys.n + 1, sizeof *nk)) || !(blobs = malloc(pool + 1)) || !(isnew = calloc(keys.n + 1, 1)) ||
+	    !(work = malloc(PUBKEY_BLOB_MAX))) {
 		ret = msg_fail(EXIT_FAIL, "sync", "out of memory");
 		goto out;
 	}
-	long bi = authkeys_block_find(&ak, name, strlen(name));
-	if (bi < 0 && ak.unterminated) {
+	pool = 0;
+	for (size_t k = 0; k < keys.n; k++) {
+		size_t bl = strlen(keys.b64[k]);
+		long n = b64_decode(keys.b64[k], bl, blobs + pool, bl / 4 * 3 + 3);
+		if (n < 0) { /* cannot happen: netcli_collect made it from a decoded blob */
+			ret = msg_fail(EXIT_FAIL, "sync", "internal error: key %zu", k + 1);
+			goto out;
+		}
+		nk[k] = (struct ak_newkey){ keys.lines[k], strlen(keys.lines[k]), blobs + pool, (size_t)n, NULL, 0 };
+		pool += (size_t)n;
+	}
+	if ((ret = cmdt_open(&t, &spec, "sync", 1, 1)) != EXIT_OK)
+		goto out;
+	ret = EXIT_FAIL;
+	if ((c = authkeys_parse(&ak, t.data, t.len)) != AK_OK || !(removed = calloc(ak.nlines + 1, 1))) {
+		ret = msg_fail(EXIT_FAIL, "sync", "%s: %s", t.path, authkeys_strerror(c ? c : AK_NOMEM));
+		goto out;
+	}
+	c = authkeys_apply_sync(&ak, name, nk, keys.n, TARGET_FILE_MAX, removed, isnew, &o1, &changed);
+	if (c == AK_UNTERMINATED) {
 		ret = msg_fail(EXIT_FAIL, "sync", "%s: line %zu: a '# keydrop:begin' marker has no end marker; fix the file first",
 			       t.path, ak.unterminated);
 		goto out;
 	}
-	/* One pass over the block: each line's key is looked up once (keys x lines parses took seconds). */
-	memset(newkey, 1, keys.n + 1);
-	if (bi >= 0) {
-		const struct authkeys_block *b = &ak.blocks[bi];
-		for (size_t i = b->begin + 1; i < b->end; i++) {
-			long k = line_in_keys(&ak, i, &keys, work, canon);
-			drop[i] = 1;
-			if (k >= 0) {
-				newkey[k] = 0; /* the block has it already */
-			} else if (k == -1) {
-				drop[i] = 2; /* reported after the write */
-				removed++;
-			}
-		}
-	}
-	for (size_t k = 0; k < keys.n; k++)
-		added += newkey[k];
-	if (authkeys_render_drop(&ak, drop, TARGET_FILE_MAX, &o1) != AK_OK) {
-		ret = msg_fail(EXIT_FAIL, "sync", "%s: %s", t.path, authkeys_strerror(o1.err));
+	if (c != AK_OK) {
+		ret = msg_fail(EXIT_FAIL, "sync", "%s: %s", t.path, authkeys_strerror(c));
 		goto out;
 	}
-	const char *final = o1.p;
-	size_t finallen = o1.len;
-	if (keys.n > 0) {
-		size_t *lens = calloc(keys.n, sizeof *lens);
-		if (!lens || authkeys_parse(&ak2, o1.p, o1.len) != AK_OK) {
-			free(lens);
-			ret = msg_fail(EXIT_FAIL, "sync", "out of memory");
-			goto out;
-		}
-		for (size_t i = 0; i < keys.n; i++)
-			lens[i] = strlen(keys.lines[i]);
-		int r = authkeys_render_add(&ak2, name, (const char *const *)keys.lines, lens, keys.n, TARGET_FILE_MAX, &o2);
-		free(lens);
-		if (r != AK_OK) {
-			ret = msg_fail(EXIT_FAIL, "sync", "%s: %s", t.path, authkeys_strerror(r));
-			goto out;
-		}
-		final = o2.p;
-		finallen = o2.len;
-	}
-	if (finallen == t.len && memcmp(final, t.data, t.len) == 0) {
+	if (!changed) {
 		if (g->verbose)
 			fprintf(stderr, "keydrop: sync: %s unchanged (not written)\n", t.path);
 	} else {
 		char err[TARGET_PATH_MAX + 200];
-		if (target_write(&t, final, finallen, err, sizeof err) < 0) {
+		if (target_write(&t, o1.p, o1.len, err, sizeof err) < 0) {
 			ret = msg_fail(EXIT_FAIL, "sync", "%s", err);
 			goto out;
 		}
 	}
-	if (!g->quiet) {
-		for (size_t i = 0; i < ak.nlines; i++) {
-			struct pubkey pk;
-			const char *why;
-			if (drop[i] == 2 && authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why) == PKL_OK)
+	for (size_t i = 0; i < ak.nlines; i++) {
+		struct pubkey pk;
+		const char *why;
+		if (removed[i] == 1) {
+			n_removed++;
+			if (!g->quiet && authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why) == PKL_OK)
 				describe("removed ", &pk, name);
 		}
-		for (size_t k = 0; k < keys.n; k++) {
-			struct pubkey pk; /* the real parser: options may hold quoted blanks */
-			if (newkey[k] && pubkey_parse_line(keys.lines[k], strlen(keys.lines[k]), work, PUBKEY_BLOB_MAX, &pk) == PKL_OK)
-				describe("added ", &pk, name);
-		}
+	}
+	for (size_t k = 0; k < keys.n; k++) {
+		struct pubkey pk; /* the real parser: options may hold quoted blanks */
+		if (!isnew[k])
+			continue;
+		n_added++;
+		if (!g->quiet && pubkey_parse_line(keys.lines[k], strlen(keys.lines[k]), work, PUBKEY_BLOB_MAX, &pk) == PKL_OK)
+			describe("added ", &pk, name);
 	}
 	if (!g->quiet)
-		printf("block %s: %zu key%s (%zu added, %zu removed)\n", name, keys.n, keys.n == 1 ? "" : "s", added,
-		       removed);
+		printf("block %s: %zu key%s (%zu added, %zu removed)\n", name, keys.n, keys.n == 1 ? "" : "s", n_added,
+		       n_removed);
 	/* The report is secondary to the write that already happened. Exit 0: sync's exit 1 promises
 	 * "nothing changed", which would be false now (a caller would treat a done sync as failed). The
 	 * lost report is said on stderr instead. */
@@ -226,12 +195,11 @@ int cmd_sync(int argc, char **argv, const struct globals *g)
 	ret = EXIT_OK;
 out:
 	authkeys_free(&ak);
-	authkeys_free(&ak2);
 	free(o1.p);
-	free(o2.p);
-	free(drop);
-	free(newkey);
-	free(canon);
+	free(nk);
+	free(blobs);
+	free(isnew);
+	free(removed);
 	free(work);
 	target_close(&t);
 	netkeys_free(&keys);

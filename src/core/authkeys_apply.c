@@ -1,0 +1,303 @@
+/* authkeys_apply.c: the decisions of install, sync and remove on the authorized_keys model. Pure. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "authkeys_apply.h"
+#include "fingerprint.h"
+
+static int edit_cmp(const void *a, const void *b)
+{
+	const struct authkeys_edit *x = a, *y = b;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static int same_opts(const char *a, size_t an, const char *b, size_t bn)
+{
+	return (!a) == (!b) && (!a || (an == bn && memcmp(a, b, an) == 0));
+}
+
+/* out = ak's bytes with edits applied, then adds appended to block (each step only when needed). */
+static int render(const struct authkeys *ak, const char *block, struct authkeys_edit *edits, size_t nedit,
+		  const char *const *adds, const size_t *addlens, size_t nadd, size_t max, struct authkeys_out *out)
+{
+	struct authkeys edited = { 0 };
+	const struct authkeys *base = ak;
+	int r = AK_OK;
+
+	memset(out, 0, sizeof *out);
+	if (nedit > 0) {
+		qsort(edits, nedit, sizeof *edits, edit_cmp);
+		r = authkeys_render_edit(ak, edits, nedit, max, out);
+		if (r == AK_OK && nadd > 0 && (r = authkeys_parse(&edited, out->p, out->len)) == AK_OK)
+			base = &edited;
+	}
+	if (r == AK_OK && nadd > 0) {
+		struct authkeys_out o2;
+		r = authkeys_render_add(base, block, adds, addlens, nadd, max, &o2);
+		if (r == AK_OK) {
+			free(out->p);
+			*out = o2;
+		} else {
+			free(o2.p);
+		}
+	}
+	authkeys_free(&edited);
+	if (r != AK_OK) {
+		free(out->p);
+		memset(out, 0, sizeof *out);
+	}
+	return r;
+}
+
+int authkeys_apply_install(const struct authkeys *ak, const char *block, const struct ak_newkey *keys, size_t n,
+			   int replace_opts, long long now, long gmtoff, size_t max, struct ak_install_plan *plan,
+			   struct authkeys_out *out, int *changed)
+{
+	struct authkeys_blob *blobs = calloc(n + 1, sizeof *blobs);
+	long *verdict = calloc(n + 1, sizeof *verdict);
+	struct authkeys_edit *edits = calloc(n + 1, sizeof *edits);
+	const char **adds = calloc(n + 1, sizeof *adds);
+	size_t *addlens = calloc(n + 1, sizeof *addlens), nedit = 0, edlen = 0;
+	uint8_t *work = malloc(PUBKEY_BLOB_MAX);
+	char *edbuf = NULL;
+	int r = AK_NOMEM;
+
+	memset(out, 0, sizeof *out);
+	*changed = 0;
+	plan->nadded = plan->nreplaced = 0;
+	if (!blobs || !verdict || !edits || !adds || !addlens || !work)
+		goto out;
+	for (size_t k = 0; k < n; k++) {
+		blobs[k].blob = keys[k].blob;
+		blobs[k].len = keys[k].bloblen;
+		edlen += keys[k].optslen + 1;
+	}
+	if (!(edbuf = malloc(edlen + 1)))
+		goto out;
+	if ((r = authkeys_plan_install(ak, blobs, n, verdict, work, PUBKEY_BLOB_MAX, now, gmtoff)) != AK_OK)
+		goto out;
+	edlen = 0;
+	for (size_t k = 0; k < n; k++) {
+		const struct ak_newkey *nk = &keys[k];
+		struct pubkey fk;
+		const char *why;
+
+		plan->line[k] = verdict[k] >= 0 ? verdict[k] : -1;
+		if (verdict[k] == AUTHKEYS_REPEAT) {
+			plan->what[k] = AKI_REPEAT;
+			continue;
+		}
+		if (verdict[k] < 0) {
+			plan->what[k] = AKI_ADDED;
+			adds[plan->nadded] = nk->line;
+			addlens[plan->nadded++] = nk->len;
+			continue;
+		}
+		/* Present: the file's line stays; its options change only when asked. */
+		plan->what[k] = AKI_PRESENT;
+		if (authkeys_line_key(ak, (size_t)verdict[k], work, PUBKEY_BLOB_MAX, &fk, &why) != PKL_OK ||
+		    same_opts(fk.opts, fk.optslen, nk->opts, nk->optslen))
+			continue;
+		plan->what[k] = AKI_OTHER_OPTS;
+		if (!replace_opts)
+			continue;
+		const char *o = nk->opts ? edbuf + edlen : NULL;
+		size_t ol = nk->optslen;
+		if (o) {
+			memcpy(edbuf + edlen, nk->opts, ol);
+			if (!fk.opts)
+				edbuf[edlen + ol++] = ' '; /* inserted before the key type */
+			edlen += ol;
+		}
+		if ((r = authkeys_options_edit(ak, (size_t)verdict[k], &fk, o, ol, &edits[nedit])) != AK_OK)
+			goto out;
+		nedit++;
+		plan->what[k] = AKI_OPTS_REPLACED;
+		plan->nreplaced++;
+	}
+	r = AK_OK;
+	if (plan->nadded > 0 || nedit > 0) {
+		r = render(ak, block, edits, nedit, adds, addlens, plan->nadded, max, out);
+		*changed = r == AK_OK;
+	}
+out:
+	free(blobs);
+	free(verdict);
+	free(edits);
+	free(adds);
+	free(addlens);
+	free(work);
+	free(edbuf);
+	return r;
+}
+
+/* ---- sync: keys looked up by blob through a sorted index ------------------------------------ */
+
+struct keyix {
+	const uint8_t *blob;
+	size_t len, i;
+};
+
+static int keyix_cmp(const void *a, const void *b)
+{
+	const struct keyix *x = a, *y = b;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	int c = memcmp(x->blob, y->blob, x->len);
+	if (c)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Index of the first key (lowest i) whose blob is blob[0..len), or -1. */
+static long keyix_find(const struct keyix *ix, size_t n, const uint8_t *blob, size_t len)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = ix[mid].len != len ? (ix[mid].len < len ? -1 : 1) : memcmp(ix[mid].blob, blob, len);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && ix[lo].len == len && memcmp(ix[lo].blob, blob, len) == 0 ? (long)ix[lo].i : -1;
+}
+
+int authkeys_apply_sync(const struct authkeys *ak, const char *name, const struct ak_newkey *keys, size_t n,
+			size_t max, uint8_t *removed, uint8_t *isnew, struct authkeys_out *out, int *changed)
+{
+	struct keyix *ix = calloc(n + 1, sizeof *ix);
+	uint8_t *drop = calloc(ak->nlines + 1, 1), *work = malloc(PUBKEY_BLOB_MAX);
+	const char **adds = calloc(n + 1, sizeof *adds);
+	size_t *addlens = calloc(n + 1, sizeof *addlens), nadd = 0;
+	struct authkeys dropped = { 0 };
+	struct authkeys_out o1 = { 0 };
+	int r = AK_NOMEM;
+
+	memset(out, 0, sizeof *out);
+	*changed = 0;
+	memset(removed, 0, ak->nlines);
+	if (!ix || !drop || !work || !adds || !addlens)
+		goto out;
+	long bi = authkeys_block_find(ak, name, strlen(name));
+	if (bi < 0 && ak->unterminated) {
+		r = AK_UNTERMINATED;
+		goto out;
+	}
+	/* A repeated blob counts once, at its first place. */
+	for (size_t k = 0; k < n; k++)
+		ix[k] = (struct keyix){ keys[k].blob, keys[k].bloblen, k };
+	qsort(ix, n, sizeof *ix, keyix_cmp);
+	for (size_t k = 0; k < n; k++)
+		isnew[k] = 1;
+	for (size_t j = 1; j < n; j++)
+		if (ix[j].len == ix[j - 1].len && memcmp(ix[j].blob, ix[j - 1].blob, ix[j].len) == 0)
+			isnew[ix[j].i] = 0;
+	for (size_t k = 0; k < n; k++)
+		if (isnew[k]) {
+			adds[nadd] = keys[k].line;
+			addlens[nadd++] = keys[k].len;
+		}
+	/* The block's lines all go; the keys come back in the given order. */
+	if (bi >= 0) {
+		const struct authkeys_block *b = &ak->blocks[bi];
+		for (size_t i = b->begin + 1; i < b->end; i++) {
+			struct pubkey pk;
+			const char *why;
+			drop[i] = 1;
+			if (ak->lines[i].kind != AKL_OTHER ||
+			    authkeys_line_key(ak, i, work, PUBKEY_BLOB_MAX, &pk, &why) != PKL_OK) {
+				removed[i] = 2;
+				continue;
+			}
+			long k = keyix_find(ix, n, pk.blob, pk.bloblen);
+			if (k >= 0)
+				isnew[k] = 0;
+			else
+				removed[i] = 1;
+		}
+	}
+	if ((r = authkeys_render_drop(ak, drop, max, &o1)) != AK_OK)
+		goto out;
+	if (nadd == 0) {
+		*out = o1;
+		o1.p = NULL;
+	} else {
+		if ((r = authkeys_parse(&dropped, o1.p, o1.len)) != AK_OK)
+			goto out;
+		if ((r = authkeys_render_add(&dropped, name, adds, addlens, nadd, max, out)) != AK_OK) {
+			free(out->p);
+			memset(out, 0, sizeof *out);
+			goto out;
+		}
+	}
+	if (out->len == ak->len && memcmp(out->p, ak->buf, ak->len) == 0) {
+		free(out->p);
+		memset(out, 0, sizeof *out);
+	} else {
+		*changed = 1;
+	}
+out:
+	authkeys_free(&dropped);
+	free(o1.p);
+	free(ix);
+	free(drop);
+	free(work);
+	free(adds);
+	free(addlens);
+	return r;
+}
+
+int authkeys_apply_remove(const struct authkeys *ak, struct ak_fpsel *fps, size_t nfp, const char *comment,
+			  size_t commentlen, const char *block, size_t max, uint8_t *drop, size_t *ndropped,
+			  struct authkeys_out *out, int *changed)
+{
+	uint8_t *work = NULL;
+	int r = AK_OK;
+
+	memset(out, 0, sizeof *out);
+	memset(drop, 0, ak->nlines);
+	*changed = 0;
+	*ndropped = 0;
+	for (size_t k = 0; k < nfp; k++)
+		fps[k].hits = 0;
+	if (block) {
+		long b = authkeys_block_find(ak, block, strlen(block));
+		if (b >= 0)
+			for (size_t i = ak->blocks[b].begin; i <= ak->blocks[b].end; i++, ++*ndropped)
+				drop[i] = 1;
+	} else {
+		if (!(work = malloc(PUBKEY_BLOB_MAX)))
+			return AK_NOMEM;
+		for (size_t i = 0; i < ak->nlines; i++) {
+			struct pubkey pk;
+			const char *why;
+			if (ak->lines[i].kind != AKL_OTHER)
+				continue;
+			int lr = authkeys_line_key(ak, i, work, PUBKEY_BLOB_MAX, &pk, &why);
+			if (lr != PKL_OK && lr != AKO_BAD)
+				continue;
+			int hit = comment && pk.comment && pk.commentlen == commentlen &&
+				  memcmp(pk.comment, comment, commentlen) == 0;
+			for (size_t k = 0; k < nfp; k++) {
+				uint8_t d[32];
+				size_t dl = fingerprint_digest(pk.blob, pk.bloblen, (enum fp_hash)fps[k].kind, d);
+				if (dl == fps[k].dlen && memcmp(d, fps[k].digest, dl) == 0) {
+					fps[k].hits++;
+					hit = 1;
+				}
+			}
+			if (hit) {
+				drop[i] = 1;
+				++*ndropped;
+			}
+		}
+	}
+	if (*ndropped > 0) {
+		r = authkeys_render_drop(ak, drop, max, out);
+		*changed = r == AK_OK;
+	}
+	free(work);
+	return r;
+}
