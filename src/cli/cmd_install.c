@@ -266,11 +266,8 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 		goto out;
 	}
 	if (changed) {
-		char err[TARGET_PATH_MAX + 200];
-		if (target_write(&t, out.p, out.len, err, sizeof err) < 0) {
-			ret = msg_fail(EXIT_FAIL, "install", "%s", err);
+		if ((ret = cmdt_write(&t, out.p, out.len, "install")) != EXIT_OK)
 			goto out;
-		}
 	}
 	for (size_t k = 0; k < nnk && !g->quiet; k++) {
 		if (plan.what[k] != AKI_ADDED)

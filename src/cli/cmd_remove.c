@@ -96,11 +96,8 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 		goto out;
 	}
 	if (changed) {
-		char err[TARGET_PATH_MAX + 200];
-		if (target_write(&t, out.p, out.len, err, sizeof err) < 0) {
-			ret = msg_fail(EXIT_FAIL, "remove", "%s", err);
+		if ((ret = cmdt_write(&t, out.p, out.len, "remove")) != EXIT_OK)
 			goto out;
-		}
 	}
 	if (!g->quiet && block) {
 		printf(ndrop ? "removed block %s (%zu lines)\n" : "no block %s\n", block, ndrop);

@@ -158,11 +158,8 @@ int cmd_sync(int argc, char **argv, const struct globals *g)
 		if (g->verbose)
 			fprintf(stderr, "keydrop: sync: %s unchanged (not written)\n", t.path);
 	} else {
-		char err[TARGET_PATH_MAX + 200];
-		if (target_write(&t, o1.p, o1.len, err, sizeof err) < 0) {
-			ret = msg_fail(EXIT_FAIL, "sync", "%s", err);
+		if ((ret = cmdt_write(&t, o1.p, o1.len, "sync")) != EXIT_OK)
 			goto out;
-		}
 	}
 	for (size_t i = 0; i < ak.nlines; i++) {
 		struct pubkey pk;

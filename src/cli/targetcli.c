@@ -144,3 +144,12 @@ void cmdt_warn_modes(const struct target *t, const char *cmd)
 		msg_err(cmd, "warning: %s is group or world writable: sshd (StrictModes) will ignore %s; "
 			     "'keydrop check --fix' repairs it", t->dir, t->path);
 }
+
+int cmdt_write(struct target *t, const char *data, size_t len, const char *cmd)
+{
+	char err[TARGET_PATH_MAX + 200];
+
+	if (target_write(t, data, len, err, sizeof err) < 0)
+		return msg_fail(EXIT_FAIL, cmd, "%s", err);
+	return EXIT_OK;
+}

@@ -31,6 +31,9 @@ int cmdt_resolve(struct target *t, const struct target_spec *s, const char *cmd)
  * Prints the one error line itself. Returns EXIT_OK, EXIT_USAGE or EXIT_FAIL. */
 int cmdt_open(struct target *t, const struct target_spec *s, const char *cmd, int create, int lock);
 
+/* target_write with the shared message: the one error line printed here. Returns EXIT_OK or EXIT_FAIL. */
+int cmdt_write(struct target *t, const char *data, size_t len, const char *cmd);
+
 /* "BITS SHA256:... comment (LABEL)" as ssh-keygen -l. */
 void cmdt_describe(FILE *f, const uint8_t *blob, size_t n, const char *comment, size_t clen);
 

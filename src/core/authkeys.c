@@ -256,6 +256,20 @@ static void put_lines(struct authkeys_out *o, const char *const *adds, const siz
 	}
 }
 
+/* The end of every render: an error frees the output; success always leaves out->p allocated (an
+ * empty result included), so callers can tell "rendered, empty" from "not rendered". */
+static int render_done(struct authkeys_out *out)
+{
+	if (out->err) {
+		free(out->p);
+		out->p = NULL;
+		return out->err;
+	}
+	if (!out->p && !(out->p = malloc(1)))
+		return AK_NOMEM;
+	return AK_OK;
+}
+
 int authkeys_render_add(const struct authkeys *ak, const char *name, const char *const *adds,
 			const size_t *addlens, size_t nadd, size_t max, struct authkeys_out *out)
 {
@@ -291,12 +305,7 @@ int authkeys_render_add(const struct authkeys *ak, const char *name, const char 
 			put(out, "\n", 1);
 		}
 	}
-	if (out->err) {
-		free(out->p);
-		out->p = NULL;
-		return out->err;
-	}
-	return AK_OK;
+	return render_done(out);
 }
 
 int authkeys_render_drop(const struct authkeys *ak, const uint8_t *drop, size_t max, struct authkeys_out *out)
@@ -317,14 +326,7 @@ int authkeys_render_drop(const struct authkeys *ak, const uint8_t *drop, size_t 
 			j++;
 		i = j;
 	}
-	if (out->err) {
-		free(out->p);
-		out->p = NULL;
-		return out->err;
-	}
-	if (!out->p && !(out->p = malloc(1)))
-		return AK_NOMEM;
-	return AK_OK;
+	return render_done(out);
 }
 
 int authkeys_render_edit(const struct authkeys *ak, const struct authkeys_edit *edits, size_t nedit, size_t max,
@@ -352,14 +354,7 @@ int authkeys_render_edit(const struct authkeys *ak, const struct authkeys_edit *
 		at = from + ed->del;
 	}
 	put(out, ak->buf + at, ak->len - at);
-	if (out->err) {
-		free(out->p);
-		out->p = NULL;
-		return out->err;
-	}
-	if (!out->p && !(out->p = malloc(1)))
-		return AK_NOMEM;
-	return AK_OK;
+	return render_done(out);
 }
 
 int authkeys_options_edit(const struct authkeys *ak, size_t i, const struct pubkey *pk, const char *opts,

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "authkeys.h"
+#include "timefmt.h"
 
 static int is_blank(int c)
 {
@@ -272,17 +273,6 @@ unsigned authkeys_opts_flags(const char *opts, size_t n)
 	return f;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static long long days_from_civil(long long y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	long long era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
-}
-
 static unsigned two(const char *s)
 {
 	return (unsigned)(s[0] - '0') * 10 + (unsigned)(s[1] - '0');
@@ -303,7 +293,7 @@ int authkeys_opts_expiry(const char *opts, size_t n, long long *t, int *utc)
 			if (!expiry_ok(v, vn))
 				return 0;
 			long long y = (long long)two(v) * 100 + two(v + 2);
-			long long secs = days_from_civil(y, two(v + 4), two(v + 6)) * 86400;
+			long long secs = timefmt_days_from_civil(y, two(v + 4), two(v + 6)) * 86400;
 			if (vn >= 12)
 				secs += (long long)two(v + 8) * 3600 + (long long)two(v + 10) * 60;
 			if (vn == 14)

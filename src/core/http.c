@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "timefmt.h"
 
 const char *http_strerror(int err)
 {
@@ -45,26 +46,7 @@ int http_tchar(int c)
 	       (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
-static int copy_bounded(char *dst, size_t cap, const char *s, size_t n)
-{
-	if (n >= cap)
-		return -1;
-	memcpy(dst, s, n);
-	dst[n] = 0;
-	return 0;
-}
-
 /* ---- dates ----------------------------------------------------------------------------------- */
-
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
 
 static int num(const char *s, int n, int *out)
 {
@@ -94,7 +76,7 @@ int64_t http_parse_date(const char *s)
 			break;
 	if (m == 12 || d < 1 || d > 31 || y < 1970 || hh > 23 || mm > 59 || ss > 60)
 		return -1;
-	return days_from_civil(y, (unsigned)m + 1, (unsigned)d) * 86400 + hh * 3600 + mm * 60 + ss;
+	return timefmt_days_from_civil(y, (unsigned)m + 1, (unsigned)d) * 86400 + hh * 3600 + mm * 60 + ss;
 }
 
 /* ---- response head --------------------------------------------------------------------------- */
@@ -126,7 +108,7 @@ static int parse_u63(const char *v, size_t n, int64_t *out)
 
 static void set_str(char *dst, size_t cap, const char *v, size_t n)
 {
-	if (copy_bounded(dst, cap, v, n) != 0)
+	if (http_copy_bounded(dst, cap, v, n) != 0)
 		dst[0] = 0; /* too long: treated as absent */
 }
 
@@ -160,7 +142,7 @@ static int header_line(struct http_head *h, const char *line, size_t n)
 		else if (!ieq(v, vn, "identity"))
 			return HTTP_E_ENCODING;
 	} else if (ieq(line, nn, "location")) {
-		if (copy_bounded(h->location, sizeof h->location, v, vn) != 0)
+		if (http_copy_bounded(h->location, sizeof h->location, v, vn) != 0)
 			return HTTP_E_SYNTAX;
 	} else if (ieq(line, nn, "etag")) {
 		set_str(h->etag, sizeof h->etag, v, vn);

@@ -100,4 +100,7 @@ int http_body_feed(struct http_body *b, const uint8_t *in, size_t n, size_t *use
  * HTTP_E_TRUNCATED. */
 int http_body_eof(struct http_body *b);
 
+/* Copies s[0..n) into dst[cap] NUL-terminated; -1 (dst untouched) when it does not fit. */
+int http_copy_bounded(char *dst, size_t cap, const char *s, size_t n);
+
 #endif

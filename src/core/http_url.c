@@ -9,7 +9,7 @@ static int lower(int c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
-static int copy_bounded(char *dst, size_t cap, const char *s, size_t n)
+int http_copy_bounded(char *dst, size_t cap, const char *s, size_t n)
 {
 	if (n >= cap)
 		return -1;
@@ -61,7 +61,7 @@ int http_parse_url(const char *url, struct http_url *u)
 			he = end;
 		p = he;
 	}
-	if (he == hs || copy_bounded(u->host, sizeof u->host, hs, (size_t)(he - hs)) != 0)
+	if (he == hs || http_copy_bounded(u->host, sizeof u->host, hs, (size_t)(he - hs)) != 0)
 		return HTTP_E_URL;
 	for (const char *c = u->host; *c; c++)
 		if (!((*c >= '0' && *c <= '9') || (lower((unsigned char)*c) >= 'a' && lower((unsigned char)*c) <= 'z') ||
@@ -85,9 +85,9 @@ int http_parse_url(const char *url, struct http_url *u)
 		size_t n = strcspn(end, "#");
 		if (*end == '?') {
 			u->path[0] = '/';
-			if (copy_bounded(u->path + 1, sizeof u->path - 1, end, n) != 0)
+			if (http_copy_bounded(u->path + 1, sizeof u->path - 1, end, n) != 0)
 				return HTTP_E_URL;
-		} else if (copy_bounded(u->path, sizeof u->path, end, n) != 0) {
+		} else if (http_copy_bounded(u->path, sizeof u->path, end, n) != 0) {
 			return HTTP_E_URL;
 		}
 	} else {
@@ -110,7 +110,7 @@ int http_resolve_location(const struct http_url *base, const char *loc, struct h
 	*out = *base;
 	if (loc[0] == '/') {
 		size_t n = strcspn(loc, "#");
-		if (copy_bounded(out->path, sizeof out->path, loc, n) != 0)
+		if (http_copy_bounded(out->path, sizeof out->path, loc, n) != 0)
 			return HTTP_E_URL;
 	} else {
 		/* relative: replace the last segment of the base path (query dropped) */

@@ -8,41 +8,52 @@
 struct type_row {
 	const char *name;
 	enum keyblob_family family;
-	int cert;
 	const char *curve; /* ECDSA curve identifier inside the blob */
-	const char *label;
+	const char *label, *cert_label;
 };
 
+/* The plain types; each has a certificate type (OpenSSH PROTOCOL.certkeys): the name without its
+ * "@openssh.com", then "-cert-v01@openssh.com". */
 static const struct type_row types[] = {
-	{ "ssh-ed25519", KF_ED25519, 0, NULL, "ED25519" },
-	{ "ssh-rsa", KF_RSA, 0, NULL, "RSA" },
-	{ "ecdsa-sha2-nistp256", KF_ECDSA, 0, "nistp256", "ECDSA" },
-	{ "ecdsa-sha2-nistp384", KF_ECDSA, 0, "nistp384", "ECDSA" },
-	{ "ecdsa-sha2-nistp521", KF_ECDSA, 0, "nistp521", "ECDSA" },
-	{ "ssh-dss", KF_DSA, 0, NULL, "DSA" },
-	{ "sk-ssh-ed25519@openssh.com", KF_ED25519_SK, 0, NULL, "ED25519-SK" },
-	{ "sk-ecdsa-sha2-nistp256@openssh.com", KF_ECDSA_SK, 0, "nistp256", "ECDSA-SK" },
-	{ "ssh-ed25519-cert-v01@openssh.com", KF_ED25519, 1, NULL, "ED25519-CERT" },
-	{ "ssh-rsa-cert-v01@openssh.com", KF_RSA, 1, NULL, "RSA-CERT" },
-	{ "ecdsa-sha2-nistp256-cert-v01@openssh.com", KF_ECDSA, 1, "nistp256", "ECDSA-CERT" },
-	{ "ecdsa-sha2-nistp384-cert-v01@openssh.com", KF_ECDSA, 1, "nistp384", "ECDSA-CERT" },
-	{ "ecdsa-sha2-nistp521-cert-v01@openssh.com", KF_ECDSA, 1, "nistp521", "ECDSA-CERT" },
-	{ "ssh-dss-cert-v01@openssh.com", KF_DSA, 1, NULL, "DSA-CERT" },
-	{ "sk-ssh-ed25519-cert-v01@openssh.com", KF_ED25519_SK, 1, NULL, "ED25519-SK-CERT" },
-	{ "sk-ecdsa-sha2-nistp256-cert-v01@openssh.com", KF_ECDSA_SK, 1, "nistp256", "ECDSA-SK-CERT" },
+	{ "ssh-ed25519", KF_ED25519, NULL, "ED25519", "ED25519-CERT" },
+	{ "ssh-rsa", KF_RSA, NULL, "RSA", "RSA-CERT" },
+	{ "ecdsa-sha2-nistp256", KF_ECDSA, "nistp256", "ECDSA", "ECDSA-CERT" },
+	{ "ecdsa-sha2-nistp384", KF_ECDSA, "nistp384", "ECDSA", "ECDSA-CERT" },
+	{ "ecdsa-sha2-nistp521", KF_ECDSA, "nistp521", "ECDSA", "ECDSA-CERT" },
+	{ "ssh-dss", KF_DSA, NULL, "DSA", "DSA-CERT" },
+	{ "sk-ssh-ed25519@openssh.com", KF_ED25519_SK, NULL, "ED25519-SK", "ED25519-SK-CERT" },
+	{ "sk-ecdsa-sha2-nistp256@openssh.com", KF_ECDSA_SK, "nistp256", "ECDSA-SK", "ECDSA-SK-CERT" },
 };
 
-static const struct type_row *find_type(const char *name, size_t len)
+static const char cert_suffix[] = "-cert-v01@openssh.com", openssh_suffix[] = "@openssh.com";
+
+static int has_suffix(const char *s, size_t n, const char *suf, size_t sl)
 {
-	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
-		if (strlen(types[i].name) == len && memcmp(types[i].name, name, len) == 0)
+	return n >= sl && memcmp(s + n - sl, suf, sl) == 0;
+}
+
+/* The row of type name[0..len), plain or certificate (*cert says which), or NULL. */
+static const struct type_row *find_type(const char *name, size_t len, int *cert)
+{
+	size_t cl = sizeof cert_suffix - 1, ol = sizeof openssh_suffix - 1;
+
+	*cert = has_suffix(name, len, cert_suffix, cl);
+	size_t stem = *cert ? len - cl : len;
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+		const char *t = types[i].name;
+		size_t tl = strlen(t);
+		if (*cert && has_suffix(t, tl, openssh_suffix, ol))
+			tl -= ol; /* sk types: the stem has no "@openssh.com" */
+		if (tl == stem && memcmp(t, name, stem) == 0)
 			return &types[i];
+	}
 	return NULL;
 }
 
 int keyblob_type_known(const char *name, size_t len)
 {
-	return find_type(name, len) != NULL;
+	int cert;
+	return find_type(name, len, &cert) != NULL;
 }
 
 static unsigned curve_bits(const char *curve)
@@ -216,20 +227,21 @@ int keyblob_inspect(const uint8_t *blob, size_t len, struct keyblob_info *out)
 	memcpy(out->type, s, n);
 	out->type[n] = '\0';
 
-	const struct type_row *t = find_type(out->type, n);
+	int cert;
+	const struct type_row *t = find_type(out->type, n, &cert);
 	if (!t) {
 		out->family = KF_UNKNOWN;
 		out->label = "UNKNOWN";
 		return KB_OK;
 	}
 	out->family = t->family;
-	out->cert = t->cert;
-	out->label = t->label;
-	if (t->cert && sshbuf_get_string(&r, &s, &n) < 0) /* nonce */
+	out->cert = cert;
+	out->label = cert ? t->cert_label : t->label;
+	if (cert && sshbuf_get_string(&r, &s, &n) < 0) /* nonce */
 		return KB_TRUNCATED;
 	if ((err = parse_fields(&r, t, &out->bits)) != KB_OK)
 		return err;
-	if (t->cert && (err = parse_cert_tail(&r)) != KB_OK)
+	if (cert && (err = parse_cert_tail(&r)) != KB_OK)
 		return err;
 	if (sshbuf_r_left(&r) != 0)
 		return KB_TRAILING;
@@ -247,28 +259,17 @@ int keyblob_plain(const uint8_t *blob, size_t len, uint8_t *out, size_t cap, siz
 
 	if (keyblob_inspect(blob, len, &info) != KB_OK || !info.cert)
 		return -1;
-	const struct type_row *t = find_type(info.type, strlen(info.type));
+	int cert;
+	const struct type_row *t = find_type(info.type, strlen(info.type), &cert);
 	sshbuf_r_init(&r, blob, len);
 	if (!t || sshbuf_get_string(&r, &s, &n) < 0 || sshbuf_get_string(&r, &s, &n) < 0) /* type, nonce */
 		return -1;
 	size_t start = r.off;
 	if (parse_fields(&r, t, &bits) != KB_OK)
 		return -1;
-	/* The plain type is the certificate type without its "-cert-v01@openssh.com" suffix, keeping
-	 * the "@openssh.com" of sk types. */
-	char plain[KEYBLOB_TYPE_MAX + 1];
-	static const char cert_suffix[] = "-cert-v01@openssh.com";
-	size_t tl = strlen(info.type), sl = sizeof cert_suffix - 1;
-	/* sk certificate types end in "-cert-v01@openssh.com" as well ("sk-...-cert-v01@openssh.com"). */
-	if (tl <= sl || memcmp(info.type + tl - sl, cert_suffix, sl) != 0)
-		return -1;
-	size_t pl = tl - sl;
-	memcpy(plain, info.type, pl);
-	plain[pl] = '\0';
-	if (info.family == KF_ED25519_SK || info.family == KF_ECDSA_SK)
-		strcat(plain, "@openssh.com");
+	/* The plain type is the row's name ("@openssh.com" of sk types included). */
 	sshbuf_w_init(&w, out, cap);
-	sshbuf_put_cstring(&w, plain);
+	sshbuf_put_cstring(&w, t->name);
 	sshbuf_put_bytes(&w, blob + start, r.off - start);
 	if (w.err)
 		return -1;

@@ -29,3 +29,13 @@ void timefmt_utc(int64_t t, int with_time, char out[TIMEFMT_MAX])
 	else
 		snprintf(out, TIMEFMT_MAX, "%04lld-%02d-%02d", (long long)y, mm, dd);
 }
+
+int64_t timefmt_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}

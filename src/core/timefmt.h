@@ -10,4 +10,9 @@
  * epoch, proleptic Gregorian calendar, any t in +-10^12. */
 void timefmt_utc(int64_t t, int with_time, char out[TIMEFMT_MAX]);
 
+/* Days since 1970-01-01 of the proleptic Gregorian date y-m-d (m 1..12, d 1..31; H. Hinnant's
+ * days_from_civil), the inverse of what timefmt_utc prints: HTTP dates, certificate times and
+ * authorized_keys expiry-time all read dates through it. */
+int64_t timefmt_days_from_civil(int64_t y, unsigned m, unsigned d);
+
 #endif

@@ -115,16 +115,6 @@ void tls_format_time(uint32_t days, uint32_t secs, char *out, size_t cap)
 
 /* ---- certificate facts (replaces br_x509_decoder: smaller, and we need only these) ------------ */
 
-static int64_t civil_days(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
 static int digits(const unsigned char *s, int n)
 {
 	int v = 0;
@@ -156,7 +146,7 @@ static int der_time(int tag, const unsigned char *v, size_t n, uint32_t *days, u
 	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 ||
 	    s > 60 || v[n - 1] != 'Z')
 		return -1;
-	*days = (uint32_t)(civil_days(y, (unsigned)mo, (unsigned)d) + 719528);
+	*days = (uint32_t)(timefmt_days_from_civil(y, (unsigned)mo, (unsigned)d) + 719528);
 	*secs = (uint32_t)(h * 3600 + mi * 60 + s);
 	return 0;
 }

@@ -267,6 +267,22 @@ void fsx_clean_stale(int dirfd)
 	closedir(d);
 }
 
+long fsx_read_all(int fd, char *buf, size_t cap)
+{
+	size_t got = 0;
+	while (got < cap) {
+		ssize_t r = read(fd, buf + got, cap - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (long)got;
+}
+
 int fsx_read_at(int dirfd, const char *name, char *buf, size_t cap, size_t *len, struct stat *st)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
@@ -281,25 +297,16 @@ int fsx_read_at(int dirfd, const char *name, char *buf, size_t cap, size_t *len,
 		errno = EINVAL;
 		goto fail;
 	}
-	for (;;) {
-		if (got == cap) {
-			char c;
-			ssize_t r = read(fd, &c, 1);
-			if (r > 0) {
-				errno = EFBIG;
-				goto fail;
-			}
-			break;
-		}
-		ssize_t r = read(fd, buf + got, cap - got);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
+	long r = fsx_read_all(fd, buf, cap);
+	if (r < 0)
+		goto fail;
+	got = (size_t)r;
+	if (got == cap) { /* full: one more byte says whether the file is larger */
+		char c;
+		if (fsx_read_all(fd, &c, 1) != 0) {
+			errno = EFBIG;
 			goto fail;
 		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
 	}
 	close(fd);
 	*len = got;

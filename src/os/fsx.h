@@ -51,6 +51,9 @@ void fsx_clean_stale(int dirfd);
 
 /* Reads name in dirfd without following a symlink into buf[0..cap); *len gets the size, st the
  * file's status. Returns 0, or -1 with errno (EFBIG when larger than cap, ELOOP for a symlink). */
+/* Reads fd until end of file or cap bytes, retrying on EINTR: the one read loop. Returns the count
+ * (less than cap only at end of file), or -1 (errno). */
+long fsx_read_all(int fd, char *buf, size_t cap);
 int fsx_read_at(int dirfd, const char *name, char *buf, size_t cap, size_t *len, struct stat *st);
 
 /* Splits path into directory and final name (into dir[cap] and returns pointer to base in path). */

@@ -12,6 +12,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "fsx.h"
 #include "osutil.h"
 
 int osutil_home(char *buf, size_t cap)
@@ -77,30 +78,25 @@ int osutil_slurp(const char *path, size_t max, char **out, size_t *len)
 	if (!(buf = malloc(cap + 1)))
 		goto fail;
 	for (;;) {
-		if (n == cap) {
-			if (cap > max) {
-				errno = EFBIG;
-				goto fail;
-			}
-			size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
-			char *nb = malloc(ncap + 1);
-			if (!nb)
-				goto fail;
-			memcpy(nb, buf, n);
-			explicit_bzero(buf, n);
-			free(buf);
-			buf = nb;
-			cap = ncap;
-		}
-		ssize_t r = read(fd, buf + n, cap - n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
+		long r = fsx_read_all(fd, buf + n, cap - n);
+		if (r < 0)
+			goto fail;
+		n += (size_t)r;
+		if (n < cap) /* end of file */
+			break;
+		if (cap > max) {
+			errno = EFBIG;
 			goto fail;
 		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
+		size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+		char *nb = malloc(ncap + 1);
+		if (!nb)
+			goto fail;
+		memcpy(nb, buf, n);
+		explicit_bzero(buf, n);
+		free(buf);
+		buf = nb;
+		cap = ncap;
 	}
 	if (n > max) {
 		errno = EFBIG;
