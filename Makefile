@@ -44,17 +44,17 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 #           fingerprints, authorized_keys model, paste diagnosis, HTTP/JSON/cache-entry parsing, dates
 #   crypto  key generation, Ed25519/EC glue, randomness
 #   os      the safe filesystem: path walk, atomic writes, locks, process settings, key files
-#   target  the authorized_keys files keydrop manages: users, homes, --root images, rewrite
+#   targets the authorized_keys files keydrop manages: users, homes, --root images, rewrite
 #   net     sources: file/stdin/env and network (DNS, connections, proxy, TLS, cache)
 #   cli     main, one file per command, option parsing, printing, exit codes
-LAYERS     := core crypto os target net cli
+LAYERS     := core crypto os targets net cli
 LAYER_USES_core   := core
 LAYER_USES_crypto := core crypto
 LAYER_USES_os     := core crypto os
-LAYER_USES_target := core crypto os target
+LAYER_USES_targets := core crypto os targets
 LAYER_USES_net    := core crypto os net
-LAYER_USES_cli    := core crypto os target net cli
-LIB_LAYERS := core crypto os target net
+LAYER_USES_cli    := core crypto os targets net cli
+LIB_LAYERS := core crypto os targets net
 $(foreach l,$(LAYERS),$(eval SRCS_$(l) := $(sort $(wildcard src/$(l)/*.c))))
 SRCS_LIB   := $(foreach l,$(LIB_LAYERS),$(SRCS_$(l)))
 SRCS       := $(SRCS_LIB) $(SRCS_cli)

@@ -46,6 +46,15 @@ int http_tchar(int c)
 	       (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
+int http_copy_bounded(char *dst, size_t cap, const char *s, size_t n)
+{
+	if (n >= cap)
+		return -1;
+	memcpy(dst, s, n);
+	dst[n] = 0;
+	return 0;
+}
+
 /* ---- dates ----------------------------------------------------------------------------------- */
 
 static int num(const char *s, int n, int *out)

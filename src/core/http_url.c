@@ -9,15 +9,6 @@ static int lower(int c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
-int http_copy_bounded(char *dst, size_t cap, const char *s, size_t n)
-{
-	if (n >= cap)
-		return -1;
-	memcpy(dst, s, n);
-	dst[n] = 0;
-	return 0;
-}
-
 /* ---- URLs ------------------------------------------------------------------------------------ */
 
 
