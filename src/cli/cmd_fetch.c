@@ -28,7 +28,8 @@ int cmd_fetch(int argc, char **argv, const struct globals *g)
 	static const struct option lo[] = { NETCLI_LONGOPTS, { "skip-invalid", no_argument, 0, OPT_SKIP },
 					    { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
 	struct netsrc_opts o;
-	struct netkeys keys = { 0 };
+	struct keyset keys = { 0 };
+	struct source_ctx ctx;
 	int c, skip = 0, rc;
 
 	netsrc_defaults(&o);
@@ -65,15 +66,17 @@ int cmd_fetch(int argc, char **argv, const struct globals *g)
 		netcli_free(&o);
 		return msg_usage("fetch", "no SOURCE given");
 	}
-	netsrc_configure(&o);
-	rc = netcli_collect("fetch", argv + optind, argc - optind, skip, 0, NULL, &keys);
+	source_ctx_init(&ctx, &o);
+	struct collect_opts co = { skip ? COLLECT_SKIP_INVALID : 0, NULL };
+	rc = netcli_collect(&ctx, "fetch", &co, argv + optind, (size_t)(argc - optind), &keys);
 	if (rc == EXIT_OK) {
 		for (size_t i = 0; i < keys.n; i++) { /* comments never drive the terminal (C1, bidi) */
-			cmdt_put_line(stdout, keys.lines[i], strlen(keys.lines[i]));
+			cmdt_put_line(stdout, keys.k[i]->line, keys.k[i]->len);
 			putchar('\n');
 		}
 	}
-	netkeys_free(&keys);
+	keyset_free(&keys);
+	source_ctx_free(&ctx);
 	netcli_free(&o);
 	return rc;
 }

@@ -31,40 +31,11 @@ static const char usage[] =
 	"  Exit: 0 ok (also: nothing to add), 1 failure (file untouched), 2 usage, 3 key text refused.\n"
 	"network sources (gh:, gl:, lp:, https://):\n";
 
-struct input {
-	const char *label;
-	struct paste_result res;
-};
-
 /* A positional that is not a file but looks like key text: the user meant --key. */
 static int looks_like_key_text(const char *s)
 {
 	return strchr(s, ' ') || strncmp(s, "ssh-", 4) == 0 || strncmp(s, "ecdsa-", 6) == 0 ||
 	       strncmp(s, "sk-", 3) == 0 || strncmp(s, "SHA256:", 7) == 0 || strncmp(s, "AAAA", 4) == 0;
-}
-
-static int read_input(const char *label, const char *text, size_t len, struct input *in)
-{
-	in->label = label;
-	int r = paste_parse(text, len, &in->res);
-	if (r != PASTE_OK) {
-		if (in->res.line)
-			msg_err("install", "%s: line %u: %s", label, in->res.line, in->res.detail);
-		else
-			msg_err("install", "%s: %s", label, in->res.detail);
-		return EXIT_REJECT;
-	}
-	time_t now = time(NULL);
-	long gmtoff = osutil_gmtoff(now);
-	long x = paste_first_expired(&in->res, (long long)now, gmtoff);
-	if (x >= 0)
-		return msg_fail(EXIT_REJECT, "install", "%s: line %u: expiry-time is already past: sshd refuses "
-			       "the key (\"entry expired\")", label, in->res.keys[x].srcline);
-	/* A key type keydrop does not know is left out, never dropped silently. */
-	for (size_t i = 0; i < in->res.nskipped; i++)
-		msg_err("install", "%s: line %u: warning: skipped a %s key: keydrop does not know this key type",
-			label, in->res.skipped[i].srcline, in->res.skipped[i].type);
-	return EXIT_OK;
 }
 
 /* "'no-pty'" or "(none)", escaped for the terminal. */
@@ -129,10 +100,10 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 	struct authkeys_out out = { 0 };
 	const char *block = NULL;
 	const char **keys = NULL;
-	struct input *ins = NULL;
-	size_t nkeys = 0, nins = 0, nnk = 0;
+	struct keyset ks = { 0 };
+	struct source_ctx ctx = { 0 }; /* source_ctx_free is safe on it before source_ctx_init */
+	size_t nkeys = 0, nnk = 0;
 	struct ak_newkey *nk = NULL;
-	struct paste_key **given = NULL;
 	struct ak_install_plan plan = { 0 };
 	uint8_t *work = NULL;
 	int c, ret = EXIT_FAIL, replace_opts = 0, changed = 0;
@@ -186,7 +157,7 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 	ret = EXIT_FAIL;
 	net.quiet = g->quiet;
 	net.verbose = g->verbose;
-	netsrc_configure(&net);
+	source_ctx_init(&ctx, &net);
 	if (nkeys == 0 && optind >= argc) {
 		ret = msg_usage("install", "nothing to install: give --key TEXT or a SOURCE");
 		goto out;
@@ -202,46 +173,29 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 		}
 	}
 
-	/* 1. Read and validate everything before touching the target. */
-	if (!(ins = calloc(nkeys + (size_t)(argc - optind) + 1, sizeof *ins))) {
-		ret = msg_fail(EXIT_FAIL, "install", "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < nkeys; i++, nins++)
-		if ((ret = read_input("--key", keys[i], strlen(keys[i]), &ins[nins])) != EXIT_OK)
-			goto out;
-	for (int i = optind; i < argc; i++, nins++) {
-		char *text = NULL, err[512];
-		size_t len = 0;
-		int r = source_read(argv[i], &text, &len, err, sizeof err);
+	/* 1. Read and validate everything before touching the target: the --key values, then the
+	 * SOURCEs, through the one collection fetch and sync use (each text parsed once; a key given
+	 * twice is kept once, the first time). */
+	struct collect_opts co = { 0, NULL };
+	for (size_t i = 0; i < nkeys; i++) {
+		char err[1024];
+		int valid, r = keyset_add_text(&ks, &ctx, &co, "--key", 0, keys[i], strlen(keys[i]), &valid, err, sizeof err);
 		if (r != SRCE_OK) {
-			ret = msg_fail(r == SRCE_USAGE ? EXIT_USAGE : r == SRCE_REJECT ? EXIT_REJECT : EXIT_FAIL, "install",
-				       "%s: %s", argv[i], err);
-			goto out;
-		}
-		ret = read_input(argv[i], text, len, &ins[nins]);
-		secret_wipe(text, len);
-		free(text);
-		if (ret != EXIT_OK) {
-			nins++;
+			ret = msg_fail(netcli_exit(r), "install", "%s", err);
 			goto out;
 		}
 	}
-	size_t total = 0;
-	for (size_t i = 0; i < nins; i++)
-		total += ins[i].res.n;
-	if (!(nk = calloc(total + 1, sizeof *nk)) || !(given = calloc(total + 1, sizeof *given)) ||
-	    !(plan.what = calloc(total + 1, 1)) || !(plan.line = calloc(total + 1, sizeof *plan.line)) ||
-	    !(work = malloc(PUBKEY_BLOB_MAX))) {
+	if ((ret = netcli_collect(&ctx, "install", &co, argv + optind, (size_t)(argc - optind), &ks)) != EXIT_OK)
+		goto out;
+	if (!(nk = calloc(ks.n + 1, sizeof *nk)) || !(plan.what = calloc(ks.n + 1, 1)) ||
+	    !(plan.line = calloc(ks.n + 1, sizeof *plan.line)) || !(work = malloc(PUBKEY_BLOB_MAX))) {
 		ret = msg_fail(EXIT_FAIL, "install", "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < nins; i++)
-		for (size_t k = 0; k < ins[i].res.n; k++, nnk++) {
-			struct paste_key *pk = &ins[i].res.keys[k];
-			given[nnk] = pk;
-			nk[nnk] = (struct ak_newkey){ pk->line, pk->len, pk->blob, pk->bloblen, pk->opts, pk->optslen };
-		}
+	for (nnk = 0; nnk < ks.n; nnk++) {
+		const struct paste_key *pk = ks.k[nnk];
+		nk[nnk] = (struct ak_newkey){ pk->line, pk->len, pk->blob, pk->bloblen, pk->opts, pk->optslen };
+	}
 
 	/* 2. Lock, read, decide (in the model), write. */
 	if ((ret = cmdt_open(&t, &spec, "install", 1, 1)) != EXIT_OK)
@@ -273,14 +227,14 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 		if (plan.what[k] != AKI_ADDED)
 			continue;
 		fputs("added ", stdout);
-		cmdt_describe(stdout, given[k]->blob, given[k]->bloblen, given[k]->comment, given[k]->commentlen);
+		cmdt_describe(stdout, ks.k[k]->blob, ks.k[k]->bloblen, ks.k[k]->comment, ks.k[k]->commentlen);
 		if (block)
 			printf(" [%s]", block);
 		putchar('\n');
 	}
 	for (size_t k = 0; k < nnk; k++)
 		if (plan.what[k] == AKI_PRESENT || plan.what[k] == AKI_OTHER_OPTS || plan.what[k] == AKI_OPTS_REPLACED)
-			present_say(&ak, plan.line[k], given[k], plan.what[k] != AKI_PRESENT,
+			present_say(&ak, plan.line[k], ks.k[k], plan.what[k] != AKI_PRESENT,
 				    plan.what[k] == AKI_OPTS_REPLACED, g->quiet, work);
 	if (!g->quiet)
 		cmdt_warn_modes(&t, "install");
@@ -291,12 +245,10 @@ out:
 	authkeys_free(&ak);
 	free(out.p);
 	target_close(&t);
-	for (size_t i = 0; i < nins; i++)
-		paste_free(&ins[i].res);
-	free(ins);
+	keyset_free(&ks);
+	source_ctx_free(&ctx);
 	free(keys);
 	free(nk);
-	free(given);
 	free(plan.what);
 	free(plan.line);
 	free(work);

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "authkeys_apply.h"
-#include "b64.h"
 #include "cmd.h"
 #include "targetcli.h"
 #include "die.h"
@@ -50,9 +49,10 @@ int cmd_sync(int argc, char **argv, const struct globals *g)
 	struct authkeys_out o1 = { 0 };
 	struct ak_newkey *nk = NULL;
 	struct netsrc_opts o;
-	struct netkeys keys = { 0 };
+	struct keyset keys = { 0 };
+	struct source_ctx ctx = { 0 }; /* source_ctx_free is safe on it before source_ctx_init */
 	const char *name = NULL;
-	uint8_t *removed = NULL, *isnew = NULL, *work = NULL, *blobs = NULL;
+	uint8_t *removed = NULL, *isnew = NULL, *work = NULL;
 	int c, skip = 0, allow_empty = 0, changed = 0, ret = EXIT_FAIL;
 	size_t n_removed = 0, n_added = 0;
 
@@ -106,10 +106,11 @@ int cmd_sync(int argc, char **argv, const struct globals *g)
 	}
 
 	/* 1. Everything fetched and validated before the target is opened. */
-	netsrc_configure(&o);
+	source_ctx_init(&ctx, &o);
 	/* Every source individually: one that is empty (or has no valid key left by --skip-invalid)
 	 * would otherwise silently remove its keys while the others keep the total non-empty. */
-	if ((ret = netcli_collect("sync", argv + optind, argc - optind, skip, allow_empty, name, &keys)) != EXIT_OK)
+	struct collect_opts co = { (skip ? COLLECT_SKIP_INVALID : 0) | (allow_empty ? COLLECT_ALLOW_EMPTY : 0), name };
+	if ((ret = netcli_collect(&ctx, "sync", &co, argv + optind, (size_t)(argc - optind), &keys)) != EXIT_OK)
 		goto out;
 	if (keys.n == 0 && !allow_empty) {
 		ret = msg_fail(EXIT_REJECT, "sync", "the sources gave no keys; refusing to empty block '%s' (--allow-empty to allow)",
@@ -118,25 +119,12 @@ int cmd_sync(int argc, char **argv, const struct globals *g)
 	}
 
 	/* 2. Lock, read, replace the block's lines (decided in the model), write. */
-	size_t pool = 0;
-	for (size_t k = 0; k < keys.n; k++)
-		pool += strlen(keys.b64[k]) / 4 * 3 + 3;
-	if (!(nk = calloc(keys.n + 1, sizeof *nk)) || !(blobs = malloc(pool + 1)) || !(isnew = calloc(keys.n + 1, 1)) ||
-	    !(work = malloc(PUBKEY_BLOB_MAX))) {
+	if (!(nk = calloc(keys.n + 1, sizeof *nk)) || !(isnew = calloc(keys.n + 1, 1)) || !(work = malloc(PUBKEY_BLOB_MAX))) {
 		ret = msg_fail(EXIT_FAIL, "sync", "out of memory");
 		goto out;
 	}
-	pool = 0;
-	for (size_t k = 0; k < keys.n; k++) {
-		size_t bl = strlen(keys.b64[k]);
-		long n = b64_decode(keys.b64[k], bl, blobs + pool, bl / 4 * 3 + 3);
-		if (n < 0) { /* cannot happen: netcli_collect made it from a decoded blob */
-			ret = msg_fail(EXIT_FAIL, "sync", "internal error: key %zu", k + 1);
-			goto out;
-		}
-		nk[k] = (struct ak_newkey){ keys.lines[k], strlen(keys.lines[k]), blobs + pool, (size_t)n, NULL, 0 };
-		pool += (size_t)n;
-	}
+	for (size_t k = 0; k < keys.n; k++) /* the blobs the collection decoded once */
+		nk[k] = (struct ak_newkey){ keys.k[k]->line, keys.k[k]->len, keys.k[k]->blob, keys.k[k]->bloblen, NULL, 0 };
 	if ((ret = cmdt_open(&t, &spec, "sync", 1, 1)) != EXIT_OK)
 		goto out;
 	ret = EXIT_FAIL;
@@ -175,7 +163,7 @@ int cmd_sync(int argc, char **argv, const struct globals *g)
 		if (!isnew[k])
 			continue;
 		n_added++;
-		if (!g->quiet && pubkey_parse_line(keys.lines[k], strlen(keys.lines[k]), work, PUBKEY_BLOB_MAX, &pk) == PKL_OK)
+		if (!g->quiet && pubkey_parse_line(keys.k[k]->line, keys.k[k]->len, work, PUBKEY_BLOB_MAX, &pk) == PKL_OK)
 			describe("added ", &pk, name);
 	}
 	if (!g->quiet)
@@ -194,12 +182,12 @@ out:
 	authkeys_free(&ak);
 	free(o1.p);
 	free(nk);
-	free(blobs);
 	free(isnew);
 	free(removed);
 	free(work);
 	target_close(&t);
-	netkeys_free(&keys);
+	keyset_free(&keys);
+	source_ctx_free(&ctx);
 	netcli_free(&o);
 	return ret;
 }

@@ -5,6 +5,7 @@
 #define KEYDROP_NETCLI_H
 #include <getopt.h>
 
+#include "collect.h"
 #include "netsrc.h"
 
 enum {
@@ -59,28 +60,13 @@ void netcli_free(struct netsrc_opts *o);
 /* The note sink of the network source layer: "keydrop: CMD: line" on stderr. */
 void netcli_note(void *arg, const char *cmd, const char *line);
 
+
+/* Reads every spec under c and collects its keys into ks (source_collect: validated once, repeats
+ * dropped). Prints the refusal ("keydrop: CMD: SPEC: reason"); returns EXIT_OK or its exit code
+ * (2 for a bad SOURCE, 3 for refused content, 1 otherwise). */
+int netcli_collect(struct source_ctx *c, const char *cmd, const struct collect_opts *co, char *const *specs,
+		   size_t nspecs, struct keyset *ks);
+/* The exit code for a source_err. */
+int netcli_exit(int srce);
+
 #endif
-
-/* Keys gathered from SOURCEs: normalised authorized_keys lines, duplicates (same key data) dropped. */
-struct netkeys_ix {
-	const char *b64; /* a key's canonical base64 (k->b64[i]) */
-	size_t i;
-};
-struct netkeys {
-	char **lines;
-	char **b64;   /* the canonical key data of each line, for duplicate detection and lookups */
-	size_t n, cap;
-	struct netkeys_ix *ix; /* b64 in sorted order (after netcli_collect): lookups in O(log n) */
-};
-
-/* Reads every spec (network or local, via source_read), validates each key with the paste
- * normaliser, and appends them to out. One invalid key fails everything (EXIT_REJECT) unless
- * skip_invalid (then each skipped key is reported). Each source on its own must give at least one
- * valid key (an empty response, or one whose keys were all skipped, fails with EXIT_REJECT) unless
- * allow_empty: for sync an empty source must never remove keys. block (or NULL) names the managed
- * block in that refusal. Prints one line per failure; returns EXIT_OK or the exit code. */
-int netcli_collect(const char *cmd, char *const *specs, int nspecs, int skip_invalid, int allow_empty,
-		   const char *block, struct netkeys *out);
-void netkeys_free(struct netkeys *k);
-/* Index of the key whose canonical base64 is b64[0..n) in k (filled by netcli_collect), or -1. */
-long netkeys_find(const struct netkeys *k, const char *b64, size_t n);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "net_conn.h"
 #include "rand.h"
 
@@ -187,7 +188,7 @@ out:
 int net_get(const char *url, const struct net_opts *o, struct net_result *r)
 {
 	struct http_url u, next;
-	int64_t deadline = tls_now_ms() + o->timeout_ms;
+	int64_t deadline = deadline_now_ms() + o->timeout_ms;
 
 	if (o->deadline_ms > 0 && o->deadline_ms < deadline)
 		deadline = o->deadline_ms;
@@ -267,7 +268,7 @@ static int64_t backoff_ms(int64_t base, int attempt)
 	if (lim > cap)
 		lim = cap;
 	if (rand_bytes(&x, sizeof x, NULL, NULL) != 0)
-		x = (uint32_t)tls_now_ms();
+		x = (uint32_t)deadline_now_ms();
 	return (int64_t)(x % (uint32_t)lim);
 }
 
@@ -276,15 +277,15 @@ int net_get_retry(const char *url, const struct net_opts *o, int retries, int64_
 		  void *arg, struct net_result *r)
 {
 	struct net_opts oo = *o;
-	int64_t end = o->deadline_ms > 0 ? o->deadline_ms : wait_until_ms > 0 ? wait_until_ms : tls_now_ms() + o->timeout_ms;
+	int64_t end = o->deadline_ms > 0 ? o->deadline_ms : wait_until_ms > 0 ? wait_until_ms : deadline_now_ms() + o->timeout_ms;
 
 	oo.deadline_ms = end;
 	for (int attempt = 0;; attempt++) {
 		int e = net_get(url, &oo, r);
 		if (e == NET_OK || !r->retryable)
 			return e;
-		int more = wait_until_ms > 0 ? tls_now_ms() < wait_until_ms : attempt < retries;
-		if (!more || tls_now_ms() >= end)
+		int more = wait_until_ms > 0 ? deadline_now_ms() < wait_until_ms : attempt < retries;
+		if (!more || deadline_now_ms() >= end)
 			return e;
 		int64_t d = backoff_ms(o->retry_base_ms, attempt);
 		if (r->retry_after_s >= 0) {
@@ -293,19 +294,17 @@ int net_get_retry(const char *url, const struct net_opts *o, int retries, int64_
 				d = ra;
 		}
 		int last = 0;
-		if (tls_now_ms() + d >= end) {
+		if (deadline_now_ms() + d >= end) {
 			/* The next try could not start before the deadline. --wait-network waits out its
 			 * time (it promised to keep trying that long); otherwise report this failure now. */
 			if (wait_until_ms <= 0)
 				return e;
-			d = end - tls_now_ms() > 0 ? end - tls_now_ms() : 0;
+			d = deadline_left_ms(end);
 			last = 1;
 		}
 		if (on_retry && !last)
 			on_retry(arg, r, attempt + 1, d);
-		struct timespec ts = { (time_t)(d / 1000), (long)(d % 1000) * 1000000 };
-		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-			;
+		deadline_sleep_ms(d);
 		if (last)
 			return e;
 		net_result_free(r);

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "net_conn.h"
 
 int net_setmsg(struct net_result *r, int err, const char *fmt, ...)
@@ -143,7 +144,7 @@ int net_tcp_connect(const char *host, uint16_t port, const struct net_opts *o, i
 	}
 	for (int i = 0; i < n; i++) {
 		const struct net_addr *ai = &addrs[i];
-		int64_t now = tls_now_ms(), until = now + o->connect_timeout_ms;
+		int64_t now = deadline_now_ms(), until = now + o->connect_timeout_ms;
 		if (now >= deadline) {
 			last_errno = ETIMEDOUT;
 			break;
@@ -159,7 +160,7 @@ int net_tcp_connect(const char *host, uint16_t port, const struct net_opts *o, i
 		if (connect(fd, (const struct sockaddr *)&ai->sa, ai->len) == 0)
 			break;
 		if (errno == EINPROGRESS) {
-			int w = tls_wait_fd(fd, POLLOUT, until);
+			int w = deadline_poll(fd, POLLOUT, until);
 			int soerr = 0;
 			socklen_t sl = sizeof soerr;
 			if (w == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 && soerr == 0)
@@ -173,7 +174,7 @@ int net_tcp_connect(const char *host, uint16_t port, const struct net_opts *o, i
 	}
 	if (fd < 0) {
 		r->retryable = 1;
-		if (tls_now_ms() >= deadline)
+		if (deadline_now_ms() >= deadline)
 			net_setmsg(r, NET_E_TIMEOUT, "timed out connecting to %s (%s)", host, where);
 		else
 			net_setmsg(r, NET_E_CONNECT, "cannot connect to %s (%s): %s", host, where, strerror(last_errno));
@@ -190,7 +191,7 @@ int net_conn_write(struct conn *c, const void *buf, size_t len)
 	if (c->use_tls)
 		return tls_write_all(c->tls, buf, len) == TLS_OK ? 0 : -1;
 	while (len) {
-		int w = tls_wait_fd(c->fd, POLLOUT, c->deadline_ms);
+		int w = deadline_poll(c->fd, POLLOUT, c->deadline_ms);
 		if (w <= 0) {
 			errno = w == 0 ? ETIMEDOUT : errno;
 			return -1;
@@ -220,7 +221,7 @@ long net_conn_read(struct conn *c, void *buf, size_t cap)
 		return -1;
 	}
 	for (;;) {
-		int w = tls_wait_fd(c->fd, POLLIN, c->deadline_ms);
+		int w = deadline_poll(c->fd, POLLIN, c->deadline_ms);
 		if (w <= 0) {
 			errno = w == 0 ? ETIMEDOUT : errno;
 			return -1;

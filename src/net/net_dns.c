@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "net_conn.h"
 
 /* What the child writes, then closes: the result and n addresses (under 2.5 KiB: one pipe write
@@ -56,7 +57,7 @@ static void gai(const char *host, const char *port, int flags, struct dns_msg *m
 int net_resolve(const char *host, uint16_t port, int64_t deadline, struct net_addr *out, int max, int *n,
 		int *err)
 {
-	static struct dns_msg m; /* 2.3 KiB: not on the stack */
+	struct dns_msg m; /* 2.3 KiB; the child writes it in one pipe write */
 	char portstr[8];
 	int pfd[2], status, rc = NET_RESOLVE_TIMEOUT;
 	size_t got = 0;
@@ -85,7 +86,7 @@ int net_resolve(const char *host, uint16_t port, int64_t deadline, struct net_ad
 	close(pfd[1]);
 	/* read the whole answer (until EOF), or give up at the deadline */
 	for (;;) {
-		int w = tls_wait_fd(pfd[0], POLLIN, deadline);
+		int w = deadline_poll(pfd[0], POLLIN, deadline);
 		if (w == 0)
 			break;
 		ssize_t r = w < 0 ? -1 : read(pfd[0], (char *)&m + got, sizeof m - got);

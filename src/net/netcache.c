@@ -18,33 +18,34 @@
  * could plant keys (with the server's real ETag). As sshd's StrictModes: the directory and the
  * entry must be ours (effective uid) and not writable by group or others, checked with fstat on
  * descriptors opened without following symlinks; otherwise the cache is not used (one warning)
- * and the fetch proceeds without it. */
-static int cache_warned;
+ * and the fetch proceeds without it: said once per command (c->cache_warned). */
 
 /* entry: the file's name in the directory, or NULL for the directory itself */
-static void cache_warn(const struct netsrc_opts *o, const char *entry, const char *why)
+static void cache_warn(struct source_ctx *c, const char *entry, const char *why)
 {
-	if (!cache_warned && !o->quiet)
+	const struct netsrc_opts *o = c->o;
+	if (!c->cache_warned && !o->quiet)
 		netsrc_note(o, "cache %s%s%s not used: %s", o->cache_dir, entry ? "/" : "", entry ? entry : "", why);
-	cache_warned = 1;
+	c->cache_warned = 1;
 }
 
-static int cache_stat_ok(const struct netsrc_opts *o, const char *entry, const struct stat *st)
+static int cache_stat_ok(struct source_ctx *c, const char *entry, const struct stat *st)
 {
 	if (st->st_uid != geteuid()) {
-		cache_warn(o, entry, "not owned by the user running keydrop");
+		cache_warn(c, entry, "not owned by the user running keydrop");
 		return 0;
 	}
 	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
-		cache_warn(o, entry, "writable by group or others");
+		cache_warn(c, entry, "writable by group or others");
 		return 0;
 	}
 	return 1;
 }
 
 /* The cache directory's fd (created 0700 when create and missing), or -1 when absent or unsafe. */
-static int cache_dir_open(const struct netsrc_opts *o, int create)
+static int cache_dir_open(struct source_ctx *c, int create)
 {
+	const struct netsrc_opts *o = c->o;
 	int fd = open(o->cache_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), made = 0;
 	struct stat st;
 
@@ -57,12 +58,12 @@ static int cache_dir_open(const struct netsrc_opts *o, int create)
 	}
 	if (fd < 0) {
 		if (errno == ELOOP || errno == ENOTDIR)
-			cache_warn(o, NULL, "a symlink or not a directory");
+			cache_warn(c, NULL, "a symlink or not a directory");
 		return -1;
 	}
 	if (made)
 		(void)fchmod(fd, 0700); /* whatever the umask */
-	if (fstat(fd, &st) != 0 || !cache_stat_ok(o, NULL, &st)) {
+	if (fstat(fd, &st) != 0 || !cache_stat_ok(c, NULL, &st)) {
 		close(fd);
 		return -1;
 	}
@@ -70,8 +71,9 @@ static int cache_dir_open(const struct netsrc_opts *o, int create)
 }
 
 /* Reads the cache entry; 0 when present, safe (see above) and well-formed. */
-int netcache_load(const struct netsrc_opts *o, const char *url, struct netcache_entry *e)
+int netcache_load(struct source_ctx *c, const char *url, struct netcache_entry *e)
 {
+	const struct netsrc_opts *o = c->o;
 	char name[NETCACHE_NAME_MAX], *buf = NULL;
 	size_t len = 0;
 	struct stat st;
@@ -79,16 +81,16 @@ int netcache_load(const struct netsrc_opts *o, const char *url, struct netcache_
 
 	memset(e, 0, sizeof *e);
 	netcache_name(url, o->format == NETSRC_JSON ? o->json_path : NULL, o->headers, name);
-	dfd = cache_dir_open(o, 0);
+	dfd = cache_dir_open(c, 0);
 	if (dfd < 0)
 		return -1;
 	buf = malloc(o->max_bytes + 1024);
 	if (!buf || fsx_read_at(dfd, name, buf, o->max_bytes + 1023, &len, &st) != 0) {
 		if (buf && errno == ELOOP)
-			cache_warn(o, name, "a symlink");
+			cache_warn(c, name, "a symlink");
 		goto out;
 	}
-	if (!cache_stat_ok(o, name, &st))
+	if (!cache_stat_ok(c, name, &st))
 		goto out;
 	ret = netcache_parse(buf, len, e);
 out:
@@ -97,17 +99,18 @@ out:
 	return ret;
 }
 
-void netcache_store(const struct netsrc_opts *o, const char *url, const struct http_head *h,
+void netcache_store(struct source_ctx *c, const char *url, const struct http_head *h,
 			const uint8_t *body, size_t blen)
 {
 	char name[NETCACHE_NAME_MAX], head[512];
 	int dfd, n;
 	char *all;
+	const struct netsrc_opts *o = c->o;
 
 	if (!h->etag[0] && !h->last_modified[0])
 		return; /* nothing to revalidate with */
 	netcache_name(url, o->format == NETSRC_JSON ? o->json_path : NULL, o->headers, name);
-	dfd = cache_dir_open(o, 1);
+	dfd = cache_dir_open(c, 1);
 	if (dfd < 0)
 		return;
 	n = snprintf(head, sizeof head, "keydrop-cache 1\n%s%s%s%s%s%s\n", h->etag[0] ? "etag: " : "", h->etag,

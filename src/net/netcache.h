@@ -6,15 +6,15 @@
 
 #include "http.h"
 #include "netcache_fmt.h"
-#include "netsrc.h"
+#include "source.h"
 
-/* Loads the cached body and validators for url from o->cache_dir into e. Returns 0, or -1 when
- * there is no usable entry (missing, or not trusted: one warning line then). */
-int netcache_load(const struct netsrc_opts *o, const char *url, struct netcache_entry *e);
+/* Loads the cached body and validators for url from c->o->cache_dir into e. Returns 0, or -1 when
+ * there is no usable entry (missing, or not trusted: one warning per context then). */
+int netcache_load(struct source_ctx *c, const char *url, struct netcache_entry *e);
 
 /* Stores body and h's validators for url (atomically, 0600, in a 0700 directory); failures only
  * lose the cache, never the fetch. */
-void netcache_store(const struct netsrc_opts *o, const char *url, const struct http_head *h,
+void netcache_store(struct source_ctx *c, const char *url, const struct http_head *h,
 		    const uint8_t *body, size_t len);
 
 #endif

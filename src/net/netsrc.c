@@ -17,15 +17,18 @@
 #include "netcache.h"
 #include "netsrc.h"
 #include "osutil.h"
-#include "paste.h"
 #include "source.h"
 #include "timefmt.h"
 
-static struct netsrc_opts defaults_storage;
-static const struct netsrc_opts *opts;
-static struct tls_anchors anchors;
-static int anchors_loaded;
-static int clock_warned;
+#include "deadline.h"
+
+/* The response a --cache keeps, held until the caller has validated its keys (source_keep). */
+struct netsrc_keep {
+	char url[HTTP_URL_MAX + 300];
+	struct http_head head;
+	uint8_t *body; /* the raw body (JSON included), as the server sent it */
+	size_t len;
+};
 
 void netsrc_note(const struct netsrc_opts *o, const char *fmt, ...)
 {
@@ -48,26 +51,6 @@ void netsrc_defaults(struct netsrc_opts *o)
 	o->retries = 3;
 	o->retry_delay_ms = 1000;
 	o->max_bytes = HTTP_BODY_DEFAULT;
-}
-
-/* The command's one deadline (CLOCK_MONOTONIC ms) over every source, retries included: --timeout
- * from when the options were installed, or --wait-network's end when given. */
-static int64_t deadline_ms;
-
-void netsrc_configure(const struct netsrc_opts *o)
-{
-	opts = o;
-	deadline_ms = tls_now_ms() + (o->wait_network_s > 0 ? o->wait_network_s * 1000 : o->timeout_ms);
-}
-
-static const struct netsrc_opts *get_opts(void)
-{
-	if (!opts) {
-		netsrc_defaults(&defaults_storage);
-		defaults_storage.cmd = "install";
-		netsrc_configure(&defaults_storage);
-	}
-	return opts;
 }
 
 static int user_ok(const char *u)
@@ -132,25 +115,56 @@ int netsrc_url(const char *spec, const struct netsrc_opts *o, char *url, size_t 
 /* The clock for certificate checks, never before the build date: a machine that boots at 1970
  * (no RTC, no NTP yet) still verifies, and no clock setting makes a certificate that expired
  * before keydrop was built valid again. */
-static int64_t validation_time(const struct netsrc_opts *o)
+static int64_t validation_time(struct source_ctx *c)
 {
+	const struct netsrc_opts *o = c->o;
 	int64_t now = (int64_t)time(NULL);
 
 	if (now < (int64_t)KEYDROP_BUILD_EPOCH) {
-		if (!clock_warned && !o->quiet) {
+		if (!c->clock_warned && !o->quiet) {
 			char a[TIMEFMT_MAX], b[TIMEFMT_MAX];
 			timefmt_utc(now, 0, a);
 			timefmt_utc((int64_t)KEYDROP_BUILD_EPOCH, 0, b);
 			netsrc_note(o, "system clock (%s) is before keydrop's build date; checking certificates as of %s",
 				a, b);
 		}
-		clock_warned = 1;
+		c->clock_warned = 1;
 		now = (int64_t)KEYDROP_BUILD_EPOCH;
 	}
 	return now;
 }
 
-/* ---- the hook -------------------------------------------------------------------------------- */
+int netsrc_anchors(struct source_ctx *c, char *err, size_t errcap)
+{
+	if (c->anchors_loaded)
+		return 0;
+	if (tls_anchors_load(&c->anchors, c->o->cacert) != 0) {
+		snprintf(err, errcap, "cannot load CA certificates from %s: %s", c->anchors.source,
+			 errno == ENODATA ? "no certificate in it" : osutil_strerror(errno));
+		tls_anchors_free(&c->anchors);
+		return SRCE_IO;
+	}
+	c->anchors_loaded = 1;
+	if (c->o->verbose)
+		netsrc_note(c->o, "trust anchors: %zu from %s (%zu skipped)", c->anchors.n, c->anchors.source,
+			    c->anchors.skipped);
+	return 0;
+}
+
+void netsrc_keep(struct source_ctx *c, const struct netsrc_keep *k)
+{
+	netcache_store(c, k->url, &k->head, k->body, k->len);
+}
+
+void netsrc_keep_free(struct netsrc_keep *k)
+{
+	if (!k)
+		return;
+	free(k->body);
+	free(k);
+}
+
+/* ---- the fetch -------------------------------------------------------------------------------- */
 
 struct joiner {
 	char *p;
@@ -209,9 +223,9 @@ static int looks_html(const char *ct, const uint8_t *b, size_t n)
 	return n >= 5 && (strncasecmp((const char *)b, "<!doc", 5) == 0 || strncasecmp((const char *)b, "<html", 5) == 0);
 }
 
-int source_net_fetch(const char *spec, char **out, size_t *len, char *err, size_t errcap)
+int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, char *err, size_t errcap)
 {
-	const struct netsrc_opts *o = get_opts();
+	const struct netsrc_opts *o = c->o;
 	char url[HTTP_URL_MAX + 300];
 	struct tls_config tc;
 	struct net_opts no;
@@ -222,8 +236,7 @@ int source_net_fetch(const char *spec, char **out, size_t *len, char *err, size_
 	size_t blen;
 	int ret = SRCE_IO, e;
 
-	*out = NULL;
-	*len = 0;
+	memset(t, 0, sizeof *t);
 	memset(&r, 0, sizeof r);
 	if (netsrc_url(spec, o, url, sizeof url) != 0) {
 		snprintf(err, errcap, "bad network source (gh:USER, gl:USER, lp:USER or https://... expected)");
@@ -235,21 +248,12 @@ int source_net_fetch(const char *spec, char **out, size_t *len, char *err, size_
 	}
 	memset(&tc, 0, sizeof tc);
 	if (strncmp(url, "https://", 8) == 0) {
-		if (!anchors_loaded) {
-			if (tls_anchors_load(&anchors, o->cacert) != 0) {
-				snprintf(err, errcap, "cannot load CA certificates from %s: %s", anchors.source,
-					 errno == ENODATA ? "no certificate in it" : osutil_strerror(errno));
-				return SRCE_IO;
-			}
-			anchors_loaded = 1;
-			if (o->verbose)
-				netsrc_note(o, "trust anchors: %zu from %s (%zu skipped)", anchors.n, anchors.source,
-					anchors.skipped);
-		}
-		tc.anchors = &anchors;
+		if ((e = netsrc_anchors(c, err, errcap)) != 0)
+			return e;
+		tc.anchors = &c->anchors;
 		tc.npins = o->npins;
 		memcpy(tc.pins, o->pins, sizeof tc.pins);
-		tc.now = validation_time(o);
+		tc.now = validation_time(c);
 	}
 	memset(&no, 0, sizeof no);
 	no.timeout_ms = o->timeout_ms;
@@ -261,12 +265,12 @@ int source_net_fetch(const char *spec, char **out, size_t *len, char *err, size_
 	no.headers = o->headers;
 	no.allow_http = o->allow_http;
 	no.retry_base_ms = o->retry_delay_ms;
-	if (o->cache_dir && netcache_load(o, url, &ce) == 0) {
+	if (o->cache_dir && netcache_load(c, url, &ce) == 0) {
 		no.if_none_match = ce.etag;
 		no.if_modified_since = ce.last_modified;
 	}
-	no.deadline_ms = deadline_ms;
-	e = net_get_retry(url, &no, o->retries, o->wait_network_s > 0 ? deadline_ms : 0, on_retry, &rc, &r);
+	no.deadline_ms = c->deadline_ms;
+	e = net_get_retry(url, &no, o->retries, o->wait_network_s > 0 ? c->deadline_ms : 0, on_retry, &rc, &r);
 	if (e != NET_OK) {
 		if (e == NET_E_STATUS && r.status == 404 && who(spec))
 			snprintf(err, errcap, "HTTP 404 (no such %s user?)", who(spec));
@@ -313,29 +317,35 @@ int source_net_fetch(const char *spec, char **out, size_t *len, char *err, size_
 		}
 		j.p[j.len] = 0;
 		/* Parsing is linear and bounded, but the deadline is one promise for the whole command. */
-		if (tls_now_ms() > deadline_ms) {
+		if (deadline_now_ms() > c->deadline_ms) {
 			free(j.p);
 			snprintf(err, errcap, "deadline reached while reading the JSON body (--timeout)");
 			goto out;
 		}
-		*out = j.p;
-		*len = j.len;
+		t->p = j.p;
+		t->len = j.len;
 	} else {
-		*out = malloc(blen + 1);
-		if (!*out) {
+		t->p = malloc(blen + 1);
+		if (!t->p) {
 			snprintf(err, errcap, "out of memory");
 			goto out;
 		}
-		memcpy(*out, body, blen);
-		(*out)[blen] = 0;
-		*len = blen;
+		memcpy(t->p, body, blen);
+		t->p[blen] = 0;
+		t->len = blen;
 	}
-	if (o->cache_dir && r.status == 200) {
-		/* only a good body is kept: one whose keys all pass the validator */
-		struct paste_result pr;
-		if (paste_parse(*out, *len, &pr) == PASTE_OK)
-			netcache_store(o, url, &r.head, body, blen);
-		paste_free(&pr);
+	if (o->cache_dir && r.status == 200 && (r.head.etag[0] || r.head.last_modified[0])) {
+		/* kept by source_keep once the caller has validated the keys: only a good body is cached */
+		struct netsrc_keep *k = malloc(sizeof *k);
+		if (k) {
+			snprintf(k->url, sizeof k->url, "%s", url);
+			k->head = r.head;
+			k->body = r.body; /* the body moves to k */
+			k->len = r.len;
+			r.body = NULL;
+			r.len = 0;
+			t->keep = k;
+		}
 	}
 	ret = SRCE_OK;
 out:

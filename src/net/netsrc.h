@@ -1,7 +1,8 @@
 /* netsrc.h: network SOURCEs (gh:USER, gl:USER, lp:USER, https://, http:// with --allow-http) ->
- * key text. The glue between source.c's hook (source_net_fetch), net.c, json.c and the cache.
- * Options are process-wide (netsrc_configure), set by the command that parses them; commands that
- * do not (install) get the defaults. Messages about retries go to the command's note sink. */
+ * key text. The glue between source_read (source.h), net.c, json.c and the cache. Options come
+ * from the command in struct netsrc_opts, held by its struct source_ctx with the deadline, the trust
+ * anchors and the once-only warnings; messages (retries, the clock floor, cache not used) go to the
+ * command's note sink. */
 #ifndef KEYDROP_NETSRC_H
 #define KEYDROP_NETSRC_H
 #include <stddef.h>
@@ -23,11 +24,11 @@ struct netsrc_opts {
 	int npins;
 	uint8_t pins[TLS_PINS_MAX][32];
 	int64_t timeout_ms;       /* one deadline for the whole command (every source, retries
-	                           * included), from netsrc_configure; default 30 s */
+	                           * included), from source_ctx_init; default 30 s */
 	int retries;              /* default 3 */
 	int64_t retry_delay_ms;   /* backoff base (--retry-delay), default 1000 */
 	int64_t wait_network_s;   /* 0: use retries; else retry until this many seconds after
-	                           * netsrc_configure (the command's deadline instead of timeout_ms) */
+	                           * source_ctx_init (the command's deadline instead of timeout_ms) */
 	const char *proxy;
 	size_t max_bytes;         /* default 1 MiB */
 	int allow_http;
@@ -48,9 +49,6 @@ void netsrc_note(const struct netsrc_opts *o, const char *fmt, ...) __attribute_
 
 /* Sets defaults (format lines, 30 s, 3 retries, 1 MiB). */
 void netsrc_defaults(struct netsrc_opts *o);
-/* Installs o as the process-wide options (o must outlive the fetches) and starts the command's
- * one deadline (timeout_ms, or wait_network_s when set): call it once, right before fetching. */
-void netsrc_configure(const struct netsrc_opts *o);
 
 /* The URL for spec (gh:/gl:/lp:/https:/http:): gh:USER is BASE/USER.keys with BASE
  * o->base_url[NETSRC_GITHUB] or https://github.com (gl: likewise with https://gitlab.com),
@@ -64,8 +62,22 @@ int netsrc_url(const char *spec, const struct netsrc_opts *o, char *url, size_t 
  * characters. Returns 0, or -1 (out is then ""). Pure. */
 int netsrc_base_url(const char *in, int allow_http, char *out, size_t cap);
 
-/* source.h's hook: see there. Returns SRCE_OK, SRCE_IO (network/TLS/HTTP failure), SRCE_USAGE (bad
- * spec) or SRCE_REJECT (a body that cannot hold keys: HTML page, JSON path not found). */
-int source_net_fetch(const char *spec, char **out, size_t *len, char *err, size_t errcap);
+struct source_ctx;
+struct source_text;
+struct netsrc_keep;
+
+/* Fetches spec (kind SRC_NET) under c: its options, its deadline, its trust anchors, into t (the
+ * key text, already extracted from JSON where the source is an API; t->keep set when --cache may
+ * keep the response). Returns SRCE_OK, SRCE_IO (network/TLS/HTTP failure), SRCE_USAGE (bad spec)
+ * or SRCE_REJECT (a body that cannot hold keys: HTML page, JSON path not found), with a one-line
+ * reason in err[errcap]. Called by source_read. */
+int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, char *err, size_t errcap);
+/* Stores k's response in the --cache (source_keep) / frees k. */
+void netsrc_keep(struct source_ctx *c, const struct netsrc_keep *k);
+void netsrc_keep_free(struct netsrc_keep *k);
+
+/* c's trust anchors, loaded on the first call (o->cacert, else the system bundle or the embedded
+ * set) and kept in c. Returns 0, or SRCE_IO with the reason in err[errcap]. */
+int netsrc_anchors(struct source_ctx *c, char *err, size_t errcap);
 
 #endif

@@ -8,33 +8,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "ec_impl.h"
 #include "rand.h"
 #include "tls.h"
-
-int64_t tls_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int tls_wait_fd(int fd, short events, int64_t deadline_ms)
-{
-	for (;;) {
-		int64_t left = deadline_ms - tls_now_ms();
-		struct pollfd p = { .fd = fd, .events = events };
-		if (left <= 0)
-			return 0;
-		int r = poll(&p, 1, left > 1000000 ? 1000000 : (int)left);
-		if (r > 0)
-			return 1;
-		if (r == 0)
-			continue; /* re-check the deadline */
-		if (errno != EINTR)
-			return -1;
-	}
-}
 
 /* ---- profile --------------------------------------------------------------------------------- */
 
@@ -138,7 +115,7 @@ static int pump(struct tls *t, unsigned want)
 		if (st & BR_SSL_SENDREC) {
 			size_t len;
 			unsigned char *buf = br_ssl_engine_sendrec_buf(eng, &len);
-			int w = tls_wait_fd(t->fd, POLLOUT, t->deadline_ms);
+			int w = deadline_poll(t->fd, POLLOUT, t->deadline_ms);
 			if (w <= 0) {
 				fail(t, w == 0 ? TLS_E_TIMEOUT : TLS_E_IO);
 				return t->err;
@@ -158,7 +135,7 @@ static int pump(struct tls *t, unsigned want)
 		if (st & BR_SSL_RECVREC) {
 			size_t len;
 			unsigned char *buf = br_ssl_engine_recvrec_buf(eng, &len);
-			int w = tls_wait_fd(t->fd, POLLIN, t->deadline_ms);
+			int w = deadline_poll(t->fd, POLLIN, t->deadline_ms);
 			if (w <= 0) {
 				fail(t, w == 0 ? TLS_E_TIMEOUT : TLS_E_IO);
 				return t->err;
@@ -268,7 +245,7 @@ long tls_read(struct tls *t, void *buf, size_t cap)
 void tls_close(struct tls *t)
 {
 	if (t->handshake_done && t->err == TLS_OK && !(br_ssl_engine_current_state(&t->cc.eng) & BR_SSL_CLOSED)) {
-		int64_t d = tls_now_ms() + 200;
+		int64_t d = deadline_now_ms() + 200;
 		if (d < t->deadline_ms)
 			t->deadline_ms = d;
 		br_ssl_engine_close(&t->cc.eng);

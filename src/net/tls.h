@@ -195,10 +195,4 @@ void tls_describe(const struct tls *t, char *out, size_t cap);
 /* 1 if the last failure is a verification failure (not worth retrying). */
 int tls_is_verify_error(const struct tls *t);
 
-/* Milliseconds on CLOCK_MONOTONIC. */
-int64_t tls_now_ms(void);
-/* Waits until fd is readable (POLLIN) or writable (POLLOUT) or the deadline passes.
- * Returns 1 ready, 0 timeout, -1 error. */
-int tls_wait_fd(int fd, short events, int64_t deadline_ms);
-
 #endif

@@ -36,14 +36,15 @@ static int write_all(int fd, const void *data, size_t len)
 int fsx_write_temp(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
 		   uid_t uid, gid_t gid, char tmp[FSX_NAME_MAX])
 {
-	static unsigned counter;
 	int fd = -1, saved;
 
 	for (int tries = 0; tries < 100; tries++) {
 		struct timespec ts;
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		int n = snprintf(tmp, FSX_NAME_MAX, FSX_TMP_PREFIX "%s.%ld.%lx%x", name, (long)getpid(),
-				 (unsigned long)ts.tv_nsec, counter++);
+				 (unsigned long)ts.tv_nsec, (unsigned)tries);
+		/* pid + time + try: unique enough that O_EXCL below rarely needs another try, and no
+		 * process-wide counter (no file-scope state) */
 		if (n < 0 || n >= FSX_NAME_MAX) {
 			errno = ENAMETOOLONG;
 			return -1;

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "b64.h"
 #include "tap.h"
 #include "tls.h"
@@ -356,7 +357,7 @@ int main(void)
 		OK(t && socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair");
 		for (size_t i = 0; t && i < sizeof bad / sizeof bad[0]; i++) {
 			cfg.now = bad[i];
-			IS_INT(tls_handshake(t, sv[0], "localhost", &cfg, tls_now_ms() + 200), TLS_E_TIME,
+			IS_INT(tls_handshake(t, sv[0], "localhost", &cfg, deadline_now_ms() + 200), TLS_E_TIME,
 			       "validation time %lld refused", (long long)bad[i]);
 			char d[100];
 			tls_describe(t, d, sizeof d);
