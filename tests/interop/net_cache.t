@@ -13,7 +13,8 @@ ok $? "test PKI"
 k1=$(ssh-keygen -q -t ed25519 -N '' -C one@test -f "$TAP_TMP/k1" && cat "$TAP_TMP/k1.pub")
 k2=$(ssh-keygen -q -t ed25519 -N '' -C planted@test -f "$TAP_TMP/k2" && cat "$TAP_TMP/k2.pub")
 cat > "$TAP_TMP/routes.json" <<JSON
-{"/keys": [{"headers": [["ETag", "\"v1\""]], "body": "$k1\n", "conditional": true}]}
+{"/keys": [{"headers": [["ETag", "\"v1\""]], "body": "$k1\n", "conditional": true}],
+ "/expired": [{"headers": [["ETag", "\"x1\""]], "body": "expiry-time=\\"20000101\\" $k1\n", "conditional": true}]}
 JSON
 https_start "$TAP_TMP/routes.json" <(cat "$P/leaf.pem" "$P/root.pem") "$P/leaf.key" --log "$TAP_TMP/server.log"
 ok $? "HTTPS server listening"
@@ -67,4 +68,19 @@ run "$KEYDROP" fetch "${F[@]}" "$U"
 run "$KEYDROP" -v fetch "${F[@]}" "$U"
 is "$RC:$OUT" "0:$k1" "safe cache: used"
 like "$ERR" "not modified \(HTTP 304\)" "safe cache: 304 from the cache"
+
+# Only a body the command accepted is kept: one whose entry sshd refuses as expired is refused
+# (exit 3) and never cached, so no later 304 can answer with it. The command's one parse decides.
+C2=$TAP_TMP/cache2
+run "$KEYDROP" fetch --cacert "$P/root.pem" --retry 0 --cache "$C2" "https://localhost:$HTTPS_PORT/expired"
+like "$RC:$ERR" "^3:keydrop: fetch: https://localhost:$HTTPS_PORT/expired: line 1: expiry-time is already past" \
+	"expired entry: refused"
+is "$(ls -A "$C2" 2>/dev/null | wc -l)" 0 "expired entry: the refused body is not cached"
+# install reads through the same collection: a good body is validated once and cached
+H=$TAP_TMP/home; mkdir -p "$H"
+run "$KEYDROP" install --file "$H/ak" --cacert "$P/root.pem" --retry 0 --cache "$C2" "$U"
+is "$RC" 0 "install through --cache: ok"
+is "$(ls -A "$C2" | wc -l)" 1 "install: the good body is cached"
+run "$KEYDROP" -v install --file "$H/ak" --cacert "$P/root.pem" --retry 0 --cache "$C2" "$U"
+like "$RC:$ERR" "^0:.*not modified \(HTTP 304\)" "install: the next run revalidates from the cache"
 done_testing
