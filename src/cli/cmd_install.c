@@ -16,7 +16,6 @@
 #include "osutil.h"
 #include "netcli.h"
 #include "paste.h"
-#include "secret.h"
 #include "source.h"
 
 static const char usage[] =
