@@ -7,9 +7,15 @@
 #ifndef KEYDROP_COLLECT_H
 #define KEYDROP_COLLECT_H
 #include <stddef.h>
+#include <stdint.h>
 
 #include "paste.h"
 #include "source.h"
+
+struct keyset_ix {
+	uint64_t h; /* hash of the key data (the index's first sort key) */
+	size_t i;   /* into k[] */
+};
 
 /* Keys in the order given, each key data once (once source_collect has finished). */
 struct keyset {
@@ -17,7 +23,7 @@ struct keyset {
 	size_t nres, capres;
 	const struct paste_key **k;   /* k[0..n): into res[] */
 	size_t n, cap;
-	size_t *ix;                   /* k sorted by key data (source_collect): lookups in O(log n) */
+	struct keyset_ix *ix;         /* k sorted by key data (source_collect): lookups in O(log n) */
 };
 
 enum {
