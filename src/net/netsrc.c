@@ -141,8 +141,7 @@ int netsrc_anchors(struct source_ctx *c, char *err, size_t errcap)
 	if (tls_anchors_load(&c->anchors, c->o->cacert) != 0) {
 		snprintf(err, errcap, "cannot load CA certificates from %s: %s", c->anchors.source,
 			 errno == ENODATA ? "no certificate in it" : osutil_strerror(errno));
-		tls_anchors_free(&c->anchors);
-		return SRCE_IO;
+		return SRCE_IO; /* the loader freed what it had read */
 	}
 	c->anchors_loaded = 1;
 	if (c->o->verbose)
