@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "collect.h"
+#include "note.h"
 #include "osutil.h"
 
 static const char expired[] = "expiry-time is already past: sshd refuses the key (\"entry expired\")";
@@ -44,7 +45,7 @@ fail:
 static void warn_skipped(struct source_ctx *c, const char *label, const struct paste_result *pr, unsigned line)
 {
 	for (size_t i = 0; i < pr->nskipped; i++) /* left out, never silently */
-		netsrc_note(c->o, "%s: line %u: warning: skipped a %s key: keydrop does not know this key type", label,
+		net_note(c->o, "%s: line %u: warning: skipped a %s key: keydrop does not know this key type", label,
 			    line ? line : pr->skipped[i].srcline, pr->skipped[i].type);
 }
 
@@ -74,14 +75,14 @@ static int add_lines(struct keyset *ks, struct source_ctx *c, const struct colle
 		lineno++;
 		p += n + (nl ? 1 : 0);
 		if (r == PASTE_OK && paste_first_expired(&pr, now, gmtoff) >= 0) {
-			netsrc_note(c->o, "%s: line %u: skipped: %s", label, lineno, expired);
+			net_note(c->o, "%s: line %u: skipped: %s", label, lineno, expired);
 			paste_free(&pr);
 			continue;
 		}
 		if (r == PASTE_OK)
 			warn_skipped(c, label, &pr, lineno);
 		else if (r != PASTE_EMPTY)
-			netsrc_note(c->o, "%s: line %u: skipped: %s", label, lineno, pr.detail);
+			net_note(c->o, "%s: line %u: skipped: %s", label, lineno, pr.detail);
 		if (r != PASTE_OK) {
 			paste_free(&pr);
 			continue;

@@ -12,6 +12,7 @@
 #include "fsx.h"
 #include "http.h"
 #include "netcache.h"
+#include "note.h"
 
 
 /* A cached body is installed on a 304 without being fetched again, so whoever can write the cache
@@ -25,7 +26,7 @@ static void cache_warn(struct source_ctx *c, const char *entry, const char *why)
 {
 	const struct netsrc_opts *o = c->o;
 	if (!c->cache_warned && !o->quiet)
-		netsrc_note(o, "cache %s%s%s not used: %s", o->cache_dir, entry ? "/" : "", entry ? entry : "", why);
+		net_note(o, "cache %s%s%s not used: %s", o->cache_dir, entry ? "/" : "", entry ? entry : "", why);
 	c->cache_warned = 1;
 }
 

@@ -16,6 +16,7 @@
 #include "net.h"
 #include "netcache.h"
 #include "netsrc.h"
+#include "note.h"
 #include "osutil.h"
 #include "source.h"
 #include "timefmt.h"
@@ -29,19 +30,6 @@ struct netsrc_keep {
 	uint8_t *body; /* the raw body (JSON included), as the server sent it */
 	size_t len;
 };
-
-void netsrc_note(const struct netsrc_opts *o, const char *fmt, ...)
-{
-	char line[1024];
-	va_list ap;
-
-	if (!o->note)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	o->note(o->note_arg, o->cmd, line);
-}
 
 void netsrc_defaults(struct netsrc_opts *o)
 {
@@ -125,7 +113,7 @@ static int64_t validation_time(struct source_ctx *c)
 			char a[TIMEFMT_MAX], b[TIMEFMT_MAX];
 			timefmt_utc(now, 0, a);
 			timefmt_utc((int64_t)KEYDROP_BUILD_EPOCH, 0, b);
-			netsrc_note(o, "system clock (%s) is before keydrop's build date; checking certificates as of %s",
+			net_note(o, "system clock (%s) is before keydrop's build date; checking certificates as of %s",
 				a, b);
 		}
 		c->clock_warned = 1;
@@ -145,7 +133,7 @@ int netsrc_anchors(struct source_ctx *c, char *err, size_t errcap)
 	}
 	c->anchors_loaded = 1;
 	if (c->o->verbose)
-		netsrc_note(c->o, "trust anchors: %zu from %s (%zu skipped)", c->anchors.n, c->anchors.source,
+		net_note(c->o, "trust anchors: %zu from %s (%zu skipped)", c->anchors.n, c->anchors.source,
 			    c->anchors.skipped);
 	return 0;
 }
@@ -193,10 +181,10 @@ static void on_retry(void *arg, const struct net_result *r, int attempt, int64_t
 	if (c->o->quiet)
 		return;
 	if (c->o->wait_network_s > 0)
-		netsrc_note(c->o, "%s: %s; waiting for the network, try %d in %.1f s", c->spec, r->msg, attempt + 1,
+		net_note(c->o, "%s: %s; waiting for the network, try %d in %.1f s", c->spec, r->msg, attempt + 1,
 			(double)delay_ms / 1000);
 	else
-		netsrc_note(c->o, "%s: %s; retry %d/%d in %.1f s", c->spec, r->msg, attempt, c->o->retries,
+		net_note(c->o, "%s: %s; retry %d/%d in %.1f s", c->spec, r->msg, attempt, c->o->retries,
 			(double)delay_ms / 1000);
 }
 
@@ -284,7 +272,7 @@ int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, 
 			goto out;
 		}
 		if (o->verbose)
-			netsrc_note(o, "%s: not modified (HTTP 304), using the cached copy", spec);
+			net_note(o, "%s: not modified (HTTP 304), using the cached copy", spec);
 		body = (const uint8_t *)ce.body;
 		blen = ce.len;
 	} else {

@@ -44,8 +44,6 @@ struct netsrc_opts {
 	void *note_arg;
 };
 
-/* Formats one note and hands it to o->note (if set). */
-void netsrc_note(const struct netsrc_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Sets defaults (format lines, 30 s, 3 retries, 1 MiB). */
 void netsrc_defaults(struct netsrc_opts *o);

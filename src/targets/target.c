@@ -14,7 +14,8 @@
 #include "target.h"
 #include "target_int.h"
 
-int target_say(char *err, size_t cap, const char *fmt, ...)
+/* Formats the message into err[0..cap) and returns -1 (for `return target_say(...)`). */
+__attribute__((format(printf, 3, 4))) static int target_say(char *err, size_t cap, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);

@@ -6,8 +6,6 @@
 
 #include "target.h"
 
-/* Formats the message into err[0..cap) and returns -1 (for `return target_say(...)`). */
-int target_say(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* out = root + path (root's trailing slashes dropped); -1 if it does not fit. */
 int target_join(char *out, size_t cap, const char *root, const char *path);
 /* NAME's entry in ROOT/etc/passwd (no NSS), reached without leaving the root. Returns 0, -1 when

@@ -25,7 +25,7 @@ int target_opendir_path(const struct target *t, const char *path, char *err, siz
 
 	/* Paths are kept joined with the root for messages; the walk wants the image's own view. */
 	if (rl && (strncmp(path, t->root, rl) != 0 || (path[rl] && path[rl] != '/' && t->root[rl - 1] != '/')))
-		return target_say(err, errcap, "%s is not inside --root %s", path, t->root), -2;
+		return snprintf(err, errcap, "%s is not inside --root %s", path, t->root), -2;
 	r = pathwalk_open_dir(&w, rl ? (path[rl] ? path + rl : "/") : path, &fd, err, errcap);
 	if (r == PW_OK)
 		return fd;
@@ -46,7 +46,7 @@ int target_passwd_in_root(const struct target *t, const char *name, uid_t *uid, 
 	if ((r = pathwalk_open_dir(&w, "/etc", &etc, err, errcap)) != PW_OK)
 		return r == PW_ERRNO && errno == ENOENT ? -1 : -2; /* no etc/: no entry (--home may say) */
 	if (!(text = malloc((8u << 20) + 1)) || !(pe = malloc(sizeof *pe))) {
-		target_say(err, errcap, "out of memory");
+		snprintf(err, errcap, "out of memory");
 		goto out;
 	}
 	if (fsx_read_at(etc, "passwd", text, 8u << 20, &len, &st) < 0) {
@@ -55,7 +55,7 @@ int target_passwd_in_root(const struct target *t, const char *name, uid_t *uid, 
 			ret = -1; /* no passwd: no entry */
 			goto out;
 		}
-		target_say(err, errcap, "%s/etc/passwd: %s", t->root,
+		snprintf(err, errcap, "%s/etc/passwd: %s", t->root,
 			   r == ELOOP ? "a symlink inside --root: refusing to follow it" : strerror(r));
 		goto out;
 	}
@@ -65,11 +65,11 @@ int target_passwd_in_root(const struct target *t, const char *name, uid_t *uid, 
 		goto out;
 	}
 	if (r != PWD_FOUND) {
-		target_say(err, errcap, "%s/etc/passwd: user '%s': %s", t->root, name, passwd_strerror(r));
+		snprintf(err, errcap, "%s/etc/passwd: user '%s': %s", t->root, name, passwd_strerror(r));
 		goto out;
 	}
 	if (snprintf(home, cap, "%s", pe->home) >= (int)cap) {
-		target_say(err, errcap, "%s/etc/passwd: user '%s': home directory too long", t->root, name);
+		snprintf(err, errcap, "%s/etc/passwd: user '%s': home directory too long", t->root, name);
 		goto out;
 	}
 	*uid = (uid_t)pe->uid;
