@@ -1,10 +1,13 @@
 /* cmd_check.c: keydrop check — what sshd would refuse, and why.
  * StrictModes (auth.c auth_secure_path): the file must be a regular file, and the file and every
  * directory up to the home must be owned by root or the user and not group or world writable.
- * The parser (auth2-pubkeyfile.c): every line sshd skips, with its reason. --fix repairs directory
- * modes by descriptor (fchmod on what openat(O_NOFOLLOW) opened) and the file by replacement (its
- * bytes copied to a temp file owned by the user, 0600, renamed over it under the lock), and nothing
- * else. Nothing that belongs to another user (owner, or a hard-linked file) is ever changed. */
+ * The parser (auth2-pubkeyfile.c): every line sshd skips, with its reason, in install's words where
+ * the paste diagnosis knows the text (paste_diagnose: a fingerprint, a private key, a block...).
+ * The walk, the read and the write are target's (the ones install and remove use). --fix repairs
+ * directory modes by descriptor (fchmod on what the walk opened) and the file by replacement through
+ * target_write under the lock (same bytes, owned by the user, 0600), and nothing else: every problem
+ * says whether --fix repairs it. Nothing that belongs to another user (owner, or a hard-linked file)
+ * is ever changed. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
