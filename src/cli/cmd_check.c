@@ -1,10 +1,13 @@
 /* cmd_check.c: keydrop check — what sshd would refuse, and why.
  * StrictModes (auth.c auth_secure_path): the file must be a regular file, and the file and every
  * directory up to the home must be owned by root or the user and not group or world writable.
- * The parser (auth2-pubkeyfile.c): every line sshd skips, with its reason. --fix repairs directory
- * modes by descriptor (fchmod on what openat(O_NOFOLLOW) opened) and the file by replacement (its
- * bytes copied to a temp file owned by the user, 0600, renamed over it under the lock), and nothing
- * else. Nothing that belongs to another user (owner, or a hard-linked file) is ever changed. */
+ * The parser (auth2-pubkeyfile.c): every line sshd skips, with its reason, in install's words where
+ * the paste diagnosis knows the text (paste_diagnose: a fingerprint, a private key, a block...).
+ * The walk, the read and the write are target's (the ones install and remove use). --fix repairs
+ * directory modes by descriptor (fchmod on what the walk opened) and the file by replacement through
+ * target_write under the lock (same bytes, owned by the user, 0600), and nothing else: every problem
+ * says whether --fix repairs it. Nothing that belongs to another user (owner, or a hard-linked file)
+ * is ever changed. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -22,7 +25,8 @@
 #include "die.h"
 #include "osutil.h"
 #include "fingerprint.h"
-#include "fsx.h"
+#include "diagcli.h"
+#include "paste.h"
 
 static const char usage[] =
 	"usage: keydrop check [TARGET] [--fix]\n"
@@ -34,117 +38,144 @@ static const char usage[] =
 
 struct checker {
 	const struct target *t;
-	int fix, problems, fixed, quiet;
+	int fix, problems, fixed, fixable, quiet;
 };
 
-static void problem(struct checker *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void problem(struct checker *k, const char *fmt, ...)
+enum { NOFIX = 0, FIXABLE = 1 };
+
+/* One problem line on stdout, saying whether --fix repairs it: a FIXABLE one reported without --fix
+ * ends in "(--fix repairs it)"; every other one says "not changed by --fix" (with the reason, when
+ * the message gives one). After --fix nothing that --fix repairs is left unless the repair failed. */
+static void problem(struct checker *k, int fixable, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void problem(struct checker *k, int fixable, const char *fmt, ...)
 {
+	char msg[TARGET_PATH_MAX + 1024];
 	va_list ap;
+
 	k->problems++;
-	fputs("problem: ", stdout);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	putchar('\n');
+	if (fixable && !k->fix) {
+		k->fixable++;
+		printf("problem: %s (--fix repairs it)\n", msg);
+	} else {
+		printf("problem: %s%s\n", msg, strstr(msg, "not changed by --fix") ? "" : " (not changed by --fix)");
+	}
 }
 
 /* Owner and mode of one directory level (fd open on it). want_mode is what --fix sets when mode & 022.
- * --fix changes the owner only if chown_ok and the mode only if chmod_ok, and never touches a
- * directory that belongs to someone other than the user or root: that one is only reported. */
-static void level(struct checker *k, int fd, const char *what, mode_t want_mode, int chown_ok, int chmod_ok)
+ * --fix changes the mode only if chmod_ok (never the owner), and never touches a directory that
+ * belongs to someone other than the user or root: that one is only reported. */
+static void level(struct checker *k, int fd, const char *what, mode_t want_mode, int chmod_ok)
 {
 	struct stat st;
 	const struct target *t = k->t;
 	int foreign;
 
 	if (fstat(fd, &st) < 0) {
-		problem(k, "%s: %s", what, strerror(errno));
+		problem(k, NOFIX, "%s: %s", what, strerror(errno));
 		return;
 	}
 	foreign = st.st_uid != t->uid && st.st_uid != 0;
 	if (foreign)
-		problem(k, "%s is owned by uid %u, not %s or root: sshd refuses it (StrictModes)%s", what,
-			(unsigned)st.st_uid, t->user,
-			chown_ok ? "; not changed by --fix (it belongs to another user)" : "; not changed by --fix");
+		problem(k, NOFIX, "%s is owned by uid %u, not %s or root: sshd refuses it (StrictModes); not changed by --fix%s",
+			what, (unsigned)st.st_uid, t->user, chmod_ok ? " (it belongs to another user)" : "");
 	if (st.st_mode & 022) {
 		mode_t m = want_mode ? want_mode : (st.st_mode & 07777 & ~(mode_t)022);
 		if (k->fix && chmod_ok && !foreign && fchmod(fd, m) == 0) {
 			printf("fixed: %s mode %04o -> %04o\n", what, (unsigned)(st.st_mode & 07777), (unsigned)m);
 			k->fixed++;
 		} else {
-			problem(k, "%s is group or world writable (mode %04o): sshd refuses it (StrictModes)%s", what,
+			problem(k, chmod_ok && !foreign ? FIXABLE : NOFIX,
+				"%s is group or world writable (mode %04o): sshd refuses it (StrictModes)%s", what,
 				(unsigned)(st.st_mode & 07777), chmod_ok && !foreign ? "" : "; not changed by --fix");
 		}
 	}
 }
 
-/* The file itself (fd open on it, st its status, its bytes in t->data): owner and mode. --fix never
- * changes the file in place (a hard link or a race could make that someone else's file): it replaces
- * it under the lock with a copy of the bytes it read, owned by the user (--file: by its owner) with
- * the mode fixed — and only a file that is exclusively the user's (or root's), with one link. */
-static void file_level(struct checker *k, struct target *t, int fd, const struct stat *st)
+/* --fix on the file: never in place (a hard link or a race could make that someone else's file) but
+ * through the one write path install uses: under the lock, read again (target_read refuses a hard
+ * link, a foreign owner, a file the user cannot read), and only if it is still the file inspected,
+ * byte for byte, written back by target_write (owned by the user, 0600; --file: its owner, mode minus
+ * group/world write). Returns NULL when done, else why not ("; not changed by --fix (...)"). */
+static const char *rewrite(struct target *t)
 {
-	char err[TARGET_PATH_MAX + 200], tmp[FSX_NAME_MAX];
-	int foreign = st->st_uid != t->uid && st->st_uid != 0, bad_mode = (st->st_mode & 022) != 0;
-	mode_t m = t->is_file ? (st->st_mode & 0755) : 0600;
-	uid_t uid = (uid_t)-1;
-	gid_t gid = (gid_t)-1;
-	struct stat now;
+	char err[TARGET_PATH_MAX + 200];
+	struct stat was = t->st, now;
+	char *before = t->data;
+	size_t blen = t->len;
 	const char *why = NULL;
 
+	if (fstat(t->dirfd, &now) < 0 || (now.st_uid != t->uid && now.st_uid != 0))
+		return "; not changed by --fix (its directory belongs to another user)";
+	if (target_lock(t, target_lock_timeout(), err, sizeof err) < 0)
+		return "; not changed by --fix (cannot lock it)";
+	t->data = NULL;
+	if (target_read(t, err, sizeof err) < 0 || !t->exists || t->st.st_dev != was.st_dev || t->st.st_ino != was.st_ino ||
+	    t->len != blen || memcmp(t->data, before, blen) != 0 || t->st.st_mtim.tv_sec != was.st_mtim.tv_sec ||
+	    t->st.st_mtim.tv_nsec != was.st_mtim.tv_nsec) {
+		why = "; not changed by --fix (it changed while checking: run again)";
+	} else if (target_write(t, t->data, t->len, err, sizeof err) < 0) {
+		msg_err("check", "%s", err);
+		why = "; not changed by --fix (write failed)";
+	}
+	free(t->data);
+	t->data = before;
+	t->len = blen;
+	t->st = was;
+	return why;
+}
+
+/* The file itself (t->st its status, its bytes in t->data): owner, links and mode. */
+static void file_level(struct checker *k, struct target *t)
+{
+	const struct stat *st = &t->st;
+	int foreign = st->st_uid != t->uid && st->st_uid != 0, bad_mode = (st->st_mode & 022) != 0;
+	const char *why = NULL;
+	struct stat after;
+
+	if (st->st_nlink > 1)
+		problem(k, NOFIX, "%s has %lu hard links (keydrop refuses to write it; not changed by --fix)", t->path,
+			(unsigned long)st->st_nlink);
 	if (foreign)
-		problem(k, "%s is owned by uid %u, not %s or root: sshd refuses it (StrictModes)%s", t->path,
-			(unsigned)st->st_uid, t->user, k->fix ? "; not changed by --fix (it belongs to another user)" : "");
+		problem(k, NOFIX, "%s is owned by uid %u, not %s or root: sshd refuses it (StrictModes); not changed by --fix "
+			"(it belongs to another user)", t->path, (unsigned)st->st_uid, t->user);
 	if (!foreign && !target_user_can_read(t, st)) {
 		/* sshd reads the file as the user; --fix would hand its bytes to the user. */
-		problem(k, "%s is owned by uid %u with mode %04o: %s cannot read it, so sshd ignores it%s", t->path,
-			(unsigned)st->st_uid, (unsigned)(st->st_mode & 07777), t->user,
-			k->fix ? "; not changed by --fix (its bytes are not the user's to read)" : "");
+		problem(k, NOFIX, "%s is owned by uid %u with mode %04o: %s cannot read it, so sshd ignores it; "
+			"not changed by --fix (its bytes are not the user's to read)", t->path,
+			(unsigned)st->st_uid, (unsigned)(st->st_mode & 07777), t->user);
 		if (bad_mode)
-			problem(k, "%s is group or world writable (mode %04o): sshd refuses it (StrictModes)%s", t->path,
-				(unsigned)(st->st_mode & 07777), k->fix ? "; not changed by --fix" : "");
+			problem(k, NOFIX, "%s is group or world writable (mode %04o): sshd refuses it (StrictModes); "
+				"not changed by --fix", t->path, (unsigned)(st->st_mode & 07777));
 		return;
 	}
 	if (!bad_mode)
 		return;
-	if (!k->fix)
-		why = "";
-	else if (st->st_nlink > 1)
+	if (st->st_nlink > 1)
 		why = "; not changed by --fix (hard-linked)";
 	else if (foreign)
 		why = "; not changed by --fix (it belongs to another user)";
-	else if (fstat(t->dirfd, &now) < 0 || (now.st_uid != t->uid && now.st_uid != 0))
-		why = "; not changed by --fix (its directory belongs to another user)";
-	else if (!t->data)
-		why = "; not changed by --fix (it could not be read)";
-	else if (target_lock(t, target_lock_timeout(), err, sizeof err) < 0)
-		why = "; not changed by --fix (cannot lock it)";
-	else if (fstat(fd, &now) < 0 || !fsx_is_named(t->dirfd, t->name, st) || now.st_nlink != 1 ||
-		 now.st_size != st->st_size || now.st_mtim.tv_sec != st->st_mtim.tv_sec ||
-		 now.st_mtim.tv_nsec != st->st_mtim.tv_nsec)
-		why = "; not changed by --fix (it changed while checking: run again)";
-	if (!why) {
-		if (t->as_root) {
-			uid = t->is_file ? st->st_uid : t->uid;
-			gid = t->is_file ? st->st_gid : t->gid;
-		}
-		fsx_clean_stale(t->dirfd);
-		if (fsx_write_temp(t->dirfd, t->name, t->data, t->len, m, uid, gid, tmp) < 0 ||
-		    fsx_publish(t->dirfd, tmp, t->name, 1) < 0 || fsx_fsync_dir(t->dirfd) < 0) {
-			msg_err("check", "cannot replace %s: %s", t->path, strerror(errno));
-			why = "; not changed by --fix (write failed)";
-		}
+	if (!why && !k->fix) {
+		problem(k, FIXABLE, "%s is group or world writable (mode %04o): sshd refuses it (StrictModes)", t->path,
+			(unsigned)(st->st_mode & 07777));
+		return;
 	}
-	if (!why) {
-		printf("fixed: %s mode %04o -> %04o\n", t->path, (unsigned)(st->st_mode & 07777), (unsigned)m);
-		if (uid != (uid_t)-1 && uid != st->st_uid)
-			printf("fixed: %s now owned by %s (was uid %u)\n", t->path, t->user, (unsigned)st->st_uid);
+	if (!why && !(why = rewrite(t))) {
+		printf("fixed: %s mode %04o -> ", t->path, (unsigned)(st->st_mode & 07777));
+		if (fstatat(t->dirfd, t->name, &after, AT_SYMLINK_NOFOLLOW) == 0) {
+			printf("%04o\n", (unsigned)(after.st_mode & 07777));
+			if (after.st_uid != st->st_uid)
+				printf("fixed: %s now owned by %s (was uid %u)\n", t->path, t->user, (unsigned)st->st_uid);
+		} else {
+			printf("replaced\n");
+		}
 		k->fixed++;
 		return;
 	}
-	problem(k, "%s is group or world writable (mode %04o): sshd refuses it (StrictModes)%s", t->path,
-			(unsigned)(st->st_mode & 07777), why);
+	problem(k, NOFIX, "%s is group or world writable (mode %04o): sshd refuses it (StrictModes)%s", t->path,
+		(unsigned)(st->st_mode & 07777), why);
 }
 
 /* The name of the directory depth levels above dir, which fd is open on: dir's textual parent when
@@ -184,7 +215,7 @@ static void parents(struct checker *k, int dirfd)
 		else
 			name_parent(what, sizeof what, k->t->dir, depth, fd);
 		/* Directories above a --file target are system directories: reported, never changed. */
-		level(k, fd, what, 0, 0, 0);
+		level(k, fd, what, 0, 0);
 		int pfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (pfd < 0 || fstat(fd, &st) < 0 || fstat(pfd, &up) < 0 || (st.st_ino == up.st_ino && st.st_dev == up.st_dev)) {
 			if (pfd >= 0)
@@ -227,14 +258,15 @@ static void lines(struct checker *k, const struct target *t)
 
 	int r = work ? authkeys_parse(&ak, t->data, t->len) : AK_NOMEM;
 	if (r != AK_OK) {
-		problem(k, "%s: %s", t->path, authkeys_strerror(r));
+		problem(k, NOFIX, "%s: %s", t->path, authkeys_strerror(r));
 		free(work);
 		return;
 	}
 	for (size_t i = 0; i < ak.nlines; i++) {
 		struct pubkey pk;
+		struct paste_diag d;
 		const char *why, *odd;
-		char oddbuf[64];
+		char oddbuf[64], where[64];
 		if (ak.lines[i].kind != AKL_OTHER)
 			continue;
 		r = authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why);
@@ -243,22 +275,33 @@ static void lines(struct checker *k, const struct target *t)
 		if (r == PKL_OK && *odd) {
 			char fp[FINGERPRINT_MAX];
 			fingerprint_format(pk.blob, pk.bloblen, FP_SHA256, fp);
-			problem(k, "line %zu: suspicious%s: sshd reads the key %s on it (keydrop remove %s, if not yours)",
+			problem(k, NOFIX, "line %zu: suspicious%s: sshd reads the key %s on it (keydrop remove %s, if not yours)",
 				i + 1, odd, fp, fp);
+		}
+		if (diag_authline(&ak, i, r, &pk, work, &d)) {
+			/* Install's words for the same text: a fingerprint, a missing type, a private key, a
+			 * block, joined keys (sshd takes at most the first of those: not counted as usable). */
+			diag_where(where, sizeof where, i, &d);
+			if (r == PKL_OK)
+				problem(k, NOFIX, "%s: %s", where, d.detail);
+			else
+				problem(k, NOFIX, "%s: sshd skips %s: %s%s", where, d.nlines > 1 ? "them" : "it", d.detail, odd);
+			i += d.nlines - 1;
+			continue;
 		}
 		if (r == PKL_OK) {
 			unsigned f = pk.opts ? authkeys_opts_flags(pk.opts, pk.optslen) : 0;
 			if ((f & AKO_PRINCIPALS) && !(f & AKO_CERT_AUTHORITY) && !pk.info.cert) {
-				problem(k, "line %zu: sshd skips it: principals= without cert-authority", i + 1);
+				problem(k, NOFIX, "line %zu: sshd skips it: principals= without cert-authority", i + 1);
 				continue;
 			}
 			if (pk.info.cert) {
-				problem(k, "line %zu: sshd never accepts a certificate as an authorized key (install the plain key, "
+				problem(k, NOFIX, "line %zu: sshd never accepts a certificate as an authorized key (install the plain key, "
 					   "or the CA's key with cert-authority)", i + 1);
 				continue;
 			}
 			if (authkeys_opts_expired(pk.opts, pk.optslen, (long long)now, gmtoff)) {
-				problem(k, "line %zu: sshd refuses it: expiry-time is past (\"entry expired\")", i + 1);
+				problem(k, NOFIX, "line %zu: sshd refuses it: expiry-time is past (\"entry expired\")", i + 1);
 				continue;
 			}
 			if (pk.info.family == KF_UNKNOWN) {
@@ -282,12 +325,12 @@ static void lines(struct checker *k, const struct target *t)
 				opt[j] = (char)(ch < 0x20 || ch == 0x7f ? '?' : ch);
 			}
 			opt[j] = '\0';
-			problem(k, "line %zu: sshd skips it: bad options: %s at '%s%s'%s", i + 1, why, opt,
+			problem(k, NOFIX, "line %zu: sshd skips it: bad options: %s at '%s%s'%s", i + 1, why, opt,
 				rest > j ? "..." : "", odd);
 		} else if (r == PKL_BLOB) {
-			problem(k, "line %zu: sshd skips it: %s%s", i + 1, keyblob_strerror(pk.blob_err), odd);
+			problem(k, NOFIX, "line %zu: sshd skips it: %s%s", i + 1, keyblob_strerror(pk.blob_err), odd);
 		} else {
-			problem(k, "line %zu: sshd skips it: %s%s", i + 1, pubkey_strerror(r), odd);
+			problem(k, NOFIX, "line %zu: sshd skips it: %s%s", i + 1, pubkey_strerror(r), odd);
 		}
 	}
 	if (ak.unterminated)
@@ -296,7 +339,7 @@ static void lines(struct checker *k, const struct target *t)
 	if (ak.stray)
 		printf("note: line %zu: keydrop marker out of place (treated as a comment)\n", ak.stray);
 	if (nkeys == 0)
-		problem(k, "%s holds no usable key", t->path);
+		problem(k, NOFIX, "%s holds no usable key", t->path);
 	else if (!k->quiet)
 		printf("keys: %zu usable\n", nkeys);
 	authkeys_free(&ak);
@@ -312,9 +355,9 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 						   { NULL, 0, NULL, 0 } };
 	struct target_spec spec = { 0 };
 	struct target t;
-	struct checker k = { &t, 0, 0, 0, g->quiet };
+	struct checker k = { &t, 0, 0, 0, 0, g->quiet };
 	char err[TARGET_PATH_MAX + 200];
-	int c, fd = -1;
+	int c, r;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hqv", longopts, NULL)) != -1) {
@@ -337,108 +380,64 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 	if ((c = cmdt_resolve(&t, &spec, "check")) != EXIT_OK)
 		return c;
 
+	/* The walk install and remove take (target.h); check reports where they would refuse, and
+	 * stops only where the walk itself is unsafe. */
 	if (!t.is_file) {
-		t.homefd = target_opendir_path(&t, t.home, err, sizeof err);
-		if (t.homefd == -2) {
-			t.homefd = -1;
-			target_close(&t);
-			return msg_fail(EXIT_FAIL, "check", "%s", err);
-		}
+		r = target_open_home(&t, err, sizeof err);
+		if (r == -2)
+			goto fatal;
 		if (t.homefd < 0) {
-			problem(&k, "home %s: %s", t.home, err);
+			problem(&k, NOFIX, "home %s: %s", t.home, err);
 			goto done;
-		}
-		if (!t.uid_known) {
-			struct stat st;
-			if (fstat(t.homefd, &st) == 0) {
-				t.uid = st.st_uid;
-				t.gid = st.st_gid;
-				t.uid_known = 1;
-				snprintf(t.user, sizeof t.user, "uid %u", (unsigned)t.uid);
-			}
 		}
 		/* The home's owner is not ours to change; its mode is (sshd refuses a writable home). */
-		level(&k, t.homefd, t.home, 0, 0, 1);
-		t.dirfd = openat(t.homefd, ".ssh", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (t.dirfd < 0) {
-			struct stat st;
-			if (errno == ENOENT)
-				problem(&k, "%s does not exist", t.dir);
-			else if (fstatat(t.homefd, ".ssh", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-				problem(&k, "%s is a symlink (keydrop refuses to follow it; not changed by --fix)", t.dir);
-			else
-				problem(&k, "%s: %s", t.dir, strerror(errno));
-			goto done;
-		}
-		level(&k, t.dirfd, t.dir, 0700, 1, 1);
-	} else {
-		t.dirfd = target_opendir_path(&t, t.dir, err, sizeof err);
-		if (t.dirfd == -2) {
-			t.dirfd = -1;
-			target_close(&t);
-			return msg_fail(EXIT_FAIL, "check", "%s", err);
-		}
-		if (t.dirfd < 0) {
-			problem(&k, "%s: %s", t.dir, err);
-			goto done;
-		}
-		parents(&k, t.dirfd);
+		level(&k, t.homefd, t.home, 0, 1);
 	}
-	fd = openat(t.dirfd, t.name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
+	r = target_open_dir(&t, 0, err, sizeof err);
+	if (r == -2)
+		goto fatal;
+	if (t.dirfd < 0) {
 		struct stat st;
-		if (errno == ENOENT)
-			problem(&k, "%s does not exist", t.path);
-		else if (fstatat(t.dirfd, t.name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-			problem(&k, "%s is a symlink (keydrop refuses to follow it; not changed by --fix)", t.path);
-		else
-			problem(&k, "%s: %s", t.path, strerror(errno));
-		goto done;
-	}
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		problem(&k, "%s is not a regular file: sshd refuses it", t.path);
-		goto done;
-	}
-	if (st.st_nlink > 1)
-		problem(&k, "%s has %lu hard links (keydrop refuses to write it; not changed by --fix)", t.path,
-			(unsigned long)st.st_nlink);
-	/* Read through the descriptor we checked (target_read would refuse what we only report). */
-	if (st.st_size > TARGET_FILE_MAX || !(t.data = malloc((size_t)st.st_size + 1))) {
-		file_level(&k, &t, fd, &st);
-		problem(&k, "%s: too large to check", t.path);
-		goto done;
-	}
-	for (;;) {
-		if (t.len == (size_t)st.st_size)
-			break;
-		ssize_t r = read(fd, t.data + t.len, (size_t)st.st_size - t.len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			close(fd);
-			fd = -1;
-			target_close(&t);
-			return msg_fail(EXIT_FAIL, "check", "%s: %s", t.path, strerror(errno));
-		}
 		if (r == 0)
-			break;
-		t.len += (size_t)r;
+			problem(&k, NOFIX, "%s does not exist", t.dir);
+		else if (!t.is_file && fstatat(t.homefd, ".ssh", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+			problem(&k, NOFIX, "%s is a symlink (keydrop refuses to follow it; not changed by --fix)", t.dir);
+		else
+			problem(&k, NOFIX, "%s", err);
+		goto done;
 	}
-	t.data[t.len] = '\0';
-	file_level(&k, &t, fd, &st);
+	/* A foreign owner of .ssh or of --file's directory is reported by level / parents. */
+	if (t.is_file)
+		parents(&k, t.dirfd);
+	else
+		level(&k, t.dirfd, t.dir, 0700, 1);
+	r = target_inspect(&t, err, sizeof err);
+	if (r < 0)
+		problem(&k, NOFIX, "%s", err);
+	else if (!t.exists)
+		problem(&k, NOFIX, "%s does not exist", t.path);
+	if (r < 0 || !t.exists)
+		goto done;
+	file_level(&k, &t);
 	lines(&k, &t);
 done:
-	if (fd >= 0)
-		close(fd);
 	target_close(&t);
 	fflush(stdout);
 	if (k.problems) {
-		msg_err("check", "%s: %d problem%s%s", t.path, k.problems, k.problems == 1 ? "" : "s",
-			k.fix ? (k.problems == 1 ? " remains" : " remain") : (k.fixed ? "" : " (try --fix for modes and ownership)"));
+		if (k.fix)
+			msg_err("check", "%s: %d problem%s", t.path, k.problems, k.problems == 1 ? " remains" : "s remain");
+		else if (k.fixable)
+			msg_err("check", "%s: %d problem%s (%d of them --fix repairs)", t.path, k.problems,
+				k.problems == 1 ? "" : "s", k.fixable);
+		else
+			msg_err("check", "%s: %d problem%s (none that --fix repairs)", t.path, k.problems,
+				k.problems == 1 ? "" : "s");
 		return EXIT_PROBLEMS;
 	}
 	if (!g->quiet)
 		printf("ok: %s%s\n", t.path, k.fixed ? " (after fixes)" : "");
 	return EXIT_OK;
+fatal:
+	target_close(&t);
+	return msg_fail(EXIT_FAIL, "check", "%s", err);
 }

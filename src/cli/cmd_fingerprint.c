@@ -74,64 +74,33 @@ static int do_private(const char *path, const char *text, size_t len, enum fp_ha
 	return ret;
 }
 
-/* Why install would refuse line[0..n) (the paste normaliser's diagnosis: RSA under 1024 bits,
- * truncated or malformed data, a fingerprint, bare base64, SSH1...). 0 when it is no key line at
- * all (text ssh-keygen skips in an authorized_keys file) or one install would take after fixing. */
-static int line_reason(const char *line, size_t n, unsigned lineno, char *why, size_t cap)
+/* A key install takes, printed as ssh-keygen -l prints the one line install writes for it. */
+static void print_paste_key(const struct paste_key *k, enum fp_hash h, int art)
 {
-	struct paste_result pr;
-	int r = paste_parse(line, n, &pr), show = r != PASTE_OK && r != PASTE_EMPTY && r != PASTE_NOTKEY;
-
-	if (show)
-		snprintf(why, cap, "line %u: %s", lineno, pr.detail);
-	paste_free(&pr);
-	return show;
-}
-
-/* Nothing fingerprinted: what the whole text is, if install knows (2: a key install would take after
- * normalising it, 1: install's refusal, 0: nothing to say). */
-static int text_reason(const char *text, size_t n, char *why, size_t cap)
-{
-	struct paste_result pr;
-	int r = paste_parse(text, n, &pr), show = r == PASTE_OK ? 2 : r != PASTE_EMPTY;
-
-	if (r == PASTE_OK && (pr.fixes & PASTE_FIX_RFC4716))
-		snprintf(why, cap, "an RFC 4716 (SSH.com) public key block, which ssh-keygen -l does not read either: "
-				   "convert it with ssh-keygen -i -f FILE (keydrop install takes it as is)");
-	else if (r == PASTE_OK)
-		snprintf(why, cap, "key text that is not in one-line OpenSSH format (wrapped, quoted or split): "
-				   "keydrop install normalises it");
-	else if (pr.line)
-		snprintf(why, cap, "line %u: %s", pr.line, pr.detail);
-	else
-		snprintf(why, cap, "%s", pr.detail);
-	paste_free(&pr);
-	return show;
-}
-
-/* 1 if some line of text[0..len) is a key keydrop fingerprints (read as the printing loop reads it). */
-static int any_key(const char *text, size_t len, uint8_t *buf)
-{
-	for (const char *p = text, *end = text + len; p < end;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		struct pubkey pk;
-		if (pubkey_parse_authline(p, ll, buf, PUBKEY_BLOB_MAX, &pk) == PKL_OK && pk.info.family != KF_UNKNOWN)
-			return 1;
-		p += ll + 1;
+	const char *cm = k->comment;
+	size_t cl = k->commentlen;
+	if (!cm && k->opts) { /* ssh-keygen: a line with options but no comment shows the options */
+		cm = k->opts;
+		cl = k->optslen;
 	}
-	return 0;
+	cmd_print_key(k->blob, k->bloblen, cm, cl, h, art);
 }
 
-/* A key line keydrop does not fingerprint: a warning when other keys are printed, else the first
- * one becomes the failure message. */
-static void refuse(const char *name, const char *why, int any, unsigned *refused, char *first, size_t cap)
+/* Lines that are no key (the paste diagnosis): kept to be said at the end, as warnings when some key
+ * was printed, else the first one as the failure. */
+struct refusals {
+	unsigned n;
+	char first[PASTE_DIAG_MAX + 32];
+	char more[8][PASTE_DIAG_MAX + 32];
+};
+
+static void refuse(struct refusals *rf, const char *where, const char *why)
 {
-	if (any)
-		msg_err("fingerprint", "%s: %s (skipped)", name, why);
-	else if (*refused == 0)
-		snprintf(first, cap, "%s", why);
-	(*refused)++;
+	if (rf->n == 0)
+		snprintf(rf->first, sizeof rf->first, "%s: %s", where, why);
+	else if (rf->n <= 8)
+		snprintf(rf->more[rf->n - 1], sizeof rf->more[0], "%s: %s", where, why);
+	rf->n++;
 }
 
 int cmd_fingerprint(int argc, char **argv, const struct globals *g)
@@ -139,7 +108,6 @@ int cmd_fingerprint(int argc, char **argv, const struct globals *g)
 	static const struct option longopts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	enum fp_hash h = FP_SHA256;
 	int art = g->verbose, c, ret = EXIT_FAIL, found = 0;
-	char first_why[300] = "";
 	const char *path = NULL;
 	char *text = NULL;
 	size_t len = 0;
@@ -185,7 +153,17 @@ int cmd_fingerprint(int argc, char **argv, const struct globals *g)
 		first++;
 	const char *eol = strchr(first, '\n');
 	size_t flen = eol ? (size_t)(eol - first) : strlen(first);
-	if (privkey_sniff(first, flen) != PK_NOT_KEY) {
+	int sniff = privkey_sniff(first, flen);
+	if (sniff == PK_PUTTY) {
+		/* ssh-keygen cannot read a .ppk either: install's words for it (never the key's text). */
+		struct paste_result pr;
+		osutil_protect_secrets();
+		paste_parse(text, len, &pr);
+		ret = msg_fail(EXIT_REJECT, "fingerprint", "%s: %s", strcmp(path, "-") == 0 ? "(stdin)" : path, pr.detail);
+		paste_free(&pr);
+		goto out;
+	}
+	if (sniff != PK_NOT_KEY) {
 		osutil_protect_secrets();
 		ret = do_private(path, text, len, h, art);
 		goto out;
@@ -195,22 +173,29 @@ int cmd_fingerprint(int argc, char **argv, const struct globals *g)
 		goto out;
 	}
 	const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
-	unsigned lineno = 0, refused = 0;
-	int any = any_key(text, len, buf);
+	unsigned lineno = 0;
+	struct refusals *rf = calloc(1, sizeof *rf);
+	if (!rf) {
+		ret = msg_fail(EXIT_FAIL, "fingerprint", "out of memory");
+		goto out;
+	}
 	for (const char *p = text, *end = text + len; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		struct pubkey pk;
-		char why[300];
+		struct paste_diag d;
+		struct paste_result pr;
+		char where[64];
 		lineno++;
+		snprintf(where, sizeof where, "line %u", lineno);
 		/* Read as sshd (and ssh-keygen -lf) read authorized_keys: what sshd accepts is shown. */
 		int r = pubkey_parse_authline(p, ll, buf, PUBKEY_BLOB_MAX, &pk);
 		if (r == PKL_OK && pk.info.family == KF_UNKNOWN) {
 			/* Never a fingerprint by guesswork: for a type keydrop does not know it cannot tell
 			 * which bytes are the key (a certificate's are not the whole blob). */
-			snprintf(why, sizeof why, "line %u: key type %s is not one keydrop knows: no fingerprint", lineno,
-				 pk.info.type);
-			refuse(name, why, any, &refused, first_why, sizeof first_why);
+			char why[160];
+			snprintf(why, sizeof why, "key type %s is not one keydrop knows: no fingerprint", pk.info.type);
+			refuse(rf, where, why);
 		} else if (r == PKL_OK) {
 			/* As ssh-keygen: a line with options but no comment shows the options. */
 			const char *cm = pk.comment;
@@ -232,28 +217,75 @@ int cmd_fingerprint(int argc, char **argv, const struct globals *g)
 			}
 			cmd_print_key(pk.blob, pk.bloblen, cm, cl, h, art);
 			found = 1;
-		} else if (r != PKL_EMPTY && line_reason(p, ll, lineno, why, sizeof why)) {
-			refuse(name, why, any, &refused, first_why, sizeof first_why);
+			/* Keys joined on one line: ssh-keygen's (and sshd's) reading is printed; install's words
+			 * say what else is on the line. */
+			if (pk.comment && paste_may_join(pk.comment, pk.commentlen)) {
+				if (paste_diagnose(p, ll, &d, &pr) == PASTE_JOINED)
+					msg_err("fingerprint", "%s: %s: %s", name, where, d.detail);
+				paste_free(&pr);
+			}
+		} else if (r != PKL_EMPTY) {
+			/* What install makes of the text from here: keys in another form (printed as the line
+			 * install writes), or its refusal; a block is one item. */
+			int e = paste_diagnose(p, (size_t)(end - p), &d, &pr);
+			if (d.nlines > 1)
+				snprintf(where, sizeof where, "lines %u-%u", lineno, lineno + d.nlines - 1);
+			if ((e == PASTE_OK || e == PASTE_UNREADABLE || e == PASTE_JOINED) && pr.n > 0) {
+				for (size_t i = 0; i < pr.n; i++)
+					print_paste_key(&pr.keys[i], h, art);
+				found = 1;
+				if (e == PASTE_JOINED)
+					msg_err("fingerprint", "%s: %s: %s", name, where, d.detail);
+			} else if (e != PASTE_OK && e != PASTE_NOTKEY && e != PASTE_EMPTY) {
+				refuse(rf, where, d.detail);
+			} else {
+				d.nlines = 1; /* text ssh-keygen skips in an authorized_keys file */
+			}
+			paste_free(&pr);
+			for (unsigned k = 1; k < d.nlines && p < end; k++) {
+				nl = memchr(p, '\n', (size_t)(end - p));
+				p = nl ? nl + 1 : end;
+				lineno++;
+			}
+			nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+			ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		}
 		p += ll + 1;
 	}
 	if (!found) {
-		char why[300];
-		int tr = text_reason(text, len, why, sizeof why);
-		if (tr == 2)
-			ret = msg_fail(EXIT_REJECT, "fingerprint", "%s: %s", name, why);
-		else if (refused > 1)
-			ret = msg_fail(EXIT_REJECT, "fingerprint", "%s: %s (and %u more key lines refused)", name, first_why,
-				       refused - 1);
-		else if (refused)
-			ret = msg_fail(EXIT_REJECT, "fingerprint", "%s: %s", name, first_why);
-		else if (tr)
-			ret = msg_fail(EXIT_REJECT, "fingerprint", "%s: %s", name, why);
+		/* The whole text as install reads it (keys spread in ways no single item shows). */
+		struct paste_result pr;
+		int e = paste_parse(text, len, &pr);
+		if (e == PASTE_OK) {
+			for (size_t i = 0; i < pr.n; i++)
+				print_paste_key(&pr.keys[i], h, art);
+			found = 1;
+		} else if (!rf->n && e != PASTE_EMPTY) {
+			if (pr.line)
+				snprintf(rf->first, sizeof rf->first, "line %u: %s", pr.line, pr.detail);
+			else
+				snprintf(rf->first, sizeof rf->first, "%s", pr.detail);
+			rf->n = 1;
+		}
+		paste_free(&pr);
+	}
+	if (found) {
+		for (unsigned i = 0; i < rf->n; i++)
+			if (i <= 8)
+				msg_err("fingerprint", "%s: %s (skipped)", name, i ? rf->more[i - 1] : rf->first);
+	} else {
+		if (rf->n > 1)
+			ret = msg_fail(EXIT_REJECT, "fingerprint", "%s: %s (and %u more key lines refused)", name, rf->first,
+				       rf->n - 1);
+		else if (rf->n)
+			ret = msg_fail(EXIT_REJECT, "fingerprint", "%s: %s", name, rf->first);
 		else
 			ret = msg_fail(EXIT_REJECT, "fingerprint", "%s: no public key found (not a public key, private key or authorized_keys file)",
 				       name);
+		free(rf);
 		goto out;
 	}
+	free(rf);
 	ret = EXIT_OK; /* main checks stdout once for every command */
 out:
 	if (text) {

@@ -7,6 +7,7 @@
 #include "authkeys.h"
 #include "cmd.h"
 #include "targetcli.h"
+#include "diagcli.h"
 #include "die.h"
 #include "fingerprint.h"
 #include "textsafe.h"
@@ -97,9 +98,28 @@ int cmd_list(int argc, char **argv, const struct globals *gg)
 		fputs("[", stdout);
 	for (size_t i = 0; i < ak.nlines; i++) {
 		struct pubkey pk;
+		struct paste_diag d;
 		const char *why;
-		char fp[FINGERPRINT_MAX];
-		if (ak.lines[i].kind != AKL_OTHER || authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why) != PKL_OK)
+		char fp[FINGERPRINT_MAX], where[64];
+		if (ak.lines[i].kind != AKL_OTHER)
+			continue;
+		int r = authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why);
+		if (diag_authline(&ak, i, r, &pk, work, &d)) {
+			/* Not listed (or listed as sshd reads it), but named as install and check name it. */
+			diag_where(where, sizeof where, i, &d);
+			if (r == PKL_OK)
+				msg_err("list", "%s: %s: %s", t.path, where, d.detail);
+			else
+				msg_err("list", "%s: %s: sshd skips %s: %s (not listed)", t.path, where,
+					d.nlines > 1 ? "them" : "it", d.detail);
+			if (r != PKL_OK) {
+				i += d.nlines - 1;
+				continue;
+			}
+			/* pk was decoded into work, which the diagnosis reused. */
+			authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why);
+		}
+		if (r != PKL_OK)
 			continue;
 		const struct authkeys_block *b = ak.lines[i].block ? &ak.blocks[ak.lines[i].block - 1] : NULL;
 		int known = pk.info.family != KF_UNKNOWN; /* never a fingerprint by guesswork */

@@ -70,9 +70,7 @@ static size_t word(const char *s, size_t n, size_t at, struct span *w)
 	return at;
 }
 
-/* Position of a key type name ("ssh-", "ecdsa-", "sk-" known types) starting at or after from in
- * s[0..n), or n. */
-static size_t find_type(const char *s, size_t n, size_t from)
+size_t paste_find_type(const char *s, size_t n, size_t from)
 {
 	for (size_t i = from; i < n; i++) {
 		if (s[i] != 's' && s[i] != 'e')
@@ -151,7 +149,7 @@ static size_t unwrap(struct paste_ctx *c, const char *s, size_t n, size_t i, str
 			 * comment may go on in the next lines, which are shorter or equal and start no key. */
 			while (t.n == width && k + 1 < c->nlines && c->lines[k + 1].n > 0 && c->lines[k + 1].n <= width &&
 			       !paste_blank(c->lines[k + 1].s[0]) && c->lines[k + 1].s[0] != '#' &&
-			       find_type(c->lines[k + 1].s, c->lines[k + 1].n, 0) != 0 &&
+			       paste_find_type(c->lines[k + 1].s, c->lines[k + 1].n, 0) != 0 &&
 			       !memchr(c->lines[k + 1].s, ' ', c->lines[k + 1].n)) {
 				t = c->lines[++k];
 				nj = realloc(j, len + t.n + 1);
@@ -180,7 +178,7 @@ static size_t unwrap(struct paste_ctx *c, const char *s, size_t n, size_t i, str
 static int opts_error(struct paste_ctx *c, const struct pubkey *pk, const char *why, size_t at, size_t ln)
 {
 	size_t n = authkeys_opt_len(pk->opts, pk->optslen, at);
-	return paste_fail(c, PASTE_OPTIONS, ln, "options rejected as sshd would: %s at '%.*s%s'", why,
+	return paste_fail(c, PASTE_OPTIONS, ln, "bad options: %s at '%.*s%s'", why,
 			  (int)(n > 40 ? 40 : n), pk->opts + at, n > 40 ? "..." : "");
 }
 
@@ -209,7 +207,7 @@ static int one_line(struct paste_ctx *c, const char *s, size_t n, size_t *ip)
 			/* Another key in the comment ("...a@b ssh-rsa AAAA..." or run together "a@bssh-rsa ..."). */
 			if (pk.comment) {
 				size_t co = (size_t)(pk.comment - s);
-				for (size_t q = find_type(s, n, co); q < n; q = find_type(s, n, q + 1)) {
+				for (size_t q = paste_find_type(s, n, co); q < n; q = paste_find_type(s, n, q + 1)) {
 					struct pubkey t;
 					if (pubkey_parse_line(s + q, n - q, c->work, PUBKEY_BLOB_MAX, &t) == PKL_OK && !t.opts &&
 					    t.type == s + q) {
@@ -232,7 +230,7 @@ static int one_line(struct paste_ctx *c, const char *s, size_t n, size_t *ip)
 		}
 		if (!pk.opts && pk.type == w0.s && pk.type && pubkey_word_is_type(w0.s, w0.n)) {
 			/* Key first, broken data: run together with the next key, or wrapped. */
-			size_t q = find_type(w1.s, w1.n, 1);
+			size_t q = paste_find_type(w1.s, w1.n, 1);
 			if (q < w1.n) {
 				size_t cut = (size_t)(w1.s - s) + q;
 				struct pubkey t;
@@ -270,7 +268,7 @@ static int one_line(struct paste_ctx *c, const char *s, size_t n, size_t *ip)
 			long bn = b64_decode(w1.s, w1.n, c->work, PUBKEY_BLOB_MAX);
 			if (bn > 0 && keyblob_inspect(c->work, (size_t)bn, &info) == KB_OK &&
 			    keyblob_type_known(info.type, strlen(info.type)))
-				return paste_fail(c, PASTE_MISMATCH, ln, "the line says %.*s but the key data holds a %s key",
+				return paste_fail(c, PASTE_MISMATCH, ln, "key type does not match the key data: the line says %.*s but the key data holds a %s key",
 					    (int)(w0.n > 64 ? 64 : w0.n), w0.s, info.type);
 		}
 		if (r == PKL_BADOPTS)

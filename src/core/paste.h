@@ -39,7 +39,10 @@ enum paste_err {
 	PASTE_NOMEM = -15,
 	PASTE_NODATA = -16,     /* a type with nothing after it */
 	PASTE_CERT = -17,       /* an OpenSSH certificate: never usable as an authorized key */
-	PASTE_UNKNOWN = -18     /* only keys of types keydrop does not know */
+	PASTE_UNKNOWN = -18,    /* only keys of types keydrop does not know */
+	PASTE_JOINED = -19,     /* paste_diagnose only: several keys on one line */
+	PASTE_UNREADABLE = -20  /* paste_diagnose only: keys install takes, in a form sshd cannot read
+				 * (an RFC 4716 block, base64 wrapped over lines, quotes, a BOM) */
 };
 
 /* Normalisations applied (for -v output). */
@@ -89,5 +92,33 @@ void paste_free(struct paste_result *res);
  * east of UTC, reads an expiry-time without Z as local time, as sshd), or -1. sshd refuses such an
  * entry ("entry expired"): installing one would look like access that does not work. */
 long paste_first_expired(const struct paste_result *res, long long now, long gmtoff);
+
+/* One diagnosis for every command (install refuses with it; check, list and fingerprint name the
+ * lines of a file with it). text[0..n) is a file from the start of one line on. The item starting at
+ * that line is one line, or the whole block that starts there: an RFC 4716 / SSH2 public key block,
+ * a PEM / OpenSSH / PuTTY / SSH2 private key, key data wrapped onto the following lines. It is read
+ * as install reads a paste (paste_parse), and described in install's words.
+ *   err:    PASTE_OK when there is nothing to say (one key, as sshd reads it, or text that is no key
+ *           at all and no paste refusal either: the caller's own reason stands); PASTE_JOINED,
+ *           PASTE_UNREADABLE, or paste_parse's refusal (PASTE_FINGERPRINT, PASTE_NOTYPE,
+ *           PASTE_PRIVATE, ...).
+ *   nlines: lines the item covers (>= 1; for a block up to its end line).
+ *   nkeys:  keys install takes from those lines (PASTE_OK, PASTE_JOINED, PASTE_UNREADABLE).
+ *   detail: install's words (never private key text); for PASTE_JOINED and PASTE_UNREADABLE the
+ *           keys are named by type and SHA256 fingerprint.
+ * res receives what paste_parse returned for those lines (the keys, when it took them): always
+ * call paste_free(res). Returns d->err. */
+#define PASTE_DIAG_MAX 512
+struct paste_diag {
+	int err;
+	unsigned nlines;
+	size_t nkeys;
+	char detail[PASTE_DIAG_MAX];
+};
+int paste_diagnose(const char *text, size_t n, struct paste_diag *d, struct paste_result *res);
+
+/* 1 if the comment of a key line, s[0..n), holds a known key type name: then the line may be keys
+ * joined on one line (ask paste_diagnose); 0 lets callers skip that for ordinary lines. */
+int paste_may_join(const char *s, size_t n);
 
 #endif

@@ -38,6 +38,9 @@ int paste_key_error(struct paste_ctx *c, int r, const struct pubkey *pk, size_t 
 int paste_rfc4716(struct paste_ctx *c, size_t *ip);
 /* Copies in[0..n) to out without BOM/CR, U+00A0 as a space; refuses control characters. */
 int paste_normalise(struct paste_ctx *c, const char *in, size_t n, char *out, size_t *outlen);
+/* Position of a key type name ("ssh-", "ecdsa-", "sk-" known types) starting at or after from in
+ * s[0..n), or n. */
+size_t paste_find_type(const char *s, size_t n, size_t from);
 /* PASTE_PRIVATE (with a message that never quotes the key) if in holds a private key. */
 int paste_private(struct paste_ctx *c, const char *in, size_t n);
 

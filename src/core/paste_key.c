@@ -134,7 +134,7 @@ int paste_key_error(struct paste_ctx *c, int r, const struct pubkey *pk, size_t 
 {
 	switch (r) {
 	case PKL_MISMATCH:
-		return paste_fail(c, PASTE_MISMATCH, ln, "the line says %.*s but the key data holds a %s key",
+		return paste_fail(c, PASTE_MISMATCH, ln, "key type does not match the key data: the line says %.*s but the key data holds a %s key",
 			    (int)(pk->typelen > 64 ? 64 : pk->typelen), pk->type, pk->info.type);
 	case PKL_NODATA:
 		return paste_fail(c, PASTE_NODATA, ln, "%.*s without key data after it", (int)(pk->typelen > 64 ? 64 : pk->typelen),

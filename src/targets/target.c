@@ -155,10 +155,11 @@ int target_open_home(struct target *t, char *err, size_t errcap)
 	t->homefd = target_opendir_path(t, t->home, err, errcap);
 	if (t->homefd < 0) {
 		size_t el = strlen(err);
-		if (t->homefd == -1 && errno == ENOENT && el < errcap)
+		int r = t->homefd;
+		if (r == -1 && errno == ENOENT && el < errcap)
 			snprintf(err + el, errcap - el, " (the home directory %s: create it first, or give --home DIR)", t->home);
 		t->homefd = -1;
-		return -1;
+		return r;
 	}
 	if (fstat(t->homefd, &st) < 0)
 		return target_say(err, errcap, "home %s: %s", t->home, strerror(errno));
@@ -211,25 +212,32 @@ int target_open_dir(struct target *t, int create, char *err, size_t errcap)
 	struct stat st;
 
 	if (t->is_file) {
-		int r = 0;
 		t->dirfd = target_opendir_path(t, t->dir, err, errcap);
 		if (t->dirfd < 0) {
-			r = t->dirfd;
+			int r = t->dirfd;
+			size_t el = strlen(err);
 			t->dirfd = -1;
-		} else if (fstat(t->dirfd, &st) < 0) {
-			r = target_say(err, errcap, "%s: %s", t->dir, strerror(errno));
-		} else {
-			/* sshd's rule for the file's own directory too: root's or the user's. */
-			r = check_owner(t, &st, t->dir, err, errcap) < 0 ? -2 : 0;
+			if (r == -2 && !t->user_given && strstr(err, "owned by uid") && el < errcap)
+				snprintf(err + el, errcap - el, " (for another user's file, name them: --user NAME)");
+			return r;
 		}
-		/* "install --file /home/alice/.ssh/authorized_keys" as root means alice's file: say how. */
-		size_t el = strlen(err);
-		if (r == -2 && !t->user_given && strstr(err, "owned by uid") && el < errcap)
-			snprintf(err + el, errcap - el, " (for another user's file, name them: --user NAME)");
-		return r < 0 ? -1 : 0;
+		if (fstat(t->dirfd, &st) < 0)
+			return target_say(err, errcap, "%s: %s", t->dir, strerror(errno));
+		/* sshd's rule for the file's own directory too: root's or the user's. */
+		if (check_owner(t, &st, t->dir, err, errcap) < 0) {
+			/* "install --file /home/alice/.ssh/authorized_keys" as root means alice's file: say how. */
+			size_t el = strlen(err);
+			if (!t->user_given && el < errcap)
+				snprintf(err + el, errcap - el, " (for another user's file, name them: --user NAME)");
+			return -1;
+		}
+		return 0;
 	}
-	if (t->homefd < 0 && target_open_home(t, err, errcap) < 0)
-		return -1;
+	if (t->homefd < 0) {
+		int r = target_open_home(t, err, errcap);
+		if (r < 0)
+			return r;
+	}
 	t->dirfd = openat(t->homefd, ".ssh", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (t->dirfd < 0 && errno == ENOENT && create) {
 		int made = mkdirat(t->homefd, ".ssh", 0700) == 0;
@@ -307,7 +315,8 @@ int target_lock(struct target *t, int timeout_ms, char *err, size_t errcap)
 	return -2;
 }
 
-static int target_read2(struct target *t, int read_it, char *err, size_t errcap);
+enum { TR_CHECK, TR_READ, TR_INSPECT };
+static int target_read2(struct target *t, int how, char *err, size_t errcap);
 
 /* A missing file reads as empty. */
 static int read_empty(struct target *t, int read_it, char *err, size_t errcap)
@@ -319,17 +328,22 @@ static int read_empty(struct target *t, int read_it, char *err, size_t errcap)
 
 int target_read(struct target *t, char *err, size_t errcap)
 {
-	return target_read2(t, 1, err, errcap);
+	return target_read2(t, TR_READ, err, errcap);
 }
 
 int target_check(struct target *t, char *err, size_t errcap)
 {
-	return target_read2(t, 0, err, errcap);
+	return target_read2(t, TR_CHECK, err, errcap);
 }
 
-static int target_read2(struct target *t, int read_it, char *err, size_t errcap)
+int target_inspect(struct target *t, char *err, size_t errcap)
 {
-	int fd = -1, ret = -1;
+	return target_read2(t, TR_INSPECT, err, errcap);
+}
+
+static int target_read2(struct target *t, int how, char *err, size_t errcap)
+{
+	int fd = -1, ret = -1, read_it = how != TR_CHECK, refused = 0;
 	size_t cap;
 
 	t->exists = 0;
@@ -357,9 +371,12 @@ static int target_read2(struct target *t, int read_it, char *err, size_t errcap)
 	if (t->st.st_nlink > 1) {
 		target_say(err, errcap, "%s has %lu hard links: refusing (another name may point at it)", t->path,
 		    (unsigned long)t->st.st_nlink);
-		goto out;
+		refused = 1;
+	} else if (check_owner(t, &t->st, t->path, err, errcap) < 0 || target_check_readable(t, &t->st, err, errcap) < 0) {
+		refused = 1;
 	}
-	if (check_owner(t, &t->st, t->path, err, errcap) < 0 || target_check_readable(t, &t->st, err, errcap) < 0)
+	/* check reads what it reports on (nothing read here is ever written anywhere). */
+	if (refused && how != TR_INSPECT)
 		goto out;
 	if ((unsigned long long)t->st.st_size > TARGET_FILE_MAX) {
 		target_say(err, errcap, "%s is larger than %u MiB", t->path, TARGET_FILE_MAX >> 20);
@@ -399,13 +416,13 @@ static int target_read2(struct target *t, int read_it, char *err, size_t errcap)
 		target_say(err, errcap, "%s changed while reading it: refusing", t->path);
 		goto out;
 	}
-	if (now.st_nlink != 1) {
+	if (now.st_nlink != 1 && how != TR_INSPECT) {
 		target_say(err, errcap, "%s has %lu hard links: refusing (another name may point at it)", t->path,
 		    (unsigned long)now.st_nlink);
 		goto out;
 	}
 	t->exists = 1;
-	ret = 0;
+	ret = refused;
 out:
 	if (fd >= 0)
 		close(fd);

@@ -56,12 +56,15 @@ int target_resolve(struct target *t, const struct target_spec *s, char *err, siz
  * the fd, -1 with err (errno kept), or -2 with err when the walk refused (unsafe). */
 int target_opendir_path(const struct target *t, const char *path, char *err, size_t errcap);
 
-/* Opens the home (by path, or contained under --root) and checks its owner. Returns 0 or -1 with err. */
+/* Opens the home (by path, or contained under --root) and checks its owner. Returns 0, -2 with err when
+ * the walk refused (unsafe), or -1 with err (t->homefd stays open when only the owner is wrong). */
 int target_open_home(struct target *t, char *err, size_t errcap);
 
 /* Opens the directory holding the file: for home targets .ssh with O_NOFOLLOW, created 0700 and
  * owned by the user when create is set and it is missing (then t->dirfd stays -1 if not created).
- * Refuses a symlink, a non-directory, or a foreign owner. Returns 0 or -1 with err. */
+ * Refuses a symlink, a non-directory, or a foreign owner. Returns 0, -2 with err when the walk to
+ * the home or to --file's directory refused (unsafe), or -1 with err (t->dirfd stays open when only
+ * the owner is wrong). */
 int target_open_dir(struct target *t, int create, char *err, size_t errcap);
 
 /* flock on the lock file in the directory (fsx_lock_file: made 0600 by this process for the time of
@@ -75,6 +78,12 @@ int target_lock(struct target *t, int timeout_ms, char *err, size_t errcap);
  * foreign owner, and, after reading, a name that no longer is that file or a link count grown
  * meanwhile (another user's bytes are never copied into authorized_keys). A missing file reads as empty with t->exists = 0. Returns 0 or -1 with err. */
 int target_read(struct target *t, char *err, size_t errcap);
+
+/* target_read for check, which reports what target_read refuses: the same walk, open and read, but a
+ * hard link, a foreign owner or a file the user cannot read does not stop it. Returns 0, 1 (read,
+ * and err says why target_read would have refused), or -1 with err. What it reads is only looked at,
+ * never written anywhere: writes go through target_lock, target_read and target_write. */
+int target_inspect(struct target *t, char *err, size_t errcap);
 
 /* Replaces the file with data[0..len) atomically (and removes stale temp files first). Mode 0600
  * owned by the user for home targets; an existing --file keeps its owner and mode (minus group and

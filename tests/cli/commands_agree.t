@@ -82,4 +82,93 @@ run "$KEYDROP" list --json --file unk.ak
 like "$OUT" '"fingerprint":null,"type":"ssh-mldsa44-ed25519-cert-v01@openssh.com"' "list --json: fingerprint null"
 run "$KEYDROP" fingerprint unk.ak
 is "$RC" 3 "fingerprint refuses it as well"
+# ---- one diagnosis: install, check, list and fingerprint name the same text with the same words ---------------
+# (issue 8, "one diagnosis everywhere"). Each class is pasted into install, written as authorized_keys for check
+# and list, and given to fingerprint. WORDS is install's wording; every command that names it uses those words.
+ssh-keygen -q -t rsa -b 2048 -N '' -C key-r -f r
+D=$TAP_TMP/diag; mkdir -p "$D"
+ssh-keygen -lf a.pub | cut -d' ' -f2 > "$D/fingerprint"
+printf '%s key-a\n' "$(cut -d' ' -f2 a.pub)" > "$D/notype"
+printf '%s%s\n' "$(cat a.pub)" "$(cat r.pub)" > "$D/joined"
+cp a "$D/private"
+ssh-keygen -e -f a.pub > "$D/rfc4716"
+{
+	printf 'PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: key-a\nPublic-Lines: 2\n'
+	cut -d' ' -f2 a.pub | cut -c1-64; cut -d' ' -f2 a.pub | cut -c65-
+	printf 'Private-Lines: 1\nAAAAIB2nMQXKhFJ3xC0kRh7hP2oNNwBkc+I0XnoQ6Fzi8XVd\nPrivate-MAC: 3a3b\n'
+} > "$D/putty"
+fpre() { fp "$1" | sed 's/[+]/\\+/g'; } # the fingerprint as a regex
+# class        install-rc check-rc list-rc fingerprint-rc WORDS
+table="fingerprint 3 4 0 3 this is a SHA256 fingerprint, not a public key
+notype 3 4 0 3 key data without its key type: it holds a ssh-ed25519 key
+joined 0 4 0 0 2 keys joined on one line \\(ssh-ed25519 $(fpre a), ssh-rsa $(fpre r)\\): sshd reads at most the first
+putty 3 4 0 3 this is a PuTTY PRIVATE key \\(\\.ppk\\)
+private 3 4 0 0 this is an OpenSSH PRIVATE key: it must never leave your machine
+rfc4716 0 4 0 0 an RFC 4716 \\(SSH2\\) public key block \\(ssh-ed25519 $(fpre a)\\)"
+while read -r class irc crc lrc frc words; do
+	H=$TAP_TMP/dh-$class; mkdir -p "$H/.ssh"; chmod 700 "$H" "$H/.ssh"
+	run "$KEYDROP" install --file "$TAP_TMP/di-$class" "file:$D/$class"
+	iout=$OUT; is "$RC" "$irc" "$class: install exit $irc"
+	if [ "$irc" = 3 ]; then
+		like "$ERR" "^keydrop: install: file:$D/$class: (line 1: )?$words" "$class: install names it"
+	else
+		[ -s "$TAP_TMP/di-$class" ]; ok $? "$class: install takes it"
+	fi
+	cp "$D/$class" "$H/.ssh/authorized_keys"; chmod 600 "$H/.ssh/authorized_keys"
+	run "$KEYDROP" check --home "$H"
+	is "$RC" "$crc" "$class: check exit $crc"
+	like "$OUT" "problem: lines? [0-9-]+: (sshd skips (it|them): )?$words" "$class: check names it in install's words"
+	like "$OUT" "$words[^"$'\n'"]*\\(not changed by --fix\\)" "$class: ... says --fix does not repair it"
+	like "$ERR" "\\(none that --fix repairs\\)$" "$class: ... and does not suggest --fix"
+	[[ $OUT == *"keys: "*usable* ]]; ok $(( ! $? )) "$class: check counts no usable key"
+	run "$KEYDROP" list --home "$H"
+	is "$RC" "$lrc" "$class: list exit $lrc"
+	like "$ERR" "^keydrop: list: $H/.ssh/authorized_keys: lines? [0-9-]+: (sshd skips (it|them): )?$words" \
+		"$class: list names it in install's words"
+	run "$KEYDROP" fingerprint "$D/$class"
+	is "$RC" "$frc" "$class: fingerprint exit $frc"
+	case $class in
+	private) is "$OUT" "$(ssh-keygen -lf "$D/$class")" "$class: fingerprint prints what ssh-keygen -l prints";;
+	rfc4716) is "$OUT" "$(ssh-keygen -lf "$TAP_TMP/di-$class")" "$class: fingerprint prints ssh-keygen -l of the line install writes"
+		is "$(cut -d' ' -f1,2 <<<"$OUT")" "$(ssh-keygen -i -f "$D/$class" | ssh-keygen -lf - | cut -d' ' -f1,2)" \
+			"$class: ... the key ssh-keygen -i converts it to";;
+	joined) is "$OUT" "$(ssh-keygen -lf "$D/$class")" "$class: fingerprint prints what ssh-keygen -l prints (the first key)"
+		like "$ERR" "^keydrop: fingerprint: $D/$class: line 1: $words" "$class: ... and names the joined keys in install's words"
+		is "$iout" "added $(ssh-keygen -lf a.pub)
+added $(ssh-keygen -lf r.pub)" "$class: install adds each key, named by the same fingerprints";;
+	*) like "$ERR" "^keydrop: fingerprint: $D/$class: (line 1: )?$words" "$class: fingerprint names it in install's words";;
+	esac
+done <<<"$table"
+# Other forms install takes, fingerprint takes too: a PuTTYgen public block (quoted comment continued with \),
+# a key with options, a CRLF line, a wrapped key, a quoted key.
+{ echo '---- BEGIN SSH2 PUBLIC KEY ----'; echo 'Comment: "rsa-key-2024 \'; echo 'more"'; ssh-keygen -e -f r.pub | sed '1,2d'; } > "$D/puttypub"
+printf 'no-pty,command="x" %s\n' "$(cat a.pub)" > "$D/opts"
+printf '%s\r\n' "$(cat a.pub)" > "$D/crlf"
+{ cut -d' ' -f1 a.pub | tr '\n' ' '; cut -d' ' -f2 a.pub | cut -c1-40; cut -d' ' -f2 a.pub | cut -c41-; } > "$D/wrapped"
+printf '"%s",\n' "$(cat a.pub)" > "$D/quoted"
+for form in puttypub opts crlf wrapped quoted; do
+	run "$KEYDROP" install --file "$TAP_TMP/df-$form" "file:$D/$form"
+	is "$RC" 0 "$form: install takes it"
+	run "$KEYDROP" fingerprint "$D/$form"
+	is "$RC:$OUT" "0:$(ssh-keygen -lf "$TAP_TMP/df-$form")" "$form: fingerprint prints ssh-keygen -l of the line install writes"
+done
+for form in opts crlf; do
+	run "$KEYDROP" fingerprint "$D/$form"
+	# (ssh-keygen prints the CR of a CRLF line raw; keydrop never prints a control character)
+	is "$OUT" "$(ssh-keygen -lf "$D/$form" | tr -d '\r')" "$form: ... which is what ssh-keygen -l prints for the form itself"
+done
+# check --fix: only what --fix repairs is offered, and after it nothing fixable is left.
+H=$TAP_TMP/dfix; mkdir -p "$H/.ssh"; chmod 700 "$H/.ssh"; chmod 775 "$H"
+{ cat a.pub; cat "$D/fingerprint"; cat "$D/rfc4716"; } > "$H/.ssh/authorized_keys"; chmod 620 "$H/.ssh/authorized_keys"
+run "$KEYDROP" check --home "$H"
+is "$RC" 4 "check: modes and bad lines: exit 4"
+is "$(grep -c '(--fix repairs it)$' <<<"$OUT")" 2 "... the two modes are offered to --fix"
+like "$ERR" "4 problems \\(2 of them --fix repairs\\)$" "... and the summary counts them"
+is "$(grep '^problem: line' <<<"$OUT" | grep -vc 'not changed by --fix')" 0 "... no bad line is claimed fixable"
+run "$KEYDROP" check --home "$H" --fix
+is "$RC:$(grep -c '^fixed:' <<<"$OUT")" "4:2" "check --fix repairs the two modes, exit 4 for the lines"
+run "$KEYDROP" check --home "$H"
+is "$RC" 4 "re-check: the lines remain"
+is "$(grep -c '(--fix repairs it)' <<<"$OUT")" 0 "... and nothing fixable is left"
+like "$ERR" "2 problems \\(none that --fix repairs\\)$" "... the summary says so"
 done_testing

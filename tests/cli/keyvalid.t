@@ -44,8 +44,12 @@ echo "ssh-rsa $(blob ssh-rsa "00000003010001""00000041""00$(printf 'c5%.0s' $(se
 refused "RSA under 1024 bits" r512.pub "RSA key size is outside 1024..16384 bits"
 printf '1024 65537 %s old@host\n' "$(printf '7%.0s' $(seq 300))" > ssh1.pub
 refused "an SSH1 key" ssh1.pub "SSH1 \(RSA1\) public key"
+# An RFC 4716 (SSH.com) block is a form install takes: fingerprint takes it too (issue 8, "one
+# diagnosis"), and agrees with ssh-keygen on the converted key (ssh-keygen -i drops the comment).
 ssh-keygen -e -f u.pub > u.rfc
-refused "an RFC 4716 (SSH.com) block, naming the conversion" u.rfc "RFC 4716 \(SSH.com\).*ssh-keygen -i"
+run "$KEYDROP" fingerprint u.rfc
+is "$RC:$(cut -d' ' -f1,2 <<<"$OUT")" "0:$(ssh-keygen -i -f u.rfc | ssh-keygen -lf - | cut -d' ' -f1,2)" \
+	"fingerprint reads an RFC 4716 block as ssh-keygen -i | ssh-keygen -lf does"
 ssh-keygen -lf u.pub | cut -d' ' -f2 > fp.txt
 refused "a pasted fingerprint" fp.txt "this is a SHA256 fingerprint, not a public key"
 cut -d' ' -f2 u.pub > bare.txt

@@ -1,6 +1,8 @@
 /* fuzz_paste.c: the paste normaliser on arbitrary text. Invariants: every key it returns is one
  * line that the authorized_keys parser accepts with the same blob, and holds no control bytes; none
- * is a certificate or of a type keydrop does not know (those are refused or only listed as skipped). */
+ * is a certificate or of a type keydrop does not know (those are refused or only listed as skipped).
+ * paste_diagnose on the same text: covers 1.. lines that exist, agrees with paste_parse on those
+ * lines (keys for PASTE_OK / JOINED / UNREADABLE, a refusal with its words otherwise). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -45,6 +47,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (res.n != 0 || res.keys || res.nskipped != 0 || !res.detail[0]) {
 		__builtin_trap();
 	}
+	paste_free(&res);
+
+	struct paste_diag d;
+	int e = paste_diagnose((const char *)data, size, &d, &res);
+	size_t lines = 1;
+	for (size_t i = 0; i + 1 < size; i++)
+		lines += data[i] == '\n';
+	if (e != d.err || d.nlines < 1 || d.nlines > lines)
+		__builtin_trap();
+	if (e == PASTE_JOINED && (res.n < 2 || d.nkeys != res.n))
+		__builtin_trap();
+	if ((e == PASTE_JOINED || e == PASTE_UNREADABLE) && (res.n == 0 || !d.detail[0]))
+		__builtin_trap();
+	if (e != PASTE_OK && e != PASTE_JOINED && e != PASTE_UNREADABLE && (res.n != 0 || !d.detail[0]))
+		__builtin_trap();
 	paste_free(&res);
 	return 0;
 }

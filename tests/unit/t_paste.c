@@ -38,6 +38,18 @@ static void bad(const char *in, int code, unsigned line, const char *needle, con
 		printf("#   got %d line %u: %s\n", r, res.line, res.detail);
 }
 
+/* paste_diagnose on in: code, lines covered, and words in the detail. */
+static void diag(const char *in, int code, unsigned nlines, const char *needle, const char *what)
+{
+	struct paste_diag d;
+	struct paste_result r;
+	int e = paste_diagnose(in, strlen(in), &d, &r);
+	OK(e == code && d.err == code && d.nlines == nlines && strstr(d.detail, needle), "%s", what);
+	if (e != code || d.nlines != nlines || !strstr(d.detail, needle))
+		printf("#   got %d, %u lines: %s\n", e, d.nlines, d.detail);
+	paste_free(&r);
+}
+
 /* The first line of tests/vectors/NAME (made by ssh-keygen), without its newline; flip >= 0 flips the
  * low bit of that byte of the key data counted from its end. */
 static const char *vec(const char *name, int flip)
@@ -149,6 +161,21 @@ int main(void)
 	bad("---- BEGIN SSH2 PUBLIC KEY ----\nComment: x\\\n  ---- END SSH2 PUBLIC KEY ----\n" K1 "\n", PASTE_RFC4716, 1,
 	    "holds no key data", "... nor an indented one (the next key is not read as the block's body)");
 	bad(K1 "\n" K1 "X\n", PASTE_TRUNCATED, 2, "truncated", "one bad key refuses all");
+	/* One diagnosis (paste_diagnose): the item at the first line of a file, in install's words. */
+	diag(K1 " a\n" K2 " b\n", PASTE_OK, 1, "", "diagnose: a plain key line: nothing to say, one line");
+	diag(K1 " a@b" K2 " c\n", PASTE_JOINED, 1, "2 keys joined on one line (ssh-ed25519 SHA256:", "diagnose: joined keys");
+	diag("---- BEGIN SSH2 PUBLIC KEY ----\nComment: \"x\"\n" B1 "\n---- END SSH2 PUBLIC KEY ----\n" K2 "\n",
+	     PASTE_UNREADABLE, 4, "an RFC 4716 (SSH2) public key block (ssh-ed25519 SHA256:",
+	     "diagnose: an RFC 4716 block covers its 4 lines, not the key after it");
+	diag("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n" K1 "\n",
+	     PASTE_PRIVATE, 3, "OpenSSH PRIVATE key", "diagnose: a private key block, 3 lines");
+	diag("PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nPrivate-MAC: 00\n" K1 "\n", PASTE_PRIVATE, 3,
+	     "PuTTY PRIVATE key (.ppk)", "diagnose: a .ppk up to Private-MAC");
+	diag("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGmi3qqsrT/S3nOj0nWyT/\nknV744xhXNJ5NMNxXzB45O c\n" K2 "\n",
+	     PASTE_UNREADABLE, 2, "key data wrapped over 2 lines", "diagnose: key data wrapped onto the next line");
+	diag("SHA256:" "um18GVd8wVMNepy+Yz36M2FArQ8CFdIUaS/QsZgZYQI\n", PASTE_FINGERPRINT, 1, "this is a SHA256 fingerprint",
+	     "diagnose: a fingerprint");
+	diag(B1 " c\n", PASTE_NOTYPE, 1, "key data without its key type", "diagnose: no type");
 	paste_free(&res);
 	return tap_done();
 }
