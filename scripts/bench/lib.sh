@@ -1,34 +1,40 @@
-# scripts/bench/lib.sh: whole-process wall time and peak RSS via /usr/bin/time -v, median of N runs.
-# measure NAME N SETUP-CMD -- CMD...: prints "NAME median_ms max_rss_kib"; sets MED_MS and RSS_KIB.
-measure() {
-	local name=$1 n=$2 setup=$3
-	shift 4
-	local i t rss times=() rsss=()
-	for i in $(seq 1 "$n"); do
-		eval "$setup"
-		/usr/bin/time -v -o "$BENCH_TMP/time.out" "$@" >/dev/null 2>&1 </dev/null || { echo "bench: $name failed" >&2; return 1; }
-		t=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$BENCH_TMP/time.out")
-		rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$BENCH_TMP/time.out")
-		# m:ss.cc -> milliseconds
-		times+=("$(echo "$t" | awk -F: '{ if (NF==3) s=$1*3600+$2*60+$3; else s=$1*60+$2; printf "%d", s*1000 }')")
-		rsss+=("$rss")
-	done
-	MED_MS=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
-	RSS_KIB=$(printf '%s\n' "${rsss[@]}" | sort -n | tail -1)
-	printf '%-44s %8s ms  %8s KiB peak RSS  (median of %d)\n' "$name" "$MED_MS" "$RSS_KIB" "$n"
+# scripts/bench/lib.sh: hyperfine helpers shared by the benchmarks. Sourced; needs BENCH_TMP (a
+# scratch directory). Each comparison runs keydrop and its peer in the same hyperfine invocation, so
+# both see the same machine load; medians (not means) resist the odd slow run on a shared machine.
+command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (bash scripts/bootstrap.sh bench installs it)" >&2; exit 1; }
+
+# hf_pair RUNS PREPARE NAME_A CMD_A NAME_B CMD_B: hyperfine -N (no shell in the timed command), both
+# commands, PREPARE before every run (also run without a shell by -N: wrap it in sh -c when it
+# needs one). Prints one line per command and the ratio
+# A/B; sets HF_A and HF_B (median ms) and HF_RATIO.
+hf_pair() {
+	local runs=$1 prep=$2 na=$3 ca=$4 nb=$5 cb=$6
+	hyperfine -N --style none --warmup 2 --runs "$runs" --prepare "$prep" --export-json "$BENCH_TMP/hf.json" \
+		-n "$na" "$ca" -n "$nb" "$cb" >/dev/null 2>"$BENCH_TMP/hf.err" || { cat "$BENCH_TMP/hf.err" >&2; echo "bench: hyperfine failed: $na / $nb" >&2; exit 1; }
+	read -r HF_A HF_B < <(jq -r '[.results[].median * 1000] | map(tostring) | join(" ")' "$BENCH_TMP/hf.json")
+	HF_RATIO=$(awk -v a="$HF_A" -v b="$HF_B" 'BEGIN { printf "%.3f", a / b }')
+	printf '  %-44s median %9.2f ms\n' "$na" "$HF_A"
+	printf '  %-44s median %9.2f ms\n' "$nb" "$HF_B"
+	printf '  %-44s %9s\n' "ratio (median $na / $nb)" "$HF_RATIO"
 }
-# Finer wall time than /usr/bin/time's 10 ms: N runs timed with date +%s%N, minus the same loop
-# running only SETUP (so the rm between runs is not counted), in microseconds per run.
-per_run_us() {
-	local n=$1 setup=$2
-	shift 3
-	local start end base i
-	start=$(date +%s%N)
-	for i in $(seq 1 "$n"); do eval "$setup"; true; done
-	end=$(date +%s%N)
-	base=$((end - start))
-	start=$(date +%s%N)
-	for i in $(seq 1 "$n"); do eval "$setup"; "$@" >/dev/null 2>&1 </dev/null; done
-	end=$(date +%s%N)
-	echo $(( (end - start - base) / n / 1000 ))
+
+# hf_one RUNS PREPARE NAME CMD: one command; prints its median and sets HF_A (ms).
+hf_one() {
+	local runs=$1 prep=$2 na=$3 ca=$4
+	hyperfine -N --style none --warmup 2 --runs "$runs" --prepare "$prep" --export-json "$BENCH_TMP/hf.json" \
+		-n "$na" "$ca" >/dev/null 2>"$BENCH_TMP/hf.err" || { cat "$BENCH_TMP/hf.err" >&2; echo "bench: hyperfine failed: $na" >&2; exit 1; }
+	HF_A=$(jq -r '.results[0].median * 1000' "$BENCH_TMP/hf.json")
+	printf '  %-44s median %9.2f ms\n' "$na" "$HF_A"
+}
+
+# target TEXT VALUE LIMIT: "PASS"/"MISS" for VALUE <= LIMIT (numbers, compared by awk); a miss sets
+# BENCH_MISSED=1 (the scripts exit 1 then).
+BENCH_MISSED=0
+target() {
+	if awk -v v="$2" -v l="$3" 'BEGIN { exit !(v <= l) }'; then
+		echo "PASS  $1: $2 (target <= $3)"
+	else
+		echo "MISS  $1: $2 (target <= $3)"
+		BENCH_MISSED=1
+	fi
 }

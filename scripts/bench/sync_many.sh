@@ -1,7 +1,8 @@
 #!/bin/bash
 # scripts/bench/sync_many.sh: `keydrop sync` of a block of KEYS keys that is already current (compare,
 # no write), and `keydrop fetch` of the same keys given twice (the duplicate check): both were
-# keys x lines / keys x keys before issue 7's review. hyperfine -N, median of RUNS runs.
+# keys x lines / keys x keys before issue 7's review. hyperfine -N, median of RUNS runs; with
+# KEYDROP_BASE, both binaries in the same hyperfine run and the ratio this/base.
 # Usage: scripts/bench/sync_many.sh [RUNS]   (default 5)
 #   KEYDROP=path        the binary to measure (default build/keydrop)
 #   KEYDROP_BASE=path   a second binary measured the same way (ratio printed)
@@ -11,7 +12,6 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 KEYDROP=${KEYDROP:-$root/build/keydrop}
 RUNS=${1:-5}
 KEYS=${KEYS:-4000}
-command -v hyperfine >/dev/null || { echo "needs hyperfine (scripts/bootstrap.sh bench installs it)" >&2; exit 1; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/keydrop-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 python3 - "$work" "$KEYS" <<'PY'
@@ -27,24 +27,14 @@ mkdir -p "$work/h/.ssh"; chmod 700 "$work/h/.ssh"
 "$KEYDROP" -q sync --home "$work/h" --source many "$work/keys"
 cp "$work/h/.ssh/authorized_keys" "$work/ak.synced"
 
-median() { # median CMD: seconds
-	hyperfine -N --style none --runs "$RUNS" --prepare "cp $work/ak.synced $work/h/.ssh/authorized_keys" \
-		--export-json "$work/out.json" "$1" >/dev/null
-	python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$work/out.json"
-}
+BENCH_TMP=$work
+source "$root/scripts/bench/lib.sh"
 for case in sync fetch; do
-	for who in this base; do
-		bin=$KEYDROP
-		if [ "$who" = base ]; then
-			[ -n "${KEYDROP_BASE:-}" ] || continue
-			bin=$KEYDROP_BASE
-		fi
-		if [ "$case" = sync ]; then
-			cmd="$bin -q sync --home $work/h --source many $work/keys"
-		else
-			cmd="$bin -q fetch $work/keys $work/keys"
-		fi
-		m=$(median "$cmd")
-		printf '%-6s %-5s %6d keys  median %8s s   (hyperfine -N --runs %d \x27%s\x27)\n' "$case" "$who" "$KEYS" "$m" "$RUNS" "${cmd//$work\//}"
-	done
+	if [ "$case" = sync ]; then args="-q sync --home $work/h --source many $work/keys"; else args="-q fetch $work/keys $work/keys"; fi
+	echo "== $case of $KEYS keys ($RUNS runs each)"
+	if [ -n "${KEYDROP_BASE:-}" ]; then
+		hf_pair "$RUNS" "cp $work/ak.synced $work/h/.ssh/authorized_keys" "this: $case" "$KEYDROP $args" "base: $case" "$KEYDROP_BASE $args"
+	else
+		hf_one "$RUNS" "cp $work/ak.synced $work/h/.ssh/authorized_keys" "$case" "$KEYDROP $args"
+	fi
 done
