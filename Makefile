@@ -24,15 +24,30 @@ DEFS      := -D_GNU_SOURCE -DKEYDROP_VERSION='"$(VERSION)"' -DKEYDROP_BUILD_EPOC
              -DKEYDROP_BEARSSL_VERSION='"$(BEARSSL_VER)"' -DKEYDROP_LIBSODIUM_VERSION='"$(LIBSODIUM_VER)"'
 REPRO     := -ffile-prefix-map=$(CURDIR)=. -fdebug-prefix-map=$(CURDIR)=.
 MUSL_CC   := musl-gcc
-# -fstack-protector (not -strong): canaries in every function with a char buffer, which is where our
-# text and wire parsing lives; -strong would also cover int arrays and address-taken scalars for
-# ~2 KiB more than the 320 KiB budget leaves. (_FORTIFY_SOURCE is a no-op with musl.)
+# Hardening (a root tool parsing network input): every object (ours, BearSSL, the libsodium subset)
+# is position-independent for a static PIE (ASLR of code and data), with canaries in every function
+# that has a local array or an address-taken local (-strong). (_FORTIFY_SOURCE is a no-op with musl.)
+HARDEN_CFLAGS := -fPIE -fstack-protector-strong
 MUSL_CFLAGS := -std=c11 -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
-               -fstack-protector $(REPRO)
-# -z noseparate-code: one read+exec segment for headers, code and constants instead of three
-# page-aligned ones: ~8 KiB less padding (the 320 KiB budget), at the cost of constants being mapped
-# executable, as in every binary linked before binutils 2.31.
-MUSL_LDFLAGS := -static -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noseparate-code -s
+               $(HARDEN_CFLAGS) $(REPRO)
+# Link: a static PIE without a dynamic linker (no INTERP: the kernel maps it anywhere, musl's rcrt1.o
+# applies its own relocations), a non-executable stack, code apart from read-only constants (the
+# default separate-code layout: headers and .rodata in a read-only segment, only .text executable),
+# and relocated data read-only after start-up (relro, now).
+# The musl-gcc wrapper's specs replace gcc's link line: for -static-pie they pass only -pie, so the
+# start file would be Scrt1.o and libc.so would be linked (a binary that needs ld-musl, or crashes).
+# The start files are therefore named explicitly, and -static (-Bstatic), --no-dynamic-linker and
+# -z text (no relocations in code) are given to the linker directly. musl's are next to its specs file (`musl-gcc
+# -print-file-name=rcrt1.o` answers glibc's), gcc's crtbeginS.o/crtendS.o come from gcc.
+MUSL_LIBDIR  = $(shell sed -n 's|.*-specs "\(.*\)/musl-gcc.specs".*|\1|p' "$$(command -v $(MUSL_CC))")
+MUSL_CRT_BEGIN = $(MUSL_LIBDIR)/rcrt1.o $(MUSL_LIBDIR)/crti.o $(shell $(MUSL_CC) -print-file-name=crtbeginS.o)
+MUSL_CRT_END   = $(shell $(MUSL_CC) -print-file-name=crtendS.o) $(MUSL_LIBDIR)/crtn.o
+MUSL_LDFLAGS := -static-pie -nostartfiles -Wl,-static -Wl,--no-dynamic-linker -Wl,-z,text -Wl,-z,noexecstack -Wl,-z,separate-code \
+                -Wl,-z,relro,-z,now -Wl,--gc-sections -Wl,--build-id=none -s
+# musl_link OUT, OBJECTS: the release link (build/keydrop and build/keydrop-future).
+musl_link = $(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) -o $(1) $(MUSL_CRT_BEGIN) $(2) -lc $(MUSL_CRT_END)
+# The release binary's ceiling (issue 8): `make` fails above it.
+SIZE_MAX_BYTES := 524288
 HOST_CC   := clang
 HOST_CFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer $(REPRO)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -127,19 +142,24 @@ $(B)/gen/sodium/version.h: $(SODIUM_OK)
 	cp $@ $(SODIUM_DIR)/include/sodium/version.h
 
 # BearSSL with its own Makefile, once for musl (the binary) and once for the host compiler (tests).
-$(B)/musl/libbearssl.a: $(BEARSSL_OK)
+$(B)/musl/libbearssl.a: $(BEARSSL_OK) $(B)/gen/harden.stamp
 	@mkdir -p $(@D)
 	$(MAKE) -s -C $(BEARSSL_SRC) BUILD=build-musl CC=$(MUSL_CC) LD=$(MUSL_CC) LDDLL=$(MUSL_CC) \
-	    CFLAGS="-W -Wall -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -ffile-prefix-map=$(CURDIR)=." \
+	    CFLAGS="-W -Wall -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables $(HARDEN_CFLAGS) -ffile-prefix-map=$(CURDIR)=." \
 	    build-musl/libbearssl.a
 	cp $(BEARSSL_SRC)/build-musl/libbearssl.a $@
+# The libraries are rebuilt when the hardening flags change (BearSSL's own Makefile does not track them).
+$(B)/gen/harden.stamp: FORCE
+	@mkdir -p $(@D)
+	$(file >$@.new,$(MUSL_CFLAGS))
+	@cmp -s $@.new $@ && rm -f $@.new || { mv -f $@.new $@; rm -rf $(BEARSSL_SRC)/build-musl; }
 $(B)/host/libbearssl.a: $(BEARSSL_OK)
 	@mkdir -p $(@D)
 	$(MAKE) -s -C $(BEARSSL_SRC) BUILD=build-host CC=$(HOST_CC) LD=$(HOST_CC) LDDLL=$(HOST_CC) \
 	    CFLAGS="-W -Wall -O2 -g -fPIC" build-host/libbearssl.a
 	cp $(BEARSSL_SRC)/build-host/libbearssl.a $@
 
-$(B)/musl/libsodium.a: $(SODIUM_OK) $(B)/gen/sodium/version.h
+$(B)/musl/libsodium.a: $(SODIUM_OK) $(B)/gen/sodium/version.h $(B)/gen/harden.stamp
 	@mkdir -p $(B)/musl/sodium
 	@set -e; for f in $(SODIUM_FILES); do o=$(B)/musl/sodium/$$(echo $$f | tr / _).o; \
 	  $(MUSL_CC) $(MUSL_CFLAGS) $(SODIUM_DEFS) -w -c $(SODIUM_DIR)/$$f -o $$o; done
@@ -168,8 +188,9 @@ $(B)/musl/%.o: src/%.c $(HDRS) $(DEPS_MUSL)
 	@$(MUSL_CC) $(MUSL_CFLAGS) $(WARN) $(DEFS) $(call layer_incs,$*) $(LIB_INCS) -c $< -o $@
 
 $(B)/keydrop: $(MUSL_OBJS) $(DEPS_MUSL)
-	$(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) -o $@ $(MUSL_OBJS) $(filter %.a,$(DEPS_MUSL))
-	@echo "built $@ ($$(stat -c %s $@) bytes)"
+	$(call musl_link,$@,$(MUSL_OBJS) $(filter %.a,$(DEPS_MUSL)))
+	@s=$$(stat -c %s $@); echo "built $@ ($$s bytes, ceiling $(SIZE_MAX_BYTES))"; \
+	  if [ "$$s" -gt $(SIZE_MAX_BYTES) ]; then echo "keydrop: $@ is $$s bytes, over the $(SIZE_MAX_BYTES)-byte ceiling" >&2; rm -f $@; exit 1; fi
 
 # build/keydrop-future: the release sources, only with a build date FUTURE_DAYS after now, for the
 # tests of the certificate clock floor ("the system clock is before the build date") with
@@ -183,8 +204,8 @@ $(B)/keydrop-future: $(MUSL_OBJS) $(DEPS_MUSL) FORCE
 	  o=$(B)/future/$${f#src/}; mkdir -p $$(dirname $$o); \
 	  $(MUSL_CC) $(MUSL_CFLAGS) $(WARN) $(subst -DKEYDROP_BUILD_EPOCH=$(SOURCE_DATE_EPOCH)LL,-DKEYDROP_BUILD_EPOCH=$${e}LL,$(DEFS)) \
 	    $(call layer_incs,cli) $(LIB_INCS) -c $$f -o $${o%.c}.o; done
-	@$(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) -o $@ $(filter-out $(patsubst src/%.c,$(B)/musl/%.o,$(FUTURE_SRCS)),$(MUSL_OBJS)) \
-	    $(FUTURE_OBJS) $(filter %.a,$(DEPS_MUSL))
+	@$(call musl_link,$@,$(filter-out $(patsubst src/%.c,$(B)/musl/%.o,$(FUTURE_SRCS)),$(MUSL_OBJS)) \
+	    $(FUTURE_OBJS) $(filter %.a,$(DEPS_MUSL)))
 	@echo "built $@ (build date $$($@ version | sed -n 's/^built //p'))"
 
 # ---- host builds for unit tests, sanitizers and fuzzing ------------------------------------------

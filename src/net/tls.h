@@ -14,8 +14,7 @@ struct tls_anchors {
 	size_t n, cap;
 	size_t skipped;       /* certificates in a bundle that could not be decoded (skipped) */
 	int owned;            /* ta[] and its contents are malloc'ed */
-	int embedded;         /* ta[] is malloc'ed, its contents point into blob (the unpacked embedded set) */
-	unsigned char *blob;
+	int embedded;         /* ta is the embedded read-only table (nothing to free) */
 	char source[256];     /* "embedded (Debian ca-certificates V)" or the file path */
 };
 
@@ -25,7 +24,10 @@ struct tls_anchors {
  * cacert (or $SSL_CERT_FILE) cannot be read or holds no usable certificate (errno ENODATA); a->source names
  * the file. */
 int tls_anchors_load(struct tls_anchors *a, const char *cacert);
-/* Parses a PEM bundle in buf[0..len) into a (appending). Returns the number of anchors added. */
+/* Parses a PEM bundle in buf[0..len) into a (appending), with BearSSL's PEM and X.509 decoders:
+ * every "CERTIFICATE" (or "X509 CERTIFICATE") object becomes an anchor (subject, key, CA flag, as
+ * `brssl ta`); one that does not decode (bad base64, not X.509, a key BearSSL lacks, no END banner)
+ * is skipped and counted in a->skipped; other PEM objects are passed over. Returns the number added. */
 size_t tls_anchors_add_pem(struct tls_anchors *a, const char *buf, size_t len);
 void tls_anchors_free(struct tls_anchors *a);
 /* Loads only the embedded anchors (what tls_anchors_load falls back to). Returns 0 or -1. */
@@ -56,9 +58,6 @@ int tls_cert_parse(const unsigned char *der, size_t len, struct tls_certfacts *f
  * *val, *vlen and advances *p past it. 0, or -1 when malformed or past end (tls_cert.c, pure). */
 int tls_der_next(const unsigned char **p, const unsigned char *end, int *tag, const unsigned char **val,
 		 size_t *vlen);
-/* Next "CERTIFICATE" PEM object from buf[*off..len): its DER into der[0..cap), returns the length;
- * 0 at the end (*bad = 0) or for a damaged object (*bad = 1; call again for the next one). */
-size_t tls_pem_next(const char *buf, size_t len, size_t *off, unsigned char *der, size_t cap, int *bad);
 /* BearSSL's (days since 0000-01-01, seconds) to "YYYY-MM-DD HH:MM:SS UTC". */
 void tls_format_time(uint32_t days, uint32_t secs, char *out, size_t cap);
 

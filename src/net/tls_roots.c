@@ -1,5 +1,8 @@
 /* tls_roots.c: trust anchors from PEM bundles, or the embedded Mozilla set (build/gen/ca_roots.h,
  * generated at build time by BearSSL's `brssl ta` from Debian's ca-certificates; see mk/net.mk). */
+/* tls_roots.c: trust anchors from PEM bundles, decoded by BearSSL's own br_pem_decoder and
+ * br_x509_decoder (what `brssl ta` does), or the embedded Mozilla set: `brssl ta`'s tables from
+ * Debian's ca-certificates, compiled in as they are (build/gen/ca_roots.h; see scripts/mk/net.mk). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,123 +14,24 @@
 #include "ca_roots.h"
 
 #define BUNDLE_MAX (8u << 20)
-#define CERT_DER_MAX (64u << 10)
+#define DN_MAX (64u << 10) /* a subject Name longer than this is not a real CA's: the certificate is skipped */
 
 size_t tls_embedded_count(void)
 {
 	return CA_ROOTS_NUM;
 }
 
-/* Unpacks the embedded anchors (format: mk/ca_blob.awk) into a->ta; the bytes stay in the blob. */
-static int load_embedded(struct tls_anchors *a);
-
 int tls_anchors_embedded(struct tls_anchors *a)
 {
 	memset(a, 0, sizeof *a);
-	return load_embedded(a);
-}
-
-/* Inflates mk/ca_pack.c's LZ77 stream into out[0..cap). Returns the length or -1. */
-static long lz_unpack(const unsigned char *in, size_t n, unsigned char *out, size_t cap)
-{
-	size_t i = 0, o = 0;
-
-	while (i < n) {
-		unsigned c = in[i++];
-		if (c < 0x80) {
-			size_t run = c + 1;
-			if (run > n - i || run > cap - o)
-				return -1;
-			memcpy(out + o, in + i, run);
-			i += run;
-			o += run;
-		} else {
-			size_t len = (c & 0x7f) + 3, off;
-			if (n - i < 2)
-				return -1;
-			off = (size_t)in[i] << 8 | in[i + 1];
-			i += 2;
-			if (off == 0 || off > o || len > cap - o)
-				return -1;
-			for (size_t k = 0; k < len; k++, o++)
-				out[o] = out[o - off]; /* may overlap: byte by byte */
-		}
-	}
-	return (long)o;
-}
-
-static int load_embedded(struct tls_anchors *a)
-{
 #if CA_ROOTS_NUM == 0
-	(void)a;
-	(void)lz_unpack;
 	return -1; /* built with EMBED_ROOTS=0 */
 #else
-	unsigned char *blob = malloc(CA_ROOTS_RAW_LEN);
-	br_x509_trust_anchor *ta = calloc(CA_ROOTS_NUM, sizeof *ta);
-	const unsigned char *p, *end;
-	size_t n = 0;
-
-	if (!blob || !ta || lz_unpack(ca_roots_lz, sizeof ca_roots_lz, blob, CA_ROOTS_RAW_LEN) != CA_ROOTS_RAW_LEN)
-		goto fail;
-	p = blob;
-	end = blob + CA_ROOTS_RAW_LEN;
-	/* records: mk/ca_blob.awk; every length is checked against the end */
-	static const unsigned char e65537[3] = { 1, 0, 1 };
-	while (p < end && n < CA_ROOTS_NUM) {
-		br_x509_trust_anchor *t = &ta[n++];
-		unsigned head;
-		if (end - p < 3)
-			goto fail;
-		head = p[0];
-		t->flags = head & 1 ? BR_X509_TA_CA : 0;
-		t->dn.len = (size_t)p[1] << 8 | p[2];
-		t->dn.data = (unsigned char *)(p + 3);
-		p += 3;
-		if ((size_t)(end - p) < t->dn.len + 2)
-			goto fail;
-		p += t->dn.len;
-		if (!(head & 2)) {
-			t->pkey.key_type = BR_KEYTYPE_RSA;
-			t->pkey.key.rsa.nlen = (size_t)p[0] << 8 | p[1];
-			t->pkey.key.rsa.n = (unsigned char *)(p + 2);
-			p += 2;
-			if ((size_t)(end - p) < t->pkey.key.rsa.nlen)
-				goto fail;
-			p += t->pkey.key.rsa.nlen;
-			if (head & 16) {
-				t->pkey.key.rsa.e = (unsigned char *)e65537;
-				t->pkey.key.rsa.elen = 3;
-			} else {
-				if (p == end || (size_t)(end - p - 1) < p[0])
-					goto fail;
-				t->pkey.key.rsa.elen = p[0];
-				t->pkey.key.rsa.e = (unsigned char *)(p + 1);
-				p += 1 + t->pkey.key.rsa.elen;
-			}
-		} else {
-			t->pkey.key_type = BR_KEYTYPE_EC;
-			t->pkey.key.ec.curve = BR_EC_secp256r1 + (int)((head >> 2) & 3);
-			t->pkey.key.ec.qlen = p[0];
-			t->pkey.key.ec.q = (unsigned char *)(p + 1);
-			p += 1;
-			if ((size_t)(end - p) < t->pkey.key.ec.qlen)
-				goto fail;
-			p += t->pkey.key.ec.qlen;
-		}
-	}
-	if (p != end || n != CA_ROOTS_NUM)
-		goto fail;
-	a->ta = ta;
-	a->n = a->cap = n;
-	a->owned = 0;
+	/* read-only tables: BearSSL never writes through an anchor, and tls_anchors_free frees nothing */
+	a->ta = (br_x509_trust_anchor *)TAs;
+	a->n = a->cap = CA_ROOTS_NUM;
 	a->embedded = 1;
-	a->blob = blob;
 	return 0;
-fail:
-	free(blob);
-	free(ta);
-	return -1;
 #endif
 }
 
@@ -139,13 +43,67 @@ static unsigned char *dup_bytes(const void *p, size_t n)
 	return d;
 }
 
-/* Decodes one DER certificate into an anchor appended to a. Returns 0 or -1 (skipped). */
-static int add_der(struct tls_anchors *a, const unsigned char *der, size_t len)
+/* The subject Name the X.509 decoder hands over in pieces. */
+struct dnbuf {
+	unsigned char *b;
+	size_t n, cap;
+	int over; /* longer than DN_MAX, or out of memory */
+};
+
+static void dn_append(void *ctx, const void *buf, size_t len)
 {
-	struct tls_certfacts f;
+	struct dnbuf *d = ctx;
+	if (d->over || len > DN_MAX - d->n) {
+		d->over = 1;
+		return;
+	}
+	if (d->n + len > d->cap) {
+		size_t nc = d->cap ? d->cap * 2 : 256;
+		while (nc < d->n + len)
+			nc *= 2;
+		unsigned char *nb = realloc(d->b, nc);
+		if (!nb) {
+			d->over = 1;
+			return;
+		}
+		d->b = nb;
+		d->cap = nc;
+	}
+	memcpy(d->b + d->n, buf, len);
+	d->n += len;
+}
+
+/* One certificate object: the PEM decoder streams its DER straight into the X.509 decoder. */
+struct certdec {
+	br_x509_decoder_context x;
+	struct dnbuf dn;
+};
+
+static void der_to_x509(void *ctx, const void *buf, size_t len)
+{
+	struct certdec *c = ctx;
+	br_x509_decoder_push(&c->x, buf, len);
+}
+
+static void anchor_free(br_x509_trust_anchor *t)
+{
+	free(t->dn.data);
+	if (t->pkey.key_type == BR_KEYTYPE_RSA) {
+		free(t->pkey.key.rsa.n);
+		free(t->pkey.key.rsa.e);
+	} else {
+		free(t->pkey.key.ec.q);
+	}
+}
+
+/* The decoded certificate c as an anchor appended to a (as `brssl ta`: subject, key, CA flag).
+ * Takes the DN buffer. Returns 0 or -1 (not a certificate BearSSL decodes, or out of memory). */
+static int add_decoded(struct tls_anchors *a, struct certdec *c)
+{
+	const br_x509_pkey *pk = br_x509_decoder_get_pkey(&c->x);
 	br_x509_trust_anchor ta;
 
-	if (tls_cert_parse(der, len, &f) != 0)
+	if (!pk || c->dn.over || c->dn.n == 0)
 		return -1;
 	if (a->n == a->cap) {
 		size_t nc = a->cap ? a->cap * 2 : 64;
@@ -156,81 +114,106 @@ static int add_der(struct tls_anchors *a, const unsigned char *der, size_t len)
 		a->cap = nc;
 	}
 	memset(&ta, 0, sizeof ta);
-	ta.flags = f.is_ca ? BR_X509_TA_CA : 0;
-	ta.pkey.key_type = (unsigned char)f.key_type;
-	ta.dn.len = f.dnlen;
-	ta.dn.data = dup_bytes(f.dn, f.dnlen);
-	if (f.key_type == BR_KEYTYPE_RSA) {
-		ta.pkey.key.rsa.n = dup_bytes(f.n, f.nlen);
-		ta.pkey.key.rsa.nlen = f.nlen;
-		ta.pkey.key.rsa.e = dup_bytes(f.e, f.elen);
-		ta.pkey.key.rsa.elen = f.elen;
-		if (!ta.dn.data || !ta.pkey.key.rsa.n || !ta.pkey.key.rsa.e)
+	ta.flags = br_x509_decoder_isCA(&c->x) ? BR_X509_TA_CA : 0;
+	ta.pkey.key_type = pk->key_type;
+	ta.dn.data = c->dn.b;
+	ta.dn.len = c->dn.n;
+	c->dn.b = NULL; /* taken: the next certificate grows a new one */
+	c->dn.n = c->dn.cap = 0;
+	if (pk->key_type == BR_KEYTYPE_RSA) {
+		ta.pkey.key.rsa.n = dup_bytes(pk->key.rsa.n, pk->key.rsa.nlen);
+		ta.pkey.key.rsa.nlen = pk->key.rsa.nlen;
+		ta.pkey.key.rsa.e = dup_bytes(pk->key.rsa.e, pk->key.rsa.elen);
+		ta.pkey.key.rsa.elen = pk->key.rsa.elen;
+		if (!ta.pkey.key.rsa.n || !ta.pkey.key.rsa.e)
 			goto fail;
 	} else {
-		ta.pkey.key.ec.curve = f.curve;
-		ta.pkey.key.ec.q = dup_bytes(f.q, f.qlen);
-		ta.pkey.key.ec.qlen = f.qlen;
-		if (!ta.dn.data || !ta.pkey.key.ec.q)
+		ta.pkey.key.ec.curve = pk->key.ec.curve;
+		ta.pkey.key.ec.q = dup_bytes(pk->key.ec.q, pk->key.ec.qlen);
+		ta.pkey.key.ec.qlen = pk->key.ec.qlen;
+		if (!ta.pkey.key.ec.q)
 			goto fail;
 	}
 	a->ta[a->n++] = ta;
 	return 0;
 fail:
-	free(ta.dn.data);
-	if (f.key_type == BR_KEYTYPE_RSA) {
-		free(ta.pkey.key.rsa.n);
-		free(ta.pkey.key.rsa.e);
-	} else {
-		free(ta.pkey.key.ec.q);
-	}
+	anchor_free(&ta);
 	return -1;
+}
+
+/* The object names brssl accepts; other objects (keys, CRLs) are passed over, not counted. BearSSL
+ * 0.6 leaves the banner's trailing dashes in the name when the line ends in CRLF: ignored here. */
+static int pem_name_is_cert(const char *name)
+{
+	size_t n = strlen(name);
+	while (n > 0 && name[n - 1] == '-')
+		n--;
+	return (n == 11 && memcmp(name, "CERTIFICATE", 11) == 0) || (n == 16 && memcmp(name, "X509 CERTIFICATE", 16) == 0);
 }
 
 size_t tls_anchors_add_pem(struct tls_anchors *a, const char *buf, size_t len)
 {
-	unsigned char *der = malloc(CERT_DER_MAX);
-	size_t added = 0, off = 0, n;
-	int bad;
+	br_pem_decoder_context pc;
+	struct certdec *c = calloc(1, sizeof *c); /* ~3 KiB of decoder state: heap, not stack */
+	size_t added = 0, off = 0;
+	int inobj = 0, iscert = 0;
 
 	a->owned = 1;
-	if (!der)
+	if (!c)
 		return 0;
+	br_pem_decoder_init(&pc);
 	while (off < len) {
-		n = tls_pem_next(buf, len, &off, der, CERT_DER_MAX, &bad);
-		if (n > 0 && add_der(a, der, n) == 0)
-			added++;
-		else if (n > 0 || bad)
-			a->skipped++;
-		else
+		off += br_pem_decoder_push(&pc, buf + off, len - off);
+		switch (br_pem_decoder_event(&pc)) {
+		case BR_PEM_BEGIN_OBJ:
+			iscert = pem_name_is_cert(br_pem_decoder_name(&pc));
+			inobj = 1;
+			c->dn.n = 0;
+			c->dn.over = 0;
+			if (iscert) {
+				br_x509_decoder_init(&c->x, dn_append, &c->dn);
+				br_pem_decoder_setdest(&pc, der_to_x509, c);
+			} else {
+				br_pem_decoder_setdest(&pc, NULL, NULL);
+			}
 			break;
+		case BR_PEM_END_OBJ:
+			if (iscert) {
+				if (add_decoded(a, c) == 0)
+					added++;
+				else
+					a->skipped++;
+			}
+			inobj = iscert = 0;
+			break;
+		case BR_PEM_ERROR:
+			/* bad base64. BearSSL 0.6's decoder would resume at the next banner with the broken
+			 * object's partial base64 quartet still pending, shifting every byte of the next
+			 * object: a fresh decoder from here instead. */
+			a->skipped += (size_t)iscert;
+			inobj = iscert = 0;
+			br_pem_decoder_init(&pc);
+			break;
+		default:
+			break;
+		}
 	}
-	free(der);
+	if (inobj && iscert) /* cut off before its END banner */
+		a->skipped++;
+	free(c->dn.b);
+	free(c);
 	return added;
 }
 
 void tls_anchors_free(struct tls_anchors *a)
 {
 	if (a->owned) {
-		for (size_t i = 0; i < a->n; i++) {
-			br_x509_trust_anchor *t = &a->ta[i];
-			free(t->dn.data);
-			if (t->pkey.key_type == BR_KEYTYPE_RSA) {
-				free(t->pkey.key.rsa.n);
-				free(t->pkey.key.rsa.e);
-			} else {
-				free(t->pkey.key.ec.q);
-			}
-		}
+		for (size_t i = 0; i < a->n; i++)
+			anchor_free(&a->ta[i]);
 		free(a->ta);
-	} else if (a->embedded) {
-		free(a->ta);
-		free(a->blob);
 	}
-	memset(a, 0, sizeof *a);
+	memset(a, 0, sizeof *a); /* embedded: read-only tables, nothing to free */
 }
-
-static int load_embedded(struct tls_anchors *a);
 
 /* Loads one bundle file. Returns 0 when it gave at least one anchor. */
 static int load_file(struct tls_anchors *a, const char *path)
@@ -251,7 +234,7 @@ static int load_file(struct tls_anchors *a, const char *path)
 		br_sha256_out(&c, h);
 		for (int i = 0; i < 32; i++)
 			snprintf(hex + 2 * i, 3, "%02x", h[i]);
-		if (strcmp(hex, KEYDROP_CA_SHA256) == 0 && load_embedded(a) == 0) {
+		if (strcmp(hex, KEYDROP_CA_SHA256) == 0 && tls_anchors_embedded(a) == 0) {
 			free(buf);
 			snprintf(a->source, sizeof a->source, "%s (same as the embedded roots)", path);
 			return 0;
@@ -290,7 +273,7 @@ int tls_anchors_load(struct tls_anchors *a, const char *cacert)
 			return 0;
 		tls_anchors_free(a);
 	}
-	if (load_embedded(a) != 0) {
+	if (tls_anchors_embedded(a) != 0) {
 		errno = CA_ROOTS_NUM == 0 ? ENOENT : ENOMEM;
 		snprintf(a->source, sizeof a->source, "%s", CA_ROOTS_NUM == 0 ? "the system (no bundle found; this build has no embedded roots)"
 										   : "embedded roots");

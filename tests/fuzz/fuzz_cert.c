@@ -1,5 +1,5 @@
 /* fuzz_cert.c: the certificate facts parser (trust anchors from bundles, validity for messages),
- * the PEM splitter, and the policy checks BearSSL 0.6 leaves out (tls_policy.c: extensions, host
+ * bundle loading (BearSSL's PEM and X.509 decoders behind tls_anchors_add_pem), and the policy checks BearSSL 0.6 leaves out (tls_policy.c: extensions, host
  * names, wildcards, name constraints). Certificates come from files and servers: hostile input. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,9 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct tls_certfacts f;
 	const unsigned char *spki;
-	size_t n, off = 0;
-	unsigned char der[8192];
-	int bad;
+	size_t n;
 
 	if (tls_cert_parse(data, size, &f) == 0) {
 		if (f.dn < data || f.dn + f.dnlen > data + size)
@@ -58,8 +56,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (tls_cert_spki(data, size, &spki, &n) == 0 && (spki < data || spki + n > data + size))
 		abort();
-	while ((n = tls_pem_next((const char *)data, size, &off, der, sizeof der, &bad)) > 0 || bad)
-		if (n > sizeof der || off > size)
+	{
+		struct tls_anchors a = { 0 };
+		size_t added = tls_anchors_add_pem(&a, (const char *)data, size);
+		if (added != a.n || a.n > a.cap || a.n + a.skipped > size / 22 + 1) /* 22: the shortest BEGIN+END pair */
 			abort();
+		for (size_t i = 0; i < a.n; i++)
+			if (a.ta[i].dn.len == 0 || (a.ta[i].pkey.key_type != BR_KEYTYPE_RSA && a.ta[i].pkey.key_type != BR_KEYTYPE_EC))
+				abort();
+		tls_anchors_free(&a);
+	}
 	return 0;
 }

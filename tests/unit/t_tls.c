@@ -1,5 +1,5 @@
-/* t_tls.c: the embedded trust anchors (packed by mk/ca_blob.awk) equal brssl's tables; PEM bundle
- * loading skips damaged certificates; pins; SPKI extraction; time formatting; the certificate policy
+/* t_tls.c: the embedded trust anchors (brssl ta's tables) equal what BearSSL's decoders make of the
+ * bundle they came from, at run time; PEM bundle loading skips damaged certificates; pins; SPKI extraction; time formatting; the certificate policy
  * BearSSL 0.6 leaves out (tls_policy.c). */
 #include <stdint.h>
 #include <stdio.h>
@@ -12,9 +12,9 @@
 #include "tap.h"
 #include "tls.h"
 
-#include "ca_roots_brssl.h" /* brssl ta output: TAs[], TAs_NUM (build/gen) */
-#include "ca_roots.h"        /* what the binary embeds: CA_ROOTS_NUM */
+#include "ca_roots.h" /* what the binary embeds: CA_ROOTS_NUM, brssl ta's TAs[] (build/gen) */
 #define CA_ROOTS_NUM_BUILT CA_ROOTS_NUM
+#define SYSTEM_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 
 static void dn_sink(void *ctx, const void *buf, size_t len)
 {
@@ -50,6 +50,35 @@ static const char pem[] =
 	"hkjOPQQDAgNIADBFAiBQGKEVCTKnzKOKaks8i0k8M/w5eGjVd31f/3QmR9lh4wIh\n"
 	"ALW1zn4+P3PNh0JEFOEcjxMA23OL0ckWSZ3iLzVIuXWR\n"
 	"-----END CERTIFICATE-----\n";
+
+/* The whole system bundle into buf (static, 4 MiB); its length, or 0 when there is none. */
+static size_t read_bundle(char *buf, size_t cap)
+{
+	FILE *fp = fopen(SYSTEM_BUNDLE, "rb");
+	size_t len;
+	if (!fp)
+		return 0;
+	len = fread(buf, 1, cap, fp);
+	fclose(fp);
+	return len;
+}
+
+/* Collects one PEM object's DER (the test's own splitter, through BearSSL's PEM decoder). */
+struct derbuf {
+	unsigned char b[65536];
+	size_t n;
+	int over;
+};
+static void der_sink(void *ctx, const void *buf, size_t len)
+{
+	struct derbuf *d = ctx;
+	if (len > sizeof d->b - d->n)
+		d->over = 1;
+	else {
+		memcpy(d->b + d->n, buf, len);
+		d->n += len;
+	}
+}
 
 /* ---- policy (tls_policy.c): what BearSSL 0.6's minimal validator leaves out ------------------- */
 
@@ -239,15 +268,45 @@ int main(void)
 #if CA_ROOTS_NUM_BUILT == 0
 	IS_INT(tls_anchors_embedded(&a), -1, "built with EMBED_ROOTS=0: no embedded anchors");
 #else
-	IS_INT(tls_anchors_embedded(&a), 0, "embedded anchors unpack");
+	IS_INT(tls_anchors_embedded(&a), 0, "embedded anchors load");
 	IS_INT(a.n, TAs_NUM, "as many embedded anchors as brssl's table (%d)", TAs_NUM);
 	OK(a.n >= 100, "a real Mozilla set (%zu anchors)", a.n);
-	size_t same = 0;
-	for (size_t i = 0; i < a.n && i < TAs_NUM; i++)
-		same += (size_t)same_anchor(&a.ta[i], &TAs[i]);
-	IS_INT(same, TAs_NUM, "every packed anchor equals brssl's (DN, flags, key)");
 	IS_INT(tls_embedded_count(), TAs_NUM, "tls_embedded_count");
 	tls_anchors_free(&a);
+	OK(a.ta == NULL && a.n == 0, "freeing the embedded set clears the struct");
+
+	/* the embedded table equals the run-time decoding (tls_anchors_add_pem: BearSSL's PEM and X.509
+	 * decoders) of the very bundle it was made from, anchor by anchor, in order */
+	{
+		static char bundle[4 << 20];
+		size_t len = read_bundle(bundle, sizeof bundle);
+		br_sha256_context hc;
+		unsigned char h[32];
+		char hex[65];
+		br_sha256_init(&hc);
+		br_sha256_update(&hc, bundle, len);
+		br_sha256_out(&hc, h);
+		for (int i = 0; i < 32; i++)
+			snprintf(hex + 2 * i, 3, "%02x", h[i]);
+		if (len == 0 || strcmp(hex, KEYDROP_CA_SHA256) != 0) {
+			printf("ok %d # SKIP %s is not the bundle this build embeds\n", ++tap_n, SYSTEM_BUNDLE);
+		} else {
+			memset(&a, 0, sizeof a);
+			size_t added = tls_anchors_add_pem(&a, bundle, len), same = 0;
+			IS_INT(added, TAs_NUM, "the bundle decodes to as many anchors as brssl's table");
+			IS_INT(a.skipped, 0, "no certificate of the bundle skipped");
+			for (size_t i = 0; i < a.n && i < TAs_NUM; i++)
+				same += (size_t)same_anchor(&a.ta[i], &TAs[i]);
+			IS_INT(same, TAs_NUM, "every decoded anchor equals the embedded one (DN, CA flag, key)");
+			tls_anchors_free(&a);
+			/* and the loader serves that bundle from the table (same bytes: no decoding) */
+			unsetenv("SSL_CERT_FILE");
+			IS_INT(tls_anchors_load(&a, SYSTEM_BUNDLE), 0, "loading the system bundle");
+			OK(a.embedded && a.n == TAs_NUM && strstr(a.source, "same as the embedded roots"),
+			   "served from the embedded table (%s)", a.source);
+			tls_anchors_free(&a);
+		}
+	}
 #endif
 
 	/* bundle: a damaged block, one good certificate, a non-certificate object */
@@ -263,31 +322,62 @@ int main(void)
 		IS_INT(a.skipped, 1, "the damaged one is skipped and counted");
 		OK(a.n == 1 && a.ta[0].pkey.key_type == BR_KEYTYPE_EC, "EC anchor");
 		OK(a.n == 1 && (a.ta[0].flags & BR_X509_TA_CA), "CA flag from basicConstraints");
+		OK(a.n == 1 && a.ta[0].dn.len == 14 && memcmp(a.ta[0].dn.data, "\x30\x0c\x31\x0a\x30\x08\x06\x03\x55\x04\x03\x0c\x01t", 14) == 0,
+		   "subject DN: the whole Name element (CN=t)");
+		tls_anchors_free(&a);
+	}
+	/* CRLF lines, the "X509 CERTIFICATE" name, base64 that is not X.509, a block cut off before END */
+	{
+		char bundle[8192], crlf[2048];
+		size_t k = 0;
+		for (const char *c = pem; *c && k < sizeof crlf - 2; c++) {
+			if (*c == '\n')
+				crlf[k++] = '\r';
+			crlf[k++] = *c;
+		}
+		crlf[k] = 0;
+		snprintf(bundle, sizeof bundle,
+			 "%s-----BEGIN X509 CERTIFICATE-----\n%.*s-----END X509 CERTIFICATE-----\n"
+			 "-----BEGIN CERTIFICATE-----\nAAAAAAAA\n-----END CERTIFICATE-----\n%.*s",
+			 crlf, (int)(strstr(pem, "-----END") - (strchr(pem, '\n') + 1)), strchr(pem, '\n') + 1,
+			 (int)(strlen(pem) - 30), pem);
+		memset(&a, 0, sizeof a);
+		IS_INT(tls_anchors_add_pem(&a, bundle, strlen(bundle)), 2, "CRLF and X509 CERTIFICATE objects decode");
+		IS_INT(a.skipped, 2, "not-X.509 contents and a block without END are skipped and counted");
+		OK(a.n == 2 && same_anchor(&a.ta[0], &a.ta[1]), "both give the same anchor");
 		tls_anchors_free(&a);
 	}
 
-	/* our certificate parser against BearSSL's decoder, over every certificate of the system bundle */
+	/* our certificate parser (tls_cert_parse: validity and key for messages and the policy) against
+	 * BearSSL's decoder, over every certificate of the system bundle */
 	{
-		FILE *fp = fopen("/etc/ssl/certs/ca-certificates.crt", "rb");
-		if (!fp) {
+		static char bundle[4 << 20];
+		size_t len = read_bundle(bundle, sizeof bundle);
+		if (len == 0) {
 			printf("ok %d # SKIP no system bundle\n", ++tap_n);
 		} else {
-			static char bundle[4 << 20];
-			size_t len = fread(bundle, 1, sizeof bundle, fp), off = 0, n, total = 0, agree = 0;
-			static unsigned char der[65536];
-			int bad;
-			fclose(fp);
-			while ((n = tls_pem_next(bundle, len, &off, der, sizeof der, &bad)) > 0 || bad) {
+			static struct derbuf der;
+			br_pem_decoder_context pc;
+			size_t off = 0, total = 0, agree = 0;
+			br_pem_decoder_init(&pc);
+			while (off < len) {
+				off += br_pem_decoder_push(&pc, bundle + off, len - off);
+				int ev = br_pem_decoder_event(&pc);
+				if (ev == BR_PEM_BEGIN_OBJ) {
+					der.n = 0;
+					der.over = 0;
+					br_pem_decoder_setdest(&pc, der_sink, &der);
+				}
+				if (ev != BR_PEM_END_OBJ || der.over)
+					continue;
 				struct tls_certfacts f;
 				br_x509_decoder_context dc;
 				struct { unsigned char b[4096]; size_t n; } dn = { { 0 }, 0 };
-				if (!n)
-					continue;
 				total++;
 				br_x509_decoder_init(&dc, dn_sink, &dn);
-				br_x509_decoder_push(&dc, der, n);
+				br_x509_decoder_push(&dc, der.b, der.n);
 				const br_x509_pkey *pk = br_x509_decoder_get_pkey(&dc);
-				int r = tls_cert_parse(der, n, &f);
+				int r = tls_cert_parse(der.b, der.n, &f);
 				if (!pk || r != 0)
 					continue;
 				int eq = f.dnlen == dn.n && memcmp(f.dn, dn.b, dn.n) == 0 && f.key_type == pk->key_type &&
