@@ -1,5 +1,6 @@
-/* timefmt.h: UTC dates as text without strftime (which pulls musl's time-zone code, ~7 KiB, into a
- * binary that only ever prints UTC). Pure. */
+/* timefmt.h: UTC dates as text. Pure arithmetic, kept instead of gmtime_r + strftime: the same
+ * output from the musl release binary and the glibc test/fuzz builds for every t in range (the
+ * libcs differ on years past 9999 and before 0), and no time-zone state in the core layer. */
 #ifndef KEYDROP_TIMEFMT_H
 #define KEYDROP_TIMEFMT_H
 #include <stdint.h>

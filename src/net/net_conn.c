@@ -87,38 +87,22 @@ const char *net_proxy_for(const struct http_url *u, const struct net_opts *o)
 
 /* ---- connections ----------------------------------------------------------------------------- */
 
-/* "ADDRESS port N" for messages. IPv6 as RFC 5952 (lower-case hex, the longest run of two or more
- * zero groups as "::"), without inet_ntop (which would add ~0.7 KiB to a binary near its budget). */
+/* "ADDRESS port N" for messages; IPv6 as RFC 5952 (musl's inet_ntop: lower-case hex, the longest
+ * run of zero groups as "::", IPv4-mapped addresses in dotted form). */
 static void addr_text(const struct sockaddr *sa, char *out, size_t cap)
 {
-	char host[48] = "?", *h = host;
+	char host[INET6_ADDRSTRLEN] = "?";
 	unsigned port = 0;
 
 	if (sa->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *s6 = (const void *)sa;
-		const uint8_t *b = s6->sin6_addr.s6_addr;
-		int best = -1, bestn = 1, i, j;
-		for (i = 0; i < 8; i = j + 1) {
-			for (j = i; j < 8 && !b[2 * j] && !b[2 * j + 1]; j++)
-				;
-			if (j - i > bestn) {
-				best = i;
-				bestn = j - i;
-			}
-		}
-		for (i = 0; i < 8; i++) {
-			if (i == best) {
-				h += sprintf(h, "::");
-				i += bestn - 1;
-				continue;
-			}
-			h += sprintf(h, "%s%x", i && i != best + bestn ? ":" : "", (unsigned)(b[2 * i] << 8 | b[2 * i + 1]));
-		}
+		if (!inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof host))
+			snprintf(host, sizeof host, "?");
 		port = ntohs(s6->sin6_port);
 	} else if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *s4 = (const void *)sa;
-		const uint8_t *b = (const uint8_t *)&s4->sin_addr;
-		sprintf(host, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+		if (!inet_ntop(AF_INET, &s4->sin_addr, host, sizeof host))
+			snprintf(host, sizeof host, "?");
 		port = ntohs(s4->sin_port);
 	}
 	snprintf(out, cap, "%s port %u", host, port);
