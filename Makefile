@@ -46,6 +46,8 @@ MUSL_LDFLAGS := -static-pie -nostartfiles -Wl,-static -Wl,--no-dynamic-linker -W
                 -Wl,-z,relro,-z,now -Wl,--gc-sections -Wl,--build-id=none -s
 # musl_link OUT, OBJECTS: the release link (build/keydrop and build/keydrop-future).
 musl_link = $(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) -o $(1) $(MUSL_CRT_BEGIN) $(2) -lc $(MUSL_CRT_END)
+# BearSSL's optimisation level in the binary.
+BEARSSL_OPT ?= -Os
 # The release binary's ceiling (issue 8): `make` fails above it.
 SIZE_MAX_BYTES := 524288
 HOST_CC   := clang
@@ -145,13 +147,13 @@ $(B)/gen/sodium/version.h: $(SODIUM_OK)
 $(B)/musl/libbearssl.a: $(BEARSSL_OK) $(B)/gen/harden.stamp
 	@mkdir -p $(@D)
 	$(MAKE) -s -C $(BEARSSL_SRC) BUILD=build-musl CC=$(MUSL_CC) LD=$(MUSL_CC) LDDLL=$(MUSL_CC) \
-	    CFLAGS="-W -Wall -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables $(HARDEN_CFLAGS) -ffile-prefix-map=$(CURDIR)=." \
+	    CFLAGS="-W -Wall $(BEARSSL_OPT) -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables $(HARDEN_CFLAGS) -ffile-prefix-map=$(CURDIR)=." \
 	    build-musl/libbearssl.a
 	cp $(BEARSSL_SRC)/build-musl/libbearssl.a $@
 # The libraries are rebuilt when the hardening flags change (BearSSL's own Makefile does not track them).
 $(B)/gen/harden.stamp: FORCE
 	@mkdir -p $(@D)
-	$(file >$@.new,$(MUSL_CFLAGS))
+	$(file >$@.new,$(MUSL_CFLAGS) $(BEARSSL_OPT))
 	@cmp -s $@.new $@ && rm -f $@.new || { mv -f $@.new $@; rm -rf $(BEARSSL_SRC)/build-musl; }
 $(B)/host/libbearssl.a: $(BEARSSL_OK)
 	@mkdir -p $(@D)
@@ -272,11 +274,9 @@ repro:
 
 bench: $(B)/keydrop
 	@bash scripts/bootstrap.sh bench
-	bash scripts/bench/keygen.sh
-	bash scripts/bench/install.sh
-	bash scripts/bench/install_many.sh
-	bash scripts/bench/sync_many.sh
-	bash scripts/bench/fetch.sh
+	@# every script runs; the target fails at the end when one missed its target
+	@fail=0; for s in keygen install install_many sync_many fetch; do echo "### scripts/bench/$$s.sh"; \
+	  bash scripts/bench/$$s.sh || fail=1; done; exit $$fail
 
 clean:
 	rm -rf $(B)/musl/*.o $(B)/host $(B)/san $(B)/fuzz $(B)/fuzzobj $(B)/keydrop

@@ -126,9 +126,11 @@ static int gen_rsa(unsigned bits, br_hmac_drbg_context *drbg, struct keygen_pair
 	int ret = KG_CRYPTO;
 	size_t dlen;
 
-	/* The i31 code explicitly: the TLS side uses it already, and i62's extra modpow would cost
-	 * 2.5 KiB of the size budget for a faster key generation nobody waits on twice. */
-	br_rsa_keygen kg = br_rsa_i31_keygen;
+	/* i62 (64x64->128 multiplications) where the compiler has them: its modpow makes the prime
+	 * search of a 3072-bit key about twice as fast (scripts/bench/keygen.sh, hostkeys); i31 elsewhere. */
+	br_rsa_keygen kg = br_rsa_i62_keygen_get();
+	if (!kg)
+		kg = br_rsa_i31_keygen;
 	br_rsa_compute_privexp privexp = br_rsa_i31_compute_privexp;
 	if (!kg(&drbg->vtable, &sk, kpriv, &pk, kpub, bits, e))
 		goto out;
