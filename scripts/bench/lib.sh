@@ -3,6 +3,11 @@
 # both see the same machine load; medians (not means) resist the odd slow run on a shared machine.
 command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (bash scripts/bootstrap.sh bench installs it)" >&2; exit 1; }
 
+# The medians of hyperfine's last export, in ms, space-separated (python3: already needed by the scripts).
+hf_medians() {
+	python3 -c 'import json, sys; print(" ".join("%.3f" % (r["median"] * 1000) for r in json.load(open(sys.argv[1]))["results"]))' "$BENCH_TMP/hf.json"
+}
+
 # hf_pair RUNS PREPARE NAME_A CMD_A NAME_B CMD_B: hyperfine -N (no shell in the timed command), both
 # commands, PREPARE before every run (also run without a shell by -N: wrap it in sh -c when it
 # needs one). Prints one line per command and the ratio
@@ -11,7 +16,7 @@ hf_pair() {
 	local runs=$1 prep=$2 na=$3 ca=$4 nb=$5 cb=$6
 	hyperfine -N --style none --warmup 2 --runs "$runs" --prepare "$prep" --export-json "$BENCH_TMP/hf.json" \
 		-n "$na" "$ca" -n "$nb" "$cb" >/dev/null 2>"$BENCH_TMP/hf.err" || { cat "$BENCH_TMP/hf.err" >&2; echo "bench: hyperfine failed: $na / $nb" >&2; exit 1; }
-	read -r HF_A HF_B < <(jq -r '[.results[].median * 1000] | map(tostring) | join(" ")' "$BENCH_TMP/hf.json")
+	read -r HF_A HF_B < <(hf_medians)
 	HF_RATIO=$(awk -v a="$HF_A" -v b="$HF_B" 'BEGIN { printf "%.3f", a / b }')
 	printf '  %-44s median %9.2f ms\n' "$na" "$HF_A"
 	printf '  %-44s median %9.2f ms\n' "$nb" "$HF_B"
@@ -23,7 +28,7 @@ hf_one() {
 	local runs=$1 prep=$2 na=$3 ca=$4
 	hyperfine -N --style none --warmup 2 --runs "$runs" --prepare "$prep" --export-json "$BENCH_TMP/hf.json" \
 		-n "$na" "$ca" >/dev/null 2>"$BENCH_TMP/hf.err" || { cat "$BENCH_TMP/hf.err" >&2; echo "bench: hyperfine failed: $na" >&2; exit 1; }
-	HF_A=$(jq -r '.results[0].median * 1000' "$BENCH_TMP/hf.json")
+	HF_A=$(hf_medians)
 	printf '  %-44s median %9.2f ms\n' "$na" "$HF_A"
 }
 
