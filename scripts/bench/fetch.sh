@@ -3,7 +3,7 @@
 # here), in the same hyperfine run: `keydrop fetch` vs `curl -s` (target <= 0.5x curl), and
 # `keydrop install URL` vs Debian's `ssh-import-id` (its URL setting pointed at the server; shown
 # when installed). Loopback only. Usage: scripts/bench/fetch.sh [RUNS] (default 30; KEYDROP overrides
-# the binary). Exit 1 when a target is missed.
+# the binary; KEYDROP_BASE adds this binary vs that one, same run). Exit 1 when a target is missed.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 KEYDROP=${KEYDROP:-$root/build/keydrop}
@@ -37,6 +37,12 @@ hf_pair "$RUNS" "true" \
 	"keydrop fetch" "$KEYDROP fetch --cacert $P/root.pem $U/alice.keys" \
 	"curl -s" "curl -s --cacert $P/root.pem $U/alice.keys"
 fetch_ratio=$HF_RATIO
+if [ -n "${KEYDROP_BASE:-}" ]; then
+	echo "== the same fetch, this binary vs KEYDROP_BASE ($RUNS runs each)"
+	hf_pair "$RUNS" "true" \
+		"this: keydrop fetch" "$KEYDROP fetch --cacert $P/root.pem $U/alice.keys" \
+		"base: keydrop fetch" "$KEYDROP_BASE fetch --cacert $P/root.pem $U/alice.keys"
+fi
 
 if command -v ssh-import-id >/dev/null; then
 	echo "== install from a URL into an empty file ($RUNS runs each)"
