@@ -37,8 +37,8 @@ MUSL_CFLAGS := -std=c11 -Os -ffunction-sections -fdata-sections -fno-asynchronou
 # The musl-gcc wrapper's specs replace gcc's link line: for -static-pie they pass only -pie, so the
 # start file would be Scrt1.o and libc.so would be linked (a binary that needs ld-musl, or crashes).
 # The start files are therefore named explicitly, and -static (-Bstatic), --no-dynamic-linker and
-# -z text (no relocations in code) are given to the linker directly. musl's are next to its specs file (`musl-gcc
-# -print-file-name=rcrt1.o` answers glibc's), gcc's crtbeginS.o/crtendS.o come from gcc.
+# -z text (no relocations in code) are given to the linker directly. musl's start files are next to
+# its specs file (`musl-gcc -print-file-name=rcrt1.o` answers glibc's); crtbeginS.o/crtendS.o are gcc's.
 MUSL_LIBDIR  = $(shell sed -n 's|.*-specs "\(.*\)/musl-gcc.specs".*|\1|p' "$$(command -v $(MUSL_CC))")
 MUSL_CRT_BEGIN = $(MUSL_LIBDIR)/rcrt1.o $(MUSL_LIBDIR)/crti.o $(shell $(MUSL_CC) -print-file-name=crtbeginS.o)
 MUSL_CRT_END   = $(shell $(MUSL_CC) -print-file-name=crtendS.o) $(MUSL_LIBDIR)/crtn.o
