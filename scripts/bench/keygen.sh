@@ -2,13 +2,14 @@
 # scripts/bench/keygen.sh: keydrop vs ssh-keygen in the same hyperfine run on the same machine.
 #   ed25519 key generation on tmpfs (the key, its .pub, fsyncs): target <= 0.2x ssh-keygen
 #   host keys ed25519 + ecdsa + rsa-3072 into an empty root: target no slower than `ssh-keygen -A`
-# Usage: scripts/bench/keygen.sh [RUNS]  (default 50; host keys use RUNS/5, at least 10: RSA prime
-# search time varies run to run). KEYDROP overrides the binary. Exit 1 when a target is missed.
+# Usage: scripts/bench/keygen.sh [RUNS]  (default 50; host keys use RUNS/2, at least 20: RSA prime
+# search time varies a lot run to run). KEYDROP overrides the binary; KEYDROP_BASE adds this binary
+# vs that one in the same hyperfine runs. Exit 1 when a target is missed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 KD=${KEYDROP:-$root/build/keydrop}
 N=${1:-50}
-H=$(( N / 5 > 10 ? N / 5 : 10 ))
+H=$(( N / 2 > 20 ? N / 2 : 20 ))
 # tmpfs: keydrop fsyncs the key, its .pub and the directory (ssh-keygen does not); on a disk that
 # dominates both and measures the disk, not the programs.
 [ -d /dev/shm ] && [ -w /dev/shm ] || { echo "bench: needs a writable tmpfs at /dev/shm" >&2; exit 1; }
@@ -22,12 +23,22 @@ hf_pair "$N" "rm -f $k $k.pub" \
 	"keydrop keygen -t ed25519" "$KD keygen -q -t ed25519 -f $k -C bench" \
 	"ssh-keygen -t ed25519" "ssh-keygen -q -t ed25519 -N '' -f $k -C bench"
 keygen_ratio=$HF_RATIO
+if [ -n "${KEYDROP_BASE:-}" ]; then
+	hf_pair "$N" "rm -f $k $k.pub" \
+		"this: keygen -t ed25519" "$KD keygen -q -t ed25519 -f $k -C bench" \
+		"base: keygen -t ed25519" "$KEYDROP_BASE keygen -q -t ed25519 -f $k -C bench"
+fi
 
 echo "== host keys ed25519 + ecdsa + rsa-3072 into an empty root on tmpfs ($H runs each)"
 hf_pair "$H" "sh -c 'rm -rf $r && mkdir -p $r/etc/ssh'" \
 	"keydrop hostkeys -t ed25519,ecdsa,rsa" "$KD hostkeys -q --root $r -t ed25519,ecdsa,rsa" \
 	"ssh-keygen -A" "ssh-keygen -A -f $r"
 hostkeys_ratio=$HF_RATIO
+if [ -n "${KEYDROP_BASE:-}" ]; then
+	hf_pair "$H" "sh -c 'rm -rf $r && mkdir -p $r/etc/ssh'" \
+		"this: hostkeys" "$KD hostkeys -q --root $r -t ed25519,ecdsa,rsa" \
+		"base: hostkeys" "$KEYDROP_BASE hostkeys -q --root $r -t ed25519,ecdsa,rsa"
+fi
 
 echo "== size"
 kd_size=$(stat -c %s "$KD")
