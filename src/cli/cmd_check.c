@@ -10,7 +10,6 @@
  * is ever changed. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 
 #include "authkeys.h"
 #include "cmd.h"
+#include "opts.h"
 #include "targetcli.h"
 #include "die.h"
 #include "osutil.h"
@@ -358,10 +358,11 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 	struct checker k = { &t, 0, 0, 0, 0, g->quiet };
 	char err[TARGET_PATH_MAX + 200];
 	int c, r;
+	struct opts op;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hqv", longopts, NULL)) != -1) {
-		if (cmdt_common_opt(c, optarg, &spec, g))
+	opts_init(&op, "check", argc, argv, "", longopts, g);
+	while ((c = opts_next(&op)) != -1) {
+		if (cmdt_target_opt(c, op.arg, &spec))
 			continue;
 		switch (c) {
 		case 'x':
@@ -370,12 +371,12 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 		case 'h':
 			fputs(usage, stdout);
 			return EXIT_OK;
-		default:
-			return msg_usage("check", "unknown option or missing argument: '%s'", argv[optind - 1]);
+		default: /* OPTS_BAD: opts_next said why */
+			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc)
-		return msg_usage("check", "unexpected argument '%s'", argv[optind]);
+	if (op.ind != argc)
+		return msg_usage("check", "unexpected argument '%s'", argv[op.ind]);
 	k.quiet = g->quiet;
 	if ((c = cmdt_resolve(&t, &spec, "check")) != EXIT_OK)
 		return c;

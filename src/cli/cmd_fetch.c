@@ -1,5 +1,4 @@
 /* cmd_fetch.c: keydrop fetch SOURCE...: print the validated keys, install nothing. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +7,7 @@
 #include "targetcli.h"
 #include "die.h"
 #include "netcli.h"
+#include "opts.h"
 
 static void usage(FILE *f)
 {
@@ -23,8 +23,10 @@ static void usage(FILE *f)
 
 enum { OPT_SKIP = 400 };
 
-int cmd_fetch(int argc, char **argv, const struct globals *g)
+int cmd_fetch(int argc, char **argv, const struct globals *gg)
 {
+	struct globals gl = *gg, *g = &gl;
+	struct opts op;
 	static const struct option lo[] = { NETCLI_LONGOPTS, { "skip-invalid", no_argument, 0, OPT_SKIP },
 					    { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
 	struct netsrc_opts o;
@@ -35,11 +37,8 @@ int cmd_fetch(int argc, char **argv, const struct globals *g)
 	netsrc_defaults(&o);
 	o.note = netcli_note;
 	o.cmd = "fetch";
-	o.quiet = g->quiet;
-	o.verbose = g->verbose;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
+	opts_init(&op, "fetch", argc, argv, "", lo, g);
+	while ((c = opts_next(&op)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			netcli_free(&o);
@@ -49,20 +48,22 @@ int cmd_fetch(int argc, char **argv, const struct globals *g)
 			skip = 1;
 			continue;
 		}
-		if (c == '?' || c == ':') {
+		if (c == OPTS_BAD) {
 			netcli_free(&o);
-			return msg_usage("fetch", "bad option '%s'", argv[optind - 1]);
+			return EXIT_USAGE;
 		}
-		if ((rc = netcli_option(c, optarg, &o, "fetch")) != 0) {
+		if ((rc = netcli_option(c, op.arg, &o, "fetch")) != 0) {
 			netcli_free(&o);
 			return rc;
 		}
 	}
+	o.quiet = g->quiet; /* -q and -v may follow the command name */
+	o.verbose = g->verbose;
 	if ((rc = netcli_finish(&o, "fetch")) != 0) {
 		netcli_free(&o);
 		return rc;
 	}
-	if (optind >= argc) {
+	if (op.ind >= argc) {
 		netcli_free(&o);
 		return msg_usage("fetch", "no SOURCE given");
 	}

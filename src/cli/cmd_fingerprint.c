@@ -1,7 +1,6 @@
 /* cmd_fingerprint.c: keydrop fingerprint, like ssh-keygen -l [-v] [-E]: one line per key in a .pub,
  * a private key, or an authorized_keys file. Output matches ssh-keygen byte for byte. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "keyprint.h"
 #include "die.h"
 #include "fingerprint.h"
+#include "opts.h"
 #include "osutil.h"
 #include "privkey.h"
 #include "pubkey.h"
@@ -103,45 +103,45 @@ static void refuse(struct refusals *rf, const char *where, const char *why)
 	rf->n++;
 }
 
-int cmd_fingerprint(int argc, char **argv, const struct globals *g)
+int cmd_fingerprint(int argc, char **argv, const struct globals *gg)
 {
+	struct globals gl = *gg, *g = &gl;
+	struct opts op;
 	static const struct option longopts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	enum fp_hash h = FP_SHA256;
-	int art = g->verbose, c, ret = EXIT_FAIL, found = 0;
+	int art, c, ret = EXIT_FAIL, found = 0;
 	const char *path = NULL;
 	char *text = NULL;
 	size_t len = 0;
 	uint8_t *buf = NULL;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "E:f:vlh", longopts, NULL)) != -1) {
+	opts_init(&op, "fingerprint", argc, argv, "E:f:l", longopts, g);
+	while ((c = opts_next(&op)) != -1) {
 		switch (c) {
 		case 'E':
-			if (strcasecmp(optarg, "sha256") == 0)
+			if (strcasecmp(op.arg, "sha256") == 0)
 				h = FP_SHA256;
-			else if (strcasecmp(optarg, "md5") == 0)
+			else if (strcasecmp(op.arg, "md5") == 0)
 				h = FP_MD5;
 			else
-				return msg_usage("fingerprint", "unknown hash '%s' (sha256 or md5)", optarg);
+				return msg_usage("fingerprint", "unknown hash '%s' (sha256 or md5)", op.arg);
 			break;
 		case 'f':
-			path = optarg;
-			break;
-		case 'v':
-			art = 1;
+			path = op.arg;
 			break;
 		case 'l':
 			break; /* accepted for ssh-keygen muscle memory */
 		case 'h':
 			fputs(usage, stdout);
 			return EXIT_OK;
-		default:
-			return msg_usage("fingerprint", "unknown option or missing argument: '%s'", argv[optind - 1]);
+		default: /* OPTS_BAD: opts_next said why */
+			return EXIT_USAGE;
 		}
 	}
-	if (!path && optind < argc)
-		path = argv[optind++];
-	if (!path || optind != argc)
+	art = g->verbose; /* -v: randomart, as ssh-keygen -lv */
+	if (!path && op.ind < argc)
+		path = argv[op.ind++];
+	if (!path || op.ind != argc)
 		return msg_usage("fingerprint", "need exactly one FILE (or - for stdin)");
 	if (osutil_slurp(path, FILE_MAX, &text, &len) < 0)
 		return msg_fail(EXIT_FAIL, "fingerprint", "%s: %s", path,

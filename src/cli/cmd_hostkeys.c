@@ -1,7 +1,6 @@
 /* cmd_hostkeys.c: keydrop hostkeys, like ssh-keygen -A: create only the missing host keys. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "keyblob.h"
 #include "keyfile.h"
 #include "keygen.h"
+#include "opts.h"
 #include "osutil.h"
 #include "pathwalk.h"
 #include "privkey.h"
@@ -184,39 +184,39 @@ out:
 	return ret;
 }
 
-int cmd_hostkeys(int argc, char **argv, const struct globals *g)
+int cmd_hostkeys(int argc, char **argv, const struct globals *gg)
 {
+	struct globals gl = *gg, *g = &gl;
+	struct opts op;
 	static const struct option longopts[] = {
 		{ "root", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *root = "/", *list = "ed25519";
-	int quiet = g->quiet, c, dirfd = -1, ret = EXIT_OK;
+	int quiet, c, dirfd = -1, ret = EXIT_OK;
 	enum keygen_type types[3];
 	int ntypes = 0;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:qh", longopts, NULL)) != -1) {
+	opts_init(&op, "hostkeys", argc, argv, "t:", longopts, g);
+	while ((c = opts_next(&op)) != -1) {
 		switch (c) {
 		case 'r':
-			root = optarg;
+			root = op.arg;
 			break;
 		case 't':
-			list = optarg;
-			break;
-		case 'q':
-			quiet = 1;
+			list = op.arg;
 			break;
 		case 'h':
 			fputs(usage, stdout);
 			return EXIT_OK;
-		default:
-			return msg_usage("hostkeys", "unknown option or missing argument: '%s'", argv[optind - 1]);
+		default: /* OPTS_BAD: opts_next said why */
+			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc)
-		return msg_usage("hostkeys", "unexpected argument '%s'", argv[optind]);
+	quiet = g->quiet;
+	if (op.ind != argc)
+		return msg_usage("hostkeys", "unexpected argument '%s'", argv[op.ind]);
 	char lbuf[64];
 	if (strlen(list) >= sizeof lbuf)
 		return msg_usage("hostkeys", "bad type list '%s'", list);

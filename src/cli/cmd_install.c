@@ -1,7 +1,6 @@
 /* cmd_install.c: keydrop install — add keys to authorized_keys, keep every other byte.
  * All sources are read and validated before the target is touched (all or nothing); keys already
  * present (same blob, whatever the comment or options) change nothing; no change means no write. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "die.h"
 #include "osutil.h"
 #include "netcli.h"
+#include "opts.h"
 #include "paste.h"
 #include "source.h"
 
@@ -107,6 +107,7 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 	uint8_t *work = NULL;
 	int c, ret = EXIT_FAIL, replace_opts = 0, changed = 0;
 	struct netsrc_opts net;
+	struct opts op;
 
 	netsrc_defaults(&net);
 	net.note = netcli_note;
@@ -116,27 +117,27 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 
 	if (!(keys = calloc((size_t)argc + 1, sizeof *keys)))
 		return msg_fail(EXIT_FAIL, "install", "out of memory");
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hqv", longopts, NULL)) != -1) {
-		if (cmdt_common_opt(c, optarg, &spec, g))
+	opts_init(&op, "install", argc, argv, "", longopts, g);
+	while ((c = opts_next(&op)) != -1) {
+		if (cmdt_target_opt(c, op.arg, &spec))
 			continue;
 		if (c >= NETOPT_FORMAT && c <= NETOPT_CACHE) {
 			/* Network options (issue 4) apply to gh:/gl:/lp:/https:// sources. */
-			if ((ret = netcli_option(c, optarg, &net, "install")) != EXIT_OK)
+			if ((ret = netcli_option(c, op.arg, &net, "install")) != EXIT_OK)
 				goto out;
 			continue;
 		}
 		switch (c) {
 		case 's':
-			if (!authkeys_name_ok(optarg, strlen(optarg))) {
+			if (!authkeys_name_ok(op.arg, strlen(op.arg))) {
 				ret = msg_usage("install", "--source NAME must be 1-%d of A-Z a-z 0-9 . _ @ : + -",
 						AUTHKEYS_NAME_MAX);
 				goto out;
 			}
-			block = optarg;
+			block = op.arg;
 			break;
 		case 'k':
-			keys[nkeys++] = optarg;
+			keys[nkeys++] = op.arg;
 			break;
 		case 'O':
 			replace_opts = 1;
@@ -146,12 +147,12 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 			fputs(NETCLI_HELP, stdout); /* one copy of the shared text in the binary */
 			ret = EXIT_OK;
 			goto out;
-		default:
-			ret = msg_usage("install", "unknown option or missing argument: '%s'", argv[optind - 1]);
+		default: /* OPTS_BAD: opts_next said why */
+			ret = EXIT_USAGE;
 			goto out;
 		}
 	}
-	if ((ret = netcli_finish(&net, "install")) != EXIT_OK)
+	if ((ret = netcli_finish(&net, "install")) != EXIT_OK || (ret = cmdt_spec_check(&spec, "install")) != EXIT_OK)
 		goto out;
 	ret = EXIT_FAIL;
 	net.quiet = g->quiet;

@@ -1,6 +1,5 @@
 /* cmd_keygen.c: keydrop keygen, like ssh-keygen -t -b -f -C -N. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "keyprint.h"
 #include "keyfile.h"
 #include "keygen.h"
+#include "opts.h"
 #include "privkey.h"
 #include "osutil.h"
 #include "pathwalk.h"
@@ -31,8 +31,10 @@ static const char usage[] =
 	"  --force    replace an existing key (atomically)\n";
 
 
-int cmd_keygen(int argc, char **argv, const struct globals *g)
+int cmd_keygen(int argc, char **argv, const struct globals *gg)
 {
+	struct globals gl = *gg, *g = &gl;
+	struct opts op;
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
@@ -42,37 +44,34 @@ int cmd_keygen(int argc, char **argv, const struct globals *g)
 	unsigned long bits = 0;
 	const char *path = NULL, *comment = NULL;
 	char pathbuf[4096], dir[4096], defcomment[512], fp[FINGERPRINT_MAX], art[RANDOMART_MAX];
-	int quiet = g->quiet, force = 0, c, dirfd = -1, ret = EXIT_FAIL, rerr;
+	int quiet, force = 0, c, dirfd = -1, ret = EXIT_FAIL, rerr;
 	struct keygen_pair *pair = NULL;
 	char *end;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:b:f:C:N:qh", longopts, NULL)) != -1) {
+	opts_init(&op, "keygen", argc, argv, "t:b:f:C:N:", longopts, g);
+	while ((c = opts_next(&op)) != -1) {
 		switch (c) {
 		case 't':
-			if (keygen_type_parse(optarg, &type) < 0)
-				return msg_usage("keygen", "unknown key type '%s' (ed25519, ecdsa or rsa)", optarg);
+			if (keygen_type_parse(op.arg, &type) < 0)
+				return msg_usage("keygen", "unknown key type '%s' (ed25519, ecdsa or rsa)", op.arg);
 			break;
 		case 'b':
 			errno = 0;
-			bits = strtoul(optarg, &end, 10);
-			if (errno || *end || !*optarg || bits > 65536)
-				return msg_usage("keygen", "bad key size '%s'", optarg);
+			bits = strtoul(op.arg, &end, 10);
+			if (errno || *end || !*op.arg || bits > 65536)
+				return msg_usage("keygen", "bad key size '%s'", op.arg);
 			break;
 		case 'f':
-			path = optarg;
+			path = op.arg;
 			break;
 		case 'C':
-			comment = optarg;
+			comment = op.arg;
 			break;
 		case 'N':
-			if (*optarg)
+			if (*op.arg)
 				return msg_fail(EXIT_USAGE, "keygen",
 						"passphrase-protected keys are not supported yet; use -N '' "
 						"and protect the key otherwise");
-			break;
-		case 'q':
-			quiet = 1;
 			break;
 		case 'F':
 			force = 1;
@@ -80,12 +79,13 @@ int cmd_keygen(int argc, char **argv, const struct globals *g)
 		case 'h':
 			fputs(usage, stdout);
 			return EXIT_OK;
-		default:
-			return msg_usage("keygen", "unknown option or missing argument: '%s'", argv[optind - 1]);
+		default: /* OPTS_BAD: opts_next said why */
+			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc)
-		return msg_usage("keygen", "unexpected argument '%s'", argv[optind]);
+	quiet = g->quiet;
+	if (op.ind != argc)
+		return msg_usage("keygen", "unexpected argument '%s'", argv[op.ind]);
 	unsigned ubits = keygen_bits(type, (unsigned)bits);
 	if (ubits == 0) {
 		if (type == KT_RSA)

@@ -1,5 +1,4 @@
 /* cmd_list.c: keydrop list — the keys sshd would use, one per line or as JSON. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "diagcli.h"
 #include "die.h"
 #include "fingerprint.h"
+#include "opts.h"
 #include "textsafe.h"
 
 static const char usage[] =
@@ -65,10 +65,11 @@ int cmd_list(int argc, char **argv, const struct globals *gg)
 	struct authkeys ak = { 0 };
 	uint8_t *work = NULL;
 	int c, json = 0, ret = EXIT_FAIL, first = 1;
+	struct opts op;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hjqv", longopts, NULL)) != -1) {
-		if (cmdt_common_opt(c, optarg, &spec, g))
+	opts_init(&op, "list", argc, argv, "j", longopts, g);
+	while ((c = opts_next(&op)) != -1) {
+		if (cmdt_target_opt(c, op.arg, &spec))
 			continue;
 		switch (c) {
 		case 'j':
@@ -77,12 +78,12 @@ int cmd_list(int argc, char **argv, const struct globals *gg)
 		case 'h':
 			fputs(usage, stdout);
 			return EXIT_OK;
-		default:
-			return msg_usage("list", "unknown option or missing argument: '%s'", argv[optind - 1]);
+		default: /* OPTS_BAD: opts_next said why */
+			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc)
-		return msg_usage("list", "unexpected argument '%s'", argv[optind]);
+	if (op.ind != argc)
+		return msg_usage("list", "unexpected argument '%s'", argv[op.ind]);
 	/* Readers take no lock: writers replace the file by rename, so a read sees old or new. */
 	if ((ret = cmdt_open(&t, &spec, "list", 0, 0)) != EXIT_OK)
 		goto out;

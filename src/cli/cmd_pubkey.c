@@ -1,6 +1,5 @@
 /* cmd_pubkey.c: keydrop pubkey -f KEY, like ssh-keygen -y: the public line of a private key. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +7,7 @@
 #include "cmd.h"
 #include "die.h"
 #include "keyfile.h"
+#include "opts.h"
 #include "osutil.h"
 #include "privkey.h"
 #include "secret.h"
@@ -15,8 +15,10 @@
 static const char usage[] = "usage: keydrop pubkey -f KEY\n"
 			    "  Prints the public key line (type, base64, comment) of an OpenSSH private key.\n";
 
-int cmd_pubkey(int argc, char **argv, const struct globals *g)
+int cmd_pubkey(int argc, char **argv, const struct globals *gg)
 {
+	struct globals gl = *gg;
+	struct opts op;
 	static const struct option longopts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	const char *path = NULL;
 	char *text = NULL, line[PRIVKEY_BLOB_MAX], comment[PRIVKEY_COMMENT_MAX + 1];
@@ -25,20 +27,19 @@ int cmd_pubkey(int argc, char **argv, const struct globals *g)
 	struct privkey_parts parts;
 	int c, r, ret = EXIT_FAIL;
 
-	(void)g;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
+	opts_init(&op, "pubkey", argc, argv, "f:", longopts, &gl);
+	while ((c = opts_next(&op)) != -1) {
 		if (c == 'f')
-			path = optarg;
+			path = op.arg;
 		else if (c == 'h') {
 			fputs(usage, stdout);
 			return EXIT_OK;
-		} else
-			return msg_usage("pubkey", "unknown option or missing argument: '%s'", argv[optind - 1]);
+		} else /* OPTS_BAD: opts_next said why */
+			return EXIT_USAGE;
 	}
-	if (!path && optind < argc)
-		path = argv[optind++];
-	if (!path || optind != argc)
+	if (!path && op.ind < argc)
+		path = argv[op.ind++];
+	if (!path || op.ind != argc)
 		return msg_usage("pubkey", "need exactly one key: -f KEY");
 	osutil_protect_secrets();
 	if (osutil_slurp(path, PRIVKEY_TEXT_MAX, &text, &len) < 0)

@@ -1,6 +1,5 @@
 /* cmd_remove.c: keydrop remove — drop keys by fingerprint, by exact comment, or a whole managed
  * block. Only whole lines are dropped; every other byte stays. No match means no write. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "targetcli.h"
 #include "die.h"
 #include "fingerprint.h"
+#include "opts.h"
 
 static const char usage[] =
 	"usage: keydrop remove [TARGET] FINGERPRINT... | --comment TEXT | --source NAME\n"
@@ -35,28 +35,31 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 	size_t nfp = 0, ndrop = 0;
 	uint8_t *drop = NULL, *work = NULL;
 	int c, ret = EXIT_FAIL, changed = 0;
+	struct opts op;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "hqv", longopts, NULL)) != -1) {
-		if (cmdt_common_opt(c, optarg, &spec, g))
+	opts_init(&op, "remove", argc, argv, "", longopts, g);
+	while ((c = opts_next(&op)) != -1) {
+		if (cmdt_target_opt(c, op.arg, &spec))
 			continue;
 		switch (c) {
 		case 'c':
-			comment = optarg;
+			comment = op.arg;
 			break;
 		case 's':
-			if (!authkeys_name_ok(optarg, strlen(optarg)))
+			if (!authkeys_name_ok(op.arg, strlen(op.arg)))
 				return msg_usage("remove", "--source NAME must be 1-%d of A-Z a-z 0-9 . _ @ : + -",
 						 AUTHKEYS_NAME_MAX);
-			block = optarg;
+			block = op.arg;
 			break;
 		case 'h':
 			fputs(usage, stdout);
 			return EXIT_OK;
-		default:
-			return msg_usage("remove", "unknown option or missing argument: '%s'", argv[optind - 1]);
+		default: /* OPTS_BAD: opts_next said why */
+			return EXIT_USAGE;
 		}
 	}
+	if (cmdt_spec_check(&spec, "remove") != EXIT_OK)
+		return EXIT_USAGE;
 	if ((comment != NULL) + (block != NULL) + (optind < argc) != 1)
 		return msg_usage("remove", "give FINGERPRINT..., or --comment TEXT, or --source NAME (one of them)");
 	if (comment && !*comment)

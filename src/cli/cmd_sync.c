@@ -4,7 +4,6 @@
  * that gives no valid key, or an empty result, removes keys only with --allow-empty (else exit 3). Lines outside the block are
  * never touched; an unchanged result is not written. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "targetcli.h"
 #include "die.h"
 #include "netcli.h"
+#include "opts.h"
 
 static void usage(FILE *f)
 {
@@ -36,8 +36,10 @@ static void describe(const char *verb, const struct pubkey *pk, const char *bloc
 	printf(" [%s]\n", block);
 }
 
-int cmd_sync(int argc, char **argv, const struct globals *g)
+int cmd_sync(int argc, char **argv, const struct globals *gg)
 {
+	struct globals gl = *gg, *g = &gl;
+	struct opts op;
 	static const struct option lo[] = { CMDT_LONGOPTS, NETCLI_LONGOPTS,
 					    { "source", required_argument, 0, OPT_SOURCE },
 					    { "allow-empty", no_argument, 0, OPT_EMPTY },
@@ -59,12 +61,9 @@ int cmd_sync(int argc, char **argv, const struct globals *g)
 	netsrc_defaults(&o);
 	o.note = netcli_note;
 	o.cmd = "sync";
-	o.quiet = g->quiet;
-	o.verbose = g->verbose;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
-		if (cmdt_target_opt(c, optarg, &spec))
+	opts_init(&op, "sync", argc, argv, "", lo, g);
+	while ((c = opts_next(&op)) != -1) {
+		if (cmdt_target_opt(c, op.arg, &spec))
 			continue;
 		switch (c) {
 		case 'h':
@@ -72,11 +71,11 @@ int cmd_sync(int argc, char **argv, const struct globals *g)
 			ret = EXIT_OK;
 			goto out;
 		case OPT_SOURCE:
-			if (!authkeys_name_ok(optarg, strlen(optarg))) {
+			if (!authkeys_name_ok(op.arg, strlen(op.arg))) {
 				ret = msg_usage("sync", "--source NAME must be 1-%d of A-Z a-z 0-9 . _ @ : + -", AUTHKEYS_NAME_MAX);
 				goto out;
 			}
-			name = optarg;
+			name = op.arg;
 			break;
 		case OPT_EMPTY:
 			allow_empty = 1;
@@ -84,23 +83,24 @@ int cmd_sync(int argc, char **argv, const struct globals *g)
 		case OPT_SKIP:
 			skip = 1;
 			break;
-		case '?':
-		case ':':
-			ret = msg_usage("sync", "bad option '%s'", argv[optind - 1]);
+		case OPTS_BAD:
+			ret = EXIT_USAGE;
 			goto out;
 		default:
-			if ((ret = netcli_option(c, optarg, &o, "sync")) != EXIT_OK)
+			if ((ret = netcli_option(c, op.arg, &o, "sync")) != EXIT_OK)
 				goto out;
 			ret = EXIT_FAIL;
 		}
 	}
-	if ((ret = netcli_finish(&o, "sync")) != EXIT_OK)
+	o.quiet = g->quiet; /* -q and -v may follow the command name */
+	o.verbose = g->verbose;
+	if ((ret = netcli_finish(&o, "sync")) != EXIT_OK || (ret = cmdt_spec_check(&spec, "sync")) != EXIT_OK)
 		goto out;
 	if (!name) {
 		ret = msg_usage("sync", "--source NAME is required (the managed block to replace)");
 		goto out;
 	}
-	if (optind >= argc) {
+	if (op.ind >= argc) {
 		ret = msg_usage("sync", "no SOURCE given");
 		goto out;
 	}

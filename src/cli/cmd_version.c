@@ -3,19 +3,33 @@
 
 #include "cmd.h"
 #include "die.h"
+#include "opts.h"
 #include "timefmt.h"
 
 #ifndef KEYDROP_CA_VERSION
 #define KEYDROP_CA_VERSION "none embedded"
 #endif
 
-int cmd_version(int argc, char **argv, const struct globals *g)
-{
-	(void)argc;
-	(void)argv;
-	(void)g;
-	char date[TIMEFMT_MAX];
+static const char usage[] = "usage: keydrop version\n"
+			    "  Prints the versions of keydrop, BearSSL and libsodium, the CA bundle and the build date.\n";
 
+int cmd_version(int argc, char **argv, const struct globals *gg)
+{
+	static const struct option longopts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+	struct globals gl = *gg;
+	struct opts op;
+	char date[TIMEFMT_MAX];
+	int c;
+
+	opts_init(&op, "version", argc, argv, "", longopts, &gl);
+	while ((c = opts_next(&op)) != -1) {
+		if (c != 'h')
+			return EXIT_USAGE; /* OPTS_BAD: opts_next said why */
+		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	if (op.ind != argc)
+		return msg_usage("version", "unexpected argument '%s'", argv[op.ind]);
 	timefmt_utc((int64_t)KEYDROP_BUILD_EPOCH, 1, date);
 	printf("keydrop %s\n", KEYDROP_VERSION);
 	printf("BearSSL %s (Debian source)\n", KEYDROP_BEARSSL_VERSION);

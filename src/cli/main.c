@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "die.h"
+#include "opts.h"
 
 struct command {
 	const char *name;
@@ -30,10 +31,12 @@ static const struct command commands[] = {
 
 static void help(FILE *f)
 {
-	fprintf(f, "usage: keydrop [-q] [-v] COMMAND [ARGS...]\n\ncommands:\n");
+	fprintf(f, "usage: keydrop [-q] [-v] COMMAND [OPTIONS] [ARGS...]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n'keydrop COMMAND --help' for a command's options.\n"
+	fprintf(f, "\n'keydrop help COMMAND' (or 'keydrop COMMAND --help') for a command's options.\n"
+		   "Options may come before or after the operands; '--' ends them. Every command takes\n"
+		   "-q (only errors) and -v (say more), before or after its name.\n"
 		   "exit codes: 0 ok, 1 failure, 2 usage, 3 input rejected, 4 check found problems\n");
 }
 
@@ -78,42 +81,79 @@ static int finish_stdout(const char *cmd, int rc)
 	return EXIT_FAIL;
 }
 
+static const struct command *find(const char *name)
+{
+	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+		if (strcmp(name, commands[k].name) == 0)
+			return &commands[k];
+	return NULL;
+}
+
+/* "-q", "-v", "-qv": the global flags before the command name. */
+static int global_flags(const char *s, struct globals *g)
+{
+	if (s[0] != '-' || !s[1])
+		return 0;
+	for (const char *p = s + 1; *p; p++)
+		if (*p != 'q' && *p != 'v')
+			return 0;
+	for (const char *p = s + 1; *p; p++)
+		*(*p == 'q' ? &g->quiet : &g->verbose) = 1;
+	return 1;
+}
+
+/* keydrop help [COMMAND]: COMMAND's help is exactly `keydrop COMMAND --help` (the command prints
+ * it), so the two can never drift apart. */
+static int help_cmd(int argc, char **argv, struct globals *g, const char **cmd)
+{
+	static char helpopt[] = "--help";
+
+	if (argc == 1 || (argc == 2 && (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+					strcmp(argv[1], "-h") == 0))) {
+		help(stdout);
+		return EXIT_OK;
+	}
+	if (argc > 2)
+		return msg_usage(NULL, "help takes one COMMAND, not %d arguments", argc - 1);
+	const struct command *c = find(argv[1]);
+	if (!c)
+		return argv[1][0] == '-' ? opts_unknown(NULL, argv[1]) : msg_usage(NULL, "unknown command '%s'", argv[1]);
+	char *av[] = { (char *)c->name, helpopt, NULL };
+	*cmd = c->name;
+	return c->fn(2, av, g);
+}
+
 static int dispatch(int argc, char **argv, const char **cmd)
 {
 	struct globals g = { 0, 0 };
 	int i = 1;
 
-	opterr = 0; /* commands report bad options in keydrop's one-line format */
-
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-q") == 0)
-			g.quiet = 1;
-		else if (strcmp(argv[i], "-v") == 0)
-			g.verbose = 1;
-		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+		if (global_flags(argv[i], &g))
+			continue;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			help(stdout);
 			return EXIT_OK;
-		} else if (strcmp(argv[i], "--version") == 0) {
-			*cmd = "version";
-			return cmd_version(0, NULL, &g);
-		} else {
-			return msg_usage(NULL, "unknown option '%s'", argv[i]);
 		}
+		if (strcmp(argv[i], "--version") == 0) {
+			static char name[] = "version";
+			char *av[] = { name, NULL };
+			*cmd = "version";
+			return cmd_version(1, av, &g);
+		}
+		return opts_unknown(NULL, argv[i]);
 	}
 	if (i >= argc) {
 		help(stderr);
 		return EXIT_USAGE;
 	}
-	if (strcmp(argv[i], "help") == 0) {
-		help(stdout);
-		return EXIT_OK;
-	}
-	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
-		if (strcmp(argv[i], commands[k].name) == 0) {
-			*cmd = commands[k].name;
-			return commands[k].fn(argc - i, argv + i, &g);
-		}
-	return msg_usage(NULL, "unknown command '%s'", argv[i]);
+	if (strcmp(argv[i], "help") == 0)
+		return help_cmd(argc - i, argv + i, &g, cmd);
+	const struct command *c = find(argv[i]);
+	if (!c)
+		return msg_usage(NULL, "unknown command '%s'", argv[i]);
+	*cmd = c->name;
+	return c->fn(argc - i, argv + i, &g);
 }
 
 int main(int argc, char **argv)

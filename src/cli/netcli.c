@@ -1,25 +1,21 @@
 /* netcli.c: parsing of the shared network options. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "die.h"
+#include "http.h"
+#include "json.h"
 #include "netcli.h"
 #include "netheaders.h"
+#include "opts.h"
 #include "osutil.h"
 #include "secret.h"
 
-static int parse_num(const char *s, long long lo, long long hi, long long *out)
-{
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 static const char *base_name(int i)
 {
@@ -79,17 +75,17 @@ int netcli_option(int c, char *arg, struct netsrc_opts *o, const char *cmd)
 		return 0;
 	}
 	case NETOPT_TIMEOUT:
-		if (parse_num(arg, 1, 86400, &v) != 0)
+		if (opts_num(arg, 1, 86400, &v) != 0)
 			return msg_usage(cmd, "--timeout wants seconds (1..86400)");
 		o->timeout_ms = v * 1000;
 		return 0;
 	case NETOPT_RETRY:
-		if (parse_num(arg, 0, 100, &v) != 0)
+		if (opts_num(arg, 0, 100, &v) != 0)
 			return msg_usage(cmd, "--retry wants a count (0..100)");
 		o->retries = (int)v;
 		return 0;
 	case NETOPT_WAIT:
-		if (parse_num(arg, 0, 86400, &v) != 0)
+		if (opts_num(arg, 0, 86400, &v) != 0)
 			return msg_usage(cmd, "--wait-network wants seconds (0..86400)");
 		o->wait_network_s = v;
 		return 0;
@@ -97,7 +93,7 @@ int netcli_option(int c, char *arg, struct netsrc_opts *o, const char *cmd)
 		o->proxy = arg;
 		return 0;
 	case NETOPT_MAX_BYTES:
-		if (parse_num(arg, 1, 64LL << 20, &v) != 0)
+		if (opts_num(arg, 1, 64LL << 20, &v) != 0)
 			return msg_usage(cmd, "--max-bytes wants a size in bytes (1..67108864)");
 		o->max_bytes = (size_t)v;
 		return 0;
@@ -108,7 +104,7 @@ int netcli_option(int c, char *arg, struct netsrc_opts *o, const char *cmd)
 		o->cache_dir = arg;
 		return 0;
 	case NETOPT_RETRY_DELAY:
-		if (parse_num(arg, 1, 30000, &v) != 0)
+		if (opts_num(arg, 1, 30000, &v) != 0)
 			return msg_usage(cmd, "--retry-delay wants milliseconds (1..30000)");
 		o->retry_delay_ms = v;
 		return 0;
@@ -140,8 +136,31 @@ int netcli_finish(struct netsrc_opts *o, const char *cmd)
 	}
 	if (o->json_path && o->format != NETSRC_JSON)
 		return msg_usage(cmd, "--json-path needs --format json");
+	/* Found now, not after a download: which strings to take, and whether the path can mean anything. */
 	if (o->format == NETSRC_JSON && !o->json_path)
-		o->json_path = "";
+		return msg_usage(cmd, "--format json needs --json-path P (the strings to take, e.g. [].key; '' for the whole document)");
+	if (o->json_path && json_path_check(o->json_path) != JSON_OK)
+		return msg_usage(cmd, "--json-path: bad JSON path (names of A-Z a-z 0-9 _ - $, joined by '.', [] for every element; e.g. ssh_keys or [].key)");
+	if (o->proxy && *o->proxy) {
+		struct http_url u;
+		if (http_parse_url(o->proxy, &u) != HTTP_OK || u.https)
+			return msg_usage(cmd, "--proxy: want http://HOST:PORT (an HTTP CONNECT proxy)");
+	}
+	if (o->cacert) {
+		/* Readable and a regular file, checked without reading (a FIFO would block open()
+		 * without O_NONBLOCK): the anchors are loaded when the first source needs them. */
+		int fd = open(o->cacert, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY), e = errno;
+		struct stat st;
+		if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode))
+			e = S_ISDIR(st.st_mode) ? EISDIR : OSUTIL_ENOTREG;
+		else if (fd >= 0)
+			e = 0;
+		if (fd >= 0)
+			close(fd);
+		if (e)
+			return msg_fail(EXIT_USAGE, cmd, "--cacert: cannot load CA certificates from %s: %s", o->cacert,
+					osutil_strerror(e));
+	}
 	return 0;
 }
 

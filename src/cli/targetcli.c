@@ -29,25 +29,21 @@ int cmdt_target_opt(int c, const char *arg, struct target_spec *s)
 	return 0;
 }
 
-int cmdt_common_opt(int c, const char *arg, struct target_spec *s, struct globals *g)
+int cmdt_spec_check(const struct target_spec *s, const char *cmd)
 {
-	if (c == 'q')
-		g->quiet = 1;
-	else if (c == 'v')
-		g->verbose = 1;
-	else
-		return cmdt_target_opt(c, arg, s);
-	return 1;
+	if (s->file && s->home)
+		return msg_usage(cmd, "--file and --home cannot be combined");
+	return EXIT_OK;
 }
 
 int cmdt_resolve(struct target *t, const struct target_spec *s, const char *cmd)
 {
 	char err[TARGET_PATH_MAX + 200];
 
-	if (s->file && s->home) {
+	if (cmdt_spec_check(s, cmd) != EXIT_OK) {
 		memset(t, 0, sizeof *t);
 		t->homefd = t->dirfd = t->lockfd = -1;
-		return msg_usage(cmd, "--file and --home cannot be combined");
+		return EXIT_USAGE;
 	}
 	if (target_resolve(t, s, err, sizeof err) < 0)
 		return msg_fail(EXIT_FAIL, cmd, "%s", err);

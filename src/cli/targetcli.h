@@ -20,8 +20,9 @@
 
 /* Stores a TARGET option in s; returns 1 if c was one. */
 int cmdt_target_opt(int c, const char *arg, struct target_spec *s);
-/* cmdt_target_opt, plus -q and -v after the subcommand (into g); returns 1 if c was one of them. */
-int cmdt_common_opt(int c, const char *arg, struct target_spec *s, struct globals *g);
+/* Refuses contradictory TARGET options (--file with --home) with the usage line: EXIT_USAGE, else
+ * EXIT_OK. Commands that read sources call it before any source is read; cmdt_resolve calls it too. */
+int cmdt_spec_check(const struct target_spec *s, const char *cmd);
 
 /* target_resolve with the shared messages: --file with --home is a usage error (exit 2), anything
  * else (an unknown user, a path too long) a failure (exit 1). Prints the one error line itself. */

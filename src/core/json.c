@@ -287,6 +287,14 @@ static int select_at(struct walk *w, int i, int s)
 	return JSON_E_NOMATCH;
 }
 
+int json_path_check(const char *path)
+{
+	struct walk w;
+
+	memset(&w, 0, sizeof w);
+	return strlen(path) >= JSON_PATH_MAX || parse_path(path, &w) != JSON_OK ? JSON_E_PATH : JSON_OK;
+}
+
 int json_select(const char *doc, size_t len, const char *path, json_string_fn fn, void *arg)
 {
 	struct walk w;

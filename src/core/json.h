@@ -40,5 +40,8 @@ typedef int (*json_string_fn)(void *arg, const char *s, size_t n);
  * Selected strings containing a control character (other than tab) are JSON_E_STRING: one key per
  * string, so one string can never smuggle in a second line. */
 int json_select(const char *doc, size_t len, const char *path, json_string_fn fn, void *arg);
+/* The path check json_select starts with, alone: JSON_OK or JSON_E_PATH. Lets a command refuse a
+ * malformed --json-path before it fetches anything. */
+int json_path_check(const char *path);
 
 #endif

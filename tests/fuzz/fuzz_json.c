@@ -26,7 +26,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pl = (size_t)(nl - data);
 	memcpy(path, data, pl);
 	path[pl] = 0;
-	(void)json_select((const char *)nl + 1, size - pl - 1, path, cb, &total);
+	int r = json_select((const char *)nl + 1, size - pl - 1, path, cb, &total);
+	if ((r == JSON_E_PATH) != (json_path_check(path) == JSON_E_PATH))
+		abort(); /* the early check (commands' --json-path) and the selection agree on the grammar */
 	if (total > size)
 		abort(); /* decoding never grows the text */
 	return 0;

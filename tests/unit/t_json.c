@@ -81,6 +81,13 @@ static void test_paths(void)
 	IS_INT(sel("{\"a\":1}", "a[", &a), JSON_E_PATH, "unterminated []");
 	IS_INT(sel("{\"a\":1}", "a b", &a), JSON_E_PATH, "space in path");
 	IS_INT(sel("{\"a\":1}", ".a", &a), JSON_E_PATH, "leading dot");
+	/* the early check commands run on --json-path agrees with the selection */
+	IS_INT(json_path_check("a..b"), JSON_E_PATH, "path check: empty segment");
+	IS_INT(json_path_check("a["), JSON_E_PATH, "path check: unterminated []");
+	IS_INT(json_path_check(".a"), JSON_E_PATH, "path check: leading dot");
+	IS_INT(json_path_check("[].key"), JSON_OK, "path check: [].key");
+	IS_INT(json_path_check("data.keys[].public"), JSON_OK, "path check: data.keys[].public");
+	IS_INT(json_path_check(""), JSON_OK, "path check: empty path (the root)");
 }
 
 static void test_malformed(void)

@@ -1,0 +1,41 @@
+/* opts.h: the one command-line grammar of every command. GNU getopt_long with permutation: options
+ * anywhere among the operands, `--` ends them; -q and -v in every command (before or after its
+ * name); a missing value names the option; one message shape for an unknown option. */
+#ifndef KEYDROP_OPTS_H
+#define KEYDROP_OPTS_H
+#include <getopt.h>
+
+#include "cmd.h"
+
+/* Returned by opts_next after it printed the one usage line: exit with EXIT_USAGE. */
+#define OPTS_BAD '?'
+
+struct opts {
+	const char *cmd;           /* for messages: "keydrop: CMD: ..." */
+	int argc;
+	char **argv;               /* permuted in place: operands end up after the options */
+	const struct option *lo;   /* the command's long options ({ "help", ..., 'h' } among them) */
+	struct globals *g;         /* -q and -v land here */
+	char shortopts[48];        /* ":" + the command's short options + "qvh" */
+	char *arg;                 /* the value of the option just returned (NULL when it takes none) */
+	int ind;                   /* after -1: index of the first operand (getopt's optind then) */
+};
+
+/* Prepares parsing argv[1..argc) of cmd (argv[0] is the command name). shortopts: the command's
+ * own short options in getopt syntax ("t:b:f:"), without q, v and h. */
+void opts_init(struct opts *p, const char *cmd, int argc, char **argv, const char *shortopts,
+	       const struct option *lo, struct globals *g);
+/* The next option: its getopt_long value ('h' for -h/--help), with its value in p->arg; -1 when
+ * the options are done (operands are argv[p->ind..argc)); OPTS_BAD after printing the usage line
+ * for an unknown or ambiguous option, a missing value or a value given to a flag. -q and -v are
+ * consumed here (into p->g) and never returned. */
+int opts_next(struct opts *p);
+
+/* "keydrop: CMD: unknown option 'TEXT' (try ...)" for what the user typed (shown bounded, without a
+ * value after '='). Returns EXIT_USAGE. main uses it for options before the command name. */
+int opts_unknown(const char *cmd, const char *text);
+
+/* Decimal integer s within [lo, hi] into *out. Returns 0, or -1 (nothing printed). */
+int opts_num(const char *s, long long lo, long long hi, long long *out);
+
+#endif
