@@ -31,12 +31,11 @@ static const struct command commands[] = {
 
 static void help(FILE *f)
 {
-	fprintf(f, "usage: keydrop [-q] [-v] COMMAND [OPTIONS] [ARGS...]\n\ncommands:\n");
+	fprintf(f, "usage: keydrop [-q] [-v] COMMAND [ARGS...]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n'keydrop help COMMAND' (or 'keydrop COMMAND --help') for a command's options.\n"
-		   "Options may come before or after the operands; '--' ends them. Every command takes\n"
-		   "-q (only errors) and -v (say more), before or after its name.\n"
+	/* Kept under musl's 1 KiB stdout buffer: one final flush reports a write error's cause. */
+	fprintf(f, "\n'keydrop help COMMAND' for its options (before or after operands; '--' ends them).\n"
 		   "exit codes: 0 ok, 1 failure, 2 usage, 3 input rejected, 4 check found problems\n");
 }
 
