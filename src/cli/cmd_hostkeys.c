@@ -131,7 +131,8 @@ static int check_existing(int dirfd, const char *name, const char *shown, int qu
 			show_foreign(dirfd, pubname, quiet);
 			ret = EXIT_OK;
 		} else {
-			ret = msg_fail(EXIT_FAIL, "hostkeys", "%s: %s (sshd cannot use it; move it away to get a new one)",
+			/* exit 3 as pubkey -f gives for the same file: key text refused, not an I/O failure */
+			ret = msg_fail(EXIT_REJECT, "hostkeys", "%s: %s (sshd cannot use it; move it away to get a new one)",
 				       shown, privkey_strerror(r));
 		}
 		goto out;

@@ -50,7 +50,9 @@ int cmd_pubkey(int argc, char **argv, const struct globals *gg)
 		goto out;
 	}
 	if ((r = privkey_decode(text, len, work, PRIVKEY_BLOB_MAX, &parts)) != PK_OK) {
-		ret = msg_fail(r == PK_ENCRYPTED ? EXIT_FAIL : EXIT_REJECT, "pubkey", "%s: %s", path, privkey_strerror(r));
+		/* Every refused key format is exit 3 (input rejected), a passphrase-protected key too:
+		 * the same input gets the same code in every command (README, exit codes). */
+		ret = msg_fail(EXIT_REJECT, "pubkey", "%s: %s", path, privkey_strerror(r));
 		goto out;
 	}
 	size_t cl = parts.commentlen > PRIVKEY_COMMENT_MAX ? PRIVKEY_COMMENT_MAX : parts.commentlen;

@@ -56,13 +56,13 @@ is "$RC" 2 "unknown type: exit 2"
 run "$KEYDROP" hostkeys --root "$TAP_TMP/missing-root"
 is "$RC" 1 "missing root: exit 1"
 
-# A corrupt existing key: a clear error and exit 1, the file is not replaced, and the other types
+# A corrupt existing key: a clear error and exit 3 (key text refused, as pubkey -f), the file is not replaced, and the other types
 # are still created.
 r3=$TAP_TMP/r3
 mkdir -p "$r3/etc/ssh"
 echo "not a key" > "$r3/etc/ssh/ssh_host_ed25519_key"
 run "$KEYDROP" hostkeys --root "$r3" -t ed25519,ecdsa
-is "$RC" 1 "corrupt host key: exit 1"
+is "$RC" 3 "corrupt host key: exit 3 (as pubkey -f on the same file)"
 like "$ERR" "not an OpenSSH private key" "corrupt host key: says so"
 is "$(cat "$r3/etc/ssh/ssh_host_ed25519_key")" "not a key" "corrupt host key left as it was"
 [ -f "$r3/etc/ssh/ssh_host_ecdsa_key" ]; ok $? "the other type is still created"

@@ -77,7 +77,7 @@ run "$KEYDROP" pubkey -f shown.pub
 is "$RC" 3 "pubkey of a public key: exit 3"
 like "$ERR" "not an OpenSSH private key" "pubkey of a public key: says so"
 run "$KEYDROP" pubkey -f "$vec/sshkeygen-encrypted"
-is "$RC" 1 "encrypted key: exit 1"
+is "$RC" 3 "encrypted key: exit 3 (a key format keydrop refuses, as PEM)"
 like "$ERR" "passphrase-protected private keys are not supported yet" "encrypted key: says so"
 run "$KEYDROP" pubkey -f "$vec/sshkeygen-pem-rsa"
 is "$RC" 3 "PEM key: exit 3"
