@@ -370,6 +370,7 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 			break;
 		case 'h':
 			fputs(usage, stdout);
+			opts_help(stdout);
 			return EXIT_OK;
 		default: /* OPTS_BAD: opts_next said why */
 			return EXIT_USAGE;

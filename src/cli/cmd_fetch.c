@@ -18,6 +18,7 @@ static void usage(FILE *f)
 		   "Control and bidi characters (C0, C1, U+202E...) in the lines are printed as '?'.\n"
 		   "options:\n");
 	fputs(NETCLI_HELP NETCLI_HELP_SKIP, f);
+	opts_help(f);
 	fprintf(f, "exit: 0 ok, 1 network/TLS/HTTP failure, 2 usage, 3 response rejected\n");
 }
 

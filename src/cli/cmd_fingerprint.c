@@ -133,6 +133,7 @@ int cmd_fingerprint(int argc, char **argv, const struct globals *gg)
 			break; /* accepted for ssh-keygen muscle memory */
 		case 'h':
 			fputs(usage, stdout);
+			opts_help(stdout);
 			return EXIT_OK;
 		default: /* OPTS_BAD: opts_next said why */
 			return EXIT_USAGE;

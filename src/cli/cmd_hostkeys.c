@@ -25,7 +25,7 @@
 #include "secret.h"
 
 static const char usage[] =
-	"usage: keydrop hostkeys [--root DIR] [-t ed25519,ecdsa,rsa] [-q]\n"
+	"usage: keydrop hostkeys [--root DIR] [-t ed25519,ecdsa,rsa]\n"
 	"  Creates the missing sshd host keys DIR/etc/ssh/ssh_host_TYPE_key{,.pub} (DIR default /),\n"
 	"  then prints every host key's fingerprint and randomart.\n"
 	"  -t LIST    key types to ensure (default: ed25519; add ecdsa and rsa as needed)\n"
@@ -210,6 +210,7 @@ int cmd_hostkeys(int argc, char **argv, const struct globals *gg)
 			break;
 		case 'h':
 			fputs(usage, stdout);
+			opts_help(stdout);
 			return EXIT_OK;
 		default: /* OPTS_BAD: opts_next said why */
 			return EXIT_USAGE;

@@ -145,6 +145,7 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 		case 'h':
 			fputs(usage, stdout);
 			fputs(NETCLI_HELP, stdout); /* one copy of the shared text in the binary */
+			opts_help(stdout);
 			ret = EXIT_OK;
 			goto out;
 		default: /* OPTS_BAD: opts_next said why */

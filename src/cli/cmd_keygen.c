@@ -21,13 +21,12 @@
 #include "secret.h"
 
 static const char usage[] =
-	"usage: keydrop keygen [-t ed25519|ecdsa|rsa] [-b bits] [-f path] [-C comment] [-N ''] [-q] [--force]\n"
+	"usage: keydrop keygen [-t ed25519|ecdsa|rsa] [-b bits] [-f path] [-C comment] [-N ''] [--force]\n"
 	"  -t TYPE    key type (default ed25519)\n"
 	"  -b BITS    ecdsa: 256, 384 or 521 (default 256); rsa: 2048..16384 (default 3072)\n"
 	"  -f PATH    private key path (default ~/.ssh/id_TYPE); the public key goes to PATH.pub\n"
 	"  -C TEXT    comment (default user@host)\n"
 	"  -N ''      empty passphrase (passphrases are not supported yet)\n"
-	"  -q         quiet\n"
 	"  --force    replace an existing key (atomically)\n";
 
 
@@ -78,6 +77,7 @@ int cmd_keygen(int argc, char **argv, const struct globals *gg)
 			break;
 		case 'h':
 			fputs(usage, stdout);
+			opts_help(stdout);
 			return EXIT_OK;
 		default: /* OPTS_BAD: opts_next said why */
 			return EXIT_USAGE;

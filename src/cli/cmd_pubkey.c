@@ -12,7 +12,7 @@
 #include "privkey.h"
 #include "secret.h"
 
-static const char usage[] = "usage: keydrop pubkey -f KEY\n"
+static const char usage[] = "usage: keydrop pubkey [-f] KEY\n"
 			    "  Prints the public key line (type, base64, comment) of an OpenSSH private key.\n";
 
 int cmd_pubkey(int argc, char **argv, const struct globals *gg)
@@ -33,6 +33,7 @@ int cmd_pubkey(int argc, char **argv, const struct globals *gg)
 			path = op.arg;
 		else if (c == 'h') {
 			fputs(usage, stdout);
+			opts_help(stdout);
 			return EXIT_OK;
 		} else /* OPTS_BAD: opts_next said why */
 			return EXIT_USAGE;

@@ -53,6 +53,7 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 			break;
 		case 'h':
 			fputs(usage, stdout);
+			opts_help(stdout);
 			return EXIT_OK;
 		default: /* OPTS_BAD: opts_next said why */
 			return EXIT_USAGE;

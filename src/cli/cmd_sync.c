@@ -22,8 +22,9 @@ static void usage(FILE *f)
 		   "with the keys the SOURCEs give now, in one atomic write. Keys outside the block stay.\n"
 		   CMDT_USAGE "options:\n");
 	fputs(NETCLI_HELP NETCLI_HELP_SKIP, f); /* one copy of the shared text in the binary */
-	fprintf(f, "  --allow-empty            let an empty source (or result) remove keys of the block\n"
-		   "exit: 0 ok (also: unchanged), 1 failure (nothing changed), 2 usage, 3 response rejected\n");
+	fprintf(f, "  --allow-empty            let an empty source (or result) remove keys of the block\n");
+	opts_help(f);
+	fprintf(f, "exit: 0 ok (also: unchanged), 1 failure (nothing changed), 2 usage, 3 response rejected\n");
 }
 
 enum { OPT_SKIP = 400, OPT_EMPTY, OPT_SOURCE };

@@ -26,6 +26,7 @@ int cmd_version(int argc, char **argv, const struct globals *gg)
 		if (c != 'h')
 			return EXIT_USAGE; /* OPTS_BAD: opts_next said why */
 		fputs(usage, stdout);
+			opts_help(stdout);
 		return EXIT_OK;
 	}
 	if (op.ind != argc)

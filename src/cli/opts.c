@@ -128,6 +128,13 @@ int opts_next(struct opts *p)
 	}
 }
 
+void opts_help(FILE *f)
+{
+	fputs("  -q         only errors; -v  say more (both also before the command name)\n"
+	      "  Options may come before or after the operands; '--' ends them (an operand may then start\n"
+	      "  with '-'). 'keydrop help CMD' prints this text.\n", f);
+}
+
 int opts_unknown(const char *cmd, const char *text)
 {
 	char typed[48];

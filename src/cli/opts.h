@@ -4,6 +4,7 @@
 #ifndef KEYDROP_OPTS_H
 #define KEYDROP_OPTS_H
 #include <getopt.h>
+#include <stdio.h>
 
 #include "cmd.h"
 
@@ -30,6 +31,9 @@ void opts_init(struct opts *p, const char *cmd, int argc, char **argv, const cha
  * for an unknown or ambiguous option, a missing value or a value given to a flag. -q and -v are
  * consumed here (into p->g) and never returned. */
 int opts_next(struct opts *p);
+
+/* The grammar's lines at the end of every command's --help (one copy in the binary). */
+void opts_help(FILE *f);
 
 /* "keydrop: CMD: unknown option 'TEXT' (try ...)" for what the user typed (shown bounded, without a
  * value after '='). Returns EXIT_USAGE. main uses it for options before the command name. */
