@@ -144,7 +144,7 @@ int netcli_finish(struct netsrc_opts *o, const char *cmd)
 	if (o->proxy && *o->proxy) {
 		struct http_url u;
 		if (http_parse_url(o->proxy, &u) != HTTP_OK || u.https)
-			return msg_usage(cmd, "--proxy: want http://HOST:PORT (an HTTP CONNECT proxy)");
+			return msg_usage(cmd, "--proxy: unusable proxy URL (only http://HOST:PORT is supported)");
 	}
 	if (o->cacert) {
 		/* Readable and a regular file, checked without reading (a FIFO would block open()

@@ -214,7 +214,7 @@ traced "install bad JSON path" 2 "--json-path: bad JSON path" install --file "$T
 traced "fetch --cacert missing" 2 "--cacert: cannot load CA certificates from $T/none.pem" fetch "$T/k1.pub" "https://localhost:$dead/x" --cacert "$T/none.pem"
 traced "fetch --retry 101 after the sources" 2 "--retry wants a count" fetch --allow-http "$T/k1.pub" "$U" --retry 101
 traced "sync --timeout 0 after the sources" 2 "--timeout wants seconds" sync --source s --file "$T/ak6" "$T/k1.pub" "$U" --timeout 0
-traced "fetch --proxy https://" 2 "--proxy: want http://HOST:PORT" fetch --allow-http "$U" --proxy "https://127.0.0.1:$dead"
+traced "fetch --proxy https://" 2 "--proxy: unusable proxy URL" fetch --allow-http "$U" --proxy "https://127.0.0.1:$dead"
 traced "sync --file with --home" 2 "--file and --home cannot be combined" sync --source s --file "$T/ak6" --home "$T" "$T/k1.pub"
 traced "install --file with --home" 2 "--file and --home cannot be combined" install --file "$T/ak6" "$T/k1.pub" --home "$T"
 traced "remove --file with --home" 2 "--file and --home cannot be combined" remove --file "$T/ak6" --home "$T" "$fp1"
