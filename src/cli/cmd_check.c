@@ -360,24 +360,15 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 	int c, r;
 	struct opts op;
 
-	opts_init(&op, "check", argc, argv, "", longopts, g);
-	while ((c = opts_next(&op)) != -1) {
-		if (cmdt_target_opt(c, op.arg, &spec))
-			continue;
-		switch (c) {
-		case 'x':
+	static const char *const help[] = { usage, NULL };
+	opts_init(&op, "check", argc, argv, "", longopts, g, help);
+	while ((c = opts_next(&op)) >= 0)
+		if (c == 'x')
 			k.fix = 1;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			opts_help(stdout);
-			return EXIT_OK;
-		default: /* OPTS_BAD: opts_next said why */
-			return EXIT_USAGE;
-		}
-	}
-	if (op.ind != argc)
-		return msg_usage("check", "unexpected argument '%s'", argv[op.ind]);
+		else
+			(void)cmdt_target_opt(c, op.arg, &spec);
+	if (c == OPTS_EXIT || (op.rc = opts_no_operands(&op)) != EXIT_OK)
+		return op.rc;
 	k.quiet = g->quiet;
 	if ((c = cmdt_resolve(&t, &spec, "check")) != EXIT_OK)
 		return c;

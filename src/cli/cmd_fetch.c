@@ -9,18 +9,16 @@
 #include "netcli.h"
 #include "opts.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: keydrop fetch [OPTIONS] SOURCE...\n"
-		   "Fetches and validates keys, prints them as authorized_keys lines; installs nothing.\n"
-		   "SOURCE: gh:USER gl:USER lp:USER https://URL (http:// with --allow-http), or a local\n"
-		   "file, file:PATH, env:VAR, - (stdin). All sources must succeed before anything is printed.\n"
-		   "Control and bidi characters (C0, C1, U+202E...) in the lines are printed as '?'.\n"
-		   "options:\n");
-	fputs(NETCLI_HELP NETCLI_HELP_SKIP, f);
-	opts_help(f);
-	fprintf(f, "exit: 0 ok, 1 network/TLS/HTTP failure, 2 usage, 3 response rejected\n");
-}
+static const char *const help[] = {
+	"usage: keydrop fetch [OPTIONS] SOURCE...\n"
+	"Fetches and validates keys, prints them as authorized_keys lines; installs nothing.\n"
+	"SOURCE: gh:USER gl:USER lp:USER https://URL (http:// with --allow-http), or a local\n"
+	"file, file:PATH, env:VAR, - (stdin). All sources must succeed before anything is printed.\n"
+	"Control and bidi characters (C0, C1, U+202E...) in the lines are printed as '?'.\n"
+	"exit: 0 ok, 1 network/TLS/HTTP failure, 2 usage, 3 response rejected\n"
+	"options:\n",
+	NETCLI_HELP NETCLI_HELP_SKIP, NULL
+};
 
 enum { OPT_SKIP = 400 };
 
@@ -38,25 +36,20 @@ int cmd_fetch(int argc, char **argv, const struct globals *gg)
 	netsrc_defaults(&o);
 	o.note = netcli_note;
 	o.cmd = "fetch";
-	opts_init(&op, "fetch", argc, argv, "", lo, g);
-	while ((c = opts_next(&op)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			netcli_free(&o);
-			return EXIT_OK;
-		}
+	opts_init(&op, "fetch", argc, argv, "", lo, g, help);
+	while ((c = opts_next(&op)) >= 0) {
 		if (c == OPT_SKIP) {
 			skip = 1;
 			continue;
-		}
-		if (c == OPTS_BAD) {
-			netcli_free(&o);
-			return EXIT_USAGE;
 		}
 		if ((rc = netcli_option(c, op.arg, &o, "fetch")) != 0) {
 			netcli_free(&o);
 			return rc;
 		}
+	}
+	if (c == OPTS_EXIT) {
+		netcli_free(&o);
+		return op.rc;
 	}
 	o.quiet = g->quiet; /* -q and -v may follow the command name */
 	o.verbose = g->verbose;

@@ -115,8 +115,9 @@ int cmd_fingerprint(int argc, char **argv, const struct globals *gg)
 	size_t len = 0;
 	uint8_t *buf = NULL;
 
-	opts_init(&op, "fingerprint", argc, argv, "E:f:l", longopts, g);
-	while ((c = opts_next(&op)) != -1) {
+	static const char *const help[] = { usage, NULL };
+	opts_init(&op, "fingerprint", argc, argv, "E:f:l", longopts, g, help);
+	while ((c = opts_next(&op)) >= 0) {
 		switch (c) {
 		case 'E':
 			if (strcasecmp(op.arg, "sha256") == 0)
@@ -131,14 +132,10 @@ int cmd_fingerprint(int argc, char **argv, const struct globals *gg)
 			break;
 		case 'l':
 			break; /* accepted for ssh-keygen muscle memory */
-		case 'h':
-			fputs(usage, stdout);
-			opts_help(stdout);
-			return EXIT_OK;
-		default: /* OPTS_BAD: opts_next said why */
-			return EXIT_USAGE;
 		}
 	}
+	if (c == OPTS_EXIT)
+		return op.rc;
 	art = g->verbose; /* -v: randomart, as ssh-keygen -lv */
 	if (!path && op.ind < argc)
 		path = argv[op.ind++];

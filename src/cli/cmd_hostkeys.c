@@ -199,8 +199,9 @@ int cmd_hostkeys(int argc, char **argv, const struct globals *gg)
 	enum keygen_type types[3];
 	int ntypes = 0;
 
-	opts_init(&op, "hostkeys", argc, argv, "t:", longopts, g);
-	while ((c = opts_next(&op)) != -1) {
+	static const char *const help[] = { usage, NULL };
+	opts_init(&op, "hostkeys", argc, argv, "t:", longopts, g, help);
+	while ((c = opts_next(&op)) >= 0) {
 		switch (c) {
 		case 'r':
 			root = op.arg;
@@ -208,17 +209,11 @@ int cmd_hostkeys(int argc, char **argv, const struct globals *gg)
 		case 't':
 			list = op.arg;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			opts_help(stdout);
-			return EXIT_OK;
-		default: /* OPTS_BAD: opts_next said why */
-			return EXIT_USAGE;
 		}
 	}
+	if (c == OPTS_EXIT || (op.rc = opts_no_operands(&op)) != EXIT_OK)
+		return op.rc;
 	quiet = g->quiet;
-	if (op.ind != argc)
-		return msg_usage("hostkeys", "unexpected argument '%s'", argv[op.ind]);
 	char lbuf[64];
 	if (strlen(list) >= sizeof lbuf)
 		return msg_usage("hostkeys", "bad type list '%s'", list);

@@ -117,8 +117,9 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 
 	if (!(keys = calloc((size_t)argc + 1, sizeof *keys)))
 		return msg_fail(EXIT_FAIL, "install", "out of memory");
-	opts_init(&op, "install", argc, argv, "", longopts, g);
-	while ((c = opts_next(&op)) != -1) {
+	static const char *const help[] = { usage, NETCLI_HELP, NULL }; /* one copy of the shared text */
+	opts_init(&op, "install", argc, argv, "", longopts, g, help);
+	while ((c = opts_next(&op)) >= 0) {
 		if (cmdt_target_opt(c, op.arg, &spec))
 			continue;
 		if (c >= NETOPT_FORMAT && c <= NETOPT_CACHE) {
@@ -142,16 +143,11 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 		case 'O':
 			replace_opts = 1;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			fputs(NETCLI_HELP, stdout); /* one copy of the shared text in the binary */
-			opts_help(stdout);
-			ret = EXIT_OK;
-			goto out;
-		default: /* OPTS_BAD: opts_next said why */
-			ret = EXIT_USAGE;
-			goto out;
 		}
+	}
+	if (c == OPTS_EXIT) {
+		ret = op.rc;
+		goto out;
 	}
 	if ((ret = netcli_finish(&net, "install")) != EXIT_OK || (ret = cmdt_spec_check(&spec, "install")) != EXIT_OK)
 		goto out;

@@ -47,8 +47,9 @@ int cmd_keygen(int argc, char **argv, const struct globals *gg)
 	struct keygen_pair *pair = NULL;
 	char *end;
 
-	opts_init(&op, "keygen", argc, argv, "t:b:f:C:N:", longopts, g);
-	while ((c = opts_next(&op)) != -1) {
+	static const char *const help[] = { usage, NULL };
+	opts_init(&op, "keygen", argc, argv, "t:b:f:C:N:", longopts, g, help);
+	while ((c = opts_next(&op)) >= 0) {
 		switch (c) {
 		case 't':
 			if (keygen_type_parse(op.arg, &type) < 0)
@@ -75,17 +76,11 @@ int cmd_keygen(int argc, char **argv, const struct globals *gg)
 		case 'F':
 			force = 1;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			opts_help(stdout);
-			return EXIT_OK;
-		default: /* OPTS_BAD: opts_next said why */
-			return EXIT_USAGE;
 		}
 	}
+	if (c == OPTS_EXIT || (op.rc = opts_no_operands(&op)) != EXIT_OK)
+		return op.rc;
 	quiet = g->quiet;
-	if (op.ind != argc)
-		return msg_usage("keygen", "unexpected argument '%s'", argv[op.ind]);
 	unsigned ubits = keygen_bits(type, (unsigned)bits);
 	if (ubits == 0) {
 		if (type == KT_RSA)

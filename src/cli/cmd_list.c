@@ -67,24 +67,15 @@ int cmd_list(int argc, char **argv, const struct globals *gg)
 	int c, json = 0, ret = EXIT_FAIL, first = 1;
 	struct opts op;
 
-	opts_init(&op, "list", argc, argv, "j", longopts, g);
-	while ((c = opts_next(&op)) != -1) {
-		if (cmdt_target_opt(c, op.arg, &spec))
-			continue;
-		switch (c) {
-		case 'j':
+	static const char *const help[] = { usage, NULL };
+	opts_init(&op, "list", argc, argv, "j", longopts, g, help);
+	while ((c = opts_next(&op)) >= 0)
+		if (c == 'j')
 			json = 1;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			opts_help(stdout);
-			return EXIT_OK;
-		default: /* OPTS_BAD: opts_next said why */
-			return EXIT_USAGE;
-		}
-	}
-	if (op.ind != argc)
-		return msg_usage("list", "unexpected argument '%s'", argv[op.ind]);
+		else
+			(void)cmdt_target_opt(c, op.arg, &spec);
+	if (c == OPTS_EXIT || (op.rc = opts_no_operands(&op)) != EXIT_OK)
+		return op.rc;
 	/* Readers take no lock: writers replace the file by rename, so a read sees old or new. */
 	if ((ret = cmdt_open(&t, &spec, "list", 0, 0)) != EXIT_OK)
 		goto out;

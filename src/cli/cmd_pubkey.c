@@ -27,17 +27,12 @@ int cmd_pubkey(int argc, char **argv, const struct globals *gg)
 	struct privkey_parts parts;
 	int c, r, ret = EXIT_FAIL;
 
-	opts_init(&op, "pubkey", argc, argv, "f:", longopts, &gl);
-	while ((c = opts_next(&op)) != -1) {
-		if (c == 'f')
-			path = op.arg;
-		else if (c == 'h') {
-			fputs(usage, stdout);
-			opts_help(stdout);
-			return EXIT_OK;
-		} else /* OPTS_BAD: opts_next said why */
-			return EXIT_USAGE;
-	}
+	static const char *const help[] = { usage, NULL };
+	opts_init(&op, "pubkey", argc, argv, "f:", longopts, &gl, help);
+	while ((c = opts_next(&op)) == 'f')
+		path = op.arg;
+	if (c == OPTS_EXIT)
+		return op.rc;
 	if (!path && op.ind < argc)
 		path = argv[op.ind++];
 	if (!path || op.ind != argc)

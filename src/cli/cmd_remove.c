@@ -37,8 +37,9 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 	int c, ret = EXIT_FAIL, changed = 0;
 	struct opts op;
 
-	opts_init(&op, "remove", argc, argv, "", longopts, g);
-	while ((c = opts_next(&op)) != -1) {
+	static const char *const help[] = { usage, NULL };
+	opts_init(&op, "remove", argc, argv, "", longopts, g, help);
+	while ((c = opts_next(&op)) >= 0) {
 		if (cmdt_target_opt(c, op.arg, &spec))
 			continue;
 		switch (c) {
@@ -51,14 +52,10 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 						 AUTHKEYS_NAME_MAX);
 			block = op.arg;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			opts_help(stdout);
-			return EXIT_OK;
-		default: /* OPTS_BAD: opts_next said why */
-			return EXIT_USAGE;
 		}
 	}
+	if (c == OPTS_EXIT)
+		return op.rc;
 	if (cmdt_spec_check(&spec, "remove") != EXIT_OK)
 		return EXIT_USAGE;
 	if ((comment != NULL) + (block != NULL) + (optind < argc) != 1)

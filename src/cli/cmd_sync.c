@@ -15,17 +15,15 @@
 #include "netcli.h"
 #include "opts.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: keydrop sync [TARGET] --source NAME [OPTIONS] SOURCE...\n"
-		   "Replaces the keys of managed block NAME ('# keydrop:begin NAME' .. '# keydrop:end NAME')\n"
-		   "with the keys the SOURCEs give now, in one atomic write. Keys outside the block stay.\n"
-		   CMDT_USAGE "options:\n");
-	fputs(NETCLI_HELP NETCLI_HELP_SKIP, f); /* one copy of the shared text in the binary */
-	fprintf(f, "  --allow-empty            let an empty source (or result) remove keys of the block\n");
-	opts_help(f);
-	fprintf(f, "exit: 0 ok (also: unchanged), 1 failure (nothing changed), 2 usage, 3 response rejected\n");
-}
+static const char *const help[] = {
+	"usage: keydrop sync [TARGET] --source NAME [OPTIONS] SOURCE...\n"
+	"Replaces the keys of managed block NAME ('# keydrop:begin NAME' .. '# keydrop:end NAME')\n"
+	"with the keys the SOURCEs give now, in one atomic write. Keys outside the block stay.\n"
+	CMDT_USAGE "exit: 0 ok (also: unchanged), 1 failure (nothing changed), 2 usage, 3 response rejected\n"
+	"options:\n",
+	NETCLI_HELP NETCLI_HELP_SKIP, /* one copy of the shared text in the binary */
+	"  --allow-empty            let an empty source (or result) remove keys of the block\n", NULL
+};
 
 enum { OPT_SKIP = 400, OPT_EMPTY, OPT_SOURCE };
 
@@ -62,15 +60,11 @@ int cmd_sync(int argc, char **argv, const struct globals *gg)
 	netsrc_defaults(&o);
 	o.note = netcli_note;
 	o.cmd = "sync";
-	opts_init(&op, "sync", argc, argv, "", lo, g);
-	while ((c = opts_next(&op)) != -1) {
+	opts_init(&op, "sync", argc, argv, "", lo, g, help);
+	while ((c = opts_next(&op)) >= 0) {
 		if (cmdt_target_opt(c, op.arg, &spec))
 			continue;
 		switch (c) {
-		case 'h':
-			usage(stdout);
-			ret = EXIT_OK;
-			goto out;
 		case OPT_SOURCE:
 			if (!authkeys_name_ok(op.arg, strlen(op.arg))) {
 				ret = msg_usage("sync", "--source NAME must be 1-%d of A-Z a-z 0-9 . _ @ : + -", AUTHKEYS_NAME_MAX);
@@ -84,14 +78,15 @@ int cmd_sync(int argc, char **argv, const struct globals *gg)
 		case OPT_SKIP:
 			skip = 1;
 			break;
-		case OPTS_BAD:
-			ret = EXIT_USAGE;
-			goto out;
 		default:
 			if ((ret = netcli_option(c, op.arg, &o, "sync")) != EXIT_OK)
 				goto out;
 			ret = EXIT_FAIL;
 		}
+	}
+	if (c == OPTS_EXIT) {
+		ret = op.rc;
+		goto out;
 	}
 	o.quiet = g->quiet; /* -q and -v may follow the command name */
 	o.verbose = g->verbose;

@@ -21,16 +21,12 @@ int cmd_version(int argc, char **argv, const struct globals *gg)
 	char date[TIMEFMT_MAX];
 	int c;
 
-	opts_init(&op, "version", argc, argv, "", longopts, &gl);
-	while ((c = opts_next(&op)) != -1) {
-		if (c != 'h')
-			return EXIT_USAGE; /* OPTS_BAD: opts_next said why */
-		fputs(usage, stdout);
-			opts_help(stdout);
-		return EXIT_OK;
-	}
-	if (op.ind != argc)
-		return msg_usage("version", "unexpected argument '%s'", argv[op.ind]);
+	static const char *const help[] = { usage, NULL };
+	opts_init(&op, "version", argc, argv, "", longopts, &gl, help);
+	while ((c = opts_next(&op)) >= 0)
+		; /* no options of its own */
+	if (c == OPTS_EXIT || (op.rc = opts_no_operands(&op)) != EXIT_OK)
+		return op.rc;
 	timefmt_utc((int64_t)KEYDROP_BUILD_EPOCH, 1, date);
 	printf("keydrop %s\n", KEYDROP_VERSION);
 	printf("BearSSL %s (Debian source)\n", KEYDROP_BEARSSL_VERSION);

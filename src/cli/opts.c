@@ -8,7 +8,7 @@
 #include "opts.h"
 
 void opts_init(struct opts *p, const char *cmd, int argc, char **argv, const char *shortopts,
-	       const struct option *lo, struct globals *g)
+	       const struct option *lo, struct globals *g, const char *const *help)
 {
 	memset(p, 0, sizeof *p);
 	p->cmd = cmd;
@@ -16,6 +16,7 @@ void opts_init(struct opts *p, const char *cmd, int argc, char **argv, const cha
 	p->argv = argv;
 	p->lo = lo;
 	p->g = g;
+	p->help = help;
 	/* ':' first: a missing value is told apart from an unknown option (getopt returns ':'). No '+':
 	 * GNU permutation, so `fetch URL --retry 0` is the same as `fetch --retry 0 URL`. */
 	snprintf(p->shortopts, sizeof p->shortopts, ":%sqvh", shortopts);
@@ -111,21 +112,34 @@ int opts_next(struct opts *p)
 		switch (c) {
 		case -1:
 			p->ind = optind;
-			return -1;
+			return OPTS_END;
 		case 'q':
 			p->g->quiet = 1;
 			continue;
 		case 'v':
 			p->g->verbose = 1;
 			continue;
+		case 'h':
+			for (const char *const *h = p->help; h && *h; h++)
+				fputs(*h, stdout);
+			opts_help(stdout);
+			p->rc = EXIT_OK;
+			return OPTS_EXIT;
 		case '?':
 		case ':':
-			(void)bad(p, c);
-			return OPTS_BAD;
+			p->rc = bad(p, c);
+			return OPTS_EXIT;
 		default:
 			return c;
 		}
 	}
+}
+
+int opts_no_operands(const struct opts *p)
+{
+	if (p->ind < p->argc)
+		return msg_usage(p->cmd, "unexpected argument '%s'", p->argv[p->ind]);
+	return EXIT_OK;
 }
 
 void opts_help(FILE *f)

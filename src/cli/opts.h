@@ -8,8 +8,11 @@
 
 #include "cmd.h"
 
-/* Returned by opts_next after it printed the one usage line: exit with EXIT_USAGE. */
-#define OPTS_BAD '?'
+/* opts_next: the options are done (operands are argv[p->ind..argc)). */
+#define OPTS_END (-1)
+/* opts_next: the command is done; return p->rc. --help was printed (EXIT_OK), or the usage line for
+ * an unknown or ambiguous option, a missing value or a value given to a flag (EXIT_USAGE). */
+#define OPTS_EXIT (-2)
 
 struct opts {
 	const char *cmd;           /* for messages: "keydrop: CMD: ..." */
@@ -18,19 +21,22 @@ struct opts {
 	const struct option *lo;   /* the command's long options ({ "help", ..., 'h' } among them) */
 	struct globals *g;         /* -q and -v land here */
 	char shortopts[48];        /* ":" + the command's short options + "qvh" */
+	const char *const *help;   /* --help: these texts, then opts_help's (NULL-terminated) */
 	char *arg;                 /* the value of the option just returned (NULL when it takes none) */
-	int ind;                   /* after -1: index of the first operand (getopt's optind then) */
+	int ind;                   /* after OPTS_END: index of the first operand (getopt's optind then) */
+	int rc;                    /* after OPTS_EXIT: the exit code */
 };
 
 /* Prepares parsing argv[1..argc) of cmd (argv[0] is the command name). shortopts: the command's
- * own short options in getopt syntax ("t:b:f:"), without q, v and h. */
+ * own short options in getopt syntax ("t:b:f:"), without q, v and h; lo must map "help" to 'h';
+ * help: the --help texts (NULL-terminated). */
 void opts_init(struct opts *p, const char *cmd, int argc, char **argv, const char *shortopts,
-	       const struct option *lo, struct globals *g);
-/* The next option: its getopt_long value ('h' for -h/--help), with its value in p->arg; -1 when
- * the options are done (operands are argv[p->ind..argc)); OPTS_BAD after printing the usage line
- * for an unknown or ambiguous option, a missing value or a value given to a flag. -q and -v are
- * consumed here (into p->g) and never returned. */
+	       const struct option *lo, struct globals *g, const char *const *help);
+/* The next option: its getopt_long value (>= 0) with its value in p->arg, OPTS_END or OPTS_EXIT.
+ * -q, -v (into p->g) and -h/--help are handled here and never returned. Loop while >= 0. */
 int opts_next(struct opts *p);
+/* For a command that takes no operands: EXIT_OK, or the usage line naming the first one. */
+int opts_no_operands(const struct opts *p);
 
 /* The grammar's lines at the end of every command's --help (one copy in the binary). */
 void opts_help(FILE *f);
