@@ -130,6 +130,10 @@ static int dispatch(int argc, char **argv, const char **cmd)
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (global_flags(argv[i], &g))
 			continue;
+		if (strcmp(argv[i], "--") == 0) { /* the command name follows, whatever it looks like */
+			i++;
+			break;
+		}
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			help(stdout);
 			return EXIT_OK;

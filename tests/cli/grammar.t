@@ -76,6 +76,8 @@ for c in $CMDS; do
 	is "$RC:$OUT" "$a" "help $c = $c --help (same bytes, exit 0)"
 	like "$OUT" "^usage: keydrop $c" "help $c: the usage of $c"
 done
+run "$K" -q -- fetch "$T/k1.pub"
+is "$RC:$OUT" "0:$k1" "keydrop -q -- fetch: -- ends keydrop's own options too"
 run "$K" help nosuch
 is "$RC:$ERR" "2:keydrop: unknown command 'nosuch' (try 'keydrop help')" "help nosuch: usage error"
 run "$K" help install fetch
