@@ -351,8 +351,7 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 	struct globals gl = *gg, *g = &gl;
 	static const struct option longopts[] = { CMDT_LONGOPTS,
 						   { "fix", no_argument, NULL, 'x' },
-						   { "help", no_argument, NULL, 'h' },
-						   { NULL, 0, NULL, 0 } };
+						   OPTS_HELP_ROW, OPTS_END_ROW };
 	struct target_spec spec = { 0 };
 	struct target t;
 	struct checker k = { &t, 0, 0, 0, 0, g->quiet };

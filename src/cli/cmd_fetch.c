@@ -27,15 +27,13 @@ int cmd_fetch(int argc, char **argv, const struct globals *gg)
 	struct globals gl = *gg, *g = &gl;
 	struct opts op;
 	static const struct option lo[] = { NETCLI_LONGOPTS, { "skip-invalid", no_argument, 0, OPT_SKIP },
-					    { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
+					    OPTS_HELP_ROW, OPTS_END_ROW };
 	struct netsrc_opts o;
 	struct keyset keys = { 0 };
 	struct source_ctx ctx;
 	int c, skip = 0, rc;
 
-	netsrc_defaults(&o);
-	o.note = netcli_note;
-	o.cmd = "fetch";
+	netcli_init(&o, "fetch");
 	opts_init(&op, "fetch", argc, argv, "", lo, g, help);
 	while ((c = opts_next(&op)) >= 0) {
 		if (c == OPT_SKIP) {
@@ -51,8 +49,7 @@ int cmd_fetch(int argc, char **argv, const struct globals *gg)
 		netcli_free(&o);
 		return op.rc;
 	}
-	o.quiet = g->quiet; /* -q and -v may follow the command name */
-	o.verbose = g->verbose;
+	netcli_quiet(&o, g); /* -q and -v may follow the command name */
 	if ((rc = netcli_finish(&o, "fetch")) != 0) {
 		netcli_free(&o);
 		return rc;

@@ -191,8 +191,7 @@ int cmd_hostkeys(int argc, char **argv, const struct globals *gg)
 	struct opts op;
 	static const struct option longopts[] = {
 		{ "root", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		OPTS_HELP_ROW, OPTS_END_ROW,
 	};
 	const char *root = "/", *list = "ed25519";
 	int quiet, c, dirfd = -1, ret = EXIT_OK;

@@ -88,13 +88,12 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 {
 	struct globals gl = *gg, *g = &gl;
 	static const struct option longopts[] = { CMDT_LONGOPTS, NETCLI_LONGOPTS,
-						   { "source", required_argument, NULL, 's' },
+						   CMDT_SOURCE_ROW('s'),
 						   { "key", required_argument, NULL, 'k' },
 						   { "replace-options", no_argument, NULL, 'O' },
-						   { "help", no_argument, NULL, 'h' },
-						   { NULL, 0, NULL, 0 } };
+						   OPTS_HELP_ROW, OPTS_END_ROW };
 	struct target_spec spec = { 0 };
-	struct target t = { .homefd = -1, .dirfd = -1, .lockfd = -1 };
+	struct target t = TARGET_INIT;
 	struct authkeys ak = { 0 };
 	struct authkeys_out out = { 0 };
 	const char *block = NULL;
@@ -109,11 +108,7 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 	struct netsrc_opts net;
 	struct opts op;
 
-	netsrc_defaults(&net);
-	net.note = netcli_note;
-	net.cmd = "install";
-	net.quiet = g->quiet;
-	net.verbose = g->verbose;
+	netcli_init(&net, "install");
 
 	if (!(keys = calloc((size_t)argc + 1, sizeof *keys)))
 		return msg_fail(EXIT_FAIL, "install", "out of memory");
@@ -152,8 +147,7 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 	if ((ret = netcli_finish(&net, "install")) != EXIT_OK || (ret = cmdt_spec_check(&spec, "install")) != EXIT_OK)
 		goto out;
 	ret = EXIT_FAIL;
-	net.quiet = g->quiet;
-	net.verbose = g->verbose;
+	netcli_quiet(&net, g); /* -q and -v may follow the command name */
 	source_ctx_init(&ctx, &net);
 	if (nkeys == 0 && optind >= argc) {
 		ret = msg_usage("install", "nothing to install: give --key TEXT or a SOURCE");

@@ -36,8 +36,7 @@ int cmd_keygen(int argc, char **argv, const struct globals *gg)
 	struct opts op;
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		OPTS_HELP_ROW, OPTS_END_ROW,
 	};
 	enum keygen_type type = KT_ED25519;
 	unsigned long bits = 0;

@@ -58,10 +58,9 @@ int cmd_list(int argc, char **argv, const struct globals *gg)
 	struct globals gl = *gg, *g = &gl;
 	static const struct option longopts[] = { CMDT_LONGOPTS,
 						   { "json", no_argument, NULL, 'j' },
-						   { "help", no_argument, NULL, 'h' },
-						   { NULL, 0, NULL, 0 } };
+						   OPTS_HELP_ROW, OPTS_END_ROW };
 	struct target_spec spec = { 0 };
-	struct target t = { .homefd = -1, .dirfd = -1, .lockfd = -1 };
+	struct target t = TARGET_INIT;
 	struct authkeys ak = { 0 };
 	uint8_t *work = NULL;
 	int c, json = 0, ret = EXIT_FAIL, first = 1;

@@ -19,7 +19,7 @@ int cmd_pubkey(int argc, char **argv, const struct globals *gg)
 {
 	struct globals gl = *gg;
 	struct opts op;
-	static const struct option longopts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+	static const struct option longopts[] = { OPTS_HELP_ROW, OPTS_END_ROW };
 	const char *path = NULL;
 	char *text = NULL, line[PRIVKEY_BLOB_MAX], comment[PRIVKEY_COMMENT_MAX + 1];
 	uint8_t *work = NULL;

@@ -22,11 +22,10 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 	struct globals gl = *gg, *g = &gl;
 	static const struct option longopts[] = { CMDT_LONGOPTS,
 						   { "comment", required_argument, NULL, 'c' },
-						   { "source", required_argument, NULL, 's' },
-						   { "help", no_argument, NULL, 'h' },
-						   { NULL, 0, NULL, 0 } };
+						   CMDT_SOURCE_ROW('s'),
+						   OPTS_HELP_ROW, OPTS_END_ROW };
 	struct target_spec spec = { 0 };
-	struct target t = { .homefd = -1, .dirfd = -1, .lockfd = -1 };
+	struct target t = TARGET_INIT;
 	struct authkeys ak = { 0 };
 	struct authkeys_out out = { 0 };
 	const char *comment = NULL, *block = NULL;

@@ -40,26 +40,26 @@ int cmd_sync(int argc, char **argv, const struct globals *gg)
 	struct globals gl = *gg, *g = &gl;
 	struct opts op;
 	static const struct option lo[] = { CMDT_LONGOPTS, NETCLI_LONGOPTS,
-					    { "source", required_argument, 0, OPT_SOURCE },
+					    CMDT_SOURCE_ROW(OPT_SOURCE),
 					    { "allow-empty", no_argument, 0, OPT_EMPTY },
 					    { "skip-invalid", no_argument, 0, OPT_SKIP },
-					    { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
-	struct target_spec spec = { 0 };
-	struct target t = { .homefd = -1, .dirfd = -1, .lockfd = -1 };
-	struct authkeys ak = { 0 };
-	struct authkeys_out o1 = { 0 };
-	struct ak_newkey *nk = NULL;
+					    OPTS_HELP_ROW, OPTS_END_ROW };
+	/* the sources, read first */
 	struct netsrc_opts o;
 	struct keyset keys = { 0 };
 	struct source_ctx ctx = { 0 }; /* source_ctx_free is safe on it before source_ctx_init */
+	struct ak_newkey *nk = NULL;
+	/* then the target */
+	struct target_spec spec = { 0 };
+	struct target t = TARGET_INIT;
+	struct authkeys ak = { 0 };
+	struct authkeys_out o1 = { 0 };
 	const char *name = NULL;
 	uint8_t *removed = NULL, *isnew = NULL, *work = NULL;
 	int c, skip = 0, allow_empty = 0, changed = 0, ret = EXIT_FAIL;
 	size_t n_removed = 0, n_added = 0;
 
-	netsrc_defaults(&o);
-	o.note = netcli_note;
-	o.cmd = "sync";
+	netcli_init(&o, "sync");
 	opts_init(&op, "sync", argc, argv, "", lo, g, help);
 	while ((c = opts_next(&op)) >= 0) {
 		if (cmdt_target_opt(c, op.arg, &spec))
@@ -88,8 +88,7 @@ int cmd_sync(int argc, char **argv, const struct globals *gg)
 		ret = op.rc;
 		goto out;
 	}
-	o.quiet = g->quiet; /* -q and -v may follow the command name */
-	o.verbose = g->verbose;
+	netcli_quiet(&o, g); /* -q and -v may follow the command name */
 	if ((ret = netcli_finish(&o, "sync")) != EXIT_OK || (ret = cmdt_spec_check(&spec, "sync")) != EXIT_OK)
 		goto out;
 	if (!name) {

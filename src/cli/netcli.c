@@ -188,3 +188,16 @@ void netcli_note(void *arg, const char *cmd, const char *line)
 	(void)arg;
 	msg_err(cmd, "%s", line);
 }
+
+void netcli_init(struct netsrc_opts *o, const char *cmd)
+{
+	netsrc_defaults(o);
+	o->note = netcli_note;
+	o->cmd = cmd;
+}
+
+void netcli_quiet(struct netsrc_opts *o, const struct globals *g)
+{
+	o->quiet = g->quiet;
+	o->verbose = g->verbose;
+}

@@ -6,6 +6,7 @@
 #include <getopt.h>
 
 #include "collect.h"
+#include "cmd.h"
 #include "netsrc.h"
 
 enum {
@@ -56,6 +57,11 @@ int netcli_option(int c, char *arg, struct netsrc_opts *o, const char *cmd);
 int netcli_finish(struct netsrc_opts *o, const char *cmd);
 /* Wipes and frees what the options hold (the headers: tokens). */
 void netcli_free(struct netsrc_opts *o);
+
+/* A command's network options before parsing: the defaults, its name for messages, its note sink. */
+void netcli_init(struct netsrc_opts *o, const char *cmd);
+/* -q/-v into o after parsing (they may follow the command name). */
+void netcli_quiet(struct netsrc_opts *o, const struct globals *g);
 
 /* The note sink of the network source layer: "keydrop: CMD: line" on stderr. */
 void netcli_note(void *arg, const char *cmd, const char *line);

@@ -9,6 +9,10 @@
 #include "cmd.h"
 
 /* opts_next: the options are done (operands are argv[p->ind..argc)). */
+/* The rows every command's long-option table ends with. */
+#define OPTS_HELP_ROW { "help", no_argument, NULL, 'h' }
+#define OPTS_END_ROW { NULL, 0, NULL, 0 }
+
 #define OPTS_END (-1)
 /* opts_next: the command is done; return p->rc. --help was printed (EXIT_OK), or the usage line for
  * an unknown or ambiguous option, a missing value or a value given to a flag (EXIT_USAGE). */

@@ -14,6 +14,9 @@
 	{ "user", required_argument, NULL, 'U' }, { "home", required_argument, NULL, 'H' },        \
 	{ "file", required_argument, NULL, 'F' }, { "root", required_argument, NULL, 'R' }
 
+/* The getopt_long row of --source NAME (the managed block), returning val. */
+#define CMDT_SOURCE_ROW(val) { "source", required_argument, NULL, val }
+
 #define CMDT_USAGE                                                                                 \
 	"  TARGET: --user NAME (home from passwd) | --home DIR | --file PATH; --root DIR prefixes paths.\n" \
 	"          Default: the invoking user's ~/.ssh/authorized_keys.\n"

@@ -45,6 +45,9 @@ struct target {
 	size_t len;
 };
 
+/* A target before target_resolve: no descriptor open (target_close is safe on it). */
+#define TARGET_INIT { .homefd = -1, .dirfd = -1, .lockfd = -1 }
+
 /* Fills t from the spec: paths, user and ids (passwd database, or DIR/etc/passwd with --root).
  * Touches nothing. Returns 0, or -1 with a message in err. */
 int target_resolve(struct target *t, const struct target_spec *s, char *err, size_t errcap);
