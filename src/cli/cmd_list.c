@@ -145,7 +145,8 @@ int cmd_list(int argc, char **argv, const struct globals *gg)
 	}
 	if (json)
 		fputs(first ? "]\n" : "\n]\n", stdout);
-	(void)g;
+	else if (first && !g->quiet) /* an empty listing, said (on stderr: stdout stays one line per key) */
+		msg_err("list", "%s: no keys", t.path);
 	ret = EXIT_OK; /* main checks stdout once for every command */
 out:
 	authkeys_free(&ak);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "authkeys_apply.h"
 #include "cmd.h"
@@ -16,6 +17,23 @@ static const char usage[] =
 	"  Removes the keys with these fingerprints (SHA256:... or MD5:..., as keydrop list shows),\n"
 	"  the keys whose comment is exactly TEXT, or the whole managed block NAME. Keys in or out of\n"
 	"  blocks are matched alike. Nothing matching is not an error (exit 0, nothing written).\n" CMDT_USAGE;
+
+/* What the user probably meant by an argument that is not a fingerprint ("" when nothing fits). */
+static const char *not_fingerprint_hint(const char *a)
+{
+	struct stat st;
+
+	if ((strstr(a, "SHA256:") || strstr(a, "MD5:")) && strpbrk(a, " \t"))
+		return ": give only its SHA256:... word, not the whole line";
+	if (strncmp(a, "gh:", 3) == 0 || strncmp(a, "gl:", 3) == 0 || strncmp(a, "lp:", 3) == 0 ||
+	    strncmp(a, "https://", 8) == 0 || strncmp(a, "http://", 7) == 0 || strncmp(a, "env:", 4) == 0)
+		return ": that is a key source; to remove the keys it installed into a block, give --source NAME";
+	if (strncmp(a, "ssh-", 4) == 0 || strncmp(a, "ecdsa-", 6) == 0 || strncmp(a, "sk-", 3) == 0)
+		return ": that is a key; 'keydrop fingerprint -' prints its fingerprint";
+	if (stat(a, &st) == 0 && S_ISREG(st.st_mode))
+		return ": that is a file; 'keydrop fingerprint FILE' prints the fingerprints of its keys";
+	return "";
+}
 
 int cmd_remove(int argc, char **argv, const struct globals *gg)
 {
@@ -74,11 +92,12 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 			int plain = strlen(argv[i]) <= 64;
 			for (const char *p = argv[i]; plain && *p; p++)
 				plain = *p > 0x20 && *p < 0x7f;
+			const char *hint = not_fingerprint_hint(argv[i]);
 			if (plain)
-				ret = msg_usage("remove", "'%s' is not a fingerprint (SHA256:... or MD5:xx:...)", argv[i]);
+				ret = msg_usage("remove", "'%s' is not a fingerprint (SHA256:... or MD5:xx:...)%s", argv[i], hint);
 			else
-				ret = msg_usage("remove", "argument %d is not a fingerprint (SHA256:... or MD5:xx:...)",
-						i - optind + 1);
+				ret = msg_usage("remove", "argument %d is not a fingerprint (SHA256:... or MD5:xx:...)%s",
+						i - optind + 1, hint);
 			goto out;
 		}
 	}
@@ -99,9 +118,7 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 		if ((ret = cmdt_write(&t, out.p, out.len, "remove")) != EXIT_OK)
 			goto out;
 	}
-	if (!g->quiet && block) {
-		printf(ndrop ? "removed block %s (%zu lines)\n" : "no block %s\n", block, ndrop);
-	} else if (!g->quiet) {
+	if (!g->quiet) {
 		for (size_t i = 0; i < ak.nlines; i++) {
 			struct pubkey pk;
 			const char *why;
@@ -114,6 +131,8 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 			cmdt_describe(stdout, pk.blob, pk.bloblen, pk.comment, pk.commentlen);
 			printf(" (line %zu)\n", i + 1);
 		}
+		if (block) /* its keys first (above), then the block itself */
+			printf(ndrop ? "removed block %s (%zu lines)\n" : "no block %s\n", block, ndrop);
 		for (size_t k = 0; k < nfp; k++)
 			if (!fps[k].hits)
 				printf("not present %s\n", fptext[k]);

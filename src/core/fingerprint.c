@@ -1,6 +1,7 @@
 /* fingerprint.c: SHA256/MD5 fingerprints and OpenSSH's randomart ("drunken bishop"). */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <bearssl.h>
 
 #include "b64.h"
@@ -126,7 +127,7 @@ int fingerprint_parse(const char *text, uint8_t digest[32], size_t *dlen)
 	const char *p = text;
 	size_t n = strlen(text);
 
-	if (n >= 4 && strncmp(p, "MD5:", 4) == 0) {
+	if (n >= 4 && strncasecmp(p, "MD5:", 4) == 0) { /* the prefix in any case, as typed */
 		p += 4;
 		for (size_t i = 0; i < 16; i++) {
 			int hi = hexval((unsigned char)p[0]), lo = hi < 0 ? -1 : hexval((unsigned char)p[1]);
@@ -142,7 +143,7 @@ int fingerprint_parse(const char *text, uint8_t digest[32], size_t *dlen)
 		*dlen = 16;
 		return FP_MD5;
 	}
-	if (n >= 7 && strncmp(p, "SHA256:", 7) == 0) {
+	if (n >= 7 && strncasecmp(p, "SHA256:", 7) == 0) {
 		p += 7;
 		n -= 7;
 	}

@@ -105,6 +105,34 @@ is "$RC:$ERR" "2:keydrop: remove: argument 2 is not a fingerprint (SHA256:... or
 	"remove with a private key as argument: exit 2, not echoed"
 run "$KEYDROP" remove --home "$H" --comment x "$(fp a)"
 is "$RC" 2 "remove with two selectors: exit 2"
+# what a user trips over: the prefix in lower case, a whole `ssh-keygen -l` line, a source, a
+# key or a .pub path where a fingerprint goes (each gets a hint), and what --source removed
+run "$KEYDROP" install --home "$H" --source acct a.pub b.pub
+cp "$AK" "$TAP_TMP/ak.before"
+run "$KEYDROP" remove --home "$H" "sha256:$(fp a | cut -d: -f2)"
+is "$RC:$OUT" "0:removed $(ssh-keygen -lf a.pub | cut -d' ' -f1-3) (ED25519) (line $(grep -n "$(cut -d' ' -f2 a.pub)" "$TAP_TMP/ak.before" | cut -d: -f1))" \
+	"remove takes the prefix in lower case (sha256:...)"
+cp "$TAP_TMP/ak.before" "$AK"
+run "$KEYDROP" remove --home "$H" -- "$(ssh-keygen -lf b.pub)"
+like "$RC:$ERR" "^2:.*give only its SHA256:... word, not the whole line" "a whole ssh-keygen -l line: the hint says which word"
+run "$KEYDROP" remove --home "$H" gh:alice
+like "$RC:$ERR" "^2:.*that is a key source; to remove the keys it installed into a block, give --source NAME" \
+	"a source where a fingerprint goes: the hint names --source"
+run "$KEYDROP" remove --home "$H" "$(cut -d' ' -f1,2 b.pub)"
+like "$RC:$ERR" "^2:.*that is a key; 'keydrop fingerprint -' prints its fingerprint" "a key where a fingerprint goes: a hint"
+run "$KEYDROP" remove --home "$H" b.pub
+like "$RC:$ERR" "^2:.*that is a file; 'keydrop fingerprint FILE' prints the fingerprints of its keys" "a .pub path: a hint"
+cmp -s "$AK" "$TAP_TMP/ak.before"; ok $? "... none of them changed the file"
+run "$KEYDROP" remove --home "$H" --source acct
+is "$RC" 0 "remove --source acct"
+is "$OUT" "removed $(ssh-keygen -lf a.pub | cut -d' ' -f1-3) (ED25519) (line $(grep -n "$(cut -d' ' -f2 a.pub)" "$TAP_TMP/ak.before" | cut -d: -f1))
+removed $(ssh-keygen -lf b.pub | cut -d' ' -f1-3) (ED25519) (line $(grep -n "$(cut -d' ' -f2 b.pub)" "$TAP_TMP/ak.before" | cut -d: -f1))
+removed block acct (4 lines)" "... lists the keys it removed, then the block"
+: > "$TAP_TMP/empty_ak"
+run "$KEYDROP" list --file "$TAP_TMP/empty_ak"
+is "$RC:$OUT:$ERR" "0::keydrop: list: $TAP_TMP/empty_ak: no keys" "list of an empty file says 'no keys' (stderr; stdout stays empty)"
+run "$KEYDROP" -q list --file "$TAP_TMP/empty_ak"
+is "$RC:$OUT:$ERR" "0::" "... and nothing with -q"
 
 # ---- check ------------------------------------------------------------------------------------------------
 C=$TAP_TMP/ch
