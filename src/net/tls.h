@@ -13,7 +13,8 @@ struct tls_anchors {
 	br_x509_trust_anchor *ta;
 	size_t n, cap;
 	size_t skipped;       /* certificates in a bundle that could not be decoded (skipped) */
-	int owned;            /* ta[] and its contents are malloc'ed */
+	int owned;            /* ta[] and its contents are malloc'ed, except where borrowed[i] */
+	unsigned char *borrowed; /* with owned: 1 where ta[i] is a copy of an embedded anchor (read-only) */
 	int embedded;         /* ta is the embedded read-only table (nothing to free) */
 	char source[256];     /* "embedded (Debian ca-certificates V)" or the file path */
 };
@@ -24,9 +25,10 @@ struct tls_anchors {
  * cacert (or $SSL_CERT_FILE) cannot be read or holds no usable certificate (errno ENODATA); a->source names
  * the file. */
 int tls_anchors_load(struct tls_anchors *a, const char *cacert);
-/* Parses a PEM bundle in buf[0..len) into a (appending), with BearSSL's PEM and X.509 decoders:
- * every "CERTIFICATE" (or "X509 CERTIFICATE") object becomes an anchor (subject, key, CA flag, as
- * `brssl ta`); one that does not decode (bad base64, not X.509, a key BearSSL lacks, no END banner)
+/* Parses a PEM bundle in buf[0..len) into a (appending), framed as br_pem_decoder frames it
+ * (tls_pem.c) and decoded by br_x509_decoder: every "CERTIFICATE" (or "X509 CERTIFICATE") object
+ * becomes an anchor (subject, key, CA flag, as `brssl ta`; an embedded certificate's comes from the
+ * table); one that does not decode (bad base64, not X.509, a key BearSSL lacks, no END banner)
  * is skipped and counted in a->skipped; other PEM objects are passed over. Returns the number added. */
 size_t tls_anchors_add_pem(struct tls_anchors *a, const char *buf, size_t len);
 void tls_anchors_free(struct tls_anchors *a);

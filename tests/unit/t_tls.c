@@ -1,5 +1,7 @@
 /* t_tls.c: the embedded trust anchors (brssl ta's tables) equal what BearSSL's decoders make of the
- * bundle they came from, at run time; PEM bundle loading skips damaged certificates; pins; SPKI extraction; time formatting; the certificate policy
+ * bundle they came from, at run time; bundle loading (tls_pem.c framing, the per-certificate table)
+ * gives exactly what br_pem_decoder + br_x509_decoder give (anchors_ref.h), for that bundle, a
+ * modified one and damaged ones; pins; SPKI extraction; time formatting; the certificate policy
  * BearSSL 0.6 leaves out (tls_policy.c). */
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include "tap.h"
 #include "tls.h"
 
+#include "anchors_ref.h"
 #include "ca_roots.h" /* what the binary embeds: CA_ROOTS_NUM, brssl ta's TAs[] (build/gen) */
 #define CA_ROOTS_NUM_BUILT CA_ROOTS_NUM
 #define SYSTEM_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
@@ -25,18 +28,7 @@ static void dn_sink(void *ctx, const void *buf, size_t len)
 	}
 }
 
-static int same_anchor(const br_x509_trust_anchor *a, const br_x509_trust_anchor *b)
-{
-	if (a->flags != b->flags || a->pkey.key_type != b->pkey.key_type || a->dn.len != b->dn.len ||
-	    memcmp(a->dn.data, b->dn.data, a->dn.len) != 0)
-		return 0;
-	if (a->pkey.key_type == BR_KEYTYPE_RSA)
-		return a->pkey.key.rsa.nlen == b->pkey.key.rsa.nlen && a->pkey.key.rsa.elen == b->pkey.key.rsa.elen &&
-		       memcmp(a->pkey.key.rsa.n, b->pkey.key.rsa.n, a->pkey.key.rsa.nlen) == 0 &&
-		       memcmp(a->pkey.key.rsa.e, b->pkey.key.rsa.e, a->pkey.key.rsa.elen) == 0;
-	return a->pkey.key.ec.curve == b->pkey.key.ec.curve && a->pkey.key.ec.qlen == b->pkey.key.ec.qlen &&
-	       memcmp(a->pkey.key.ec.q, b->pkey.key.ec.q, a->pkey.key.ec.qlen) == 0;
-}
+#define same_anchor ref_same_anchor
 
 /* A P-256 self-signed certificate (openssl req -x509 -subj /CN=t), made for this test. */
 static const char pem[] =
@@ -261,6 +253,239 @@ static void test_policy(void)
 	free(der);
 }
 
+static size_t count_borrowed(const struct tls_anchors *a)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < a->n; i++)
+		k += a->borrowed[i] != 0;
+	return k;
+}
+
+#if CA_ROOTS_NUM_BUILT > 0
+/* How many of the bundle's certificates (framed by br_pem_decoder, as brssl ta frames them) hash
+ * to the ca_roots_der.h entry of the same index. */
+static size_t der_hashes_match(const char *bundle, size_t len)
+{
+	static struct derbuf der;
+	br_pem_decoder_context pc;
+	size_t off = 0, i = 0, match = 0;
+	int cert = 0;
+	br_pem_decoder_init(&pc);
+	while (off < len) {
+		off += br_pem_decoder_push(&pc, bundle + off, len - off);
+		int ev = br_pem_decoder_event(&pc);
+		if (ev == BR_PEM_BEGIN_OBJ) {
+			der.n = 0;
+			der.over = 0;
+			cert = ref_is_cert(br_pem_decoder_name(&pc));
+			br_pem_decoder_setdest(&pc, der_sink, &der);
+		}
+		if (ev == BR_PEM_END_OBJ && cert && !der.over) {
+			br_sha256_context hc;
+			unsigned char h[32];
+			br_sha256_init(&hc);
+			br_sha256_update(&hc, der.b, der.n);
+			br_sha256_out(&hc, h);
+			match += i < CA_ROOTS_DER_NUM && memcmp(h, CA_ROOTS_DER_SHA256[i], 32) == 0;
+			i++;
+		}
+	}
+	return i == CA_ROOTS_DER_NUM ? match : 0;
+}
+
+/* A bundle that is not the embedded one: the system bundle without its fifth certificate and with a
+ * test CA (made here by openssl) appended, LF and CRLF; tls_anchors_add_pem and the loader against
+ * the reference. */
+static void test_modified_bundle(const char *bundle, size_t len)
+{
+	char dir[] = "/tmp/t_tls.XXXXXX", cmd[512], path[300];
+	static char mod[4 << 20], crlf[8 << 20];
+	size_t m = 0, k = 0;
+	const char *p = bundle, *end = bundle + len;
+
+	if (!mkdtemp(dir)) {
+		OK(0, "mkdtemp");
+		return;
+	}
+	snprintf(cmd, sizeof cmd,
+		 "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=keydrop-t_tls-ca "
+		 "-days 30 -keyout %s/ca.key -out %s/ca.pem 2>/dev/null", dir, dir);
+	IS_INT(system(cmd), 0, "openssl made a test CA");
+	for (int i = 0; p < end; i++) { /* copy every certificate block but the fifth */
+		const char *b = strstr(p, "-----BEGIN CERTIFICATE-----"), *e = b ? strstr(b, "-----END CERTIFICATE-----\n") : NULL;
+		const char *stop = e ? e + 26 : end;
+		if (i != 4) {
+			memcpy(mod + m, p, (size_t)(stop - p));
+			m += (size_t)(stop - p);
+		}
+		p = stop;
+	}
+	snprintf(path, sizeof path, "%s/ca.pem", dir);
+	FILE *f = fopen(path, "rb");
+	if (f) {
+		m += fread(mod + m, 1, sizeof mod - m, f);
+		fclose(f);
+	}
+	OK(m < len + 2000 && m > len - 3000, "modified bundle: %zu bytes (system: %zu)", m, len);
+	for (size_t i = 0; i < m; i++) {
+		if (mod[i] == '\n')
+			crlf[k++] = '\r';
+		crlf[k++] = mod[i];
+	}
+	for (int v = 0; v < 2; v++) {
+		const char *t = v ? crlf : mod, *what = v ? "CRLF" : "LF";
+		size_t tn = v ? k : m;
+		struct tls_anchors got = { 0 }, ref = { 0 };
+		size_t added = tls_anchors_add_pem(&got, t, tn);
+		ref_add_pem(&ref, t, tn);
+		IS_INT(added, TAs_NUM, "%s modified bundle: one certificate fewer, one more", what);
+		OK(ref_same_set(&got, &ref), "%s modified bundle: exactly the reference's anchors, in order", what);
+		IS_INT(count_borrowed(&got), TAs_NUM - 1, "%s: all but the test CA from the embedded table", what);
+		OK(got.n == TAs_NUM && !got.borrowed[got.n - 1] && got.ta[got.n - 1].pkey.key_type == BR_KEYTYPE_EC &&
+			   memmem(got.ta[got.n - 1].dn.data, got.ta[got.n - 1].dn.len, "keydrop-t_tls-ca", 16) != NULL,
+		   "%s: the test CA decoded, last", what);
+		tls_anchors_free(&got);
+		tls_anchors_free(&ref);
+	}
+	/* the loader, as --cacert would */
+	snprintf(path, sizeof path, "%s/bundle.pem", dir);
+	f = fopen(path, "wb");
+	OK(f && fwrite(mod, 1, m, f) == m && fclose(f) == 0, "modified bundle written");
+	struct tls_anchors got = { 0 }, ref = { 0 };
+	IS_INT(tls_anchors_load(&got, path), 0, "tls_anchors_load of the modified bundle");
+	ref_add_pem(&ref, mod, m);
+	OK(!got.embedded && strcmp(got.source, path) == 0 && ref_same_set(&got, &ref), "loaded: the reference's anchors, named by its path");
+	tls_anchors_free(&got);
+	tls_anchors_free(&ref);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	IS_INT(system(cmd), 0, "cleanup");
+}
+#endif
+
+/* Damaged and odd bundles: tls_anchors_add_pem against the reference, byte for byte the same
+ * outcome (anchors, order, skipped count). Each case is a shape br_pem_decoder treats in its own way. */
+static void test_framing_cases(void)
+{
+	const char *body = strchr(pem, '\n') + 1;
+	int bl = (int)(strstr(pem, "-----END") - body);
+	static const char *const fmt[] = {
+		"%s",                                                        /* plain */
+		"-----begin certificate-----\n%.*s-----end certificate-----\n", /* lower case banners */
+		"-----BEGIN CERTIFICATE-----\r\n%.*s-----END CERTIFICATE-----\r\n",
+		"-----BEGIN TRUSTED CERTIFICATE-----\r\n%.*s-----END TRUSTED CERTIFICATE-----\n"
+		"-----BEGIN CERTIFICATE-----\r\n%.*s-----END CERTIFICATE-----\n", /* CR leaves an old byte in the name */
+		"-----BEGIN X509 CERTIFICATE\n%.*s-----END whatever\n",        /* no dashes; END name not read */
+		"-----BEGIN CERTIFICATE-----\n%.*s-----END CERTIFICATE-----",  /* no newline after END: never ends */
+		"-----BEGIN CERTIFICATE-----\n%.*s\n\n-----END CERTIFICATE-----\n", /* empty lines */
+		"-----BEGIN CERTIFICATE-----\n%.*s\r\n-----END CERTIFICATE-----\n",  /* a CR line */
+		" -----BEGIN CERTIFICATE-----\n%.*s-----END CERTIFICATE-----\n",     /* indented banner */
+		"-----BEGIN CERTIFICATE-----\n%.*s -----END CERTIFICATE-----\n",     /* indented END */
+		"-----BEGIN CERTIFICATE-----\n%.*s-----END\n",                     /* short END */
+		"-----BEGIN \n-----BEGIN CERTIFICATE-----\n%.*s-----END CERTIFICATE-----\n", /* empty name */
+		"-----BEGIN CERTIFICATE-----\nAAAA=\n%.*s-----END CERTIFICATE-----\n"
+		"-----BEGIN CERTIFICATE-----\n%.*s-----END CERTIFICATE-----\n",    /* bad base64, then good */
+		"-----BEGIN CERTIFICATE-----\n\t%.*s  -----END CERTIFICATE-----\n", /* tab first, dash later */
+		"-----BEGIN CERTIFICATE-----\n%.*s-----BEGIN CERTIFICATE-----\n%.*s-----END CERTIFICATE-----\n",
+		"-----BEGIN CERTIFICATE-----\nMIIB\n",                               /* cut off */
+	};
+	/* the body with its line breaks taken out, and respaced */
+	char one[2048], spaced[4096], line127[300], buf[16384];
+	size_t o = 0, sp = 0;
+	for (int i = 0; i < bl; i++)
+		if (body[i] != '\n')
+			one[o++] = body[i];
+	one[o] = 0;
+	for (size_t i = 0; i < o; i++) {
+		spaced[sp++] = one[i];
+		if (i % 7 == 3)
+			spaced[sp++] = i % 2 ? ' ' : '\t';
+	}
+	spaced[sp] = 0;
+	size_t ncase = 0, agree = 0;
+	for (size_t i = 0; i < sizeof fmt / sizeof fmt[0]; i++) {
+		if (i == 0)
+			snprintf(buf, sizeof buf, "%s", pem);
+		else
+			snprintf(buf, sizeof buf, fmt[i], bl, body, bl, body);
+		struct tls_anchors got = { 0 }, ref = { 0 };
+		tls_anchors_add_pem(&got, buf, strlen(buf));
+		ref_add_pem(&ref, buf, strlen(buf));
+		ncase++;
+		if (ref_same_set(&got, &ref))
+			agree++;
+		else
+			printf("# framing case %zu differs: got %zu (%zu skipped), reference %zu (%zu skipped)\n", i, got.n, got.skipped, ref.n, ref.skipped);
+		tls_anchors_free(&got);
+		tls_anchors_free(&ref);
+	}
+	/* one long line; whitespace inside quartets; padding then a further quartet; a 126 and a 127-byte name */
+	memset(line127, 'A', sizeof line127);
+	const char *more[6];
+	char m0[4096], m1[8192], m2[4096], m3[4096], m4[4096], m5[4096];
+	snprintf(m0, sizeof m0, "-----BEGIN CERTIFICATE-----\n%s\n-----END CERTIFICATE-----\n", one);
+	snprintf(m1, sizeof m1, "-----BEGIN CERTIFICATE-----\n%s\n-----END CERTIFICATE-----\n", spaced);
+	snprintf(m2, sizeof m2, "-----BEGIN CERTIFICATE-----\n%s AAAA\n-----END CERTIFICATE-----\n", one);
+	snprintf(m3, sizeof m3, "-----BEGIN CERTIFICATE-----\n%s\n\n\n-----END CERTIFICATE-----\n", one);
+	snprintf(m4, sizeof m4, "-----BEGIN %.115s CERTIFICATE\n%s\n-----END CERTIFICATE-----\n", line127, one);
+	snprintf(m5, sizeof m5, "-----BEGIN %.114s CERTIFICATE\n%s\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\n%s\n-----END CERTIFICATE-----\n", line127, one, one);
+	more[0] = m0, more[1] = m1, more[2] = m2, more[3] = m3, more[4] = m4, more[5] = m5;
+	for (size_t i = 0; i < 6; i++) {
+		struct tls_anchors got = { 0 }, ref = { 0 };
+		tls_anchors_add_pem(&got, more[i], strlen(more[i]));
+		ref_add_pem(&ref, more[i], strlen(more[i]));
+		ncase++;
+		if (ref_same_set(&got, &ref))
+			agree++;
+		else
+			printf("# framing case m%zu differs: got %zu (%zu skipped), reference %zu (%zu skipped)\n", i, got.n, got.skipped, ref.n, ref.skipped);
+		tls_anchors_free(&got);
+		tls_anchors_free(&ref);
+	}
+	/* bodies that end in '=' and '==' padding (nc-ca.der: 497 bytes, leaf-sha1-eku.der: 469), in
+	 * 64-column lines, each case followed by a good object (how the decoder resumes matters) */
+	static const char *const padfmt[] = {
+		"-----BEGIN CERTIFICATE-----\n%s\n-----END CERTIFICATE-----\n%s",
+		"-----BEGIN CERTIFICATE-----\n%s\n\n\n-----END CERTIFICATE-----\n%s",
+		"-----BEGIN CERTIFICATE-----\n%s\n\r\n-----END CERTIFICATE-----\n%s",
+		"-----BEGIN CERTIFICATE-----\n%s\n \n-----END CERTIFICATE-----\n%s",
+		"-----BEGIN CERTIFICATE-----\n%s AAAA\n-----END CERTIFICATE-----\n%s",
+		"-----BEGIN CERTIFICATE-----\n%s \t\r\n-----END CERTIFICATE-----\n%s",
+		"-----BEGIN CERTIFICATE-----\n%s-----END CERTIFICATE-----\n%s",
+		"-----BEGIN CERTIFICATE-----\n%s\n-----BEGIN CERTIFICATE-----\n%s",
+		"-----BEGIN CERTIFICATE-----\n%s\n-----end \n%s",
+	};
+	static const char *const padder[] = { "tests/tls/vectors/nc-ca.der", "tests/tls/vectors/leaf-sha1-eku.der" };
+	for (size_t d = 0; d < 2; d++) {
+		size_t dn;
+		unsigned char *der = slurp_der(padder[d], &dn);
+		char b64[1024], lines[1100];
+		long bn = b64_encode(der, dn, b64, sizeof b64, 1);
+		size_t ln = 0;
+		free(der);
+		OK(bn > 0 && b64[bn - 1] == '=' && (b64[bn - 2] == '=') == (d == 1), "%s: base64 ends in %s", padder[d], d ? "==" : "=");
+		for (long i = 0; i < bn; i++) {
+			if (i && i % 64 == 0)
+				lines[ln++] = '\n';
+			lines[ln++] = b64[i];
+		}
+		lines[ln] = 0;
+		for (size_t i = 0; i < sizeof padfmt / sizeof padfmt[0]; i++) {
+			struct tls_anchors got = { 0 }, ref = { 0 };
+			snprintf(buf, sizeof buf, padfmt[i], lines, pem);
+			tls_anchors_add_pem(&got, buf, strlen(buf));
+			ref_add_pem(&ref, buf, strlen(buf));
+			ncase++;
+			if (ref_same_set(&got, &ref))
+				agree++;
+			else
+				printf("# padded case %zu/%zu differs: got %zu (%zu skipped), reference %zu (%zu skipped)\n", d, i, got.n, got.skipped, ref.n, ref.skipped);
+			tls_anchors_free(&got);
+			tls_anchors_free(&ref);
+		}
+	}
+	IS_INT(agree, ncase, "every damaged or odd bundle gives the reference's anchors and skipped count");
+}
+
 int main(void)
 {
 	struct tls_anchors a;
@@ -291,14 +516,21 @@ int main(void)
 		if (len == 0 || strcmp(hex, KEYDROP_CA_SHA256) != 0) {
 			printf("ok %d # SKIP %s is not the bundle this build embeds\n", ++tap_n, SYSTEM_BUNDLE);
 		} else {
-			memset(&a, 0, sizeof a);
-			size_t added = tls_anchors_add_pem(&a, bundle, len), same = 0;
-			IS_INT(added, TAs_NUM, "the bundle decodes to as many anchors as brssl's table");
-			IS_INT(a.skipped, 0, "no certificate of the bundle skipped");
-			for (size_t i = 0; i < a.n && i < TAs_NUM; i++)
-				same += (size_t)same_anchor(&a.ta[i], &TAs[i]);
+			struct tls_anchors ref = { 0 };
+			size_t added = ref_add_pem(&ref, bundle, len), same = 0;
+			IS_INT(added, TAs_NUM, "br_pem_decoder + br_x509_decoder: as many anchors as brssl's table");
+			IS_INT(ref.skipped, 0, "no certificate of the bundle skipped");
+			for (size_t i = 0; i < ref.n && i < TAs_NUM; i++)
+				same += (size_t)same_anchor(&ref.ta[i], &TAs[i]);
 			IS_INT(same, TAs_NUM, "every decoded anchor equals the embedded one (DN, CA flag, key)");
+			IS_INT(der_hashes_match(bundle, len), TAs_NUM, "ca_roots_der.h: entry i is the SHA-256 of certificate i's DER");
+			memset(&a, 0, sizeof a);
+			IS_INT(tls_anchors_add_pem(&a, bundle, len), TAs_NUM, "tls_anchors_add_pem: as many");
+			OK(ref_same_set(&a, &ref), "tls_anchors_add_pem gives exactly the reference's anchors, in order");
+			IS_INT(count_borrowed(&a), TAs_NUM, "... every one served from the embedded table");
 			tls_anchors_free(&a);
+			tls_anchors_free(&ref);
+			test_modified_bundle(bundle, len);
 			/* and the loader serves that bundle from the table (same bytes: no decoding) */
 			unsetenv("SSL_CERT_FILE");
 			IS_INT(tls_anchors_load(&a, SYSTEM_BUNDLE), 0, "loading the system bundle");
@@ -461,6 +693,7 @@ int main(void)
 		close(sv[1]);
 		free(t);
 	}
+	test_framing_cases();
 	test_policy();
 	return tap_done();
 }
