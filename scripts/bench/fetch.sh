@@ -4,6 +4,9 @@
 # `keydrop install URL` vs Debian's `ssh-import-id` (its URL setting pointed at the server; shown
 # when installed). Loopback only. Usage: scripts/bench/fetch.sh [RUNS] (default 30; KEYDROP overrides
 # the binary; KEYDROP_BASE adds this binary vs that one, same run). Exit 1 when a target is missed.
+# The fetch runs twice: with the test CA alone (--cacert ROOT), and with a full bundle that is not
+# the one keydrop embeds (the system bundle without one certificate, plus the test CA: what a static
+# binary meets on another distribution or ca-certificates version), curl loading the same file.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 KEYDROP=${KEYDROP:-$root/build/keydrop}
@@ -22,6 +25,10 @@ P=$TAP_TMP/pki
 mkdir -p "$P"
 pki_root "$P" root ec && pki_sign "$P" root leaf ec leaf || { echo "cannot make the test PKI" >&2; exit 1; }
 cat "$P/leaf.pem" "$P/root.pem" > "$P/chain.pem"
+SYS_BUNDLE=${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}
+[ -r "$SYS_BUNDLE" ] || { echo "no system CA bundle ($SYS_BUNDLE): bash scripts/bootstrap.sh bench" >&2; exit 1; }
+awk '/-----BEGIN CERTIFICATE-----/ { n++ } n != 5' "$SYS_BUNDLE" > "$P/bundle.pem"
+cat "$P/root.pem" >> "$P/bundle.pem"
 keys=""
 for n in 1 2 3; do
 	ssh-keygen -q -t ed25519 -N '' -C "bench$n@example" -f "$TAP_TMP/k$n"
@@ -37,11 +44,20 @@ hf_pair "$RUNS" "true" \
 	"keydrop fetch" "$KEYDROP fetch --cacert $P/root.pem $U/alice.keys" \
 	"curl -s" "curl -s --cacert $P/root.pem $U/alice.keys"
 fetch_ratio=$HF_RATIO
+nb=$(grep -c -- '-----BEGIN CERTIFICATE-----' "$P/bundle.pem")
+echo "== the same fetch, --cacert with a $nb-certificate bundle that is not the embedded one ($RUNS runs each)"
+hf_pair "$RUNS" "true" \
+	"keydrop fetch (bundle)" "$KEYDROP fetch --cacert $P/bundle.pem $U/alice.keys" \
+	"curl -s (bundle)" "curl -s --cacert $P/bundle.pem $U/alice.keys"
+bundle_ratio=$HF_RATIO
 if [ -n "${KEYDROP_BASE:-}" ]; then
-	echo "== the same fetch, this binary vs KEYDROP_BASE ($RUNS runs each)"
+	echo "== the same fetches, this binary vs KEYDROP_BASE ($RUNS runs each)"
 	hf_pair "$RUNS" "true" \
 		"this: keydrop fetch" "$KEYDROP fetch --cacert $P/root.pem $U/alice.keys" \
 		"base: keydrop fetch" "$KEYDROP_BASE fetch --cacert $P/root.pem $U/alice.keys"
+	hf_pair "$RUNS" "true" \
+		"this: keydrop fetch (bundle)" "$KEYDROP fetch --cacert $P/bundle.pem $U/alice.keys" \
+		"base: keydrop fetch (bundle)" "$KEYDROP_BASE fetch --cacert $P/bundle.pem $U/alice.keys"
 fi
 
 if command -v ssh-import-id >/dev/null; then
@@ -57,4 +73,5 @@ fi
 
 echo "== targets"
 target "fetch, keydrop/curl median ratio" "$fetch_ratio" 0.5
+target "fetch with a full non-embedded bundle, keydrop/curl median ratio" "$bundle_ratio" 0.5
 exit "$BENCH_MISSED"

@@ -246,8 +246,9 @@ static int load_file(struct tls_anchors *a, const char *path)
 	if (osutil_slurp(path, BUNDLE_MAX, &buf, &len) != 0)
 		return -1;
 #ifdef KEYDROP_CA_SHA256
-	/* The very bundle the embedded table was made from: use the table, skip the decoding. */
-	{
+	/* The very bundle the embedded table was made from: use the table, skip the decoding (another
+	 * length: not that bundle, and no time spent hashing it as a whole). */
+	if (len == KEYDROP_CA_LEN) {
 		br_sha256_context c;
 		uint8_t h[32];
 		char hex[65];
