@@ -1,11 +1,17 @@
 /* fuzz_cert.c: the certificate facts parser (trust anchors from bundles, validity for messages),
- * bundle loading (BearSSL's PEM and X.509 decoders behind tls_anchors_add_pem), and the policy checks BearSSL 0.6 leaves out (tls_policy.c: extensions, host
- * names, wildcards, name constraints). Certificates come from files and servers: hostile input. */
+ * bundle loading (tls_anchors_add_pem: tls_pem.c's framing, br_x509_decoder, the embedded table),
+ * checked against the reference (br_pem_decoder + br_x509_decoder, anchors_ref.h) on every input:
+ * the same anchors in the same order, the same skipped count; and the policy checks BearSSL 0.6
+ * leaves out (tls_policy.c: extensions, host names, wildcards, name constraints). Certificates come
+ * from files and servers: hostile input. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tls.h"
+#include "tls_pem.h"
+
+#include "../unit/anchors_ref.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -64,7 +70,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < a.n; i++)
 			if (a.ta[i].dn.len == 0 || (a.ta[i].pkey.key_type != BR_KEYTYPE_RSA && a.ta[i].pkey.key_type != BR_KEYTYPE_EC))
 				abort();
+		struct tls_anchors ref = { 0 };
+		ref_add_pem(&ref, (const char *)data, size);
+		if (!ref_same_set(&a, &ref))
+			abort(); /* the framing or the table differs from BearSSL's own decoders */
+		tls_anchors_free(&ref);
 		tls_anchors_free(&a);
+	}
+	{
+		/* the framer alone: offsets move forward, the DER fits, names stay terminated */
+		static uint8_t der[TLS_PEM_DER_CAP(65536)];
+		struct tls_pem p;
+		size_t dl, last = 0;
+		int r;
+		if (size <= 65536) {
+			tls_pem_init(&p, (const char *)data, size);
+			while ((r = tls_pem_next(&p, der, sizeof der, &dl)) != TLS_PEM_DONE) {
+				if (p.off > size || p.off <= last || memchr(p.name, 0, sizeof p.name) == NULL ||
+				    (r == TLS_PEM_OBJECT && dl > size / 4 * 3) || (r != TLS_PEM_OBJECT && dl != 0))
+					abort();
+				last = p.off;
+			}
+		}
 	}
 	return 0;
 }

@@ -29,10 +29,16 @@ static void ref_dn(void *ctx, const void *buf, size_t len)
 	c->dnlen += len;
 }
 
+/* br_pem_decoder hands the DER over in chunks. BearSSL 0.6's br_x509_decoder_push must not be called
+ * again once the decoder failed (its T0 program would resume after `fail` with a broken stack) or
+ * finished (no program left): the chunks after that are dropped, which is what one push of the whole
+ * DER does (tls_roots.c). Without this check a bundle crashed the loader on main (fuzz_cert found it:
+ * tests/fuzz/corpus/cert/bundle-x509-fails-early.pem). */
 static void ref_der(void *ctx, const void *buf, size_t len)
 {
 	struct ref_cert *c = ctx;
-	br_x509_decoder_push(&c->x, buf, len);
+	if (c->x.err == 0 && c->x.cpu.ip != NULL)
+		br_x509_decoder_push(&c->x, buf, len);
 }
 
 static unsigned char *ref_dup(const void *p, size_t n)

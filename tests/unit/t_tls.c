@@ -484,6 +484,47 @@ static void test_framing_cases(void)
 		}
 	}
 	IS_INT(agree, ncase, "every damaged or odd bundle gives the reference's anchors and skipped count");
+
+	/* br_x509_decoder must get the DER in one push: after a failure (or after the certificate's end)
+	 * another push resumes its T0 program past the `fail` with a broken stack (BearSSL 0.6). Fed in
+	 * br_pem_decoder's chunks of 255 bytes, a certificate that fails in its first 255 bytes, or one
+	 * with 300 bytes after its end, crashed the loader (SEGV on main before this test). */
+	{
+		unsigned char der[1024];
+		char b64[2048], bundle[8192];
+		static char found[65536];
+		FILE *f = fopen("tests/fuzz/corpus/cert/bundle-x509-fails-early.pem", "rb");
+		size_t fl = f ? fread(found, 1, sizeof found, f) : 0;
+		if (f)
+			fclose(f);
+		struct tls_anchors fa = { 0 }, fr = { 0 };
+		OK(fl > 3000, "the bundle fuzz_cert found (%zu bytes)", fl);
+		tls_anchors_add_pem(&fa, found, fl);
+		ref_add_pem(&fr, found, fl);
+		OK(fa.n == 1 && fa.skipped == 1 && ref_same_set(&fa, &fr), "its damaged certificate is skipped, the good one kept");
+		tls_anchors_free(&fa);
+		tls_anchors_free(&fr);
+		long dn = b64_decode(one, o, der, sizeof der);
+		OK(dn == 369 && der[12] == 2, "the test certificate: 369 bytes, version 3 at byte 12");
+		for (int v = 0; v < 2; v++) {
+			size_t len = (size_t)dn;
+			if (v == 0)
+				der[12] = 5; /* "version 6": BearSSL fails at byte 12 */
+			else
+				memset(der + len, 0, 300), len += 300; /* 300 bytes after the certificate */
+			long bn = b64_encode(der, len, b64, sizeof b64, 1);
+			snprintf(bundle, sizeof bundle, "-----BEGIN CERTIFICATE-----\n%s\n-----END CERTIFICATE-----\n%s", bn > 0 ? b64 : "", pem);
+			struct tls_anchors got = { 0 }, ref = { 0 };
+			size_t added = tls_anchors_add_pem(&got, bundle, strlen(bundle));
+			ref_add_pem(&ref, bundle, strlen(bundle));
+			IS_INT(added + got.skipped, 2, "%s: both objects counted", v ? "trailing bytes" : "early failure");
+			IS_INT(got.skipped, 1, "%s: skipped (BearSSL refuses it)", v ? "trailing bytes" : "early failure");
+			OK(ref_same_set(&got, &ref), "%s: the reference's anchors", v ? "trailing bytes" : "early failure");
+			tls_anchors_free(&got);
+			tls_anchors_free(&ref);
+			der[12] = 2;
+		}
+	}
 }
 
 int main(void)
