@@ -5,7 +5,8 @@
  * input they see. The grammar, as pemdec.t0 has it:
  *   - a banner is a line starting "-----BEGIN " (ASCII case-insensitive); the rest of the line is the
  *     name: upper-cased, CRs skipped (the byte under a CR keeps its old value), 1..126 bytes, trailing
- *     dashes trimmed; a line with an empty or longer name is no banner;
+ *     dashes trimmed; a line with an empty or longer name is no banner (but its first 127 bytes
+ *     stay in the buffer: a later name with a CR shows one of them);
  *   - body lines: whitespace (bytes <= 32) is ignored, the rest is whole base64 quartets; a line whose
  *     first byte is '-' must start "-----END " and ends the object (the rest of it is not read);
  *   - '=' padding ends the data: the rest of its line must be whitespace, then only empty lines
@@ -111,11 +112,12 @@ int tls_pem_next(struct tls_pem *p, uint8_t *der, size_t cap, size_t *derlen)
 		if (!starts_ci(s, n, "-----BEGIN "))
 			continue;
 		size_t k = n - 11, t;
-		if (k == 0 || k > sizeof p->name - 2) /* BearSSL reads at most 126 name bytes */
-			continue;
-		for (size_t i = 0; i < k; i++)
+		/* BearSSL stores up to 127 bytes, then refuses a name of 127 or more: the bytes stay */
+		for (size_t i = 0; i < k && i < sizeof p->name - 1; i++)
 			if (s[11 + i] != '\r')
 				p->name[i] = (char)upper(s[11 + i]);
+		if (k == 0 || k > sizeof p->name - 2)
+			continue;
 		for (t = k; t > 0 && p->name[t - 1] == '-'; t--)
 			;
 		p->name[t] = '\0';

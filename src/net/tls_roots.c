@@ -183,6 +183,9 @@ static int add_der(struct tls_anchors *a, struct certdec *c, const uint8_t *der,
 	c->dn.n = 0;
 	c->dn.over = 0;
 	br_x509_decoder_init(&c->x, dn_append, &c->dn);
+	/* One push of the whole DER: BearSSL 0.6's decoder must not be pushed again after it failed
+	 * (its T0 program resumes past `fail` with a broken stack) or finished; br_pem_decoder's
+	 * 255-byte chunks did that, and a damaged bundle crashed the loader. */
 	br_x509_decoder_push(&c->x, der, n);
 	return add_decoded(a, c);
 }
