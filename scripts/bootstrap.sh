@@ -1,9 +1,11 @@
 #!/bin/bash
-# scripts/bootstrap.sh build|test|bench
+# scripts/bootstrap.sh GROUP... (build, test, bench, ci; default build)
 # Installs, with apt, whatever the build (or the test suite) needs and this machine lacks. As root it
 # installs; otherwise it prints the one apt-get command to run and stops. Never touches apt sources.
+# The Makefile runs it before it reads anything else (its outer pass), so every file test and $(shell)
+# of the build sees the installed packages: `make` works the first time on a fresh machine.
 set -euo pipefail
-what=${1:-build}
+[ $# -gt 0 ] || set -- build
 
 # command-or-file -> Debian package
 build_needs=(
@@ -42,12 +44,24 @@ bench_needs=(
 	"curl:curl"
 )
 
-case "$what" in
-build) needs=("${build_needs[@]}") ;;
-test) needs=("${build_needs[@]}" "${test_needs[@]}") ;;
-bench) needs=("${build_needs[@]}" "${bench_needs[@]}") ;;
-*) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
-esac
+# scripts/check-fresh.sh (run by .ci/run) builds a minimal Debian root and runs make inside it
+ci_needs=(
+	"debootstrap:debootstrap"
+	"git:git"
+	"unshare:util-linux"
+	"tar:tar"
+)
+
+needs=("${build_needs[@]}")
+for what in "$@"; do
+	case "$what" in
+	build) ;;
+	test) needs+=("${test_needs[@]}") ;;
+	bench) needs+=("${bench_needs[@]}") ;;
+	ci) needs+=("${ci_needs[@]}") ;;
+	*) echo "usage: $0 [build|test|bench|ci]..." >&2; exit 2 ;;
+	esac
+done
 
 missing=()
 for pair in "${needs[@]}"; do
