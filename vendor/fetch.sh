@@ -23,14 +23,17 @@ trap 'rm -rf "$work"' EXIT INT TERM
 apt=$work/apt
 mkdir -p "$apt/lists/partial" "$apt/parts" "$apt/cache/archives/partial" "$work/dl"
 : > "$apt/empty.list"
+# The machine's source files, where its apt configuration (APT_CONFIG included) says they are.
+SL=/etc/apt/sources.list SP=/etc/apt/sources.list.d/
+eval "$(apt-config shell SL Dir::Etc::SourceList/f SP Dir::Etc::SourceParts/d)"
 found=0
-for f in /etc/apt/sources.list.d/*.sources; do
+for f in "$SP"*.sources; do
 	[ -f "$f" ] || continue
 	sed 's/^Types:.*$/Types: deb-src/' "$f" > "$apt/parts/$(basename "$f")"
 	found=1
 done
-if [ -f /etc/apt/sources.list ]; then
-	sed -n 's/^[[:space:]]*deb[[:space:]]/deb-src /p' /etc/apt/sources.list > "$apt/parts/from-sources.list"
+if [ -f "$SL" ]; then
+	sed -n 's/^[[:space:]]*deb[[:space:]]/deb-src /p' "$SL" > "$apt/parts/from-sources.list"
 	[ -s "$apt/parts/from-sources.list" ] && found=1
 	# apt only reads *.list files from SourceParts.
 	mv "$apt/parts/from-sources.list" "$apt/parts/from-sources-list.list"
