@@ -36,6 +36,7 @@ test_needs=(
 	"mkfs.ext4:e2fsprogs"
 	"flock:util-linux"
 	"curl:curl"
+	"gpg:gnupg"
 )
 # scripts/bench/fetch.sh compares against Debian's ssh-import-id
 bench_needs=(

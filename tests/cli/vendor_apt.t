@@ -81,10 +81,26 @@ is "$RC" 0 "fetch.sh works where the machine's apt works"
 [ ! -e "$m/lists/partial/.fetch" ] && [ "$(cat "$m/sources.list")" = "$(printf '# the same archive as in sources.list.d/debian.sources\ndeb %s bookworm main' "$url")" ]
 ok $? "the machine's apt configuration is left as it was"
 
-# Entries for other types and a disabled stanza: only enabled deb/deb-src archives are used, once.
-printf '\nTypes: deb\nURIs: http://127.0.0.1:9/nowhere\nSuites: bookworm\nComponents: main\nEnabled: no\n' \
+# An archive that fails the update (404 on the same server) does not stop the download from the one
+# that has the package; a disabled stanza is not used.
+printf '\nTypes: deb\nURIs: %s/nowhere\nSuites: bookworm\nComponents: main\n' "http://127.0.0.1:$WWW_PORT" \
+	>> "$m/sources.list.d/debian.sources"
+printf '\nTypes: deb\nURIs: http://127.0.0.1:9/disabled\nSuites: bookworm\nComponents: main\nEnabled: no\n' \
 	>> "$m/sources.list.d/debian.sources"
 rm -rf "$TAP_TMP/out/bearssl" "$cache"/*
 run env KEYDROP_VENDOR_CACHE="$cache" sh "$root/vendor/fetch.sh" "$root/vendor/bearssl.pin" "$TAP_TMP/out/bearssl"
-is "$RC" 0 "a disabled stanza is not used"
+is "$RC" 0 "an archive without the package that fails the update does not stop the fetch"
+
+# The key only embedded in the .sources file (deb822 Signed-By block), nothing in trusted.gpg.d.
+rm -f "$m/sources.list" "$m/trusted.gpg.d/"*
+{
+	printf 'Types: deb\nURIs: %s\nSuites: bookworm\nComponents: main\nSigned-By:\n' "$url"
+	gpg -q --batch --armor --export | sed -e 's/^$/./' -e 's/^/ /'
+} > "$m/sources.list.d/debian.sources"
+run apt-get update
+is "$RC" 0 "the machine's apt works with the key embedded in its .sources file"
+rm -rf "$TAP_TMP/out/bearssl" "$cache"/*
+run env KEYDROP_VENDOR_CACHE="$cache" sh "$root/vendor/fetch.sh" "$root/vendor/bearssl.pin" "$TAP_TMP/out/bearssl"
+is "$RC" 0 "so does fetch.sh (the embedded key is trusted in the private configuration)"
+[ -f "$TAP_TMP/out/bearssl/inc/bearssl.h" ]; ok $? "embedded key: tree unpacked"
 done_testing
