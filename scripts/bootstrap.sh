@@ -19,6 +19,9 @@ build_needs=(
 	"clang:clang"
 	"/usr/include/jsmn.h:libjsmn-dev"
 	"/etc/ssl/certs/ca-certificates.crt:ca-certificates"
+	# the build date (SOURCE_DATE_EPOCH) is the last commit's: without git the first build would get
+	# the fallback date and the next make, after git arrived with the test tools, rebuild everything
+	"git:git"
 )
 test_needs=(
 	"clang:clang"
