@@ -44,6 +44,13 @@ cleanup_root() {
 		rm -rf "$root"
 	fi
 }
+# Keep what apt downloaded in the root for the next run (a cache only: every run installs again),
+# also when a step failed; before the root goes.
+save_debs() {
+	[ -d "$root/var/cache/apt/archives" ] &&
+		find "$root/var/cache/apt/archives" -maxdepth 1 -name '*.deb' -exec cp -n -t "$debs/" {} +
+}
+on_exit save_debs
 on_exit cleanup_root
 
 secs() { echo $(( $(date +%s) - $1 )); }
@@ -146,6 +153,4 @@ ok $rc "make check-cli in the root"
 grep -E '^(Files=|Result:)' "$TAP_TMP/check-cli.log" | sed 's/^/# /'
 diag "timing: make check-cli $(secs "$t0") s"
 
-# Keep what apt downloaded for the next run (cache only: every run installs again).
-find "$root/var/cache/apt/archives" -maxdepth 1 -name '*.deb' -exec cp -n -t "$debs/" {} +
 done_testing
