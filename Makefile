@@ -1,6 +1,30 @@
 # keydrop — one plain Makefile. `make` fetches, verifies and builds everything; `make check` tests it.
 # Targets: all (default), check, demo, sanitize, fuzz, repro, bench, clean, distclean.
 
+# ---- two passes: bootstrap first, then the build ------------------------------------------------
+# make decides what exists (wildcards, $(shell dpkg-query/sha256sum), "no rule to make target
+# /usr/include/jsmn.h") while it reads the makefiles, before any recipe runs. So the outer pass
+# reads nothing of the system: it runs scripts/bootstrap.sh (apt installs what the goals need) and
+# then make again with KEYDROP_INNER=1, which reads the rest of this file on a complete machine.
+# That is what makes the first `make` on a fresh Debian work. Goals pass through unchanged.
+ifeq ($(KEYDROP_INNER),)
+SHELL       := /bin/bash
+OUTER_GOALS := $(or $(MAKECMDGOALS),all)
+# Which bootstrap groups the goals need (scripts/bootstrap.sh: build, test, bench, ci); none to clean.
+BOOT_GROUPS := $(sort $(if $(filter-out clean distclean,$(OUTER_GOALS)),build) \
+                 $(if $(filter check check-% sanitize fuzz build/san/% build/fuzz/% build/fuzzobj/% build/host/tests/%,$(OUTER_GOALS)),test) \
+                 $(if $(filter bench,$(OUTER_GOALS)),bench) $(if $(filter check-fresh,$(OUTER_GOALS)),ci))
+.DEFAULT_GOAL := all
+.PHONY: $(OUTER_GOALS) keydrop-outer
+keydrop-outer:
+	@$(if $(BOOT_GROUPS),bash scripts/bootstrap.sh $(BOOT_GROUPS))
+	@$(MAKE) --no-print-directory KEYDROP_INNER=1 $(MAKECMDGOALS)
+# Every goal waits for the one outer recipe (it runs once, whatever the number of goals).
+$(OUTER_GOALS): keydrop-outer
+	@:
+else
+# ---- the build (inner pass: the bootstrap has run) ----------------------------------------------
+
 VERSION     := 0.1.0
 B           := build
 SHELL       := /bin/bash
@@ -105,11 +129,10 @@ SAN_BINS    := $(patsubst tests/unit/%.c,$(B)/san/tests/%,$(UNIT_SRCS))
 FUZZ_SRCS   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS   := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 
-BOOT_STAMP  := $(B)/stamp/bootstrap
 BEARSSL_OK  := $(BEARSSL_SRC)/.keydrop-ok
 SODIUM_OK   := $(SODIUM_SRC)/.keydrop-ok
 
-.PHONY: FORCE all check check-unit check-cli check-interop check-fuzz demo sanitize fuzz repro bench clean distclean bootstrap print-layers
+.PHONY: FORCE all check check-unit check-cli check-interop check-fuzz check-fresh demo sanitize fuzz repro bench clean distclean bootstrap print-layers
 .DELETE_ON_ERROR:
 # Keep the host, sanitizer and fuzzer objects: they are intermediates of pattern rules.
 .SECONDARY:
@@ -118,21 +141,18 @@ all: $(B)/keydrop
 
 include scripts/mk/net.mk
 
-# ---- bootstrap: toolchain from apt when missing --------------------------------------------------
-$(BOOT_STAMP): scripts/bootstrap.sh
-	@bash scripts/bootstrap.sh build
-	@mkdir -p $(@D) && touch $@
-bootstrap: $(BOOT_STAMP)
+# `make bootstrap`: only the outer pass's bootstrap.
+bootstrap: ;
 
 # ---- vendor: fetch + verify + unpack (fetch.sh renames into place only when everything passed) -----
-$(BEARSSL_OK): vendor/bearssl.pin vendor/fetch.sh | $(BOOT_STAMP)
+$(BEARSSL_OK): vendor/bearssl.pin vendor/fetch.sh
 	@sh vendor/fetch.sh vendor/bearssl.pin $(BEARSSL_SRC)
 	@# keydrop writes and reads RSA keys up to 16384 bits (as ssh-keygen); BearSSL's cap is a
 	@# compile-time constant in an internal header, raised here (only stack buffer sizes depend on it).
 	@sed -i 's/^#define BR_MAX_RSA_SIZE   4096$$/#define BR_MAX_RSA_SIZE   16384/' $(BEARSSL_SRC)/src/inner.h
 	@grep -q '^#define BR_MAX_RSA_SIZE   16384$$' $(BEARSSL_SRC)/src/inner.h || { echo "bearssl: could not raise BR_MAX_RSA_SIZE" >&2; exit 1; }
 	@touch $@
-$(SODIUM_OK): vendor/libsodium.pin vendor/fetch.sh | $(BOOT_STAMP)
+$(SODIUM_OK): vendor/libsodium.pin vendor/fetch.sh
 	@sh vendor/fetch.sh vendor/libsodium.pin $(SODIUM_SRC)
 	@touch $@
 
@@ -217,11 +237,11 @@ $(B)/host/%.o: src/%.c $(HDRS) $(DEPS_HOST) $(B)/gen/defs.stamp
 	@mkdir -p $(@D)
 	@echo "  CC host $<"
 	@$(HOST_CC) $(HOST_CFLAGS) $(WARN) $(DEFS) $(call layer_incs,$*) $(LIB_INCS) -c $< -o $@
-$(B)/san/%.o: src/%.c $(HDRS) $(DEPS_HOST) $(B)/gen/defs.stamp | $(B)/stamp/testdeps
+$(B)/san/%.o: src/%.c $(HDRS) $(DEPS_HOST) $(B)/gen/defs.stamp
 	@mkdir -p $(@D)
 	@echo "  LINK/CC $@"
 	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(WARN) $(DEFS) $(call layer_incs,$*) $(LIB_INCS) -c $< -o $@
-$(B)/fuzzobj/%.o: src/%.c $(HDRS) $(DEPS_HOST) $(B)/gen/defs.stamp | $(B)/stamp/testdeps
+$(B)/fuzzobj/%.o: src/%.c $(HDRS) $(DEPS_HOST) $(B)/gen/defs.stamp
 	@mkdir -p $(@D)
 	@echo "  LINK/CC $@"
 	@$(HOST_CC) $(HOST_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined $(WARN) $(DEFS) $(call layer_incs,$*) $(LIB_INCS) -DKEYDROP_FUZZ -c $< -o $@
@@ -230,11 +250,11 @@ $(B)/host/tests/%: tests/unit/%.c tests/unit/tap.h $(HOST_OBJS) $(DEPS_HOST)
 	@mkdir -p $(@D)
 	@echo "  LINK/CC $@"
 	@$(HOST_CC) $(HOST_CFLAGS) $(WARN) $(DEFS) $(TEST_INCS) $(LIB_INCS) -Itests/unit -o $@ $< $(HOST_OBJS) $(DEPS_HOST)
-$(B)/san/tests/%: tests/unit/%.c tests/unit/tap.h $(SAN_OBJS) $(DEPS_HOST) | $(B)/stamp/testdeps
+$(B)/san/tests/%: tests/unit/%.c tests/unit/tap.h $(SAN_OBJS) $(DEPS_HOST)
 	@mkdir -p $(@D)
 	@echo "  LINK/CC $@"
 	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(WARN) $(DEFS) $(TEST_INCS) $(LIB_INCS) -Itests/unit -o $@ $< $(SAN_OBJS) $(DEPS_HOST)
-$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) $(DEPS_HOST) | $(B)/stamp/testdeps
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) $(DEPS_HOST)
 	@mkdir -p $(@D)
 	@echo "  LINK/CC $@"
 	@$(HOST_CC) $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined $(WARN) $(DEFS) $(TEST_INCS) $(LIB_INCS) -o $@ $< $(FUZZ_OBJS) $(DEPS_HOST)
@@ -242,12 +262,8 @@ $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) $(DEPS_HOST) | $(B)/stamp/testdeps
 # ---- tests -------------------------------------------------------------------------------------------
 export KEYDROP := $(CURDIR)/$(B)/keydrop
 export KEYDROP_FUTURE := $(CURDIR)/$(B)/keydrop-future
-check: $(B)/stamp/testdeps $(B)/keydrop $(B)/keydrop-future $(UNIT_BINS) $(FUZZ_BINS)
+check: $(B)/keydrop $(B)/keydrop-future $(UNIT_BINS) $(FUZZ_BINS)
 	prove -e '' $(UNIT_BINS) tests/cli/*.t tests/interop/*.t tests/fuzz/run-brief.t
-
-$(B)/stamp/testdeps: scripts/bootstrap.sh
-	@bash scripts/bootstrap.sh test
-	@mkdir -p $(@D) && touch $@
 
 # For tests/cli/layers.t: one line per layer ("LAYER: USES..."), then the libraries' include flags.
 print-layers:
@@ -257,10 +273,13 @@ check-unit: $(UNIT_BINS)
 	prove -e '' $(UNIT_BINS)
 check-cli: $(B)/keydrop
 	prove -e '' tests/cli/*.t
-check-interop: $(B)/keydrop $(B)/keydrop-future $(B)/stamp/testdeps
+check-interop: $(B)/keydrop $(B)/keydrop-future
 	prove -e '' tests/interop/*.t
 check-fuzz: $(FUZZ_BINS)
 	prove -e '' tests/fuzz/run-brief.t
+# make from zero in a minimal Debian bookworm root (root, network for apt; tests/fresh/bookworm.t).
+check-fresh:
+	prove -v tests/fresh/bookworm.t
 
 sanitize: $(SAN_BINS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 prove -e '' $(SAN_BINS)
@@ -275,7 +294,6 @@ repro:
 	bash scripts/repro.sh
 
 bench: $(B)/keydrop
-	@bash scripts/bootstrap.sh bench
 	@# every script runs; the target fails at the end when one missed its target
 	@fail=0; for s in keygen install install_many sync_many fetch; do echo "### scripts/bench/$$s.sh"; \
 	  bash scripts/bench/$$s.sh || fail=1; done; exit $$fail
@@ -285,3 +303,5 @@ clean:
 	rm -rf $(B)/musl
 distclean:
 	rm -rf $(B)
+
+endif # KEYDROP_INNER

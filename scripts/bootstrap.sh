@@ -1,9 +1,11 @@
 #!/bin/bash
-# scripts/bootstrap.sh build|test|bench
+# scripts/bootstrap.sh GROUP... (build, test, bench, ci; default build)
 # Installs, with apt, whatever the build (or the test suite) needs and this machine lacks. As root it
 # installs; otherwise it prints the one apt-get command to run and stops. Never touches apt sources.
+# The Makefile runs it before it reads anything else (its outer pass), so every file test and $(shell)
+# of the build sees the installed packages: `make` works the first time on a fresh machine.
 set -euo pipefail
-what=${1:-build}
+[ $# -gt 0 ] || set -- build
 
 # command-or-file -> Debian package
 build_needs=(
@@ -17,6 +19,9 @@ build_needs=(
 	"clang:clang"
 	"/usr/include/jsmn.h:libjsmn-dev"
 	"/etc/ssl/certs/ca-certificates.crt:ca-certificates"
+	# the build date (SOURCE_DATE_EPOCH) is the last commit's: without git the first build would get
+	# the fallback date and the next make, after git arrived with the test tools, rebuild everything
+	"git:git"
 )
 test_needs=(
 	"clang:clang"
@@ -34,6 +39,7 @@ test_needs=(
 	"mkfs.ext4:e2fsprogs"
 	"flock:util-linux"
 	"curl:curl"
+	"gpg:gnupg"
 )
 # scripts/bench/fetch.sh compares against Debian's ssh-import-id
 bench_needs=(
@@ -42,12 +48,24 @@ bench_needs=(
 	"curl:curl"
 )
 
-case "$what" in
-build) needs=("${build_needs[@]}") ;;
-test) needs=("${build_needs[@]}" "${test_needs[@]}") ;;
-bench) needs=("${build_needs[@]}" "${bench_needs[@]}") ;;
-*) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
-esac
+# scripts/check-fresh.sh (run by .ci/run) builds a minimal Debian root and runs make inside it
+ci_needs=(
+	"debootstrap:debootstrap"
+	"git:git"
+	"unshare:util-linux"
+	"tar:tar"
+)
+
+needs=("${build_needs[@]}")
+for what in "$@"; do
+	case "$what" in
+	build) ;;
+	test) needs+=("${test_needs[@]}") ;;
+	bench) needs+=("${bench_needs[@]}") ;;
+	ci) needs+=("${ci_needs[@]}") ;;
+	*) echo "usage: $0 [build|test|bench|ci]..." >&2; exit 2 ;;
+	esac
+done
 
 missing=()
 for pair in "${needs[@]}"; do

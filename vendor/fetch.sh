@@ -19,25 +19,80 @@ mkdir -p "$top"
 work=$(mktemp -d "$(cd "$top" && pwd)/.fetch-$pkg.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 
-# Private apt configuration: deb-src entries derived from the machine's own deb entries.
+# Private apt configuration: deb-src entries for the archives the machine's apt uses, as apt itself
+# parsed them (`apt-get indextargets`: Enabled: no, duplicates, both source formats are apt's
+# business), one entry per archive and suite. No entry carries Signed-By: every keyring the machine's
+# apt trusts (its trusted.gpg and trusted.gpg.d, and each keyring a source names in Signed-By) goes
+# into one private trusted.gpg.d, so two entries for one archive can never disagree about keys (apt
+# refuses "Conflicting values set for option Signed-By" for deb-src entries copied from both
+# sources.list and a .sources file). Trust stays as wide as the machine's, and every file is checked
+# against the SHA-256 pins below anyway. The machine's configuration (APT_CONFIG included) is read,
+# never changed.
 apt=$work/apt
-mkdir -p "$apt/lists/partial" "$apt/parts" "$apt/cache/archives/partial" "$work/dl"
+mkdir -p "$apt/lists/partial" "$apt/parts" "$apt/trusted.gpg.d" "$apt/cache/archives/partial" "$work/dl"
 : > "$apt/empty.list"
-found=0
-for f in /etc/apt/sources.list.d/*.sources; do
+apt-get indextargets --no-release-info --format '$(TARGET_OF) $(REPO_URI) $(RELEASE) $(COMPONENT)' > "$work/targets" 2>"$work/targets.err" || {
+	cat "$work/targets.err" >&2
+	die "this machine's apt sources cannot be read (apt-get indextargets failed)"
+}
+awk '($1 == "deb" || $1 == "deb-src") && $2 != "" && $3 != "" {
+		k = $2 " " $3
+		if (!(k in comps)) { order[++n] = k; comps[k] = "" }
+		if ($4 != "" && index(" " comps[k] " ", " " $4 " ") == 0) comps[k] = comps[k] (comps[k] == "" ? "" : " ") $4
+	}
+	END {
+		for (i = 1; i <= n; i++) {
+			split(order[i], a, " ")
+			printf "Types: deb-src\nURIs: %s\nSuites: %s\n", a[1], a[2]
+			if (comps[order[i]] != "") printf "Components: %s\n", comps[order[i]]
+			printf "\n"
+		}
+	}' "$work/targets" > "$apt/parts/keydrop-src.sources"
+[ -s "$apt/parts/keydrop-src.sources" ] || die "no apt sources found on this machine to derive deb-src entries from"
+
+# The keyrings: trusted.gpg, trusted.gpg.d/*, and every Signed-By of the machine's sources: paths
+# (one-line [signed-by=A,B] or deb822 "Signed-By: A B") and keys embedded in a .sources file.
+SL=/etc/apt/sources.list SP=/etc/apt/sources.list.d/ TR=/etc/apt/trusted.gpg TP=/etc/apt/trusted.gpg.d/
+eval "$(apt-config shell SL Dir::Etc::SourceList/f SP Dir::Etc::SourceParts/d TR Dir::Etc::Trusted/f TP Dir::Etc::TrustedParts/d)"
+n=0
+add_keyring() { # a readable file -> NN.gpg or NN.asc (apt reads only those names in trusted.gpg.d)
+	[ -f "$1" ] && [ -r "$1" ] || return 0
+	n=$((n + 1))
+	if head -c 64 "$1" | grep -q -e '-----BEGIN PGP'; then cp "$1" "$apt/trusted.gpg.d/k$n.asc"; else cp "$1" "$apt/trusted.gpg.d/k$n.gpg"; fi
+}
+add_keyring "$TR"
+for f in "$TP"*.gpg "$TP"*.asc; do add_keyring "$f"; done
+for f in "$SL" "$SP"*.list; do
 	[ -f "$f" ] || continue
-	sed 's/^Types:.*$/Types: deb-src/' "$f" > "$apt/parts/$(basename "$f")"
-	found=1
+	for k in $(sed -n 's/^[[:space:]]*deb\(-src\)\{0,1\}[[:space:]]*\[\([^]]*\)\].*/\2/p' "$f" | tr ' \t' '\n\n' |
+		sed -n 's/^signed-by=//p' | tr ',' '\n'); do
+		case $k in /*) add_keyring "$k" ;; esac
+	done
 done
-if [ -f /etc/apt/sources.list ]; then
-	sed -n 's/^[[:space:]]*deb[[:space:]]/deb-src /p' /etc/apt/sources.list > "$apt/parts/from-sources.list"
-	[ -s "$apt/parts/from-sources.list" ] && found=1
-	# apt only reads *.list files from SourceParts.
-	mv "$apt/parts/from-sources.list" "$apt/parts/from-sources-list.list"
-fi
-[ "$found" = 1 ] || die "no apt sources found on this machine to derive deb-src entries from"
-# Lists and caches stay private too: the machine's /var/lib/apt and /var/cache/apt are not rewritten.
-opts="-o Dir::Etc::SourceList=$apt/empty.list -o Dir::Etc::SourceParts=$apt/parts -o Dir::State::Lists=$apt/lists -o Dir::Cache=$apt/cache -o APT::Sandbox::User=root"
+for f in "$SP"*.sources; do
+	[ -f "$f" ] || continue
+	# Field values (continuation lines included); an embedded key block goes to its own file.
+	awk -v out="$apt/embedded" '
+		/^[^ \t#][^:]*:/ { infield = (tolower($0) ~ /^signed-by:/); emb = 0
+			if (infield) { v = $0; sub(/^[^:]*:[ \t]*/, "", v); if (v != "") print "paths " v }
+			next }
+		infield && /^[ \t]/ {
+			l = $0; sub(/^[ \t]+/, "", l); if (l == ".") l = ""
+			if (l ~ /^-----BEGIN PGP PUBLIC KEY BLOCK-----/) { emb = 1; k++; f = out "." k ".asc" }
+			if (emb) print l > f
+			else print "paths " l
+			next }
+		{ infield = 0 }' "$f" > "$work/signed-by" || die "$f: cannot read"
+	for k in $(sed -n 's/^paths //p' "$work/signed-by" | tr ', \t' '\n\n\n'); do
+		case $k in /*) add_keyring "$k" ;; esac
+	done
+	for k in "$apt"/embedded.*.asc; do
+		[ -f "$k" ] || continue
+		add_keyring "$k" && rm -f "$k"
+	done
+done
+# Lists, caches and keys stay private: the machine's /var/lib/apt and /var/cache/apt are not rewritten.
+opts="-o Dir::Etc::SourceList=$apt/empty.list -o Dir::Etc::SourceParts=$apt/parts -o Dir::Etc::Trusted=$apt/trusted.gpg -o Dir::Etc::TrustedParts=$apt/trusted.gpg.d -o Dir::State::Lists=$apt/lists -o Dir::Cache=$apt/cache -o APT::Sandbox::User=root"
 
 # Downloads are kept (after verification) in a cache folder, build/dl by default, so a rebuild or a
 # reproducibility check needs no network; whatever comes from the cache is verified again below.
@@ -48,9 +103,13 @@ if [ -d "$cache" ]; then
 	done
 fi
 if ! awk '$1=="sha256"{print $3}' "$pin" | (cd "$work/dl" && while read -r f; do [ -f "$f" ] || exit 1; done); then
-	apt-get $opts update -qq >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; die "apt-get update (private configuration) failed"; }
-	(cd "$work/dl" && apt-get $opts source --download-only "$pkg=$ver") >>"$work/apt.log" 2>&1 \
-		|| { cat "$work/apt.log" >&2; die "apt-get source $pkg=$ver failed"; }
+	# An archive without source indexes (many third-party ones) fails the update but not the
+	# download from the archive that has the package: the update's errors count only if that fails.
+	apt-get $opts update -qq >"$work/apt.log" 2>&1 || upd=failed
+	(cd "$work/dl" && apt-get $opts source --download-only "$pkg=$ver") >>"$work/apt.log" 2>&1 || {
+		cat "$work/apt.log" >&2
+		die "apt-get source $pkg=$ver failed${upd:+ (apt-get update with the private configuration failed too)}"
+	}
 fi
 
 # Verify every pinned file before anything is unpacked.
