@@ -271,7 +271,7 @@ print-layers:
 
 check-unit: $(UNIT_BINS)
 	prove -e '' $(UNIT_BINS)
-check-cli: $(B)/keydrop
+check-cli: $(B)/keydrop $(B)/keydrop-future
 	prove -e '' tests/cli/*.t
 check-interop: $(B)/keydrop $(B)/keydrop-future
 	prove -e '' tests/interop/*.t

@@ -2,7 +2,7 @@
 #ifndef KEYDROP_DIE_H
 #define KEYDROP_DIE_H
 
-/* Exit codes (DESIGN.md, CLI contract). */
+/* Exit codes (README, "Use"): the same refusal is the same code in every command. */
 enum {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,     /* operational failure: I/O, network, TLS, lock timeout */

@@ -63,7 +63,7 @@ int cmdt_open(struct target *t, const struct target_spec *s, const char *cmd, in
 	    target_open_dir(t, create, err, sizeof err) < 0 || (lock && target_check(t, err, sizeof err) < 0))
 		goto fail;
 	if (lock && t->dirfd >= 0) {
-		/* A long wait says what it waits for (DESIGN.md, CLI contract). */
+		/* A long wait says what it waits for (a silent wait looks like a hang). */
 		int total = target_lock_timeout(), first = total > 1000 ? 1000 : total;
 		int r = target_lock(t, first, err, sizeof err);
 		if (r == -2 && total > first) {

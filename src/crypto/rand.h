@@ -12,7 +12,7 @@ enum { RAND_OK = 0, RAND_ENOSYS = -1, RAND_EIO = -2 };
 int rand_bytes(void *buf, size_t n, void (*on_wait)(void *), void *arg);
 
 /* Seeds an HMAC-DRBG (SHA-256) from rand_bytes, for BearSSL's key generators: BearSSL 0.6's own
- * system seeder trusts RDRAND, which is buggy on some AMD CPUs (DESIGN.md). */
+ * system seeder trusts RDRAND, which is buggy on some AMD CPUs (returns the same value after suspend). */
 int rand_drbg_init(br_hmac_drbg_context *drbg, void (*on_wait)(void *), void *arg);
 
 const char *rand_strerror(int err);

@@ -1,4 +1,4 @@
-/* source.h: a SOURCE argument -> the bytes it holds (DESIGN.md, CLI contract), under a context the
+/* source.h: a SOURCE argument -> the bytes it holds (README, "Use"), under a context the
  * command owns.
  * Local kinds are read here: an existing path, file:PATH, - (stdin), env:VAR. Network kinds (gh:USER,
  * gl:USER, lp:USER, https://..., http://...) are classified here and fetched by netsrc_fetch.

@@ -15,7 +15,7 @@
 
 /* ---- profile --------------------------------------------------------------------------------- */
 
-/* The trimmed profile (DESIGN.md: the full one does not fit the size budget). TLS 1.2 only,
+/* The trimmed profile (the full one costs size and adds nothing our sources need). TLS 1.2 only,
  * forward-secret ECDHE suites with AEAD ciphers (ChaCha20-Poly1305, AES-GCM): what every HTTPS API of
  * the last decade offers. No CBC (padding-oracle history), no 3DES, no static RSA key exchange. */
 static const uint16_t suites[] = {
@@ -185,7 +185,7 @@ int tls_handshake(struct tls *t, int fd, const char *host, const struct tls_conf
 		return fail(t, TLS_E_TIME);
 	profile(t, cfg);
 	br_ssl_engine_set_buffer(&t->cc.eng, t->iobuf, sizeof t->iobuf, 0);
-	/* Seed from getrandom() through our DRBG, never BearSSL's system seeder (DESIGN.md). */
+	/* Seed from getrandom() through our DRBG, never BearSSL's system seeder (rand.h says why). */
 	if (rand_drbg_init(&drbg, NULL, NULL) != 0)
 		return fail(t, TLS_E_RNG);
 	br_hmac_drbg_generate(&drbg, seed, sizeof seed);

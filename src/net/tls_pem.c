@@ -11,7 +11,9 @@
  *     first byte is '-' must start "-----END " and ends the object (the rest of it is not read);
  *   - '=' padding ends the data: the rest of its line must be whitespace, then only empty lines
  *     (not even a CR) before the END line;
- *   - every line, the END line included, needs its '\n': input that stops short ends no object;
+ *   - lines end in '\n'; a last line without one ends as if it had it (as `brssl ta` reads a file,
+ *     and as every other PEM reader does: a bundle whose final newline was lost keeps its last
+ *     certificate);
  *   - anything else is an error; the decoder restarts fresh (tls_roots.c re-inits it) at the next line. */
 #include <string.h>
 
@@ -25,8 +27,7 @@ void tls_pem_init(struct tls_pem *p, const char *buf, size_t len)
 	p->len = len;
 }
 
-/* The next line, without its '\n'. Returns 0 at the end of the input (an unterminated last line
- * included: BearSSL waits for its '\n' forever). */
+/* The next line, without its '\n' (a last line without one included). Returns 0 at the end. */
 static int next_line(struct tls_pem *p, const unsigned char **s, size_t *n)
 {
 	const unsigned char *b, *nl;
@@ -35,13 +36,11 @@ static int next_line(struct tls_pem *p, const unsigned char **s, size_t *n)
 		return 0;
 	b = p->buf + p->off;
 	nl = memchr(b, '\n', p->len - p->off);
-	if (!nl) {
-		p->off = p->len;
-		return 0;
-	}
+	if (!nl)
+		nl = p->buf + p->len; /* the last line, unterminated */
 	*s = b;
 	*n = (size_t)(nl - b);
-	p->off += *n + 1;
+	p->off = nl < p->buf + p->len ? p->off + *n + 1 : p->len;
 	return 1;
 }
 

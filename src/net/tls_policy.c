@@ -1,5 +1,5 @@
-/* tls_policy.c: the certificate rules BearSSL 0.6's minimal validator leaves out (DESIGN.md, "TLS
- * is verified"): host names from subjectAltName only, no wildcard over a public suffix, serverAuth
+/* tls_policy.c: the certificate rules BearSSL 0.6's minimal validator leaves out (README, "Keys over
+ * HTTPS"): host names from subjectAltName only, no wildcard over a public suffix, serverAuth
  * EKU, RSA >= 2048 bits, no MD5/SHA-1 signatures, dNSName nameConstraints. Pure: DER in, verdict out;
  * every loop advances through a bounded buffer (fuzz_cert). */
 #include <string.h>
@@ -190,7 +190,7 @@ static int cc_second_level(const unsigned char *s, size_t n)
 	return 0;
 }
 
-/* The wildcard rule (DESIGN.md; tls.h): "*." + R, where R has at least two labels, none empty, and is
+/* The wildcard rule (tls.h): "*." + R, where R has at least two labels, none empty, and is
  * not "<ac|co|com|edu|gov|net|org|...>.<2-letter TLD>". */
 int tls_wildcard_allowed(const unsigned char *pat, size_t n)
 {

@@ -1,7 +1,7 @@
 /* deadline.h: time on CLOCK_MONOTONIC in milliseconds, and waits bounded by an absolute deadline.
  * One module for every layer that waits: plain TCP connects and reads, TLS records, the DNS child's
  * pipe, proxy CONNECT, retry backoff. A deadline is an absolute deadline_now_ms() value, so one
- * deadline can be shared by every step of a command (DESIGN.md: one --timeout for everything). */
+ * deadline can be shared by every step of a command (one --timeout for everything). */
 #ifndef KEYDROP_DEADLINE_H
 #define KEYDROP_DEADLINE_H
 #include <stdint.h>

@@ -1,5 +1,4 @@
-/* pathwalk.h: the one safe way to reach a directory keydrop writes under (DESIGN.md, Invariants, "Safe walk
- * from the root").
+/* pathwalk.h: the one safe way to reach a directory keydrop writes under (see below).
  *
  * The path is walked one component at a time from "/" (or from --root) with
  * openat(O_NOFOLLOW|O_DIRECTORY), and every directory on the way must pass the rule sshd applies to the

@@ -1,5 +1,5 @@
 /* target.h: which authorized_keys file a command works on, and the only code that touches it.
- * --user NAME / --home DIR / --file PATH / --root DIR (DESIGN.md, CLI contract). The home (or --file's
+ * --user NAME / --home DIR / --file PATH / --root DIR (README, "authorized_keys"). The home (or --file's
  * directory) is reached through the safe walk from "/" or --root (pathwalk.h: no link anyone but root
  * could have planted, every directory owned by root or the user); everything below the home is
  * reached with openat(O_NOFOLLOW) and checked with fstat: a symlinked, foreign-owned or hard-linked

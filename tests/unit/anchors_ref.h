@@ -104,6 +104,15 @@ static size_t ref_add_pem(struct tls_anchors *a, const char *buf, size_t len)
 	a->owned = 1;
 	if (!c)
 		abort();
+	/* As brssl reads a file: a last line without its newline gets one. */
+	char *nl = NULL;
+	if (len > 0 && buf[len - 1] != '\n') {
+		if (!(nl = malloc(len + 1)))
+			abort();
+		memcpy(nl, buf, len);
+		nl[len++] = '\n';
+		buf = nl;
+	}
 	br_pem_decoder_init(&pc);
 	while (off < len) {
 		off += br_pem_decoder_push(&pc, buf + off, len - off);
@@ -138,6 +147,7 @@ static size_t ref_add_pem(struct tls_anchors *a, const char *buf, size_t len)
 		a->skipped++;
 	free(c->dn);
 	free(c);
+	free(nl);
 	return added;
 }
 

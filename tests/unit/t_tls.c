@@ -605,6 +605,18 @@ int main(void)
 		   "subject DN: the whole Name element (CN=t)");
 		tls_anchors_free(&a);
 	}
+	/* a bundle whose last newline was lost (an editor, `printf %s`, a copy from a web page) keeps
+	 * its last certificate, as brssl and OpenSSL read it */
+	{
+		char bundle[4096];
+		size_t n = (size_t)snprintf(bundle, sizeof bundle, "%s%s", pem, pem);
+		while (n > 0 && bundle[n - 1] == '\n')
+			bundle[--n] = 0;
+		memset(&a, 0, sizeof a);
+		IS_INT(tls_anchors_add_pem(&a, bundle, n), 2, "a bundle without its final newline: both certificates");
+		IS_INT(a.skipped, 0, "... none skipped");
+		tls_anchors_free(&a);
+	}
 	/* CRLF lines, the "X509 CERTIFICATE" name, base64 that is not X.509, a block cut off before END */
 	{
 		char bundle[8192], crlf[2048];
