@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "authkeys.h"
+#include "b64.h"
 #include "fingerprint.h"
 
 struct authkeys_ixent {
@@ -83,6 +84,87 @@ long authkeys_index_find(const struct authkeys_index *ix, const struct authkeys 
 	return -1;
 }
 
+/* Up to this many keys, install's plan is a scan of the file's text instead of an index of every
+ * line: one key into 100,000 lines decoded and hashed every line (about 60% of the command's time). */
+#define PLAN_SCAN_MAX 8
+
+/* The plan by scanning. A line without odd bytes holds key k only if it contains k's canonical
+ * base64 text: the key data is then one token, and a token decodes (strictly, as sshd's b64_pton)
+ * only from the canonical text of its blob. So only such lines, and lines with odd bytes (sshd skips
+ * VT, FF, CR inside the data), are read in full, by the same test authkeys_find applies. */
+/* Bit k set: line s[0..n) may hold key k (canonical text canon[k], clen[k] bytes) — one of its
+ * blank-separated tokens is that text — or the line has an odd byte (any key then: read in full). A
+ * final CR is not odd (sshd's decoder skips it, as authkeys_line_odd says) and ends the last token. */
+static unsigned candidates(const char *s, size_t n, char *const *canon, const size_t *clen, size_t nkeys)
+{
+	unsigned cand = 0;
+
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == ' ' || c == '\t') {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		for (; j < n && (c = (unsigned char)s[j]) != ' ' && c != '\t'; j++)
+			if (c < 0x20 || c == 0x7f)
+				return (1u << nkeys) - 1; /* odd byte */
+		for (size_t k = 0; k < nkeys; k++)
+			if (canon[k] && clen[k] == j - i && memcmp(s + i, canon[k], clen[k]) == 0)
+				cand |= 1u << k;
+		i = j;
+	}
+	return cand;
+}
+
+static int plan_by_scan(const struct authkeys *ak, const struct authkeys_blob *keys, size_t nkeys, long *verdict,
+			uint8_t *work, size_t cap, long long now, long gmtoff)
+{
+	char *canon[PLAN_SCAN_MAX] = { 0 };
+	size_t clen[PLAN_SCAN_MAX], pending = 0;
+	int r = AK_OK;
+
+	for (size_t k = 0; k < nkeys; k++) {
+		verdict[k] = AUTHKEYS_ADD;
+		for (size_t j = 0; j < k; j++)
+			if (keys[j].len == keys[k].len && memcmp(keys[j].blob, keys[k].blob, keys[k].len) == 0) {
+				verdict[k] = AUTHKEYS_REPEAT;
+				break;
+			}
+		if (verdict[k] == AUTHKEYS_REPEAT)
+			continue;
+		size_t need = B64_ENCLEN(keys[k].len) + 1;
+		long n;
+		if (!(canon[k] = malloc(need))) {
+			r = AK_NOMEM;
+			goto out;
+		}
+		if ((n = b64_encode(keys[k].blob, keys[k].len, canon[k], need, 1)) < 0) {
+			r = AK_NOMEM;
+			goto out;
+		}
+		clen[k] = (size_t)n;
+		pending++;
+	}
+	for (size_t i = 0; i < ak->nlines && pending > 0; i++) {
+		if (ak->lines[i].kind != AKL_OTHER)
+			continue;
+		unsigned cand = candidates(ak->buf + ak->lines[i].off, ak->lines[i].len, canon, clen, nkeys);
+		for (size_t k = 0; k < nkeys; k++)
+			if ((cand >> k & 1) && verdict[k] == AUTHKEYS_ADD && canon[k] &&
+			    authkeys_line_lets_in(ak, i, keys[k].blob, keys[k].len, work, cap, now, gmtoff)) {
+				verdict[k] = (long)i;
+				pending--;
+			}
+	}
+out:
+	for (size_t k = 0; k < nkeys && k < PLAN_SCAN_MAX; k++)
+		free(canon[k]);
+	return r;
+}
+
 int authkeys_plan_install(const struct authkeys *ak, const struct authkeys_blob *keys, size_t nkeys, long *verdict,
 			  uint8_t *work, size_t cap, long long now, long gmtoff)
 {
@@ -92,6 +174,8 @@ int authkeys_plan_install(const struct authkeys *ak, const struct authkeys_blob 
 
 	if (nkeys > UINT32_MAX)
 		return AK_TOOBIG;
+	if (nkeys <= PLAN_SCAN_MAX)
+		return plan_by_scan(ak, keys, nkeys, verdict, work, cap, now, gmtoff);
 	if ((r = authkeys_index_build(&ix, ak, work, cap)) != AK_OK)
 		return r;
 	if (!(ke = malloc((nkeys ? nkeys : 1) * sizeof *ke))) {

@@ -3,7 +3,7 @@
  * blocks are well nested, a key added with a block name lands inside that block, the options
  * checker never reads outside its field. The sshd reader: a line reads the same up to its first NUL,
  * and like the strict reader when it holds no byte sshd's decoder skips; the hashed lookup answers
- * as the linear scan; an options edit changes only that line's options. */
+ * as the linear scan, and so does install's plan of one key (a text scan); an options edit changes only that line's options. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -91,10 +91,15 @@ static void lookups_agree(const struct authkeys *ak)
 				free(out.p);
 			}
 		}
-		for (long long now = 0; now < 5000000000LL; now += 1700000000LL)
-			if (authkeys_find(ak, blob, n, work, sizeof work, now, 3600) !=
-			    authkeys_index_find(&ix, ak, blob, n, work, sizeof work, now, 3600))
+		for (long long now = 0; now < 5000000000LL; now += 1700000000LL) {
+			long lin = authkeys_find(ak, blob, n, work, sizeof work, now, 3600), v;
+			if (lin != authkeys_index_find(&ix, ak, blob, n, work, sizeof work, now, 3600))
 				__builtin_trap();
+			/* one key: install's plan scans the text instead of indexing; same answer */
+			struct authkeys_blob one = { blob, n };
+			if (authkeys_plan_install(ak, &one, 1, &v, work, sizeof work, now, 3600) != AK_OK || v != lin)
+				__builtin_trap();
+		}
 	}
 	authkeys_index_free(&ix);
 }
