@@ -1,11 +1,11 @@
 #!/bin/bash
-# make demo: the boot-time job end to end in a throwaway directory (./demo, recreated each time):
-# sshd host keys into demo/etc/ssh, a user key pair, fingerprints and randomart, then the user's
-# public key installed into demo/home/alice/.ssh/authorized_keys and listed.
+# make demo: the boot-time job end to end in a throwaway directory (build/demo, recreated each time):
+# sshd host keys into build/demo/etc/ssh, a user key pair, fingerprints and randomart, then the user's
+# public key installed into build/demo/home/alice/.ssh/authorized_keys and listed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 KD=${KEYDROP:-$root/build/keydrop}
-demo=$root/demo
+demo=$root/build/demo
 rm -rf "$demo"
 mkdir -p "$demo/home/alice"
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }

@@ -109,7 +109,9 @@ int keyset_add_text(struct keyset *ks, struct source_ctx *c, const struct collec
 
 	*valid = r == PASTE_OK;
 	/* An entry sshd refuses as expired is refused like any other key sshd cannot use. */
-	if (r == PASTE_OK && (x = paste_first_expired(&pr, (long long)now, gmtoff)) >= 0 && !skip) {
+	if (r == PASTE_OK && (x = paste_first_expired(&pr, (long long)now, gmtoff)) >= 0)
+		*valid = 0; /* refused, or (--skip-invalid) kept only in part: never cached */
+	if (x >= 0 && !skip) {
 		snprintf(err, errcap, "%s: line %u: %s", label, pr.keys[x].srcline, expired);
 		paste_free(&pr);
 		return SRCE_REJECT;

@@ -208,6 +208,11 @@ size_t tls_anchors_add_pem(struct tls_anchors *a, const char *buf, size_t len)
 	uint8_t *der = malloc(cap);
 	int r;
 
+	if (a->embedded) { /* the embedded table is read-only: appending to it would realloc a static */
+		free(c);
+		free(der);
+		return 0;
+	}
 	a->owned = 1;
 	if (!c || !der)
 		goto out;

@@ -380,6 +380,11 @@ static int target_read2(struct target *t, int how, char *err, size_t errcap)
 		goto out;
 	if ((unsigned long long)t->st.st_size > TARGET_FILE_MAX) {
 		target_say(err, errcap, "%s is larger than %u MiB", t->path, TARGET_FILE_MAX >> 20);
+		if (how == TR_INSPECT) { /* check still reports its mode, owner and links */
+			t->exists = 1;
+			close(fd);
+			return 2;
+		}
 		goto out;
 	}
 	if (!read_it) {

@@ -84,7 +84,8 @@ int target_read(struct target *t, char *err, size_t errcap);
 
 /* target_read for check, which reports what target_read refuses: the same walk, open and read, but a
  * hard link, a foreign owner or a file the user cannot read does not stop it. Returns 0, 1 (read,
- * and err says why target_read would have refused), or -1 with err. What it reads is only looked at,
+ * and err says why target_read would have refused), 2 (too large to read: t->st is set, t->data is
+ * not, err says so), or -1 with err. What it reads is only looked at,
  * never written anywhere: writes go through target_lock, target_read and target_write. */
 int target_inspect(struct target *t, char *err, size_t errcap);
 

@@ -14,7 +14,8 @@ k1=$(ssh-keygen -q -t ed25519 -N '' -C one@test -f "$TAP_TMP/k1" && cat "$TAP_TM
 k2=$(ssh-keygen -q -t ed25519 -N '' -C planted@test -f "$TAP_TMP/k2" && cat "$TAP_TMP/k2.pub")
 cat > "$TAP_TMP/routes.json" <<JSON
 {"/keys": [{"headers": [["ETag", "\"v1\""]], "body": "$k1\n", "conditional": true}],
- "/expired": [{"headers": [["ETag", "\"x1\""]], "body": "expiry-time=\\"20000101\\" $k1\n", "conditional": true}]}
+ "/expired": [{"headers": [["ETag", "\"x1\""]], "body": "expiry-time=\\"20000101\\" $k1\n", "conditional": true}],
+ "/partly": [{"headers": [["ETag", "\"p1\""]], "body": "expiry-time=\\"20000101\\" $k2\n$k1\n", "conditional": true}]}
 JSON
 https_start "$TAP_TMP/routes.json" <(cat "$P/leaf.pem" "$P/root.pem") "$P/leaf.key" --log "$TAP_TMP/server.log"
 ok $? "HTTPS server listening"
@@ -76,6 +77,13 @@ run "$KEYDROP" fetch --cacert "$P/root.pem" --retry 0 --cache "$C2" "https://loc
 like "$RC:$ERR" "^3:keydrop: fetch: https://localhost:$HTTPS_PORT/expired: line 1: expiry-time is already past" \
 	"expired entry: refused"
 is "$(ls -A "$C2" 2>/dev/null | wc -l)" 0 "expired entry: the refused body is not cached"
+# --skip-invalid keeps the good key of a body with an expired entry, but that body was not accepted
+# as a whole: it is not cached either
+C3=$TAP_TMP/cache3
+run "$KEYDROP" fetch --cacert "$P/root.pem" --retry 0 --skip-invalid --cache "$C3" "https://localhost:$HTTPS_PORT/partly"
+is "$RC:$OUT" "0:$k1" "--skip-invalid: the good key of a body with an expired entry"
+like "$ERR" "skipped: expiry-time is already past" "... the expired one is skipped, said"
+is "$(ls -A "$C3" 2>/dev/null | wc -l)" 0 "... and the body is not cached"
 # install reads through the same collection: a good body is validated once and cached
 H=$TAP_TMP/home; mkdir -p "$H"
 run "$KEYDROP" install --file "$H/ak" --cacert "$P/root.pem" --retry 0 --cache "$C2" "$U"
