@@ -7,6 +7,7 @@
 
 struct type_row {
 	const char *name;
+	size_t namelen; /* strlen(name): find_type runs for every line of a file */
 	enum keyblob_family family;
 	const char *curve; /* ECDSA curve identifier inside the blob */
 	const char *label, *cert_label;
@@ -15,14 +16,14 @@ struct type_row {
 /* The plain types; each has a certificate type (OpenSSH PROTOCOL.certkeys): the name without its
  * "@openssh.com", then "-cert-v01@openssh.com". */
 static const struct type_row types[] = {
-	{ "ssh-ed25519", KF_ED25519, NULL, "ED25519", "ED25519-CERT" },
-	{ "ssh-rsa", KF_RSA, NULL, "RSA", "RSA-CERT" },
-	{ "ecdsa-sha2-nistp256", KF_ECDSA, "nistp256", "ECDSA", "ECDSA-CERT" },
-	{ "ecdsa-sha2-nistp384", KF_ECDSA, "nistp384", "ECDSA", "ECDSA-CERT" },
-	{ "ecdsa-sha2-nistp521", KF_ECDSA, "nistp521", "ECDSA", "ECDSA-CERT" },
-	{ "ssh-dss", KF_DSA, NULL, "DSA", "DSA-CERT" },
-	{ "sk-ssh-ed25519@openssh.com", KF_ED25519_SK, NULL, "ED25519-SK", "ED25519-SK-CERT" },
-	{ "sk-ecdsa-sha2-nistp256@openssh.com", KF_ECDSA_SK, "nistp256", "ECDSA-SK", "ECDSA-SK-CERT" },
+	{ "ssh-ed25519", sizeof "ssh-ed25519" - 1, KF_ED25519, NULL, "ED25519", "ED25519-CERT" },
+	{ "ssh-rsa", sizeof "ssh-rsa" - 1, KF_RSA, NULL, "RSA", "RSA-CERT" },
+	{ "ecdsa-sha2-nistp256", sizeof "ecdsa-sha2-nistp256" - 1, KF_ECDSA, "nistp256", "ECDSA", "ECDSA-CERT" },
+	{ "ecdsa-sha2-nistp384", sizeof "ecdsa-sha2-nistp384" - 1, KF_ECDSA, "nistp384", "ECDSA", "ECDSA-CERT" },
+	{ "ecdsa-sha2-nistp521", sizeof "ecdsa-sha2-nistp521" - 1, KF_ECDSA, "nistp521", "ECDSA", "ECDSA-CERT" },
+	{ "ssh-dss", sizeof "ssh-dss" - 1, KF_DSA, NULL, "DSA", "DSA-CERT" },
+	{ "sk-ssh-ed25519@openssh.com", sizeof "sk-ssh-ed25519@openssh.com" - 1, KF_ED25519_SK, NULL, "ED25519-SK", "ED25519-SK-CERT" },
+	{ "sk-ecdsa-sha2-nistp256@openssh.com", sizeof "sk-ecdsa-sha2-nistp256@openssh.com" - 1, KF_ECDSA_SK, "nistp256", "ECDSA-SK", "ECDSA-SK-CERT" },
 };
 
 static const char cert_suffix[] = "-cert-v01@openssh.com", openssh_suffix[] = "@openssh.com";
@@ -41,7 +42,7 @@ static const struct type_row *find_type(const char *name, size_t len, int *cert)
 	size_t stem = *cert ? len - cl : len;
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
 		const char *t = types[i].name;
-		size_t tl = strlen(t);
+		size_t tl = types[i].namelen;
 		if (*cert && has_suffix(t, tl, openssh_suffix, ol))
 			tl -= ol; /* sk types: the stem has no "@openssh.com" */
 		if (tl == stem && memcmp(t, name, stem) == 0)
