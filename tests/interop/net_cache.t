@@ -5,7 +5,7 @@
 # fetch proceeds without it. The server revalidates like a real one (304 only for a matching ETag).
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/../lib/net.sh"
-command -v openssl >/dev/null && command -v python3 >/dev/null || { skip "openssl/python3 missing"; done_testing; }
+need openssl python3
 
 P=$TAP_TMP/pki
 pki_leaf "$P"

@@ -5,7 +5,7 @@
 # to name 127.0.0.1, where a silent DNS server listens; loopback only.
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/../lib/net.sh"
-command -v openssl >/dev/null && command -v python3 >/dev/null || { skip "openssl/python3 missing"; done_testing; }
+need openssl python3
 
 P=$TAP_TMP/pki
 pki_leaf "$P"

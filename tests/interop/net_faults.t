@@ -7,7 +7,7 @@
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/../lib/net.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
-command -v openssl >/dev/null && command -v python3 >/dev/null || { skip "openssl/python3 missing"; done_testing; }
+need openssl python3
 
 P=$TAP_TMP/pki
 pki_leaf "$P"

@@ -4,7 +4,7 @@
 # with its own message.
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/../lib/net.sh"
-command -v openssl >/dev/null && command -v python3 >/dev/null || { skip "openssl/python3 missing"; done_testing; }
+need openssl python3
 
 P=$TAP_TMP/pki
 pki_leaf "$P"

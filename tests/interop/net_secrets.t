@@ -8,7 +8,7 @@
 #    token B, against a server that answers per token (with the same ETag for both).
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/../lib/net.sh"
-command -v openssl >/dev/null && command -v python3 >/dev/null || { skip "openssl/python3 missing"; done_testing; }
+need openssl python3
 
 P=$TAP_TMP/pki
 pki_leaf "$P"

@@ -38,6 +38,15 @@ like() { # like GOT REGEX DESCRIPTION
 	if [[ $got =~ $re ]]; then ok 0 "$*"; else ok 1 "$*"; printf '#   got:  %s\n#   want match: %s\n' "$got" "$re" | head -20; fi
 }
 skip() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N # SKIP $*"; }
+# need CMD...: the commands a test file runs. make check's bootstrap installs them, so a missing one
+# is a broken setup: one failing assertion and the end of the file, never a skip counted as a pass.
+need() {
+	local c missing=
+	for c in "$@"; do command -v "$c" >/dev/null || missing+="$c "; done
+	[ -z "$missing" ] && return 0
+	ok 1 "installed: ${missing}(bash scripts/bootstrap.sh test installs them)"
+	done_testing
+}
 diag() { echo "# $*"; }
 done_testing() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; exit $?; }
 
