@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "keyload.h"
 #include "keyprint.h"
 #include "die.h"
 #include "fingerprint.h"
@@ -54,23 +55,22 @@ static int do_private(const char *path, const char *text, size_t len, enum fp_ha
 		}
 		free(pubtext);
 	}
-	uint8_t *work = malloc(PRIVKEY_BLOB_MAX);
-	struct privkey_parts parts;
+	struct keyload *kl = malloc(sizeof *kl);
 	int r, ret;
-	if (!work)
+	if (!kl)
 		return msg_fail(EXIT_FAIL, "fingerprint", "out of memory");
-	if ((r = privkey_decode(text, len, work, PRIVKEY_BLOB_MAX, &parts)) == PK_ENCRYPTED && parts.pub) {
-		/* The public half of an encrypted key is stored in clear; the comment is not. */
-		cmd_print_key(parts.pub, parts.publen, NULL, 0, h, art);
+	/* No passphrase needed: every format keeps the public half in clear (or derivable), and an
+	 * encrypted OpenSSH key's comment is inside the encrypted part, so it shows none, as
+	 * ssh-keygen -l. */
+	if ((r = keyload_parse(text, len, NULL, 0, kl)) == PK_OK || r == PK_ENCRYPTED) {
+		cmd_print_key(kl->pair.pub, kl->pair.publen, kl->have_comment ? kl->comment : NULL,
+			      strlen(kl->comment), h, art);
 		ret = EXIT_OK;
-	} else if (r != PK_OK) {
-		ret = msg_fail(EXIT_REJECT, "fingerprint", "%s: %s", path, privkey_strerror(r));
 	} else {
-		cmd_print_key(parts.pub, parts.publen, (const char *)parts.comment, parts.commentlen, h, art);
-		ret = EXIT_OK;
+		ret = msg_fail(EXIT_REJECT, "fingerprint", "%s: %s", path, privkey_strerror(r));
 	}
-	secret_wipe(work, PRIVKEY_BLOB_MAX);
-	free(work);
+	keyload_wipe(kl);
+	free(kl);
 	return ret;
 }
 
@@ -152,15 +152,6 @@ int cmd_fingerprint(int argc, char **argv, const struct globals *gg)
 	const char *eol = strchr(first, '\n');
 	size_t flen = eol ? (size_t)(eol - first) : strlen(first);
 	int sniff = privkey_sniff(first, flen);
-	if (sniff == PK_PUTTY) {
-		/* ssh-keygen cannot read a .ppk either: install's words for it (never the key's text). */
-		struct paste_result pr;
-		osutil_protect_secrets();
-		paste_parse(text, len, &pr);
-		ret = msg_fail(EXIT_REJECT, "fingerprint", "%s: %s", strcmp(path, "-") == 0 ? "(stdin)" : path, pr.detail);
-		paste_free(&pr);
-		goto out;
-	}
 	if (sniff != PK_NOT_KEY) {
 		osutil_protect_secrets();
 		ret = do_private(path, text, len, h, art);

@@ -16,6 +16,7 @@
 #include "keyblob.h"
 #include "keyfile.h"
 #include "keygen.h"
+#include "keyload.h"
 #include "opts.h"
 #include "osutil.h"
 #include "pathwalk.h"
@@ -102,16 +103,16 @@ static void show_foreign(int dirfd, const char *pubname, int quiet)
 static int check_existing(int dirfd, const char *name, const char *shown, int quiet)
 {
 	char *text = NULL, pubname[FSX_NAME_MAX], line[PRIVKEY_BLOB_MAX];
-	uint8_t *work = NULL, pbuf[PUBKEY_BLOB_MAX];
+	uint8_t pbuf[PUBKEY_BLOB_MAX];
 	size_t len;
 	struct stat st;
-	struct privkey_parts parts;
+	struct keyload *kl = NULL;
 	int ret = EXIT_FAIL, r, lockfd = -1, lock_made = 0;
 
 	snprintf(pubname, sizeof pubname, "%s.pub", name);
 	text = malloc(PRIVKEY_TEXT_MAX + 1);
-	work = malloc(PRIVKEY_BLOB_MAX);
-	if (!text || !work) {
+	kl = malloc(sizeof *kl);
+	if (!text || !kl) {
 		ret = msg_fail(EXIT_FAIL, "hostkeys", "out of memory");
 		goto out;
 	}
@@ -125,8 +126,13 @@ static int check_existing(int dirfd, const char *name, const char *shown, int qu
 		}
 		goto out;
 	}
-	if ((r = privkey_decode(text, len, work, PRIVKEY_BLOB_MAX, &parts)) != PK_OK) {
-		if (r == PK_PEM || r == PK_ENCRYPTED || r == PK_TYPE || r == PK_PUTTY) {
+	/* sshd reads OpenSSH and PEM host keys; an encrypted one or a .ppk it cannot use, but it is
+	 * somebody's file: left alone. */
+	if ((r = keyload_parse(text, len, NULL, 0, kl)) == PK_OK && !kl->have_private)
+		r = PK_NEED_PRIVATE;
+	if (r != PK_OK) {
+		if (r == PK_NEED_PRIVATE || r == PK_ENCRYPTED || r == PK_TYPE || r == PK_DSA || r == PK_CIPHER ||
+		    r == PK_PEM_ENCRYPTED || r == PK_PEM || r == PK_PUTTY) {
 			msg_err("hostkeys", "%s: %s; left as it is", shown, privkey_strerror(r));
 			show_foreign(dirfd, pubname, quiet);
 			ret = EXIT_OK;
@@ -137,21 +143,18 @@ static int check_existing(int dirfd, const char *name, const char *shown, int qu
 		}
 		goto out;
 	}
-	char comment[PRIVKEY_COMMENT_MAX + 1];
-	size_t cl = parts.commentlen > PRIVKEY_COMMENT_MAX ? PRIVKEY_COMMENT_MAX : parts.commentlen;
-	memcpy(comment, parts.comment, cl);
-	comment[cl] = '\0';
-	if (strpbrk(comment, "\r\n"))
-		comment[0] = '\0';
+	const char *comment = kl->comment;
+	const uint8_t *pub = kl->pair.pub;
+	size_t publen = kl->pair.publen;
 
 	char cur[PRIVKEY_BLOB_MAX];
 	size_t clen;
 	struct pubkey pk;
 	int ok = fsx_read_at(dirfd, pubname, cur, sizeof cur - 1, &clen, &st) == 0 &&
-		 pubkey_parse_line(cur, clen, pbuf, sizeof pbuf, &pk) == PKL_OK && pk.bloblen == parts.publen &&
-		 memcmp(pk.blob, parts.pub, parts.publen) == 0;
+		 pubkey_parse_line(cur, clen, pbuf, sizeof pbuf, &pk) == PKL_OK && pk.bloblen == publen &&
+		 memcmp(pk.blob, pub, publen) == 0;
 	if (!ok) {
-		long l = keyfile_pub_line(parts.pub, parts.publen, comment, line, sizeof line);
+		long l = keyfile_pub_line(pub, publen, comment, line, sizeof line);
 		if (l < 0) {
 			ret = msg_fail(EXIT_FAIL, "hostkeys", "%s.pub: key too large", shown);
 			goto out;
@@ -170,7 +173,7 @@ static int check_existing(int dirfd, const char *name, const char *shown, int qu
 			printf("repaired %s.pub from its private key\n", shown);
 	}
 	if (!quiet)
-		print_fingerprint(parts.pub, parts.publen, comment);
+		print_fingerprint(pub, publen, comment);
 	ret = EXIT_OK;
 out:
 	fsx_unlock_file(dirfd, FSX_LOCK_NAME, lockfd, lock_made);
@@ -178,9 +181,9 @@ out:
 		secret_wipe(text, PRIVKEY_TEXT_MAX + 1);
 		free(text);
 	}
-	if (work) {
-		secret_wipe(work, PRIVKEY_BLOB_MAX);
-		free(work);
+	if (kl) {
+		keyload_wipe(kl);
+		free(kl);
 	}
 	return ret;
 }
@@ -275,7 +278,7 @@ int cmd_hostkeys(int argc, char **argv, const struct globals *gg)
 			fflush(stdout);
 			kr = keygen_generate(types[i], 0, pair, cmd_entropy_wait, "hostkeys", &rerr);
 			if (kr == KG_OK)
-				wr = keyfile_write_pair(dirfd, name, pair, comment, 0);
+				wr = keyfile_write_pair(dirfd, name, pair, comment, 0, NULL);
 			keygen_wipe(pair);
 			free(pair);
 			if (kr != KG_OK) {

@@ -153,7 +153,7 @@ int cmd_keygen(int argc, char **argv, const struct globals *gg)
 		ret = msg_fail(EXIT_FAIL, "keygen", "%s", kr == KG_RAND ? rand_strerror(rerr) : keygen_strerror(kr));
 		goto out;
 	}
-	int wr = keyfile_write_pair(dirfd, name, pair, comment, force);
+	int wr = keyfile_write_pair(dirfd, name, pair, comment, force, NULL);
 	if (wr != KFE_OK) {
 		ret = msg_fail(EXIT_FAIL, "keygen", "%s%s %s", pathbuf, wr == KFE_IO ? ":" : "", keyfile_strerror(wr));
 		goto out;

@@ -1,4 +1,4 @@
-/* privkey.c: openssh-key-v1 (PROTOCOL.key §1-3), cipher "none" only. */
+/* privkey.c: openssh-key-v1 (PROTOCOL.key §1-3): envelope, private section, encoding. */
 #include <string.h>
 
 #include "b64.h"
@@ -140,15 +140,23 @@ static int read_private_fields(struct sshbuf_r *r, const uint8_t *type, size_t t
 	return pubw->err ? PK_TOOBIG : PK_OK;
 }
 
+/* The bcrypt KDF options: string salt, uint32 rounds (PROTOCOL.key). */
+static int read_kdf_options(const uint8_t *opts, size_t ol, struct privkey_parts *out)
+{
+	struct sshbuf_r o;
+	sshbuf_r_init(&o, opts, ol);
+	if (sshbuf_get_string(&o, &out->salt, &out->saltlen) < 0 || sshbuf_get_u32(&o, &out->rounds) < 0 ||
+	    sshbuf_r_left(&o) != 0)
+		return PK_FORMAT;
+	return PK_OK;
+}
+
 int privkey_decode(const char *text, size_t n, uint8_t *work, size_t cap, struct privkey_parts *out)
 {
-	struct sshbuf_r r, sec;
-	const uint8_t *cipher, *kdf, *opts, *secp, *type;
-	size_t cl, kl, ol, secl, tl;
-	uint32_t nkeys, c1, c2;
-	uint8_t pubbuf[PRIVKEY_BLOB_MAX];
-	struct sshbuf_w pubw;
-	int ret = PK_FORMAT;
+	struct sshbuf_r r;
+	const uint8_t *opts;
+	size_t ol;
+	uint32_t nkeys;
 
 	memset(out, 0, sizeof *out);
 	int kind = privkey_sniff(text, n);
@@ -161,24 +169,56 @@ int privkey_decode(const char *text, size_t n, uint8_t *work, size_t cap, struct
 	if ((size_t)len < sizeof MAGIC || memcmp(work, MAGIC, sizeof MAGIC) != 0)
 		return PK_FORMAT;
 	r.off = sizeof MAGIC; /* includes the NUL */
-	if (sshbuf_get_string(&r, &cipher, &cl) < 0 || sshbuf_get_string(&r, &kdf, &kl) < 0 ||
-	    sshbuf_get_string(&r, &opts, &ol) < 0 || sshbuf_get_u32(&r, &nkeys) < 0)
-		return PK_FORMAT;
-	if (nkeys != 1)
+	if (sshbuf_get_string(&r, &out->cipher, &out->cipherlen) < 0 ||
+	    sshbuf_get_string(&r, &out->kdf, &out->kdflen) < 0 || sshbuf_get_string(&r, &opts, &ol) < 0 ||
+	    sshbuf_get_u32(&r, &nkeys) < 0)
+		goto bad;
+	if (nkeys != 1) {
+		memset(out, 0, sizeof *out);
 		return nkeys == 0 ? PK_FORMAT : PK_MULTI;
-	if (sshbuf_get_string(&r, &out->pub, &out->publen) < 0 || sshbuf_get_string(&r, &secp, &secl) < 0) {
-		memset(out, 0, sizeof *out);
-		return PK_FORMAT;
 	}
-	/* The public key is stored in clear even in an encrypted file (PROTOCOL.key): out->pub stays
-	 * set for PK_ENCRYPTED so fingerprints work without the passphrase. */
-	if (cl != 4 || memcmp(cipher, "none", 4) != 0 || kl != 4 || memcmp(kdf, "none", 4) != 0)
+	if (sshbuf_get_string(&r, &out->pub, &out->publen) < 0 ||
+	    sshbuf_get_string(&r, &out->section, &out->sectionlen) < 0)
+		goto bad;
+	/* An AEAD cipher would append its tag here; the ciphers we read leave nothing. */
+	if (sshbuf_r_left(&r) != 0 && (out->cipherlen == 4 && memcmp(out->cipher, "none", 4) == 0))
+		goto bad;
+	int clear_cipher = out->cipherlen == 4 && memcmp(out->cipher, "none", 4) == 0;
+	int clear_kdf = out->kdflen == 4 && memcmp(out->kdf, "none", 4) == 0;
+	if (clear_cipher != clear_kdf)
+		goto bad;
+	if (!clear_cipher) {
+		/* The public key is stored in clear (PROTOCOL.key): out->pub stays set so fingerprints
+		 * work without the passphrase. */
+		if (out->kdflen == 6 && memcmp(out->kdf, "bcrypt", 6) == 0 && read_kdf_options(opts, ol, out) != PK_OK)
+			goto bad;
 		return PK_ENCRYPTED;
-	if (sshbuf_r_left(&r) != 0 || secl % 8 != 0) {
-		memset(out, 0, sizeof *out);
-		return PK_FORMAT;
 	}
+	if (ol != 0)
+		goto bad;
+	int ret = privkey_decode_section(out->section, out->sectionlen, 8, out);
+	if (ret != PK_OK)
+		memset(out, 0, sizeof *out);
+	return ret;
+bad:
+	memset(out, 0, sizeof *out);
+	return PK_FORMAT;
+}
 
+int privkey_decode_section(const uint8_t *secp, size_t secl, size_t blocksize, struct privkey_parts *out)
+{
+	struct sshbuf_r sec;
+	const uint8_t *type;
+	size_t tl;
+	uint32_t c1, c2;
+	uint8_t pubbuf[PRIVKEY_BLOB_MAX];
+	struct sshbuf_w pubw;
+	int ret;
+
+	out->priv = out->comment = NULL;
+	out->privlen = out->commentlen = 0;
+	if (!out->pub || blocksize == 0 || blocksize > 255 || secl % blocksize != 0)
+		return PK_FORMAT;
 	sshbuf_r_init(&sec, secp, secl);
 	if (sshbuf_get_u32(&sec, &c1) < 0 || sshbuf_get_u32(&sec, &c2) < 0)
 		return PK_FORMAT;
@@ -196,10 +236,10 @@ int privkey_decode(const char *text, size_t n, uint8_t *work, size_t cap, struct
 		ret = PK_FORMAT;
 		goto out;
 	}
-	/* Padding: 1, 2, 3, ... up to the block size (8 for "none"). */
-	for (uint8_t i = 1; sshbuf_r_left(&sec) > 0; i++) {
+	/* Padding: 1, 2, 3, ... up to one block less a byte. */
+	for (size_t i = 1; sshbuf_r_left(&sec) > 0; i++) {
 		uint8_t b;
-		if (sshbuf_get_u8(&sec, &b) < 0 || b != i || i > 8) {
+		if (sshbuf_get_u8(&sec, &b) < 0 || b != (uint8_t)i || i >= blocksize) {
 			ret = PK_FORMAT;
 			goto out;
 		}
@@ -210,36 +250,50 @@ int privkey_decode(const char *text, size_t n, uint8_t *work, size_t cap, struct
 	}
 	ret = PK_OK;
 out:
-	if (ret != PK_OK)
-		memset(out, 0, sizeof *out);
+	if (ret != PK_OK) {
+		out->priv = out->comment = NULL;
+		out->privlen = out->commentlen = 0;
+	}
+	secret_wipe(pubbuf, sizeof pubbuf);
 	return ret;
 }
 
 long privkey_encode(const uint8_t *pub, size_t publen, const uint8_t *priv, size_t privlen,
-		    const char *comment, uint32_t checkint, char *out, size_t cap)
+		    const char *comment, uint32_t checkint, const struct privkey_seal *seal, char *out,
+		    size_t cap)
 {
-	uint8_t sec[PRIVKEY_BLOB_MAX], file[PRIVKEY_BLOB_MAX];
+	uint8_t sec[PRIVKEY_BLOB_MAX], file[PRIVKEY_BLOB_MAX], kdfopts[64];
 	char b64[PRIVKEY_TEXT_MAX];
-	struct sshbuf_w s, f;
+	struct sshbuf_w s, f, ko;
 	long ret = PK_TOOBIG, blen;
+	size_t block = seal ? seal->blocksize : 8;
 
 	sshbuf_w_init(&s, sec, sizeof sec);
 	sshbuf_put_u32(&s, checkint);
 	sshbuf_put_u32(&s, checkint);
 	sshbuf_put_bytes(&s, priv, privlen);
 	sshbuf_put_cstring(&s, comment);
-	for (uint8_t i = 1; !s.err && s.len % 8 != 0; i++)
+	if (block == 0 || block > 255)
+		goto out;
+	for (uint8_t i = 1; !s.err && s.len % block != 0; i++)
 		sshbuf_put_u8(&s, i);
+	sshbuf_w_init(&ko, kdfopts, sizeof kdfopts);
+	if (seal) {
+		sshbuf_put_string(&ko, seal->salt, seal->saltlen);
+		sshbuf_put_u32(&ko, seal->rounds);
+	}
+	if (s.err || ko.err || (seal && seal->crypt(seal->ctx, sec, s.len) != 0))
+		goto out;
 
 	sshbuf_w_init(&f, file, sizeof file);
 	sshbuf_put_bytes(&f, MAGIC, sizeof MAGIC);
-	sshbuf_put_cstring(&f, "none");
-	sshbuf_put_cstring(&f, "none");
-	sshbuf_put_string(&f, "", 0);
+	sshbuf_put_cstring(&f, seal ? seal->cipher : "none");
+	sshbuf_put_cstring(&f, seal ? seal->kdf : "none");
+	sshbuf_put_string(&f, kdfopts, ko.len);
 	sshbuf_put_u32(&f, 1);
 	sshbuf_put_string(&f, pub, publen);
 	sshbuf_put_string(&f, sec, s.len);
-	if (s.err || f.err)
+	if (f.err)
 		goto out;
 	blen = b64_encode(file, f.len, b64, sizeof b64, 1);
 	if (blen < 0)
@@ -273,13 +327,13 @@ const char *privkey_strerror(int err)
 	case PK_OK:
 		return "ok";
 	case PK_NOT_KEY:
-		return "not an OpenSSH private key";
+		return "not a private key (OpenSSH, PEM, PKCS#8 or PuTTY .ppk)";
 	case PK_PEM:
-		return "PEM/PKCS#8 private keys are not supported (convert with 'ssh-keygen -p -f KEY' to the OpenSSH format)";
+		return "a PEM/PKCS#8 private key";
 	case PK_PUTTY:
-		return "PuTTY .ppk private keys are not supported (export an OpenSSH key from PuTTYgen)";
+		return "a PuTTY .ppk private key";
 	case PK_ENCRYPTED:
-		return "passphrase-protected private keys are not supported yet";
+		return "the private key is passphrase-protected (give the passphrase with -P or --passphrase-file)";
 	case PK_FORMAT:
 		return "private key is malformed";
 	case PK_CHECKINT:
@@ -292,6 +346,22 @@ const char *privkey_strerror(int err)
 		return "files with several private keys are not supported";
 	case PK_TYPE:
 		return "private key type is not supported";
+	case PK_CIPHER:
+		return "the private key is encrypted with a cipher keydrop does not read (it reads aes128/192/256-ctr "
+		       "and -cbc with bcrypt, what ssh-keygen writes by default)";
+	case PK_ROUNDS:
+		return "the private key asks for more than 1024 KDF rounds (refused: deriving would take minutes)";
+	case PK_BADPASS:
+		return "incorrect passphrase";
+	case PK_PEM_ENCRYPTED:
+		return "an encrypted PEM/PKCS#8 private key: keydrop reads these only unencrypted (convert it with "
+		       "'openssl pkey -in KEY -out NEW', then protect NEW with 'keydrop passphrase -f NEW')";
+	case PK_DSA:
+		return "a DSA private key: DSA is no longer supported (OpenSSH 9.8 removed it; make a new key with "
+		       "'keydrop keygen')";
+	case PK_NEED_PRIVATE:
+		return "a PuTTY .ppk file: keydrop reads its public half only (export an OpenSSH key from PuTTYgen: "
+		       "Conversions > Export OpenSSH key)";
 	}
 	return "private key is invalid";
 }

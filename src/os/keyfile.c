@@ -37,7 +37,7 @@ long keyfile_pub_line(const unsigned char *blob, size_t n, const char *comment, 
 }
 
 int keyfile_write_pair(int dirfd, const char *name, const struct keygen_pair *pair, const char *comment,
-		       int replace)
+		       int replace, const struct privkey_seal *seal)
 {
 	char text[PRIVKEY_TEXT_MAX], publine[PRIVKEY_BLOB_MAX], pubname[FSX_NAME_MAX];
 	char tpriv[FSX_NAME_MAX], tpub[FSX_NAME_MAX];
@@ -51,7 +51,7 @@ int keyfile_write_pair(int dirfd, const char *name, const struct keygen_pair *pa
 	}
 	if (rand_bytes(&checkint, sizeof checkint, NULL, NULL) != RAND_OK)
 		return KFE_ENCODE;
-	tlen = privkey_encode(pair->pub, pair->publen, pair->priv, pair->privlen, comment, checkint, text,
+	tlen = privkey_encode(pair->pub, pair->publen, pair->priv, pair->privlen, comment, checkint, seal, text,
 			      sizeof text);
 	plen = keyfile_pub_line(pair->pub, pair->publen, comment, publine, sizeof publine);
 	if (tlen < 0 || plen < 0)

@@ -15,12 +15,12 @@ enum keyfile_err {
 	KFE_ENCODE = -5
 };
 
-/* Writes name (0600) and name.pub (0644) in dirfd from pair, each atomically (temp, fsync, rename),
+/* Writes name (0600, encrypted with seal unless NULL) and name.pub (0644) in dirfd from pair, each atomically (temp, fsync, rename),
  * under the writers' lock file (fsx_lock_file), then fsyncs the directory. The private key lands first, then its .pub; a crash
  * in between leaves a private key without (or, with replace, with an old) .pub, which hostkeys
  * repairs from the private key. Existing keys are kept unless replace. Wipes its copies. */
 int keyfile_write_pair(int dirfd, const char *name, const struct keygen_pair *pair, const char *comment,
-		       int replace);
+		       int replace, const struct privkey_seal *seal);
 
 /* Formats "type base64 comment\n" (no comment part when comment is empty) into out[cap]. Returns
  * the length or -1. */

@@ -72,13 +72,17 @@ fpline=$(ssh-keygen -l -f shown.pub | cut -d' ' -f2,3)
 art=$(ssh-keygen -lv -f shown.pub | tail -n +2)
 [[ $OUT == *"$art"* ]]; ok $? "keygen output shows ssh-keygen's randomart"
 
-# pubkey refuses what is not an OpenSSH private key, with the right message and exit 3.
+# pubkey of a public key prints its OpenSSH line (ssh-keygen -i's job for RFC 4716 blocks).
 run "$KEYDROP" pubkey -f shown.pub
-is "$RC" 3 "pubkey of a public key: exit 3"
-like "$ERR" "not an OpenSSH private key" "pubkey of a public key: says so"
-run "$KEYDROP" pubkey -f "$vec/sshkeygen-encrypted"
-is "$RC" 3 "encrypted key: exit 3 (a key format keydrop refuses, as PEM)"
-like "$ERR" "passphrase-protected private keys are not supported yet" "encrypted key: says so"
+is "$RC" 0 "pubkey of a public key: exit 0"
+is "$OUT" "$(cat shown.pub)" "pubkey of a public key: its line"
+ssh-keygen -e -f shown.pub > shown.rfc
+run "$KEYDROP" pubkey -f shown.rfc
+is "$(printf '%s\n' "$OUT" | cut -d' ' -f1,2)" "$(cut -d' ' -f1,2 shown.pub)" "pubkey of an RFC 4716 block: the OpenSSH line"
+# An encrypted key without a passphrase and without a terminal: exit 3, and what to give.
+run "$KEYDROP" pubkey -f "$vec/sshkeygen-encrypted" </dev/null
+is "$RC" 3 "encrypted key, no passphrase, no terminal: exit 3"
+like "$ERR" "passphrase-protected.*-P or --passphrase-file.*--public-only" "encrypted key: says what to give"
 run "$KEYDROP" pubkey -f "$vec/sshkeygen-pem-rsa"
 is "$RC" 3 "PEM key: exit 3"
 like "$ERR" "PEM" "PEM key: says PEM"

@@ -47,7 +47,7 @@ int main(void)
 		size_t publen = p.publen, privlen = p.privlen;
 		memcpy(pubc, p.pub, publen);
 		memcpy(privc, p.priv, privlen);
-		long tl = privkey_encode(pubc, publen, privc, privlen, want, 0x12345678, enc, sizeof enc);
+		long tl = privkey_encode(pubc, publen, privc, privlen, want, 0x12345678, NULL, enc, sizeof enc);
 		OK(tl > 0, "%s re-encodes", names[i]);
 		OK(privkey_decode(enc, (size_t)tl, work, sizeof work, &p) == PK_OK && p.privlen == privlen &&
 			   memcmp(p.priv, privc, privlen) == 0,
@@ -84,7 +84,7 @@ int main(void)
 	size_t publen = p.publen, privlen = p.privlen;
 	memcpy(pubc, p.pub, publen);
 	memcpy(privc, p.priv, privlen);
-	long tl = privkey_encode(pubc, publen, privc, privlen, "x", 0xa5a5a5a5, enc, sizeof enc);
+	long tl = privkey_encode(pubc, publen, privc, privlen, "x", 0xa5a5a5a5, NULL, enc, sizeof enc);
 	/* Flip a check-int byte inside the base64 by rebuilding the binary. */
 	char *b = strchr(enc, '\n') + 1;
 	char flat[PRIVKEY_TEXT_MAX];

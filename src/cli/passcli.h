@@ -1,0 +1,33 @@
+/* passcli.h: where a passphrase comes from, for keygen, pubkey, passphrase and check --key:
+ * -P/-N TEXT (as ssh-keygen), --passphrase-file FILE (first line; keeps it out of the process
+ * list), or the terminal (/dev/tty, no echo), as ssh-keygen asks. */
+#ifndef KEYDROP_PASSCLI_H
+#define KEYDROP_PASSCLI_H
+#include <stddef.h>
+
+#define PASS_MAX 1024 /* bytes; ssh-keygen reads at most 1023 from a terminal */
+
+struct pass {
+	char s[PASS_MAX + 2];
+	size_t len;
+	int set; /* given (even if empty) */
+};
+
+/* -P / -N TEXT. Returns EXIT_OK, or EXIT_USAGE (too long; message printed). */
+int pass_from_arg(const char *cmd, const char *opt, const char *arg, struct pass *p);
+/* --passphrase-file FILE: its first line, without the line end. A file that group or others can
+ * read is refused (so is a longer line). Returns EXIT_OK, EXIT_FAIL or EXIT_USAGE (message
+ * printed). */
+int pass_from_file(const char *cmd, const char *path, struct pass *p);
+/* 1 where ssh-keygen would ask: stdin is a terminal and /dev/tty opens. Elsewhere (a boot script,
+ * CI, a pipe) nothing is asked: no passphrase, as ssh-keygen reading an empty stdin. */
+int pass_can_prompt(void);
+/* Asks once on /dev/tty with echo off, restoring the terminal on every way out (a signal too).
+ * Returns EXIT_OK, or EXIT_FAIL (message printed). */
+int pass_prompt(const char *cmd, const char *prompt, struct pass *p);
+/* Asks for a new passphrase twice ("Enter same passphrase again: "); on a mismatch says so and asks
+ * again, as ssh-keygen. */
+int pass_prompt_new(const char *cmd, const char *prompt, struct pass *p);
+void pass_wipe(struct pass *p);
+
+#endif
