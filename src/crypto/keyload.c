@@ -18,14 +18,12 @@ static int take_public(const struct privkey_parts *parts, struct keyload *out)
 		return PK_TOOBIG;
 	if (keyblob_inspect(parts->pub, parts->publen, &info) != 0)
 		return PK_FORMAT;
-	if (info.family == KF_DSA)
-		return PK_DSA;
 	if (info.family == KF_UNKNOWN || info.cert)
 		return PK_TYPE;
 	memcpy(out->pair.pub, parts->pub, parts->publen);
 	out->pair.publen = parts->publen;
 	out->pair.bits = info.bits;
-	return PK_OK;
+	return info.family == KF_DSA ? PK_DSA : PK_OK;
 }
 
 static int take_private(const struct privkey_parts *parts, struct keyload *out)
@@ -104,10 +102,9 @@ int keyload_parse(const char *text, size_t n, const char *pass, size_t passlen, 
 	int r = kind == PK_PEM || kind == PK_PUTTY ? keyload_foreign(text, n, out)
 		: kind == PK_OK                   ? load_openssh(text, n, pass, passlen, out)
 						  : kind;
-	if (r != PK_OK && r != PK_ENCRYPTED) {
+	/* PK_ENCRYPTED and PK_DSA keep the public half: fingerprints still work. */
+	if (r != PK_OK && r != PK_ENCRYPTED && r != PK_DSA)
 		keyload_wipe(out);
-		return r;
-	}
 	return r;
 }
 

@@ -63,7 +63,7 @@ mkdir -p "$r3/etc/ssh"
 echo "not a key" > "$r3/etc/ssh/ssh_host_ed25519_key"
 run "$KEYDROP" hostkeys --root "$r3" -t ed25519,ecdsa
 is "$RC" 3 "corrupt host key: exit 3 (as pubkey -f on the same file)"
-like "$ERR" "not an OpenSSH private key" "corrupt host key: says so"
+like "$ERR" "not a private key" "corrupt host key: says so"
 is "$(cat "$r3/etc/ssh/ssh_host_ed25519_key")" "not a key" "corrupt host key left as it was"
 [ -f "$r3/etc/ssh/ssh_host_ecdsa_key" ]; ok $? "the other type is still created"
 
