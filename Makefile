@@ -140,6 +140,7 @@ SODIUM_OK   := $(SODIUM_SRC)/.keydrop-ok
 all: $(B)/keydrop
 
 include scripts/mk/net.mk
+include scripts/mk/bcrypt.mk
 
 # `make bootstrap`: only the outer pass's bootstrap.
 bootstrap: ;
