@@ -17,11 +17,9 @@ $(B)/gen/blowfish_pi.h: $(BLOWFISH_PI_TOOL)
 	@mv $@.tmp $@
 $(foreach d,musl host san fuzzobj,$(B)/$(d)/crypto/blowfish.o): $(B)/gen/blowfish_pi.h
 
-# -O2 instead of the release's -Os for blowfish.c and bcrypt_pbkdf.c: `keygen -N PASS -a 16` is
-# bcrypt_pbkdf (16 rounds, 48 bytes: 2 x 16 x 129 key expansions of 521 block encryptions), and
-# it must not be slower than ssh-keygen's. Measured (bcrypt_pbkdf, 16 rounds, 48-byte key, median
-# of 20): -Os 100 ms, -O2 47 ms, for +1.4 KiB of code; ssh-keygen -N pass -a 16: 53 ms (hyperfine).
-# `private`: the flag is not passed on to these objects' prerequisites (the libraries, the stamps).
-BCRYPT_OPT := -O2
-$(B)/musl/crypto/blowfish.o $(B)/musl/crypto/bcrypt_pbkdf.o: private MUSL_CFLAGS += $(BCRYPT_OPT)
-$(B)/musl/crypto/blowfish.o $(B)/musl/crypto/bcrypt_pbkdf.o: scripts/mk/bcrypt.mk
+# No -O2 for blowfish.c / bcrypt_pbkdf.c (tried, as issue 9 allows): `keygen -N PASS -a 16` is
+# bcrypt_pbkdf with 16 rounds and a 48-byte key, i.e. 2 x 16 x 129 key expansions of 521 block
+# encryptions, bound by the latency of the S-box lookups, not by the code the compiler emits; what
+# pays is computing the two 32-byte output blocks together (blowfish_expand0state2: 121 -> 74 ms).
+# Measured (bcrypt_pbkdf, 16 rounds, 48-byte key, 16-byte salt, median of 3 x 31 calls, musl):
+# -Os 76-79 ms, -O2 77-80 ms, -O3 76-79 ms. ssh-keygen -t ed25519 -N pass -a 16: 138 ms (hyperfine).

@@ -26,6 +26,12 @@ uint32_t blowfish_stream2word(const uint8_t *data, size_t len, size_t *pos);
  * keylen > 0. Run on the initial state, this is Blowfish's key setup (Schneier §3). */
 void blowfish_expand0state(struct blowfish_state *st, const uint8_t *key, size_t keylen);
 
+/* blowfish_expand0state on two independent states at once (st0 with key0, st1 with key1; the
+ * same result as two calls, about as fast as one: the two block chains run in parallel on an
+ * out-of-order CPU). bcrypt_pbkdf computes two output blocks this way. st0 != st1. */
+void blowfish_expand0state2(struct blowfish_state *st0, const uint8_t *key0,
+			    struct blowfish_state *st1, const uint8_t *key1, size_t keylen);
+
 /* The salted step ("expandstate"): as blowfish_expand0state, except that before each encryption
  * the block is XORed with the next 8 bytes of data (cyclically). keylen > 0, datalen > 0. */
 void blowfish_expandstate(struct blowfish_state *st, const uint8_t *data, size_t datalen,

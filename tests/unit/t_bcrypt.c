@@ -94,6 +94,23 @@ static void test_blowfish(void)
 	OK(st.p[0] == 0x243f6a88u && st.p[1] == 0x85a308d3u, "initial P-array starts with pi's digits");
 	OK(st.s[3][255] == 0x3ac372e6u, "initial S-box 4 ends with word 1042 of pi's digits");
 
+	/* The two-state expansion equals two one-state expansions (different keys, lengths that wrap). */
+	static struct blowfish_state a[2], b[2];
+	static const uint8_t k0[] = "first key, 29 bytes long.....", k1[] = "second key, 29 bytes long....";
+	for (int j = 0; j < 2; j++) {
+		blowfish_setkey(&a[j], j ? k1 : k0, 29);
+		b[j] = a[j];
+	}
+	blowfish_expand0state(&a[0], k1, 29);
+	blowfish_expand0state(&a[1], k0, 29);
+	blowfish_expand0state2(&b[0], k1, &b[1], k0, 29);
+	IS_MEM(&a[0], &b[0], sizeof a[0], "expand0state2: first state as expand0state");
+	IS_MEM(&a[1], &b[1], sizeof a[1], "expand0state2: second state as expand0state");
+	uint32_t blocks[4] = { 1, 2, 3, 4 }, l = 3, r = 4;
+	blowfish_ecb_encrypt(&a[0], blocks, 2);
+	blowfish_encipher(&a[0], &l, &r);
+	OK(blocks[2] == l && blocks[3] == r && blocks[0] != 1, "ECB encrypts each block as encipher does");
+
 	/* stream2word wraps around within a word and leaves *pos in range. */
 	static const uint8_t three[3] = { 1, 2, 3 };
 	size_t pos = 0;
