@@ -11,8 +11,8 @@
  * bcrypt_pbkdf itself computes any count). The cost is linear in rounds and a hostile key could
  * ask 2^31 of them, which would hang a boot script for months instead of failing. ssh-keygen
  * writes 16 by default; 1024 rounds of a 48-byte key (aes256-ctr: key and IV) took 4.7 s here
- * (release build, one core of the 2-core AMD EPYC development VM; 16 rounds: 74 ms), so the limit
- * bounds the wait to seconds. */
+ * (release build, one core of the 2-core AMD EPYC development VM, otherwise idle; 6.8 s with
+ * the other core busy; 16 rounds: 71-74 ms), so the limit bounds the wait to seconds. */
 #define BCRYPT_ROUNDS_MAX 1024
 
 /* Largest salt and output bcrypt_pbkdf accepts (OpenSSH writes 16-byte salts, reads 48-byte keys). */
