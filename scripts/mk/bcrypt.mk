@@ -1,5 +1,5 @@
 # scripts/mk/bcrypt.mk: build rules for the passphrase KDF (issue 9): Blowfish's initial state made
-# at build time, and the optimisation level of the two files bcrypt spends its time in. Included
+# at build time, and why the two files bcrypt spends its time in keep the release flags. Included
 # once from the Makefile.
 #
 # Blowfish starts from 1042 words of pi's hexadecimal digits. A host tool computes them exactly
