@@ -70,10 +70,12 @@ MUSL_LDFLAGS := -static-pie -nostartfiles -Wl,-static -Wl,--no-dynamic-linker -W
                 -Wl,-z,relro,-z,now -Wl,--gc-sections -Wl,--build-id=none -s
 # musl_link OUT, OBJECTS: the release link (build/keydrop and build/keydrop-future).
 musl_link = $(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) -o $(1) $(MUSL_CRT_BEGIN) $(2) -lc $(MUSL_CRT_END)
-# BearSSL's optimisation level in the binary: -O2, not -Os, because RSA key generation (hostkeys) is
-# its big-integer code: measured 0.70 s of CPU per 3072-bit key instead of 0.97 s (40 keys each, i62),
-# for 20 KiB. BEARSSL_OPT=-Os builds the smaller, slower binary.
-BEARSSL_OPT ?= -O2
+# BearSSL's optimisation levels in the binary: -Os for the library, -O2 for its big-integer and RSA
+# code (src/int, src/rsa), which is RSA key generation (hostkeys -t rsa, keygen -t rsa): all -O2
+# measured 0.70 s of CPU per 3072-bit key, all -Os 0.97 s (40 keys each, i62); all -O2 cost 20 KiB.
+BEARSSL_OPT ?= -Os
+BEARSSL_FAST_OPT ?= -O2
+BEARSSL_FAST_DIRS := src/int src/rsa
 # The release binary's ceiling (issue 8): `make` fails above it.
 SIZE_MAX_BYTES := 524288
 HOST_CC   := clang
@@ -167,16 +169,22 @@ $(B)/gen/sodium/version.h: $(SODIUM_OK)
 	cp $@ $(SODIUM_DIR)/include/sodium/version.h
 
 # BearSSL with its own Makefile, once for musl (the binary) and once for the host compiler (tests).
+BEARSSL_CFLAGS = -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables $(HARDEN_CFLAGS) \
+                 -ffile-prefix-map=$(CURDIR)=.
 $(B)/musl/libbearssl.a: $(BEARSSL_OK) $(B)/gen/harden.stamp
 	@mkdir -p $(@D)
 	$(MAKE) -s -C $(BEARSSL_SRC) BUILD=build-musl CC=$(MUSL_CC) LD=$(MUSL_CC) LDDLL=$(MUSL_CC) \
-	    CFLAGS="-W -Wall $(BEARSSL_OPT) -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables $(HARDEN_CFLAGS) -ffile-prefix-map=$(CURDIR)=." \
-	    build-musl/libbearssl.a
+	    CFLAGS="-W -Wall $(BEARSSL_OPT) $(BEARSSL_CFLAGS)" build-musl/libbearssl.a
+	@rm -rf $(BEARSSL_SRC)/build-musl/fast && mkdir -p $(BEARSSL_SRC)/build-musl/fast
+	@cd $(BEARSSL_SRC) && for f in $(addsuffix /*.c,$(BEARSSL_FAST_DIRS)); do \
+	    o=build-musl/fast/$$(basename $$f .c).o; \
+	    $(MUSL_CC) -W -Wall $(BEARSSL_FAST_OPT) $(BEARSSL_CFLAGS) -Isrc -Iinc -c -o $$o $$f || exit 1; done
+	@ar rs $(BEARSSL_SRC)/build-musl/libbearssl.a $(BEARSSL_SRC)/build-musl/fast/*.o 2>/dev/null
 	cp $(BEARSSL_SRC)/build-musl/libbearssl.a $@
 # The libraries are rebuilt when the hardening flags change (BearSSL's own Makefile does not track them).
 $(B)/gen/harden.stamp: FORCE
 	@mkdir -p $(@D)
-	$(file >$@.new,$(MUSL_CFLAGS) $(BEARSSL_OPT))
+	$(file >$@.new,$(MUSL_CFLAGS) $(BEARSSL_OPT) $(BEARSSL_FAST_OPT) $(BEARSSL_FAST_DIRS))
 	@cmp -s $@.new $@ && rm -f $@.new || { mv -f $@.new $@; rm -rf $(BEARSSL_SRC)/build-musl; }
 $(B)/host/libbearssl.a: $(BEARSSL_OK)
 	@mkdir -p $(@D)

@@ -13,6 +13,7 @@ int cmd_keygen(int argc, char **argv, const struct globals *g);
 int cmd_hostkeys(int argc, char **argv, const struct globals *g);
 int cmd_pubkey(int argc, char **argv, const struct globals *g);
 int cmd_fingerprint(int argc, char **argv, const struct globals *g);
+int cmd_passphrase(int argc, char **argv, const struct globals *g);
 int cmd_version(int argc, char **argv, const struct globals *g);
 int cmd_install(int argc, char **argv, const struct globals *g);
 int cmd_remove(int argc, char **argv, const struct globals *g);

@@ -26,10 +26,11 @@
 #include "secret.h"
 
 static const char usage[] =
-	"usage: keydrop hostkeys [--root DIR] [-t ed25519,ecdsa,rsa]\n"
+	"usage: keydrop hostkeys [--root DIR] [-t ed25519,ecdsa,rsa] [-A]\n"
 	"  Creates the missing sshd host keys DIR/etc/ssh/ssh_host_TYPE_key{,.pub} (DIR default /),\n"
 	"  then prints every host key's fingerprint and randomart.\n"
 	"  -t LIST    key types to ensure (default: ed25519; add ecdsa and rsa as needed)\n"
+	"  -A         all three types, as ssh-keygen -A (unless -t is given)\n"
 	"  --root DIR prefix for building an image offline\n";
 
 /* Opens DIR/etc/ssh through the safe walk (pathwalk.h), creating etc and etc/ssh (0755) when missing:
@@ -196,13 +197,14 @@ int cmd_hostkeys(int argc, char **argv, const struct globals *gg)
 		{ "root", required_argument, NULL, 'r' },
 		OPTS_HELP_ROW, OPTS_END_ROW,
 	};
-	const char *root = "/", *list = "ed25519";
+	const char *root = "/", *list = NULL;
 	int quiet, c, dirfd = -1, ret = EXIT_OK;
 	enum keygen_type types[3];
 	int ntypes = 0;
 
 	static const char *const help[] = { usage, NULL };
-	opts_init(&op, "hostkeys", argc, argv, "t:", longopts, g, help);
+	int every = 0;
+	opts_init(&op, "hostkeys", argc, argv, "t:A", longopts, g, help);
 	while ((c = opts_next(&op)) >= 0) {
 		switch (c) {
 		case 'r':
@@ -211,8 +213,13 @@ int cmd_hostkeys(int argc, char **argv, const struct globals *gg)
 		case 't':
 			list = op.arg;
 			break;
+		case 'A': /* ssh-keygen -A: every type it makes by default */
+			every = 1;
+			break;
 		}
 	}
+	if (!list)
+		list = every ? "ed25519,ecdsa,rsa" : "ed25519";
 	if (c == OPTS_EXIT || (op.rc = opts_no_operands(&op)) != EXIT_OK)
 		return op.rc;
 	quiet = g->quiet;

@@ -18,7 +18,8 @@ struct command {
 static const struct command commands[] = {
 	{ "keygen", cmd_keygen, "create a key pair (ed25519, ecdsa, rsa) in OpenSSH format" },
 	{ "hostkeys", cmd_hostkeys, "create missing sshd host keys, print their fingerprints" },
-	{ "pubkey", cmd_pubkey, "print the public key line of a private key" },
+	{ "pubkey", cmd_pubkey, "print the public key line of a private key (any format)" },
+	{ "passphrase", cmd_passphrase, "add, change or remove a private key's passphrase" },
 	{ "fingerprint", cmd_fingerprint, "print key fingerprints (and randomart with -v)" },
 	{ "install", cmd_install, "add public keys to authorized_keys (keeps everything else byte for byte)" },
 	{ "remove", cmd_remove, "remove keys by fingerprint, comment or managed block" },

@@ -1,5 +1,6 @@
 /* keygen.c */
 #include <string.h>
+#include <strings.h>
 #include <bearssl.h>
 
 #include "ec_impl.h"
@@ -11,11 +12,11 @@
 
 int keygen_type_parse(const char *s, enum keygen_type *t)
 {
-	if (strcmp(s, "ed25519") == 0)
+	if (strcasecmp(s, "ed25519") == 0)
 		*t = KT_ED25519;
-	else if (strcmp(s, "ecdsa") == 0)
+	else if (strcasecmp(s, "ecdsa") == 0)
 		*t = KT_ECDSA;
-	else if (strcmp(s, "rsa") == 0)
+	else if (strcasecmp(s, "rsa") == 0)
 		*t = KT_RSA;
 	else
 		return -1;

@@ -13,7 +13,7 @@
  * rounds than this is refused (PK_ROUNDS) before any work. ssh-keygen's default is 16; 1024 rounds
  * take about KEYLOAD_ROUNDS_SECONDS here. */
 #define KEYLOAD_ROUNDS_MAX 1024
-#define KEYLOAD_ROUNDS_SECONDS "7 s"
+#define KEYLOAD_ROUNDS_SECONDS "5 s"
 
 enum keyload_fmt {
 	KL_OPENSSH,   /* openssh-key-v1 */

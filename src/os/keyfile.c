@@ -107,6 +107,36 @@ out:
 	return ret;
 }
 
+int keyfile_save_private(int dirfd, const char *name, const struct keygen_pair *pair, const char *comment,
+			 const struct privkey_seal *seal, mode_t mode, uid_t uid, gid_t gid)
+{
+	char text[PRIVKEY_TEXT_MAX];
+	uint32_t checkint;
+	long tlen;
+	int lnk, ret = KFE_ENCODE, lockfd = -1, lock_made = 0;
+
+	if (rand_bytes(&checkint, sizeof checkint, NULL, NULL) != RAND_OK)
+		return KFE_ENCODE;
+	tlen = privkey_encode(pair->pub, pair->publen, pair->priv, pair->privlen, comment, checkint, seal, text,
+			      sizeof text);
+	if (tlen < 0)
+		goto out;
+	if ((lockfd = fsx_lock_file(dirfd, FSX_LOCK_NAME, 10000, &lock_made)) < 0) {
+		ret = errno == EWOULDBLOCK ? KFE_LOCK : KFE_IO;
+		goto out;
+	}
+	fsx_clean_stale(dirfd);
+	ret = KFE_SYMLINK;
+	if (fsx_exists(dirfd, name, &lnk) && lnk)
+		goto out;
+	ret = fsx_write_atomic(dirfd, name, text, (size_t)tlen, mode, uid, gid, 1) < 0 ? KFE_IO : KFE_OK;
+out:
+	fsx_unlock_file(dirfd, FSX_LOCK_NAME, lockfd, lock_made);
+	secret_wipe(text, sizeof text);
+	secret_wipe(&checkint, sizeof checkint);
+	return ret;
+}
+
 const char *keyfile_strerror(int err)
 {
 	switch (err) {

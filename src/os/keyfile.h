@@ -22,6 +22,12 @@ enum keyfile_err {
 int keyfile_write_pair(int dirfd, const char *name, const struct keygen_pair *pair, const char *comment,
 		       int replace, const struct privkey_seal *seal);
 
+/* Replaces the private key name in dirfd (the passphrase command): encoded with seal (NULL: in
+ * clear), written atomically under the writers' lock with mode, uid and gid (-1: unchanged). The
+ * .pub is not touched: the key stays the same. */
+int keyfile_save_private(int dirfd, const char *name, const struct keygen_pair *pair, const char *comment,
+			 const struct privkey_seal *seal, mode_t mode, uid_t uid, gid_t gid);
+
 /* Formats "type base64 comment\n" (no comment part when comment is empty) into out[cap]. Returns
  * the length or -1. */
 long keyfile_pub_line(const unsigned char *blob, size_t n, const char *comment, char *out, size_t cap);
