@@ -28,10 +28,9 @@ static const struct cipher *find_cipher(const uint8_t *name, size_t n)
 	return NULL;
 }
 
-/* CTR with OpenSSH's counter: the whole 16-byte IV incremented as one big-endian number. BearSSL's
- * ctr_run counts in the last 32 bits only, so where those wrap the carry goes into the first 96
- * bits here. Same for both ways. */
-static void run_ctr(const uint8_t *key, size_t keylen, const uint8_t *iv, uint8_t *buf, size_t len)
+/* BearSSL's ctr_run counts in the last 32 bits only, so where those wrap the carry goes into the
+ * first 96 bits here. */
+void keylock_aes_ctr(const uint8_t *key, size_t keylen, const uint8_t *iv, uint8_t *buf, size_t len)
 {
 	br_aes_ct64_ctr_keys k;
 	uint8_t hi[12];
@@ -78,7 +77,7 @@ int keylock_open(const struct privkey_parts *parts, const char *pass, size_t pas
 		br_aes_ct64_cbcdec_run(&k, kiv + c->keylen, out, parts->sectionlen);
 		secret_wipe(&k, sizeof k);
 	} else {
-		run_ctr(kiv, c->keylen, kiv + c->keylen, out, parts->sectionlen);
+		keylock_aes_ctr(kiv, c->keylen, kiv + c->keylen, out, parts->sectionlen);
 	}
 	*blocksize = 16;
 	ret = PK_OK;
@@ -90,7 +89,7 @@ out:
 static int seal_ctr(void *ctx, uint8_t *buf, size_t len)
 {
 	const struct keylock *kl = ctx;
-	run_ctr(kl->key, 32, kl->key + 32, buf, len);
+	keylock_aes_ctr(kl->key, 32, kl->key + 32, buf, len);
 	return 0;
 }
 

@@ -17,6 +17,10 @@
 int keylock_open(const struct privkey_parts *parts, const char *pass, size_t passlen, uint32_t max_rounds,
 		 uint8_t *out, size_t *blocksize);
 
+/* AES-CTR as OpenSSH runs it: the whole 16-byte IV is the counter, incremented as one big-endian
+ * number. Encrypts or decrypts buf[0..len) in place; keylen 16, 24 or 32. */
+void keylock_aes_ctr(const uint8_t *key, size_t keylen, const uint8_t *iv, uint8_t *buf, size_t len);
+
 /* What privkey_encode needs to write an aes256-ctr / bcrypt key: a fresh salt, the derived key and
  * IV, and the seal that points at them. Wipe with keylock_wipe. */
 struct keylock {
