@@ -41,7 +41,7 @@ static const char usage[] =
 	"  a directory others can write; prints its fingerprint (-v: also MD5) and whether a passphrase\n"
 	"  protects it. --fix: KEY 0600, KEY.pub 0644, the directory go-w (.ssh: 0700), by descriptor, only\n"
 	"  what you own; a symlink is reported, never followed for a change. Not with a TARGET.\n"
-	"  Exit: 0 no problems, 1 failure, 2 usage, 4 problems remain.\n";
+	"  Exit: 0 no problems, 1 failure, 2 usage, 3 --key given a public key, 4 problems remain.\n";
 
 struct checker {
 	const struct target *t;

@@ -175,4 +175,8 @@ else
 	skip "another user's key needs root (setpriv)"
 fi
 
+run "$KEYDROP" check --help
+like "$OUT" "keydrop check --key KEY \[--fix\]" "check --help documents --key"
+like "$(sed -n '/^keydrop check --key/p' "$(dirname "$0")/../../README.md")" "check --key" "README's command list has check --key"
+
 done_testing
