@@ -27,14 +27,21 @@
 #include "fingerprint.h"
 #include "diagcli.h"
 #include "paste.h"
+#include "cmd_check_key.h"
 
 static const char usage[] =
 	"usage: keydrop check [TARGET] [--fix]\n"
+	"       keydrop check --key KEY [--fix]\n"
 	"  Reports what sshd (StrictModes yes) would refuse: the file not regular, an owner other than\n"
 	"  the user or root, a group/world-writable file, .ssh or home; and every line sshd skips.\n"
 	"  --fix repairs modes (by descriptor, never by path; the file by replacing it, owned by the\n"
 	"  user, 0600) and nothing else; what belongs to another user or is hard-linked is only reported.\n" CMDT_USAGE
-	"  Exit: 0 no problems, 1 failure, 2 usage, 4 problems remain.\n";
+	"  --key KEY: the client side instead: what ssh refuses about the private key KEY (readable by\n"
+	"  others: \"UNPROTECTED PRIVATE KEY FILE\"; another owner), a KEY.pub that is not its public half,\n"
+	"  a directory others can write; prints its fingerprint (-v: also MD5) and whether a passphrase\n"
+	"  protects it. --fix: KEY 0600, KEY.pub 0644, the directory go-w (.ssh: 0700), by descriptor, only\n"
+	"  what you own; a symlink is reported, never followed for a change. Not with a TARGET.\n"
+	"  Exit: 0 no problems, 1 failure, 2 usage, 3 --key given a public key, 4 problems remain.\n";
 
 struct checker {
 	const struct target *t;
@@ -351,6 +358,7 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 	struct globals gl = *gg, *g = &gl;
 	static const struct option longopts[] = { CMDT_LONGOPTS,
 						   { "fix", no_argument, NULL, 'x' },
+						   { "key", required_argument, NULL, 'k' },
 						   OPTS_HELP_ROW, OPTS_END_ROW };
 	struct target_spec spec = { 0 };
 	struct target t;
@@ -358,16 +366,24 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 	char err[TARGET_PATH_MAX + 200];
 	int c, r;
 	struct opts op;
+	const char *key = NULL, *tgt = NULL;
 
 	static const char *const help[] = { usage, NULL };
 	opts_init(&op, "check", argc, argv, "", longopts, g, help);
 	while ((c = opts_next(&op)) >= 0)
 		if (c == 'x')
 			k.fix = 1;
-		else
-			(void)cmdt_target_opt(c, op.arg, &spec);
+		else if (c == 'k')
+			key = op.arg;
+		else if (cmdt_target_opt(c, op.arg, &spec) && !tgt)
+			tgt = c == 'U' ? "--user" : c == 'H' ? "--home" : c == 'F' ? "--file" : "--root";
 	if (c == OPTS_EXIT || (op.rc = opts_no_operands(&op)) != EXIT_OK)
 		return op.rc;
+	if (key && tgt)
+		return msg_usage("check", "--key cannot be combined with %s (--key checks a private key here, a TARGET "
+				 "an authorized_keys file)", tgt);
+	if (key)
+		return cmd_check_key(key, k.fix, g);
 	k.quiet = g->quiet;
 	if ((c = cmdt_resolve(&t, &spec, "check")) != EXIT_OK)
 		return c;

@@ -24,7 +24,7 @@ static const struct command commands[] = {
 	{ "install", cmd_install, "add public keys to authorized_keys (keeps everything else byte for byte)" },
 	{ "remove", cmd_remove, "remove keys by fingerprint, comment or managed block" },
 	{ "list", cmd_list, "list the keys in authorized_keys (--json)" },
-	{ "check", cmd_check, "report what sshd would refuse (modes, owners, bad lines); --fix modes" },
+	{ "check", cmd_check, "report what sshd would refuse (modes, owners, bad lines), or ssh about --key KEY; --fix modes" },
 	{ "fetch", cmd_fetch, "fetch keys (gh:USER, https://...), validate and print them" },
 	{ "sync", cmd_sync, "make managed block NAME hold exactly the keys the sources give now" },
 	{ "version", cmd_version, "print versions of keydrop, BearSSL, libsodium and the build date" },
