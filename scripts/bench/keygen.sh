@@ -2,6 +2,7 @@
 # scripts/bench/keygen.sh: keydrop vs ssh-keygen in the same hyperfine run on the same machine.
 #   ed25519 key generation on tmpfs (the key, its .pub, fsyncs): target <= 0.2x ssh-keygen
 #   host keys ed25519 + ecdsa + rsa-3072 into an empty root: target no slower than `ssh-keygen -A`
+#   an encrypted ed25519 key (-N pass -a 16, bcrypt + aes256-ctr): target no slower than ssh-keygen
 # Usage: scripts/bench/keygen.sh [RUNS]  (default 50; host keys use RUNS/2, at least 20: RSA prime
 # search time varies a lot run to run). KEYDROP overrides the binary; KEYDROP_BASE adds this binary
 # vs that one in the same hyperfine runs. Exit 1 when a target is missed.
@@ -29,6 +30,12 @@ if [ -n "${KEYDROP_BASE:-}" ]; then
 		"base: keygen -t ed25519" "$KEYDROP_BASE keygen -q -t ed25519 -f $k -C bench"
 fi
 
+echo "== encrypted ed25519 key, -N pass -a 16, on tmpfs ($N runs each)"
+hf_pair "$N" "rm -f $k $k.pub" \
+	"keydrop keygen -N pass -a 16" "$KD keygen -q -t ed25519 -N pass -a 16 -f $k -C bench" \
+	"ssh-keygen -N pass -a 16" "ssh-keygen -q -t ed25519 -N pass -a 16 -f $k -C bench"
+enc_ratio=$HF_RATIO
+
 echo "== host keys ed25519 + ecdsa + rsa-3072 into an empty root on tmpfs ($H runs each)"
 hf_pair "$H" "sh -c 'rm -rf $r && mkdir -p $r/etc/ssh'" \
 	"keydrop hostkeys -t ed25519,ecdsa,rsa" "$KD hostkeys -q --root $r -t ed25519,ecdsa,rsa" \
@@ -53,5 +60,6 @@ printf '  %-44s %8d bytes + %d bytes in %d shared libraries = %d KiB\n' "ssh-key
 echo "== targets"
 target "ed25519 keygen, keydrop/ssh-keygen median ratio" "$keygen_ratio" 0.2
 target "hostkeys, keydrop/ssh-keygen -A median ratio" "$hostkeys_ratio" 1.0
+target "encrypted keygen -a 16, keydrop/ssh-keygen median ratio" "$enc_ratio" 1.0
 target "binary size in bytes" "$kd_size" 524288
 exit "$BENCH_MISSED"
