@@ -46,6 +46,31 @@ for spec in "ed25519 0 16" "ed25519 0 1" "ed25519 0 64" "ecdsa 384 16" "rsa 3072
 	is "$(echo "$OUT" | cut -d' ' -f1,2)" "$(ssh-keygen -l -f "$k.pub" | cut -d' ' -f1,2)" "fingerprint without the passphrase ($1-$2)"
 done
 
+# Ciphers ssh-keygen -Z can choose: the AES ones read, the others refused by name.
+for z in aes128-ctr aes192-ctr aes256-cbc aes128-cbc; do
+	ssh-keygen -q -t ed25519 -N pz -a 2 -Z "$z" -f "z_$z" -C "$z"
+	run "$KEYDROP" pubkey -P pz -f "z_$z"
+	is "$OUT" "$(cat "z_$z.pub")" "keydrop reads ssh-keygen -Z $z"
+done
+ssh-keygen -q -t ed25519 -N pz -a 2 -Z chacha20-poly1305@openssh.com -f z_chacha -C chacha
+run "$KEYDROP" pubkey -P pz -f z_chacha
+is "$RC" 3 "chacha20-poly1305 key: exit 3"
+like "$ERR" "cipher keydrop does not read" "chacha20-poly1305 key: says which ciphers it reads"
+run "$KEYDROP" fingerprint z_chacha
+is "$RC" 0 "... its fingerprint works without decrypting"
+
+# --passphrase-file: the first line; a file others can read is refused; a pipe is fine.
+printf 'from file\nsecond line\n' > pwf; chmod 600 pwf
+run "$KEYDROP" keygen -q -f fromfile --passphrase-file pwf -C ff
+is "$RC" 0 "keygen --passphrase-file: exit 0"
+is "$(ssh-keygen -y -P 'from file' -f fromfile)" "$(cat fromfile.pub)" "the key's passphrase is the file's first line"
+run "$KEYDROP" pubkey --passphrase-file <(printf 'from file') -f fromfile
+is "$OUT" "$(cat fromfile.pub)" "pubkey --passphrase-file from a pipe"
+chmod 640 pwf
+run "$KEYDROP" keygen -q -f fromfile2 --passphrase-file pwf
+is "$RC" 2 "a passphrase file the group can read: refused"
+[ ! -e fromfile2 ]; ok $? "... and no key written"
+
 # 3. ssh-keygen -p re-encrypts a keydrop key; keydrop reads the result.
 "$KEYDROP" keygen -q -N first -f reenc -C reenc </dev/null
 ssh-keygen -q -p -P first -N second -f reenc >/dev/null
