@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -247,6 +248,15 @@ int cmd_keygen(int argc, char **argv, const struct globals *gg)
 			       keyfile_strerror(lnk ? KFE_SYMLINK : KFE_EXISTS));
 		goto out;
 	}
+	/* A .pub without its private key is replaced (ssh-keygen does too), but said: it may be the
+	 * only copy of a public key somebody meant to keep. */
+	char pubname[FSX_NAME_MAX];
+	int orphan = snprintf(pubname, sizeof pubname, "%s.pub", name) < (int)sizeof pubname &&
+		     !fsx_exists(dirfd, name, &lnk) && fsx_exists(dirfd, pubname, &lnk) && !lnk;
+	struct stat dst;
+	if (!quiet && fstat(dirfd, &dst) == 0 && (dst.st_mode & 022) && !(dst.st_mode & S_ISVTX))
+		msg_err("keygen", "note: %s is writable by others: they can replace your key there (chmod go-w %s)",
+			*dir ? dir : ".", *dir ? dir : ".");
 	if (!(pair = malloc(sizeof *pair))) {
 		ret = msg_fail(EXIT_FAIL, "keygen", "out of memory");
 		goto out;
@@ -282,6 +292,8 @@ int cmd_keygen(int argc, char **argv, const struct globals *gg)
 		ret = msg_fail(EXIT_FAIL, "keygen", "%s%s %s", pathbuf, wr == KFE_IO ? ":" : "", keyfile_strerror(wr));
 		goto out;
 	}
+	if (orphan && !quiet)
+		msg_err("keygen", "note: replaced %s.pub, which had no private key beside it", pathbuf);
 	if (!quiet) {
 		struct keyblob_info info;
 		keyblob_inspect(pair->pub, pair->publen, &info);

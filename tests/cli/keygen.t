@@ -148,4 +148,14 @@ if command -v strace >/dev/null && strace -f -qq -o /dev/null true 2>/dev/null; 
 else
 	skip "strace cannot trace here (--force kill test)"
 fi
+# An orphan .pub is replaced with a note; a directory others can write gets a note too.
+mkdir -p orph && echo "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHN0eaU76lLW3GsHD1FS2rXhvCZHz/1TyWtpzUkrzkQK kept?" > orph/k.pub
+run "$KEYDROP" keygen -f orph/k -N ''
+is "$RC" 0 "keygen over an orphan .pub: exit 0"
+like "$ERR" "replaced orph/k.pub, which had no private key" "... says it replaced the orphan .pub"
+mkdir -p shared && chmod 777 shared
+run "$KEYDROP" keygen -f shared/k -N ''
+like "$ERR" "shared is writable by others" "keygen into a world-writable directory: a note"
+run "$KEYDROP" keygen -f orph/k2 -N ''
+is "$ERR" "" "no note for a plain directory and no orphan"
 done_testing
