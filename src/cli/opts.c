@@ -81,7 +81,11 @@ static int bad(const struct opts *p, int c)
 	const char *text = optind >= 1 && optind - 1 < p->argc ? p->argv[optind - 1] : NULL;
 
 	if (c == ':') {
-		option_name(p, optopt, name, sizeof name);
+		/* The long form the user typed (--type), else the letter (-t, also inside -xt). */
+		if (text && strncmp(text, "--", 2) == 0 && strlen(text) < sizeof name && !strchr(text, '='))
+			snprintf(name, sizeof name, "%s", text);
+		else
+			option_name(p, optopt, name, sizeof name);
 		return msg_usage(p->cmd, "option %s needs a value", name);
 	}
 	/* getopt sets optopt to 0 for a long option it cannot match, to the option's value for one

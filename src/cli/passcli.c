@@ -16,7 +16,7 @@
 #include "passcli.h"
 #include "secret.h"
 
-int pass_from_arg(const char *cmd, const char *opt, const char *arg, struct pass *p)
+int pass_from_arg(const char *cmd, const char *opt, char *arg, struct pass *p)
 {
 	size_t n = strlen(arg);
 	if (n > PASS_MAX)
@@ -24,6 +24,8 @@ int pass_from_arg(const char *cmd, const char *opt, const char *arg, struct pass
 	memcpy(p->s, arg, n + 1);
 	p->len = n;
 	p->set = 1;
+	/* Out of /proc/PID/cmdline from now on (ps showed it until here: --passphrase-file avoids that). */
+	secret_wipe(arg, n);
 	return EXIT_OK;
 }
 

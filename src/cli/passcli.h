@@ -13,8 +13,9 @@ struct pass {
 	int set; /* given (even if empty) */
 };
 
-/* -P / -N TEXT. Returns EXIT_OK, or EXIT_USAGE (too long; message printed). */
-int pass_from_arg(const char *cmd, const char *opt, const char *arg, struct pass *p);
+/* -P / -N TEXT: copied, then wiped in argv. Returns EXIT_OK, or EXIT_USAGE (too long; message
+ * printed). */
+int pass_from_arg(const char *cmd, const char *opt, char *arg, struct pass *p);
 /* --passphrase-file FILE: its first line, without the line end. A file that group or others can
  * read is refused (so is a longer line). Returns EXIT_OK, EXIT_FAIL or EXIT_USAGE (message
  * printed). */

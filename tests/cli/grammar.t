@@ -27,19 +27,20 @@ NET="--format --json-path --header --header-file --cacert --pin --timeout --retr
      --max-bytes --cache --retry-delay --github-url --gitlab-url --launchpad-url"
 TGT="--user --home --file --root"
 declare -A VALUED=(
-	[keygen]="-t -b -f -C -N"
+	[keygen]="-t -b -f -C -N -a --type --bits --file --comment --rounds --passphrase-file"
 	[hostkeys]="-t --root"
-	[pubkey]="-f"
+	[pubkey]="-f -P --file --passphrase-file"
+	[passphrase]="-f -P -N -a --file --rounds --old-passphrase-file --new-passphrase-file"
 	[fingerprint]="-E -f"
 	[install]="$TGT --source --key $NET"
 	[remove]="$TGT --comment --source"
 	[list]="$TGT"
-	[check]="$TGT"
+	[check]="$TGT --key"
 	[fetch]="$NET"
 	[sync]="$TGT --source $NET"
 	[version]=""
 )
-CMDS="keygen hostkeys pubkey fingerprint install remove list check fetch sync version"
+CMDS="keygen hostkeys pubkey passphrase fingerprint install remove list check fetch sync version"
 for c in $CMDS; do
 	for o in ${VALUED[$c]}; do
 		run "$K" "$c" "$o"
