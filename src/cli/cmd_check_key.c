@@ -240,9 +240,13 @@ static void check_dir(struct kcheck *k, int dirfd, const char *dir)
 	if (f & KP_FOREIGN)
 		problem(k, NOFIX, "%s is owned by uid %u, neither you nor root: that user can replace your key; not "
 			"changed by --fix (it belongs to another user)", what, (unsigned)st.st_uid);
-	if (f & KP_WRITABLE) {
-		const char *why = (f & KP_SHARED) ? "; not changed by --fix (a shared directory: move the key to ~/.ssh)" :
-				  !ours ? "; not changed by --fix (it belongs to another user)" : "";
+	if (f & KP_SHARED) {
+		/* The sticky bit keeps others from renaming or removing the user's files: not a problem
+		 * for the key, but worth saying (they can create a missing KEY.pub there). */
+		printf("note: %s is a shared directory (mode %04o, sticky): others cannot replace your key, but can "
+		       "create files beside it (a missing .pub); keep keys in ~/.ssh\n", what, mode4(&st));
+	} else if (f & KP_WRITABLE) {
+		const char *why = !ours ? "; not changed by --fix (it belongs to another user)" : "";
 		if (!*why && k->fix && fix_mode(k, dirfd, dir, &st, want) == 0)
 			return;
 		problem(k, *why ? NOFIX : FIXABLE, "%s is group or world writable (mode %04o): ssh does not refuse it, "

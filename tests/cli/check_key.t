@@ -175,6 +175,15 @@ else
 	skip "another user's key needs root (setpriv)"
 fi
 
+# A shared sticky directory (/tmp-like): others cannot replace the key there, so it is a note (exit
+# 0), not a problem; --fix leaves the directory alone.
+SH=$TAP_TMP/sharedtmp; mkdir -p "$SH" && chmod 1777 "$SH"
+ssh-keygen -q -t ed25519 -N '' -f "$SH/k"
+run "$KEYDROP" check --key "$SH/k" --fix
+is "$RC" 0 "a key in a sticky world-writable directory: exit 0"
+like "$OUT" "note: .*shared directory.*sticky" "... a note saying why"
+is "$(stat -c %a "$SH")" 1777 "... --fix left the shared directory as it was"
+
 run "$KEYDROP" check --help
 like "$OUT" "keydrop check --key KEY \[--fix\]" "check --help documents --key"
 like "$(sed -n '/^keydrop check --key/p' "$(dirname "$0")/../../README.md")" "check --key" "README's command list has check --key"
