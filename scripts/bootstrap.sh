@@ -33,6 +33,8 @@ test_needs=(
 	"prove:perl"
 	"/usr/bin/python3:python3"
 	"openssl:openssl"
+	# tests/interop/foreign_keys.t: PuTTY .ppk files made at test time
+	"puttygen:putty-tools"
 	"strace:strace"
 	"/usr/bin/time:time"
 	"useradd:passwd"

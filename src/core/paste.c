@@ -95,7 +95,7 @@ static int bare_b64(struct paste_ctx *c, const struct span *w, size_t ln)
 
 	if (w->n >= 19 && strncmp(w->s, "b3BlbnNzaC1rZXktdjE", 19) == 0)
 		return paste_fail(c, PASTE_PRIVATE, ln, "this is the body of an OpenSSH private key: never paste it; "
-						  "paste the .pub file instead (ssh-keygen -y -f KEY prints it)");
+						  "paste the .pub file instead (keydrop pubkey -f KEY prints it)");
 	if (n > 0) {
 		int e = keyblob_inspect(c->work, (size_t)n, &info);
 		if (info.type[0] && (e == KB_OK || keyblob_type_known(info.type, strlen(info.type))))
@@ -261,7 +261,7 @@ static int one_line(struct paste_ctx *c, const char *s, size_t n, size_t *ip)
 			return bare_b64(c, &w0, ln);
 		if (ssh1_key(s, n))
 			return paste_fail(c, PASTE_NOTKEY, ln, "this is an SSH1 (RSA1) public key: sshd has not accepted "
-							   "SSH protocol 1 keys since OpenSSH 7.4; make a new key (ssh-keygen -t ed25519)");
+							   "SSH protocol 1 keys since OpenSSH 7.4; make a new key (keydrop keygen)");
 		if (pubkey_word_is_type(w0.s, w0.n) && paste_b64_only(w1.s, w1.n)) {
 			/* A mistyped or wrong type word in front of good key data. */
 			struct keyblob_info info;

@@ -157,13 +157,13 @@ int paste_private(struct paste_ctx *c, const char *in, size_t n)
 	int k = privkey_sniff(in, n);
 	if (k == PK_OK)
 		return paste_fail(c, PASTE_PRIVATE, 0, "this is an OpenSSH PRIVATE key: it must never leave your machine; "
-						 "paste the .pub file instead (ssh-keygen -y -f KEY prints it)");
+						 "paste the .pub file instead (keydrop pubkey -f KEY prints it)");
 	if (k == PK_PEM)
 		return paste_fail(c, PASTE_PRIVATE, 0, "this is a PEM/PKCS#8 PRIVATE key: it must never leave your machine; "
-						 "paste the public key instead (ssh-keygen -y -f KEY prints it)");
+						 "paste the public key instead (keydrop pubkey -f KEY prints it)");
 	if (k == PK_PUTTY)
-		return paste_fail(c, PASTE_PRIVATE, 0, "this is a PuTTY PRIVATE key (.ppk): paste PuTTYgen's "
-						 "'Public key for pasting into OpenSSH authorized_keys file' instead");
+		return paste_fail(c, PASTE_PRIVATE, 0, "this is a PuTTY PRIVATE key (.ppk): it must never leave your machine; "
+						 "paste its public line instead (keydrop pubkey -f KEY.ppk prints it)");
 	for (size_t i = 0; i + 20 <= n; i++)
 		if (in[i] == '-' && n - i >= 37 && memcmp(in + i, "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY", 37) == 0)
 			return paste_fail(c, PASTE_PRIVATE, 0, "this is an SSH2 PRIVATE key: paste the public key instead");

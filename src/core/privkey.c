@@ -345,7 +345,8 @@ const char *privkey_strerror(int err)
 	case PK_MULTI:
 		return "files with several private keys are not supported";
 	case PK_TYPE:
-		return "private key type is not supported";
+		return "private key type is not supported (keydrop reads RSA, Ed25519, and ECDSA on the named curves "
+		       "P-256/384/521; not explicit curve parameters)";
 	case PK_CIPHER:
 		return "the private key is encrypted with a cipher keydrop does not read (it reads aes128/192/256-ctr "
 		       "and -cbc with bcrypt, what ssh-keygen writes by default)";
@@ -360,8 +361,8 @@ const char *privkey_strerror(int err)
 		return "a DSA private key: DSA is no longer supported (OpenSSH 9.8 removed it; make a new key with "
 		       "'keydrop keygen')";
 	case PK_NEED_PRIVATE:
-		return "a PuTTY .ppk file: keydrop reads its public half only (export an OpenSSH key from PuTTYgen: "
-		       "Conversions > Export OpenSSH key)";
+		return "a PuTTY .ppk file: keydrop reads its public half only ('keydrop pubkey -f KEY.ppk' prints it; for "
+		       "the private key, export an OpenSSH key from PuTTYgen: Conversions > Export OpenSSH key)";
 	}
 	return "private key is invalid";
 }

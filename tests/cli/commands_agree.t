@@ -95,14 +95,14 @@ ssh-keygen -e -f a.pub > "$D/rfc4716"
 {
 	printf 'PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: key-a\nPublic-Lines: 2\n'
 	cut -d' ' -f2 a.pub | cut -c1-64; cut -d' ' -f2 a.pub | cut -c65-
-	printf 'Private-Lines: 1\nAAAAIB2nMQXKhFJ3xC0kRh7hP2oNNwBkc+I0XnoQ6Fzi8XVd\nPrivate-MAC: 3a3b\n'
+	printf 'Private-Lines: 1\nAAAAIB2nMQXKhFJ3xC0kRh7hP2oNNwBkc+I0XnoQ6Fzi8XVd\nPrivate-MAC: %s\n' "$(printf x | sha256sum | cut -c1-64)"
 } > "$D/putty"
 fpre() { fp "$1" | sed 's/[+]/\\+/g'; } # the fingerprint as a regex
 # class        install-rc check-rc list-rc fingerprint-rc WORDS
 table="fingerprint 3 4 0 3 this is a SHA256 fingerprint, not a public key
 notype 3 4 0 3 key data without its key type: it holds a ssh-ed25519 key
 joined 0 4 0 0 2 keys joined on one line \\(ssh-ed25519 $(fpre a), ssh-rsa $(fpre r)\\): sshd reads at most the first
-putty 3 4 0 3 this is a PuTTY PRIVATE key \\(\\.ppk\\)
+putty 3 4 0 0 this is a PuTTY PRIVATE key \\(\\.ppk\\)
 private 3 4 0 0 this is an OpenSSH PRIVATE key: it must never leave your machine
 rfc4716 0 4 0 0 an RFC 4716 \\(SSH2\\) public key block \\(ssh-ed25519 $(fpre a)\\)"
 while read -r class irc crc lrc frc words; do
@@ -129,6 +129,7 @@ while read -r class irc crc lrc frc words; do
 	is "$RC" "$frc" "$class: fingerprint exit $frc"
 	case $class in
 	private) is "$OUT" "$(ssh-keygen -lf "$D/$class")" "$class: fingerprint prints what ssh-keygen -l prints";;
+	putty) is "$OUT" "$(ssh-keygen -lf a.pub)" "$class: fingerprint prints the .ppk's public key and comment (what ssh-keygen -l prints for it)";;
 	rfc4716) is "$OUT" "$(ssh-keygen -lf "$TAP_TMP/di-$class")" "$class: fingerprint prints ssh-keygen -l of the line install writes"
 		is "$(cut -d' ' -f1,2 <<<"$OUT")" "$(ssh-keygen -i -f "$D/$class" | ssh-keygen -lf - | cut -d' ' -f1,2)" \
 			"$class: ... the key ssh-keygen -i converts it to";;

@@ -67,18 +67,27 @@ like "$ERR" "not a private key" "corrupt host key: says so"
 is "$(cat "$r3/etc/ssh/ssh_host_ed25519_key")" "not a key" "corrupt host key left as it was"
 [ -f "$r3/etc/ssh/ssh_host_ecdsa_key" ]; ok $? "the other type is still created"
 
-# A key in a format sshd reads but keydrop does not (PEM, as older OpenSSH wrote): left alone with a
-# warning, its .pub's fingerprint shown, exit 0 (like ssh-keygen -A).
+# A PEM host key (as older OpenSSH and ssh-keygen -m PEM write it): read like an OpenSSH one. With
+# its .pub: nothing to do, its fingerprint shown; without: the .pub is made from it, as ssh-keygen -y.
 r4=$TAP_TMP/r4
 mkdir -p "$r4/etc/ssh"
 cp "$vec/sshkeygen-pem-rsa" "$r4/etc/ssh/ssh_host_rsa_key"
 cp "$vec/sshkeygen-pem-rsa.pub" "$r4/etc/ssh/ssh_host_rsa_key.pub"
 h4=$(tree_hash "$r4")
 run "$KEYDROP" hostkeys --root "$r4" -t rsa
-is "$RC" 0 "PEM host key: exit 0"
-like "$ERR" "PEM.*left as it is" "PEM host key: one warning"
+is "$RC:$ERR" "0:" "PEM host key with its .pub: exit 0, no warning"
 is "$(tree_hash "$r4")" "$h4" "PEM host key and its .pub untouched"
-[[ $OUT == *"$(ssh-keygen -l -f "$r4/etc/ssh/ssh_host_rsa_key.pub" | cut -d' ' -f2)"* ]]; ok $? "PEM host key: fingerprint from its .pub"
+[[ $OUT == *"$(ssh-keygen -l -f "$r4/etc/ssh/ssh_host_rsa_key.pub" | cut -d' ' -f2)"* ]]; ok $? "PEM host key: its fingerprint shown"
+rm "$r4/etc/ssh/ssh_host_rsa_key"
+ssh-keygen -q -t rsa -b 2048 -m PEM -N '' -C pemhost -f "$r4/etc/ssh/ssh_host_rsa_key"
+head -1 "$r4/etc/ssh/ssh_host_rsa_key" | grep -q 'BEGIN RSA PRIVATE KEY'; ok $? "ssh-keygen -m PEM wrote a PEM host key"
+rm "$r4/etc/ssh/ssh_host_rsa_key.pub"
+run "$KEYDROP" hostkeys --root "$r4" -t rsa
+is "$RC" 0 "PEM host key without its .pub: exit 0"
+like "$OUT" "repaired .*ssh_host_rsa_key.pub from its private key" "... says it made the .pub"
+is "$(cut -d' ' -f1,2 "$r4/etc/ssh/ssh_host_rsa_key.pub")" "$(ssh-keygen -y -f "$r4/etc/ssh/ssh_host_rsa_key" | cut -d' ' -f1,2)" \
+	"... the .pub made from a PEM host key equals ssh-keygen -y"
+is "$(stat -c %a "$r4/etc/ssh/ssh_host_rsa_key.pub")" 644 "... mode 0644"
 
 # kill -9 at random moments: every key file that exists is complete and every .pub that exists
 # matches its private key; the next run completes the set and leaves no temp files.

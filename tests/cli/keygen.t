@@ -85,10 +85,10 @@ is "$(printf '%s\n' "$OUT" | cut -d' ' -f1,2)" "$(cut -d' ' -f1,2 shown.pub)" "p
 run "$KEYDROP" pubkey -f "$vec/sshkeygen-encrypted" </dev/null
 is "$RC" 3 "encrypted key, no passphrase, no terminal: exit 3"
 like "$ERR" "passphrase-protected.*-P or --passphrase-file.*--public-only" "encrypted key: says what to give"
+# A PEM key (ssh-keygen -m PEM): read as ssh-keygen -y reads it (PEM stores no comment).
 run "$KEYDROP" pubkey -f "$vec/sshkeygen-pem-rsa"
-is "$RC" 3 "PEM key: exit 3"
-like "$ERR" "PEM" "PEM key: says PEM"
-[[ $ERR != *"MII"* ]]; ok $? "PEM key: no key material echoed"
+is "$RC:$ERR" "0:" "PEM key: exit 0"
+is "$(cut -d' ' -f1,2 <<<"$OUT")" "$(cut -d' ' -f1,2 "$vec/sshkeygen-pem-rsa.pub")" "PEM key: its public line is the .pub's"
 run "$KEYDROP" pubkey -f /nonexistent
 is "$RC" 1 "missing file: exit 1"
 

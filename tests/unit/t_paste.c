@@ -154,6 +154,12 @@ int main(void)
 	OK(!strstr(res.detail, "b3Bl"), "... not echoed");
 	bad("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n", PASTE_PRIVATE, 0, "PEM/PKCS#8", "PEM");
 	bad("PuTTY-User-Key-File-2: ssh-rsa\n", PASTE_PRIVATE, 0, "PuTTY", "PuTTY");
+	bad("PuTTY-User-Key-File-2: ssh-rsa\n", PASTE_PRIVATE, 0, "paste its public line instead (keydrop pubkey -f KEY.ppk prints it)",
+	    "PuTTY: the hint says how to get the public line");
+	bad("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n", PASTE_PRIVATE, 0,
+	    "(keydrop pubkey -f KEY prints it)", "OpenSSH private key: the hint names keydrop, not ssh-keygen");
+	bad("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n", PASTE_PRIVATE, 0,
+	    "(keydrop pubkey -f KEY prints it)", "PEM private key: the hint names keydrop");
 	bad("b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ==", PASTE_PRIVATE, 1, "private key", "private key body");
 	bad("---- BEGIN SSH2 PUBLIC KEY ----\n" B1 "\n", PASTE_RFC4716, 1, "no '---- END", "RFC 4716 without END");
 	bad("---- BEGIN SSH2 PUBLIC KEY ----\nComment: x\\\n---- END SSH2 PUBLIC KEY ----\n", PASTE_RFC4716, 1,
