@@ -16,28 +16,44 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "keygen", cmd_keygen, "create a key pair (ed25519, ecdsa, rsa) in OpenSSH format" },
-	{ "hostkeys", cmd_hostkeys, "create missing sshd host keys, print their fingerprints" },
-	{ "pubkey", cmd_pubkey, "print the public key line of a private key (any format)" },
+	{ "keygen", cmd_keygen, "create a key pair (ed25519, ecdsa, rsa), like ssh-keygen" },
+	{ "hostkeys", cmd_hostkeys, "create missing sshd host keys; print fingerprints" },
+	{ "pubkey", cmd_pubkey, "print the public key line of a private key" },
 	{ "passphrase", cmd_passphrase, "add, change or remove a private key's passphrase" },
-	{ "fingerprint", cmd_fingerprint, "print key fingerprints (and randomart with -v)" },
-	{ "install", cmd_install, "add public keys to authorized_keys (keeps everything else byte for byte)" },
+	{ "fingerprint", cmd_fingerprint, "print key fingerprints (randomart with -v)" },
+	{ "install", cmd_install, "add public keys to authorized_keys" },
 	{ "remove", cmd_remove, "remove keys by fingerprint, comment or managed block" },
 	{ "list", cmd_list, "list the keys in authorized_keys (--json)" },
-	{ "check", cmd_check, "report what sshd would refuse (modes, owners, bad lines), or ssh about --key KEY; --fix modes" },
+	{ "check", cmd_check, "what sshd (or ssh, --key KEY) would refuse, and why; --fix modes" },
 	{ "fetch", cmd_fetch, "fetch keys (gh:USER, https://...), validate and print them" },
-	{ "sync", cmd_sync, "make managed block NAME hold exactly the keys the sources give now" },
-	{ "version", cmd_version, "print versions of keydrop, BearSSL, libsodium and the build date" },
+	{ "sync", cmd_sync, "make managed block NAME hold exactly what the sources give" },
+	{ "version", cmd_version, "versions of keydrop, BearSSL, libsodium; build date" },
 };
 
-static void help(FILE *f)
+/* Flushed line by line: the list outgrows musl's 1 KiB stdio buffer, and an automatic flush in the
+ * middle that fails loses its errno; here each failure is seen by our own fflush, which keeps it.
+ * Returns 0, or the errno of the first failed write. */
+static int help(FILE *f)
 {
-	fprintf(f, "usage: keydrop [-q] [-v] COMMAND [ARGS...]\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
-	/* Kept under musl's 1 KiB stdout buffer: one final flush reports a write error's cause. */
-	fprintf(f, "\n'keydrop help COMMAND' for its options (before or after operands; '--' ends them).\n"
-		   "exit codes: 0 ok, 1 failure, 2 usage, 3 input rejected, 4 check found problems\n");
+	int e = 0;
+	errno = 0;
+	if (fprintf(f, "usage: keydrop [-q] [-v] COMMAND [ARGS...]\n\ncommands:\n") < 0 || fflush(f) != 0)
+		e = errno ? errno : EIO;
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0] && !e; i++)
+		if (fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary) < 0 || fflush(f) != 0)
+			e = errno ? errno : EIO;
+	if (!e && (fprintf(f, "\n'keydrop help COMMAND' for its options (before or after operands; '--' ends them).\n"
+			      "exit codes: 0 ok, 1 failure, 2 usage, 3 input rejected, 4 check found problems\n") < 0 ||
+		   fflush(f) != 0))
+		e = errno ? errno : EIO;
+	return e;
+}
+
+/* help on stdout: EXIT_OK, or EXIT_FAIL with the one line naming the cause. */
+static int help_out(void)
+{
+	int e = help(stdout);
+	return e ? msg_fail(EXIT_FAIL, NULL, "cannot write output: %s", strerror(e)) : EXIT_OK;
 }
 
 /* A descriptor 0-2 that is closed would be reused by the next open(): a key file or an
@@ -110,8 +126,7 @@ static int help_cmd(int argc, char **argv, struct globals *g, const char **cmd)
 
 	if (argc == 1 || (argc == 2 && (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
 					strcmp(argv[1], "-h") == 0))) {
-		help(stdout);
-		return EXIT_OK;
+		return help_out();
 	}
 	if (argc > 2)
 		return msg_usage(NULL, "help takes one COMMAND, not %d arguments", argc - 1);
@@ -136,8 +151,7 @@ static int dispatch(int argc, char **argv, const char **cmd)
 			break;
 		}
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			help(stdout);
-			return EXIT_OK;
+			return help_out();
 		}
 		if (strcmp(argv[i], "--version") == 0) {
 			static char name[] = "version";
@@ -148,7 +162,7 @@ static int dispatch(int argc, char **argv, const char **cmd)
 		return opts_unknown(NULL, argv[i]);
 	}
 	if (i >= argc) {
-		help(stderr);
+		(void)help(stderr);
 		return EXIT_USAGE;
 	}
 	if (strcmp(argv[i], "help") == 0)
