@@ -152,6 +152,10 @@ int cmd_fingerprint(int argc, char **argv, const struct globals *gg)
 	const char *eol = strchr(first, '\n');
 	size_t flen = eol ? (size_t)(eol - first) : strlen(first);
 	int sniff = privkey_sniff(first, flen);
+	/* openssl ecparam -genkey writes the curve's parameters first, the key after them. */
+	static const char ecparams[] = "-----BEGIN EC PARAMETERS-----";
+	if (sniff == PK_NOT_KEY && flen >= sizeof ecparams - 1 && memcmp(first, ecparams, sizeof ecparams - 1) == 0)
+		sniff = privkey_sniff(text, len);
 	if (sniff != PK_NOT_KEY) {
 		osutil_protect_secrets();
 		ret = do_private(path, text, len, h, art);
