@@ -168,6 +168,21 @@ for v in 2 3; do
 	done
 done
 
+# Public keys in the forms install takes: puttygen's public block (RFC 4716, -O public) and a line in
+# JSON quotes: pubkey prints the OpenSSH line, fingerprint equals ssh-keygen -l of it.
+f=k-v3-rsa-2048-none.ppk
+puttygen -O public -o pub.rfc "$f" </dev/null
+head -1 pub.rfc | grep -q "^---- BEGIN SSH2 PUBLIC KEY ----"; ok $? "puttygen -O public wrote an RFC 4716 block"
+run "$KEYDROP" pubkey -f pub.rfc
+is "$RC:$OUT" "0:$(puttygen -O public-openssh "$f" </dev/null)" "pubkey of puttygen's public block = puttygen -O public-openssh"
+run "$KEYDROP" fingerprint pub.rfc
+is "$RC:$OUT" "0:$(ssh-keygen -l -f "$f.want")" "fingerprint of puttygen's public block = ssh-keygen -l"
+printf '"%s"\n' "$(cat "$f.want")" > quoted
+run "$KEYDROP" pubkey -f quoted
+is "$RC:$OUT" "0:$(cat "$f.want")" "pubkey of a line in JSON quotes: the line"
+run "$KEYDROP" fingerprint quoted
+is "$RC:$OUT" "0:$(ssh-keygen -l -f "$f.want")" "fingerprint of a line in JSON quotes = ssh-keygen -l"
+
 # Pasting a .ppk into install: refused as a private key, with the way to the public line.
 f=k-v3-ed25519-256-none.ppk
 printf 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O keep\n' > ak
