@@ -23,6 +23,7 @@
 #include "opts.h"
 #include "targetcli.h"
 #include "die.h"
+#include "findings.h"
 #include "osutil.h"
 #include "fingerprint.h"
 #include "diagcli.h"
@@ -45,31 +46,9 @@ static const char usage[] =
 
 struct checker {
 	const struct target *t;
-	int fix, problems, fixed, fixable, quiet;
+	struct findings f;
+	int quiet;
 };
-
-enum { NOFIX = 0, FIXABLE = 1 };
-
-/* One problem line on stdout, saying whether --fix repairs it: a FIXABLE one reported without --fix
- * ends in "(--fix repairs it)"; every other one says "not changed by --fix" (with the reason, when
- * the message gives one). After --fix nothing that --fix repairs is left unless the repair failed. */
-static void problem(struct checker *k, int fixable, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void problem(struct checker *k, int fixable, const char *fmt, ...)
-{
-	char msg[TARGET_PATH_MAX + 1024];
-	va_list ap;
-
-	k->problems++;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (fixable && !k->fix) {
-		k->fixable++;
-		printf("problem: %s (--fix repairs it)\n", msg);
-	} else {
-		printf("problem: %s%s\n", msg, strstr(msg, "not changed by --fix") ? "" : " (not changed by --fix)");
-	}
-}
 
 /* Owner and mode of one directory level (fd open on it). want_mode is what --fix sets when mode & 022.
  * --fix changes the mode only if chmod_ok (never the owner), and never touches a directory that
@@ -81,20 +60,20 @@ static void level(struct checker *k, int fd, const char *what, mode_t want_mode,
 	int foreign;
 
 	if (fstat(fd, &st) < 0) {
-		problem(k, NOFIX, "%s: %s", what, strerror(errno));
+		findings_problem(&k->f, NOFIX, "%s: %s", what, strerror(errno));
 		return;
 	}
 	foreign = st.st_uid != t->uid && st.st_uid != 0;
 	if (foreign)
-		problem(k, NOFIX, "%s is owned by uid %u, not %s or root: sshd refuses it (StrictModes); not changed by --fix%s",
+		findings_problem(&k->f, NOFIX, "%s is owned by uid %u, not %s or root: sshd refuses it (StrictModes); not changed by --fix%s",
 			what, (unsigned)st.st_uid, t->user, chmod_ok ? " (it belongs to another user)" : "");
 	if (st.st_mode & 022) {
 		mode_t m = want_mode ? want_mode : (st.st_mode & 07777 & ~(mode_t)022);
-		if (k->fix && chmod_ok && !foreign && fchmod(fd, m) == 0) {
+		if (k->f.fix && chmod_ok && !foreign && fchmod(fd, m) == 0) {
 			printf("fixed: %s mode %04o -> %04o\n", what, (unsigned)(st.st_mode & 07777), (unsigned)m);
-			k->fixed++;
+			k->f.fixed++;
 		} else {
-			problem(k, chmod_ok && !foreign ? FIXABLE : NOFIX,
+			findings_problem(&k->f, chmod_ok && !foreign ? FIXABLE : NOFIX,
 				"%s is group or world writable (mode %04o): sshd refuses it (StrictModes)%s", what,
 				(unsigned)(st.st_mode & 07777), chmod_ok && !foreign ? "" : "; not changed by --fix");
 		}
@@ -143,18 +122,18 @@ static void file_level(struct checker *k, struct target *t)
 	struct stat after;
 
 	if (st->st_nlink > 1)
-		problem(k, NOFIX, "%s has %lu hard links (keydrop refuses to write it; not changed by --fix)", t->path,
+		findings_problem(&k->f, NOFIX, "%s has %lu hard links (keydrop refuses to write it; not changed by --fix)", t->path,
 			(unsigned long)st->st_nlink);
 	if (foreign)
-		problem(k, NOFIX, "%s is owned by uid %u, not %s or root: sshd refuses it (StrictModes); not changed by --fix "
+		findings_problem(&k->f, NOFIX, "%s is owned by uid %u, not %s or root: sshd refuses it (StrictModes); not changed by --fix "
 			"(it belongs to another user)", t->path, (unsigned)st->st_uid, t->user);
 	if (!foreign && !target_user_can_read(t, st)) {
 		/* sshd reads the file as the user; --fix would hand its bytes to the user. */
-		problem(k, NOFIX, "%s is owned by uid %u with mode %04o: %s cannot read it, so sshd ignores it; "
+		findings_problem(&k->f, NOFIX, "%s is owned by uid %u with mode %04o: %s cannot read it, so sshd ignores it; "
 			"not changed by --fix (its bytes are not the user's to read)", t->path,
 			(unsigned)st->st_uid, (unsigned)(st->st_mode & 07777), t->user);
 		if (bad_mode)
-			problem(k, NOFIX, "%s is group or world writable (mode %04o): sshd refuses it (StrictModes); "
+			findings_problem(&k->f, NOFIX, "%s is group or world writable (mode %04o): sshd refuses it (StrictModes); "
 				"not changed by --fix", t->path, (unsigned)(st->st_mode & 07777));
 		return;
 	}
@@ -164,8 +143,8 @@ static void file_level(struct checker *k, struct target *t)
 		why = "; not changed by --fix (hard-linked)";
 	else if (foreign)
 		why = "; not changed by --fix (it belongs to another user)";
-	if (!why && !k->fix) {
-		problem(k, FIXABLE, "%s is group or world writable (mode %04o): sshd refuses it (StrictModes)", t->path,
+	if (!why && !k->f.fix) {
+		findings_problem(&k->f, FIXABLE, "%s is group or world writable (mode %04o): sshd refuses it (StrictModes)", t->path,
 			(unsigned)(st->st_mode & 07777));
 		return;
 	}
@@ -178,10 +157,10 @@ static void file_level(struct checker *k, struct target *t)
 		} else {
 			printf("replaced\n");
 		}
-		k->fixed++;
+		k->f.fixed++;
 		return;
 	}
-	problem(k, NOFIX, "%s is group or world writable (mode %04o): sshd refuses it (StrictModes)%s", t->path,
+	findings_problem(&k->f, NOFIX, "%s is group or world writable (mode %04o): sshd refuses it (StrictModes)%s", t->path,
 		(unsigned)(st->st_mode & 07777), why);
 }
 
@@ -265,7 +244,7 @@ static void lines(struct checker *k, const struct target *t)
 
 	int r = work ? authkeys_parse(&ak, t->data, t->len) : AK_NOMEM;
 	if (r != AK_OK) {
-		problem(k, NOFIX, "%s: %s", t->path, authkeys_strerror(r));
+		findings_problem(&k->f, NOFIX, "%s: %s", t->path, authkeys_strerror(r));
 		free(work);
 		return;
 	}
@@ -282,7 +261,7 @@ static void lines(struct checker *k, const struct target *t)
 		if (r == PKL_OK && *odd) {
 			char fp[FINGERPRINT_MAX];
 			fingerprint_format(pk.blob, pk.bloblen, FP_SHA256, fp);
-			problem(k, NOFIX, "line %zu: suspicious%s: sshd reads the key %s on it (keydrop remove %s, if not yours)",
+			findings_problem(&k->f, NOFIX, "line %zu: suspicious%s: sshd reads the key %s on it (keydrop remove %s, if not yours)",
 				i + 1, odd, fp, fp);
 		}
 		if (diag_authline(&ak, i, r, &pk, work, &d)) {
@@ -290,25 +269,25 @@ static void lines(struct checker *k, const struct target *t)
 			 * block, joined keys (sshd takes at most the first of those: not counted as usable). */
 			diag_where(where, sizeof where, i, &d);
 			if (r == PKL_OK)
-				problem(k, NOFIX, "%s: %s", where, d.detail);
+				findings_problem(&k->f, NOFIX, "%s: %s", where, d.detail);
 			else
-				problem(k, NOFIX, "%s: sshd skips %s: %s%s", where, d.nlines > 1 ? "them" : "it", d.detail, odd);
+				findings_problem(&k->f, NOFIX, "%s: sshd skips %s: %s%s", where, d.nlines > 1 ? "them" : "it", d.detail, odd);
 			i += d.nlines - 1;
 			continue;
 		}
 		if (r == PKL_OK) {
 			unsigned f = pk.opts ? authkeys_opts_flags(pk.opts, pk.optslen) : 0;
 			if ((f & AKO_PRINCIPALS) && !(f & AKO_CERT_AUTHORITY) && !pk.info.cert) {
-				problem(k, NOFIX, "line %zu: sshd skips it: principals= without cert-authority", i + 1);
+				findings_problem(&k->f, NOFIX, "line %zu: sshd skips it: principals= without cert-authority", i + 1);
 				continue;
 			}
 			if (pk.info.cert) {
-				problem(k, NOFIX, "line %zu: sshd never accepts a certificate as an authorized key (install the plain key, "
+				findings_problem(&k->f, NOFIX, "line %zu: sshd never accepts a certificate as an authorized key (install the plain key, "
 					   "or the CA's key with cert-authority)", i + 1);
 				continue;
 			}
 			if (authkeys_opts_expired(pk.opts, pk.optslen, (long long)now, gmtoff)) {
-				problem(k, NOFIX, "line %zu: sshd refuses it: expiry-time is past (\"entry expired\")", i + 1);
+				findings_problem(&k->f, NOFIX, "line %zu: sshd refuses it: expiry-time is past (\"entry expired\")", i + 1);
 				continue;
 			}
 			if (pk.info.family == KF_UNKNOWN) {
@@ -332,12 +311,12 @@ static void lines(struct checker *k, const struct target *t)
 				opt[j] = (char)(ch < 0x20 || ch == 0x7f ? '?' : ch);
 			}
 			opt[j] = '\0';
-			problem(k, NOFIX, "line %zu: sshd skips it: bad options: %s at '%s%s'%s", i + 1, why, opt,
+			findings_problem(&k->f, NOFIX, "line %zu: sshd skips it: bad options: %s at '%s%s'%s", i + 1, why, opt,
 				rest > j ? "..." : "", odd);
 		} else if (r == PKL_BLOB) {
-			problem(k, NOFIX, "line %zu: sshd skips it: %s%s", i + 1, keyblob_strerror(pk.blob_err), odd);
+			findings_problem(&k->f, NOFIX, "line %zu: sshd skips it: %s%s", i + 1, keyblob_strerror(pk.blob_err), odd);
 		} else {
-			problem(k, NOFIX, "line %zu: sshd skips it: %s%s", i + 1, pubkey_strerror(r), odd);
+			findings_problem(&k->f, NOFIX, "line %zu: sshd skips it: %s%s", i + 1, pubkey_strerror(r), odd);
 		}
 	}
 	if (ak.unterminated)
@@ -346,7 +325,7 @@ static void lines(struct checker *k, const struct target *t)
 	if (ak.stray)
 		printf("note: line %zu: keydrop marker out of place (treated as a comment)\n", ak.stray);
 	if (nkeys == 0)
-		problem(k, NOFIX, "%s holds no usable key", t->path);
+		findings_problem(&k->f, NOFIX, "%s holds no usable key", t->path);
 	else if (!k->quiet)
 		printf("keys: %zu usable\n", nkeys);
 	authkeys_free(&ak);
@@ -362,7 +341,7 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 						   OPTS_HELP_ROW, OPTS_END_ROW };
 	struct target_spec spec = { 0 };
 	struct target t;
-	struct checker k = { &t, 0, 0, 0, 0, g->quiet };
+	struct checker k = { &t, { 0, 0, 0, 0 }, g->quiet };
 	char err[TARGET_PATH_MAX + 200];
 	int c, r;
 	struct opts op;
@@ -372,7 +351,7 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 	opts_init(&op, "check", argc, argv, "", longopts, g, help);
 	while ((c = opts_next(&op)) >= 0)
 		if (c == 'x')
-			k.fix = 1;
+			k.f.fix = 1;
 		else if (c == 'k')
 			key = op.arg;
 		else if (cmdt_target_opt(c, op.arg, &spec) && !tgt)
@@ -383,7 +362,7 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 		return msg_usage("check", "--key cannot be combined with %s (--key checks a private key here, a TARGET "
 				 "an authorized_keys file)", tgt);
 	if (key)
-		return cmd_check_key(key, k.fix, g);
+		return cmd_check_key(key, k.f.fix, g);
 	k.quiet = g->quiet;
 	if ((c = cmdt_resolve(&t, &spec, "check")) != EXIT_OK)
 		return c;
@@ -395,7 +374,7 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 		if (r == -2)
 			goto fatal;
 		if (t.homefd < 0) {
-			problem(&k, NOFIX, "home %s: %s", t.home, err);
+			findings_problem(&k.f, NOFIX, "home %s: %s", t.home, err);
 			goto done;
 		}
 		/* The home's owner is not ours to change; its mode is (sshd refuses a writable home). */
@@ -407,11 +386,11 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 	if (t.dirfd < 0) {
 		struct stat st;
 		if (r == 0)
-			problem(&k, NOFIX, "%s does not exist", t.dir);
+			findings_problem(&k.f, NOFIX, "%s does not exist", t.dir);
 		else if (!t.is_file && fstatat(t.homefd, ".ssh", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-			problem(&k, NOFIX, "%s is a symlink (keydrop refuses to follow it; not changed by --fix)", t.dir);
+			findings_problem(&k.f, NOFIX, "%s is a symlink (keydrop refuses to follow it; not changed by --fix)", t.dir);
 		else
-			problem(&k, NOFIX, "%s", err);
+			findings_problem(&k.f, NOFIX, "%s", err);
 		goto done;
 	}
 	/* A foreign owner of .ssh or of --file's directory is reported by level / parents. */
@@ -421,33 +400,19 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 		level(&k, t.dirfd, t.dir, 0700, 1);
 	r = target_inspect(&t, err, sizeof err);
 	if (r < 0)
-		problem(&k, NOFIX, "%s", err);
+		findings_problem(&k.f, NOFIX, "%s", err);
 	else if (!t.exists)
-		problem(&k, NOFIX, "%s does not exist", t.path);
+		findings_problem(&k.f, NOFIX, "%s does not exist", t.path);
 	if (r < 0 || !t.exists)
 		goto done;
 	file_level(&k, &t);
 	if (r == 2) /* too large to read: its mode, owner and links are still reported above */
-		problem(&k, NOFIX, "%s: its lines are not checked", err);
+		findings_problem(&k.f, NOFIX, "%s: its lines are not checked", err);
 	else
 		lines(&k, &t);
 done:
 	target_close(&t);
-	fflush(stdout);
-	if (k.problems) {
-		if (k.fix)
-			msg_err("check", "%s: %d problem%s", t.path, k.problems, k.problems == 1 ? " remains" : "s remain");
-		else if (k.fixable)
-			msg_err("check", "%s: %d problem%s (%d of them --fix repairs)", t.path, k.problems,
-				k.problems == 1 ? "" : "s", k.fixable);
-		else
-			msg_err("check", "%s: %d problem%s (none that --fix repairs)", t.path, k.problems,
-				k.problems == 1 ? "" : "s");
-		return EXIT_PROBLEMS;
-	}
-	if (!g->quiet)
-		printf("ok: %s%s\n", t.path, k.fixed ? " (after fixes)" : "");
-	return EXIT_OK;
+	return findings_end(&k.f, t.path, g->quiet);
 fatal:
 	target_close(&t);
 	return msg_fail(EXIT_FAIL, "check", "%s", err);

@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "cmd_check_key.h"
 #include "die.h"
+#include "findings.h"
 #include "fingerprint.h"
 #include "fsx.h"
 #include "keyblob.h"
@@ -33,30 +34,9 @@
 struct kcheck {
 	const char *path; /* KEY as given */
 	uid_t uid;        /* the real uid: ssh's getuid() */
-	int fix, problems, fixed, fixable, quiet, verbose;
+	struct findings f;
+	int quiet, verbose;
 };
-
-enum { NOFIX = 0, FIXABLE = 1 };
-
-/* One finding on stdout, in check's shape: "problem: ... (--fix repairs it)" or "... (not changed
- * by --fix)" (or the message's own reason why not). */
-static void problem(struct kcheck *k, int fixable, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void problem(struct kcheck *k, int fixable, const char *fmt, ...)
-{
-	char msg[3 * PATH_CAP];
-	va_list ap;
-
-	k->problems++;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (fixable && !k->fix) {
-		k->fixable++;
-		printf("problem: %s (--fix repairs it)\n", msg);
-	} else {
-		printf("problem: %s%s\n", msg, strstr(msg, "not changed by --fix") ? "" : " (not changed by --fix)");
-	}
-}
 
 static unsigned mode4(const struct stat *st)
 {
@@ -72,7 +52,7 @@ static int fix_mode(struct kcheck *k, int fd, const char *what, const struct sta
 	if (fchmod(fd, want) < 0 || fstat(fd, &now) < 0 || (now.st_mode & 07777) != want)
 		return -1;
 	printf("fixed: %s mode %04o -> %04o\n", what, mode4(was), (unsigned)want);
-	k->fixed++;
+	k->f.fixed++;
 	return 0;
 }
 
@@ -82,7 +62,7 @@ static void private_modes(struct kcheck *k, int fd, const struct stat *st, const
 	unsigned f = keyperm_private((uint32_t)st->st_mode, (uint32_t)st->st_uid, (uint32_t)k->uid);
 
 	if (f & KP_FOREIGN)
-		problem(k, NOFIX, "%s is owned by uid %u, not you (uid %u): that user can read and replace your key%s; "
+		findings_problem(&k->f, NOFIX, "%s is owned by uid %u, not you (uid %u): that user can read and replace your key%s; "
 			"not changed by --fix (it belongs to another user)", k->path, (unsigned)st->st_uid,
 			(unsigned)k->uid, (f & KP_OPEN) ? ", and its mode lets group or others read it too (ssh checks "
 			"the mode only of keys you own)" : "");
@@ -94,9 +74,9 @@ static void private_modes(struct kcheck *k, int fd, const struct stat *st, const
 		why = "; not changed by --fix (a symlink: check what it points to with --key on that path)";
 	else if (fd < 0)
 		why = "; not changed by --fix (keydrop could not open it)";
-	else if (k->fix && fix_mode(k, fd, k->path, st, want) == 0)
+	else if (k->f.fix && fix_mode(k, fd, k->path, st, want) == 0)
 		return;
-	problem(k, *why ? NOFIX : FIXABLE, "%s: UNPROTECTED PRIVATE KEY FILE: mode %04o lets group or others read or "
+	findings_problem(&k->f, *why ? NOFIX : FIXABLE, "%s: UNPROTECTED PRIVATE KEY FILE: mode %04o lets group or others read or "
 		"write it, so ssh ignores this key (\"This private key will be ignored\"; chmod %o)%s", k->path, mode4(st),
 		(unsigned)want, why);
 }
@@ -165,17 +145,17 @@ static void check_pub(struct kcheck *k, int dirfd, const char *base, const struc
 			printf("note: %s does not exist: ssh does not need it (keydrop pubkey -f %s > %s writes it)\n",
 			       pubpath, k->path, pubpath);
 		else
-			problem(k, NOFIX, "%s%s%s: %s", pubpath, is_link ? " -> " : "", is_link ? link : "", strerror(errno));
+			findings_problem(&k->f, NOFIX, "%s%s%s: %s", pubpath, is_link ? " -> " : "", is_link ? link : "", strerror(errno));
 		return;
 	}
 	if (is_link)
 		printf("note: %s is a symlink to %s: checked where it points, never changed by --fix\n", pubpath, link);
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		problem(k, NOFIX, "%s is not a regular file: ssh cannot read the public key from it", pubpath);
+		findings_problem(&k->f, NOFIX, "%s is not a regular file: ssh cannot read the public key from it", pubpath);
 		goto out;
 	}
 	if (read_fd(fd, 256u << 10, &text, &len) < 0 || !(buf = malloc(PUBKEY_BLOB_MAX))) {
-		problem(k, NOFIX, "%s: %s", pubpath, strerror(errno));
+		findings_problem(&k->f, NOFIX, "%s: %s", pubpath, strerror(errno));
 		goto out;
 	}
 	r = keyperm_pub_match(text, len, kl->pair.pub, kl->pair.publen, buf, PUBKEY_BLOB_MAX, &pk);
@@ -190,24 +170,24 @@ static void check_pub(struct kcheck *k, int dirfd, const char *base, const struc
 		char fpub[FINGERPRINT_MAX], fkey[FINGERPRINT_MAX];
 		fingerprint_format(pk.blob, pk.bloblen, FP_SHA256, fpub);
 		fingerprint_format(kl->pair.pub, kl->pair.publen, FP_SHA256, fkey);
-		problem(k, NOFIX, "%s does not match %s: it holds %s, the private key is %s: ssh offers the key in the "
+		findings_problem(&k->f, NOFIX, "%s does not match %s: it holds %s, the private key is %s: ssh offers the key in the "
 			".pub, so logins with %s fail (replace it: keydrop pubkey -f %s > %s)", pubpath, k->path, fpub, fkey,
 			k->path, k->path, pubpath);
 	} else {
-		problem(k, NOFIX, "%s is not a public key line: %s (replace it: keydrop pubkey -f %s > %s)", pubpath,
+		findings_problem(&k->f, NOFIX, "%s is not a public key line: %s (replace it: keydrop pubkey -f %s > %s)", pubpath,
 			r == PKL_EMPTY ? "no key in it" : pubkey_strerror(r), k->path, pubpath);
 	}
 	unsigned f = keyperm_pub((uint32_t)st.st_mode, (uint32_t)st.st_uid, (uint32_t)k->uid);
 	if (f & KP_FOREIGN)
-		problem(k, NOFIX, "%s is owned by uid %u, not you: that user can replace the key ssh offers; not changed "
+		findings_problem(&k->f, NOFIX, "%s is owned by uid %u, not you: that user can replace the key ssh offers; not changed "
 			"by --fix (it belongs to another user)", pubpath, (unsigned)st.st_uid);
 	if (f & KP_WRITABLE) {
 		mode_t want = (mode_t)keyperm_pub_fixed((uint32_t)st.st_mode);
 		const char *why = is_link ? "; not changed by --fix (a symlink)" :
 				  (f & KP_FOREIGN) ? "; not changed by --fix (it belongs to another user)" : "";
-		if (!*why && k->fix && fix_mode(k, fd, pubpath, &st, want) == 0)
+		if (!*why && k->f.fix && fix_mode(k, fd, pubpath, &st, want) == 0)
 			goto out;
-		problem(k, *why ? NOFIX : FIXABLE, "%s is group or world writable (mode %04o): others can replace the key "
+		findings_problem(&k->f, *why ? NOFIX : FIXABLE, "%s is group or world writable (mode %04o): others can replace the key "
 			"ssh offers%s", pubpath, mode4(&st), why);
 	}
 out:
@@ -225,7 +205,7 @@ static void check_dir(struct kcheck *k, int dirfd, const char *dir)
 	struct stat st;
 
 	if (fstat(dirfd, &st) < 0) {
-		problem(k, NOFIX, "%s: %s", dir, strerror(errno));
+		findings_problem(&k->f, NOFIX, "%s: %s", dir, strerror(errno));
 		return;
 	}
 	if (realpath(dir, real)) /* only to name it: is it a .ssh? */
@@ -238,7 +218,7 @@ static void check_dir(struct kcheck *k, int dirfd, const char *dir)
 	int ours = st.st_uid == k->uid;
 
 	if (f & KP_FOREIGN)
-		problem(k, NOFIX, "%s is owned by uid %u, neither you nor root: that user can replace your key; not "
+		findings_problem(&k->f, NOFIX, "%s is owned by uid %u, neither you nor root: that user can replace your key; not "
 			"changed by --fix (it belongs to another user)", what, (unsigned)st.st_uid);
 	if (f & KP_SHARED) {
 		/* The sticky bit keeps others from renaming or removing the user's files: not a problem
@@ -247,15 +227,15 @@ static void check_dir(struct kcheck *k, int dirfd, const char *dir)
 		       "create files beside it (a missing .pub); keep keys in ~/.ssh\n", what, mode4(&st));
 	} else if (f & KP_WRITABLE) {
 		const char *why = !ours ? "; not changed by --fix (it belongs to another user)" : "";
-		if (!*why && k->fix && fix_mode(k, dirfd, dir, &st, want) == 0)
+		if (!*why && k->f.fix && fix_mode(k, dirfd, dir, &st, want) == 0)
 			return;
-		problem(k, *why ? NOFIX : FIXABLE, "%s is group or world writable (mode %04o): ssh does not refuse it, "
+		findings_problem(&k->f, *why ? NOFIX : FIXABLE, "%s is group or world writable (mode %04o): ssh does not refuse it, "
 			"but anyone who can write there can replace your key%s", what, mode4(&st), why);
 	} else if (f & KP_NOT_0700) {
-		if (ours && k->fix && fix_mode(k, dirfd, dir, &st, want) == 0)
+		if (ours && k->f.fix && fix_mode(k, dirfd, dir, &st, want) == 0)
 			return;
 		printf("note: %s is mode %04o: .ssh should be 0700, not accessible by others (%s)\n", dir, mode4(&st),
-		       !ours ? "not changed by --fix: it belongs to another user" : k->fix ? "fchmod failed" : "--fix sets it");
+		       !ours ? "not changed by --fix: it belongs to another user" : k->f.fix ? "fchmod failed" : "--fix sets it");
 	}
 }
 
@@ -264,10 +244,10 @@ static void check_dir(struct kcheck *k, int dirfd, const char *dir)
 static void describe(struct kcheck *k, const struct keyload *kl, int r, const char *comment, size_t clen)
 {
 	if (r == PK_DSA)
-		problem(k, NOFIX, "%s is a DSA (ssh-dss) key: OpenSSH 7.0 and later refuse it by default, and builds "
+		findings_problem(&k->f, NOFIX, "%s is a DSA (ssh-dss) key: OpenSSH 7.0 and later refuse it by default, and builds "
 			"without DSA cannot load it at all (make a new key: keydrop keygen)", k->path);
 	if (kl->fmt == KL_PPK2 || kl->fmt == KL_PPK3)
-		problem(k, NOFIX, "%s is a PuTTY .ppk file: ssh cannot use it (export it in OpenSSH format with "
+		findings_problem(&k->f, NOFIX, "%s is a PuTTY .ppk file: ssh cannot use it (export it in OpenSSH format with "
 			"PuTTYgen: Conversions, Export OpenSSH key)", k->path);
 	if (k->quiet)
 		return;
@@ -300,7 +280,7 @@ static int is_public(const char *text, size_t len)
 
 int cmd_check_key(const char *path, int fix, const struct globals *g)
 {
-	struct kcheck k = { path, getuid(), fix, 0, 0, 0, g->quiet, g->verbose };
+	struct kcheck k = { path, getuid(), { fix, 0, 0, 0 }, g->quiet, g->verbose };
 	char dir[PATH_CAP], link[PATH_CAP], cbuf[PATH_CAP], *text = NULL;
 	const char *base, *comment = NULL;
 	struct keyload *kl = NULL;
@@ -352,7 +332,7 @@ int cmd_check_key(const char *path, int fix, const struct globals *g)
 	if (is_link)
 		printf("note: %s is a symlink to %s: checked where it points, never changed by --fix\n", path, link);
 	if (fd < 0)
-		problem(&k, NOFIX, "%s: you cannot read it (owner uid %u, mode %04o): ssh cannot load it", path,
+		findings_problem(&k.f, NOFIX, "%s: you cannot read it (owner uid %u, mode %04o): ssh cannot load it", path,
 			(unsigned)st.st_uid, mode4(&st));
 	private_modes(&k, is_link ? -1 : fd, &st, is_link ? link : NULL);
 	if (text) {
@@ -360,27 +340,12 @@ int cmd_check_key(const char *path, int fix, const struct globals *g)
 			check_pub(&k, dirfd, base, kl, cbuf, &comment, &clen);
 			describe(&k, kl, r, comment, clen);
 		} else {
-			problem(&k, NOFIX, "%s: not a private key keydrop can read: %s", path, privkey_strerror(r));
+			findings_problem(&k.f, NOFIX, "%s: not a private key keydrop can read: %s", path, privkey_strerror(r));
 		}
 	}
 	check_dir(&k, dirfd, dir);
 
-	fflush(stdout);
-	if (k.problems) {
-		if (k.fix)
-			msg_err("check", "%s: %d problem%s", path, k.problems, k.problems == 1 ? " remains" : "s remain");
-		else if (k.fixable)
-			msg_err("check", "%s: %d problem%s (%d of them --fix repairs)", path, k.problems,
-				k.problems == 1 ? "" : "s", k.fixable);
-		else
-			msg_err("check", "%s: %d problem%s (none that --fix repairs)", path, k.problems,
-				k.problems == 1 ? "" : "s");
-		ret = EXIT_PROBLEMS;
-	} else {
-		if (!k.quiet)
-			printf("ok: %s%s\n", path, k.fixed ? " (after fixes)" : "");
-		ret = EXIT_OK;
-	}
+	ret = findings_end(&k.f, path, k.quiet);
 out:
 	if (text) {
 		secret_wipe(text, len);

@@ -50,23 +50,25 @@ long b64_encode(const uint8_t *in, size_t n, char *out, size_t cap, int pad)
 	return (long)o;
 }
 
-long b64_decode(const char *text, size_t n, uint8_t *out, size_t cap)
+/* Both decoders: spaces = 1 skips line breaks, spaces and tabs; everything else is refused alike. */
+static long decode(const char *text, size_t n, uint8_t *out, size_t cap, int spaces)
 {
-	size_t o = 0, npad = 0;
+	size_t o = 0, ndata = 0, npad = 0;
 	uint32_t acc = 0;
 	int bits = 0;
 
-	while (n > 0 && text[n - 1] == '=') {
-		n--;
-		npad++;
-	}
-	/* Padding is required, as OpenSSH's b64_pton requires it. */
-	if (npad > 2 || (n + npad) % 4 != 0)
-		return -1;
 	for (size_t i = 0; i < n; i++) {
-		int v = b64_value((unsigned char)text[i]);
-		if (v < 0)
+		unsigned char c = (unsigned char)text[i];
+		if (spaces && (c == '\n' || c == '\r' || c == ' ' || c == '\t'))
+			continue;
+		if (c == '=') {
+			npad++;
+			continue;
+		}
+		int v = b64_value(c);
+		if (v < 0 || npad > 0) /* data after padding */
 			return -1;
+		ndata++;
 		acc = (acc << 6) | (uint32_t)v;
 		bits += 6;
 		if (bits >= 8) {
@@ -77,8 +79,18 @@ long b64_decode(const char *text, size_t n, uint8_t *out, size_t cap)
 			acc &= (1u << bits) - 1;
 		}
 	}
-	/* Leftover bits must be zero: reject non-canonical encodings. */
-	if (bits > 0 && acc != 0)
+	if (npad > 2 || (ndata + npad) % 4 != 0 || (bits > 0 && acc != 0))
 		return -1;
 	return (long)o;
+}
+
+long b64_decode(const char *text, size_t n, uint8_t *out, size_t cap)
+{
+	/* Padding is required, as OpenSSH's b64_pton requires it. */
+	return decode(text, n, out, cap, 0);
+}
+
+long b64_decode_spaced(const char *text, size_t n, uint8_t *out, size_t cap)
+{
+	return decode(text, n, out, cap, 1);
 }

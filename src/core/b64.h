@@ -16,6 +16,10 @@ long b64_encode(const uint8_t *in, size_t n, char *out, size_t cap, int pad);
  * (capacity cap) or -1 on bad input / -2 if cap is too small. */
 long b64_decode(const char *text, size_t n, uint8_t *out, size_t cap);
 
+/* b64_decode of text[0..n) with line breaks, spaces and tabs anywhere ignored (the body of an
+ * armoured key: PEM, openssh-key-v1). Same results, same strictness for everything else. */
+long b64_decode_spaced(const char *text, size_t n, uint8_t *out, size_t cap);
+
 /* 1 if c is in the base64 alphabet (without '='). */
 int b64_is_char(int c);
 

@@ -383,20 +383,7 @@ static long body_decode(const struct block *b, uint8_t *work, size_t cap)
 			return PK_PEM_ENCRYPTED;
 		return PK_FORMAT; /* headers we do not know */
 	}
-	char b64[PRIVKEY_TEXT_MAX];
-	size_t k = 0;
-	long r;
-	for (; p < b->end; p++) {
-		if (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t')
-			continue;
-		if (k >= sizeof b64) {
-			secret_wipe(b64, sizeof b64);
-			return PK_TOOBIG;
-		}
-		b64[k++] = *p;
-	}
-	r = b64_decode(b64, k, work, cap);
-	secret_wipe(b64, sizeof b64);
+	long r = b64_decode_spaced(p, (size_t)(b->end - p), work, cap);
 	if (r == -2)
 		return PK_TOOBIG;
 	return r <= 0 ? PK_FORMAT : r;

@@ -50,22 +50,7 @@ static long unarmour(const char *text, size_t n, uint8_t *work, size_t cap)
 	const char *e = find_str(b, n - (size_t)(b - text), END);
 	if (!e)
 		return PK_FORMAT;
-	/* Collect the base64 characters, skipping line breaks and blanks, into a bounded buffer. */
-	static const size_t maxtext = PRIVKEY_TEXT_MAX;
-	char b64[PRIVKEY_TEXT_MAX];
-	size_t k = 0;
-	long r;
-	for (const char *p = b; p < e; p++) {
-		if (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t')
-			continue;
-		if (k >= maxtext) {
-			secret_wipe(b64, sizeof b64);
-			return PK_TOOBIG;
-		}
-		b64[k++] = *p;
-	}
-	r = b64_decode(b64, k, work, cap);
-	secret_wipe(b64, sizeof b64);
+	long r = b64_decode_spaced(b, (size_t)(e - b), work, cap);
 	if (r == -2)
 		return PK_TOOBIG;
 	return r < 0 ? PK_FORMAT : r;

@@ -36,6 +36,26 @@ long keyfile_pub_line(const unsigned char *blob, size_t n, const char *comment, 
 	return o + r;
 }
 
+/* Takes the writers' lock of dirfd, a lock file only this uid can open (a flock on the directory
+ * itself could be held by anyone who can read it, /etc/ssh included), removes the leftovers of a
+ * killed writer, and refuses a symlink at name or name2 (may be NULL). Returns KFE_OK with the lock
+ * held (*lockfd, *made for fsx_unlock_file), or the error without it. */
+static int lock_names(int dirfd, const char *name, const char *name2, int *lockfd, int *made)
+{
+	int lnk;
+
+	if ((*lockfd = fsx_lock_file(dirfd, FSX_LOCK_NAME, 10000, made)) < 0)
+		return errno == EWOULDBLOCK ? KFE_LOCK : KFE_IO;
+	fsx_clean_stale(dirfd);
+	if ((fsx_exists(dirfd, name, &lnk) && lnk) || (name2 && fsx_exists(dirfd, name2, &lnk) && lnk)) {
+		fsx_unlock_file(dirfd, FSX_LOCK_NAME, *lockfd, *made);
+		*lockfd = -1;
+		*made = 0;
+		return KFE_SYMLINK;
+	}
+	return KFE_OK;
+}
+
 int keyfile_write_pair(int dirfd, const char *name, const struct keygen_pair *pair, const char *comment,
 		       int replace, const struct privkey_seal *seal)
 {
@@ -57,15 +77,7 @@ int keyfile_write_pair(int dirfd, const char *name, const struct keygen_pair *pa
 	if (tlen < 0 || plen < 0)
 		goto out;
 
-	/* A lock file only this uid can open (a flock on the directory itself could be held by anyone
-	 * who can read it, /etc/ssh included). */
-	if ((lockfd = fsx_lock_file(dirfd, FSX_LOCK_NAME, 10000, &lock_made)) < 0) {
-		ret = errno == EWOULDBLOCK ? KFE_LOCK : KFE_IO;
-		goto out;
-	}
-	fsx_clean_stale(dirfd);
-	ret = KFE_SYMLINK;
-	if ((fsx_exists(dirfd, name, &lnk) && lnk) || (fsx_exists(dirfd, pubname, &lnk) && lnk))
+	if ((ret = lock_names(dirfd, name, pubname, &lockfd, &lock_made)) != KFE_OK)
 		goto out;
 	ret = KFE_EXISTS;
 	if (!replace && fsx_exists(dirfd, name, &lnk))
@@ -113,7 +125,7 @@ int keyfile_save_private(int dirfd, const char *name, const struct keygen_pair *
 	char text[PRIVKEY_TEXT_MAX];
 	uint32_t checkint;
 	long tlen;
-	int lnk, ret = KFE_ENCODE, lockfd = -1, lock_made = 0;
+	int ret = KFE_ENCODE, lockfd = -1, lock_made = 0;
 
 	if (rand_bytes(&checkint, sizeof checkint, NULL, NULL) != RAND_OK)
 		return KFE_ENCODE;
@@ -121,13 +133,7 @@ int keyfile_save_private(int dirfd, const char *name, const struct keygen_pair *
 			      sizeof text);
 	if (tlen < 0)
 		goto out;
-	if ((lockfd = fsx_lock_file(dirfd, FSX_LOCK_NAME, 10000, &lock_made)) < 0) {
-		ret = errno == EWOULDBLOCK ? KFE_LOCK : KFE_IO;
-		goto out;
-	}
-	fsx_clean_stale(dirfd);
-	ret = KFE_SYMLINK;
-	if (fsx_exists(dirfd, name, &lnk) && lnk)
+	if ((ret = lock_names(dirfd, name, NULL, &lockfd, &lock_made)) != KFE_OK)
 		goto out;
 	ret = fsx_write_atomic(dirfd, name, text, (size_t)tlen, mode, uid, gid, 1) < 0 ? KFE_IO : KFE_OK;
 out:
