@@ -12,7 +12,7 @@ step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
 
 step "$KD" version
 step "$KD" hostkeys --root "$demo" -t ed25519,ecdsa
-step "$KD" keygen -t ed25519 -f "$demo/home/alice/id_ed25519" -C alice@laptop
+step "$KD" keygen -t ed25519 -N '' -f "$demo/home/alice/id_ed25519" -C alice@laptop
 step "$KD" fingerprint -v "$demo/home/alice/id_ed25519.pub"
 if "$KD" help | grep -q '^  install'; then
 	step "$KD" install --home "$demo/home/alice" "$demo/home/alice/id_ed25519.pub"

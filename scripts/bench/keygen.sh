@@ -21,13 +21,13 @@ k=$BENCH_TMP/k r=$BENCH_TMP/r
 
 echo "== ed25519 key generation on tmpfs ($N runs each)"
 hf_pair "$N" "rm -f $k $k.pub" \
-	"keydrop keygen -t ed25519" "$KD keygen -q -t ed25519 -f $k -C bench" \
+	"keydrop keygen -t ed25519" "$KD keygen -q -t ed25519 -N '' -f $k -C bench" \
 	"ssh-keygen -t ed25519" "ssh-keygen -q -t ed25519 -N '' -f $k -C bench"
 keygen_ratio=$HF_RATIO
 if [ -n "${KEYDROP_BASE:-}" ]; then
 	hf_pair "$N" "rm -f $k $k.pub" \
-		"this: keygen -t ed25519" "$KD keygen -q -t ed25519 -f $k -C bench" \
-		"base: keygen -t ed25519" "$KEYDROP_BASE keygen -q -t ed25519 -f $k -C bench"
+		"this: keygen -t ed25519" "$KD keygen -q -t ed25519 -N '' -f $k -C bench" \
+		"base: keygen -t ed25519" "$KEYDROP_BASE keygen -q -t ed25519 -N '' -f $k -C bench"
 fi
 
 echo "== encrypted ed25519 key, -N pass -a 16, on tmpfs ($N runs each)"

@@ -268,10 +268,10 @@ int cmd_keygen(int argc, char **argv, const struct globals *gg)
 		ret = msg_fail(EXIT_FAIL, "keygen", "cannot write output: %s", strerror(errno));
 		goto out;
 	}
-	/* As ssh-keygen: asked on a terminal only; a script without -N gets a key without one. Asked
-	 * before the key is made, so nobody waits for RSA primes and then for the prompt. */
-	if (!pw.set && pass_can_prompt() &&
-	    (ret = pass_prompt_new("keygen", "Enter passphrase (empty for no passphrase): ", &pw)) != EXIT_OK)
+	/* As ssh-keygen: asked on the terminal, else read from stdin; a script whose stdin is empty
+	 * (/dev/null) gets a key without one. Asked before the key is made, so nobody waits for RSA
+	 * primes and then for the prompt. */
+	if (!pw.set && (ret = pass_prompt_new("keygen", "Enter passphrase (empty for no passphrase): ", &pw)) != EXIT_OK)
 		goto out;
 	if (pw.len > 0) {
 		if (!(lock = malloc(sizeof *lock)))

@@ -28,8 +28,9 @@ static const char usage[] =
 	"                          [--old-passphrase-file FILE] [--new-passphrase-file FILE]\n"
 	"  Adds, changes or removes the passphrase of a private key (OpenSSH, PEM or PKCS#8; the\n"
 	"  result is an OpenSSH key, aes256-ctr with bcrypt, as ssh-keygen -p writes).\n"
-	"  -P OLD        the current passphrase (asked on a terminal when the key has one)\n"
-	"  -N NEW        the new passphrase; -N '' removes it (asked twice on a terminal)\n"
+	"  -P OLD        the current passphrase (asked on the terminal when the key has one, or read\n"
+	"                from stdin without a terminal)\n"
+	"  -N NEW        the new passphrase; -N '' removes it (asked twice, as ssh-keygen -p)\n"
 	"  --old-passphrase-file FILE, --new-passphrase-file FILE\n"
 	"                the passphrase is FILE's first line (FILE readable by you only)\n"
 	"  -a, --rounds N  KDF rounds (default 16, at most 1024)\n";
@@ -41,14 +42,16 @@ static const char usage[] =
 		goto out; \
 	} while (0)
 
+enum { OPT_OLD_FILE = 256, OPT_NEW_FILE, OPT_WHICH_FILE }; /* long options without a letter */
+
 int cmd_passphrase(int argc, char **argv, const struct globals *gg)
 {
 	struct globals gl = *gg;
 	struct opts op;
 	static const struct option longopts[] = {
-		{ "old-passphrase-file", required_argument, NULL, 'o' },
-		{ "new-passphrase-file", required_argument, NULL, 'n' },
-		{ "passphrase-file", required_argument, NULL, 'x' },
+		{ "old-passphrase-file", required_argument, NULL, OPT_OLD_FILE },
+		{ "new-passphrase-file", required_argument, NULL, OPT_NEW_FILE },
+		{ "passphrase-file", required_argument, NULL, OPT_WHICH_FILE },
 		{ "rounds", required_argument, NULL, 'a' },
 		{ "file", required_argument, NULL, 'f' },
 		OPTS_HELP_ROW, OPTS_END_ROW,
@@ -71,7 +74,7 @@ int cmd_passphrase(int argc, char **argv, const struct globals *gg)
 	if (!oldp || !newp || !kl || !text)
 		FAIL_OUT(msg_fail(EXIT_FAIL, "passphrase", "out of memory"));
 	memset(kl, 0, sizeof *kl);
-	opts_init(&op, "passphrase", argc, argv, "f:P:N:a:p", longopts, &gl, help);
+	opts_init(&op, "passphrase", argc, argv, "f:P:N:a:po", longopts, &gl, help);
 	while ((c = opts_next(&op)) >= 0) {
 		switch (c) {
 		case 'f':
@@ -85,15 +88,15 @@ int cmd_passphrase(int argc, char **argv, const struct globals *gg)
 			if ((ret = pass_from_arg("passphrase", "-N", op.arg, newp)) != EXIT_OK)
 				goto out;
 			break;
-		case 'o':
+		case OPT_OLD_FILE:
 			if ((ret = pass_from_file("passphrase", op.arg, oldp)) != EXIT_OK)
 				goto out;
 			break;
-		case 'n':
+		case OPT_NEW_FILE:
 			if ((ret = pass_from_file("passphrase", op.arg, newp)) != EXIT_OK)
 				goto out;
 			break;
-		case 'x':
+		case OPT_WHICH_FILE:
 			FAIL_OUT(msg_usage("passphrase", "which one? use --old-passphrase-file or --new-passphrase-file"));
 		case 'a':
 			if (opts_num(op.arg, 1, KEYLOAD_ROUNDS_MAX, &rounds) < 0)
@@ -101,6 +104,7 @@ int cmd_passphrase(int argc, char **argv, const struct globals *gg)
 						   op.arg, KEYLOAD_ROUNDS_MAX, KEYLOCK_ROUNDS_DEFAULT));
 			break;
 		case 'p': /* ssh-keygen -p -f KEY, typed by habit */
+		case 'o': /* ssh-keygen -p -o: "the new format", the only one keydrop writes */
 			break;
 		}
 	}
@@ -131,13 +135,11 @@ int cmd_passphrase(int argc, char **argv, const struct globals *gg)
 
 	r = keyload_parse(text, len, NULL, 0, kl);
 	if (r == PK_ENCRYPTED) {
-		if (!oldp->set) {
-			if (!pass_can_prompt())
-				FAIL_OUT(msg_fail(EXIT_REJECT, "passphrase", "%s: the key is passphrase-protected (give the "
-						  "current one with -P or --old-passphrase-file)", path));
-			if ((ret = pass_prompt("passphrase", "Enter old passphrase: ", oldp)) != EXIT_OK)
-				goto out;
-		}
+		if (!oldp->set && (ret = pass_prompt("passphrase", "Enter old passphrase: ", oldp)) != EXIT_OK)
+			goto out;
+		if (!oldp->set)
+			FAIL_OUT(msg_fail(EXIT_REJECT, "passphrase", "%s: the key is passphrase-protected (give the "
+					  "current one with -P or --old-passphrase-file)", path));
 		r = keyload_parse(text, len, oldp->s, oldp->len, kl);
 	}
 	if (r == PK_OK && !kl->have_private)
@@ -145,12 +147,12 @@ int cmd_passphrase(int argc, char **argv, const struct globals *gg)
 	if (r != PK_OK)
 		FAIL_OUT(msg_fail(EXIT_REJECT, "passphrase", "%s: %s", path, privkey_strerror(r)));
 	if (!newp->set) {
-		if (!pass_can_prompt())
-			FAIL_OUT(msg_usage("passphrase", "give the new passphrase with -N or --new-passphrase-file "
-						       "(-N '' removes it)"));
 		if ((ret = pass_prompt_new("passphrase", "Enter new passphrase (empty for no passphrase): ", newp)) !=
 		    EXIT_OK)
 			goto out;
+		if (!newp->set)
+			FAIL_OUT(msg_usage("passphrase", "give the new passphrase with -N or --new-passphrase-file "
+						       "(-N '' removes it)"));
 	}
 	if (newp->len == 0 && !kl->encrypted && kl->fmt == KL_OPENSSH) {
 		/* Nothing to change: no write at all (mtime kept). */

@@ -26,7 +26,7 @@ static const char usage[] =
 	"  --passphrase-file FILE  the passphrase is FILE's first line (FILE readable by you only)\n"
 	"  --public-only           print the public half an encrypted key stores in clear, asking\n"
 	"                          nothing (it has no comment then)\n"
-	"  Without -P, a passphrase is asked on the terminal, if there is one.\n";
+	"  Without -P, the passphrase is asked on the terminal, or read from stdin without one.\n";
 
 static int print_line(const uint8_t *blob, size_t n, const char *comment, const char *path)
 {
@@ -73,10 +73,11 @@ static int do_private(const char *path, const char *text, size_t len, struct pas
 	if (!kl)
 		return msg_fail(EXIT_FAIL, "pubkey", "out of memory");
 	r = keyload_parse(text, len, pw->set ? pw->s : NULL, pw->len, kl);
-	if (r == PK_ENCRYPTED && !public_only && !pw->set && pass_can_prompt()) {
+	if (r == PK_ENCRYPTED && !public_only && !pw->set) {
 		if ((ret = pass_prompt("pubkey", "Enter passphrase: ", pw)) != EXIT_OK)
 			goto out;
-		r = keyload_parse(text, len, pw->s, pw->len, kl);
+		if (pw->set)
+			r = keyload_parse(text, len, pw->s, pw->len, kl);
 	}
 	if (r == PK_ENCRYPTED && public_only) {
 		ret = print_line(kl->pair.pub, kl->pair.publen, "", path);

@@ -91,17 +91,6 @@ out:
 	return ret;
 }
 
-int pass_can_prompt(void)
-{
-	if (!isatty(STDIN_FILENO))
-		return 0;
-	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	close(fd);
-	return 1;
-}
-
 static void put(int fd, const char *s)
 {
 	size_t n = strlen(s);
@@ -194,12 +183,61 @@ out:
 	return ret;
 }
 
+/* One line of stdin, read a byte at a time so nothing after it is taken from a shared stream.
+ * Returns 1 (a line, maybe empty), 0 (end of input before any byte), -1 (errno), -2 (too long). */
+static int stdin_line(char *buf, size_t cap, size_t *len)
+{
+	size_t n = 0;
+	int any = 0, toolong = 0;
+
+	for (;;) {
+		char c;
+		ssize_t r = read(STDIN_FILENO, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		any = 1;
+		if (c == '\n')
+			break;
+		if (n < cap)
+			buf[n++] = c;
+		else
+			toolong = 1;
+	}
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	*len = n;
+	return toolong ? -2 : any;
+}
+
+static int is_stop(int sig)
+{
+	return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
 int pass_prompt(const char *cmd, const char *prompt, struct pass *p)
 {
 	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC), toolong, r;
-	if (fd < 0)
-		return msg_fail(EXIT_FAIL, cmd, "cannot open the terminal to ask for the passphrase: %s", strerror(errno));
-	r = tty_line(fd, prompt, p->s, PASS_MAX, &p->len, &toolong);
+
+	memset(p, 0, sizeof *p);
+	if (fd < 0) {
+		r = stdin_line(p->s, PASS_MAX, &p->len);
+		if (r == -1 || r == -2) {
+			int e = errno;
+			pass_wipe(p);
+			return r == -2 ? msg_fail(EXIT_USAGE, cmd, "the passphrase on stdin is longer than %d bytes", PASS_MAX)
+				       : msg_fail(EXIT_FAIL, cmd, "cannot read the passphrase from stdin: %s", strerror(e));
+		}
+		p->s[p->len] = '\0';
+		p->set = r == 1;
+		return EXIT_OK;
+	}
+	/* ^Z at the prompt stops us with the terminal put back; after fg, ask again (readpassphrase). */
+	while ((r = tty_line(fd, prompt, p->s, PASS_MAX, &p->len, &toolong)) > 0 && is_stop(r))
+		raise(r);
 	close(fd);
 	if (r > 0) {
 		/* The terminal is back as it was: now let the signal do what it does. */
@@ -226,17 +264,21 @@ int pass_prompt_new(const char *cmd, const char *prompt, struct pass *p)
 	int r;
 
 	for (;;) {
-		if ((r = pass_prompt(cmd, prompt, p)) != EXIT_OK)
+		if ((r = pass_prompt(cmd, prompt, p)) != EXIT_OK || !p->set)
 			return r;
 		if ((r = pass_prompt(cmd, "Enter same passphrase again: ", &again)) != EXIT_OK) {
 			pass_wipe(p);
 			return r;
 		}
-		int same = again.len == p->len && memcmp(again.s, p->s, p->len) == 0;
+		int same = again.set && again.len == p->len && memcmp(again.s, p->s, p->len) == 0;
 		pass_wipe(&again);
 		if (same)
 			return EXIT_OK;
 		pass_wipe(p);
+		int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0)
+			return msg_fail(EXIT_USAGE, cmd, "the two passphrases read from stdin differ");
+		close(fd);
 		/* ssh-keygen's words, on stdout as it prints them */
 		printf("Passphrases do not match.  Try again.\n");
 		fflush(stdout);

@@ -20,14 +20,15 @@ int pass_from_arg(const char *cmd, const char *opt, char *arg, struct pass *p);
  * read is refused (so is a longer line). Returns EXIT_OK, EXIT_FAIL or EXIT_USAGE (message
  * printed). */
 int pass_from_file(const char *cmd, const char *path, struct pass *p);
-/* 1 where ssh-keygen would ask: stdin is a terminal and /dev/tty opens. Elsewhere (a boot script,
- * CI, a pipe) nothing is asked: no passphrase, as ssh-keygen reading an empty stdin. */
-int pass_can_prompt(void);
-/* Asks once on /dev/tty with echo off, restoring the terminal on every way out (a signal too).
- * Returns EXIT_OK, or EXIT_FAIL (message printed). */
+/* Where ssh-keygen asks (readpassphrase): on the terminal (/dev/tty) when there is one, whatever
+ * stdin is (a script piped into bash still asks its user), with echo off, restoring the terminal on
+ * every way out; with no terminal, the next line of stdin, without a prompt. End of input before
+ * any byte leaves p unset: nothing was given (a boot script's /dev/null). Returns EXIT_OK, or
+ * EXIT_FAIL / EXIT_USAGE with the message printed. */
 int pass_prompt(const char *cmd, const char *prompt, struct pass *p);
-/* Asks for a new passphrase twice ("Enter same passphrase again: "); on a mismatch says so and asks
- * again, as ssh-keygen. */
+/* A new passphrase, asked twice ("Enter same passphrase again: "). On a terminal a mismatch is said
+ * and asked again, as ssh-keygen; from stdin, two lines that differ are a usage error (ssh-keygen
+ * would loop until end of input and then use an empty passphrase). */
 int pass_prompt_new(const char *cmd, const char *prompt, struct pass *p);
 void pass_wipe(struct pass *p);
 

@@ -60,7 +60,8 @@ pty "'$KEYDROP' keygen -f k -C tty" \
 	"<Enter same passphrase again: " ">s3cret-typed" "<Your identification has been saved"
 is "$RC" 0 "keygen on a terminal: exit 0 after a mismatch and a match"
 [[ $OUT != *s3cret* ]]; ok $? "the passphrase is never echoed"
-is "$(ssh-keygen -y -P s3cret-typed -f k)" "$(cat k.pub)" "the key is encrypted with the passphrase typed twice"
+is "$(ssh-keygen -y -P s3cret-typed -f k)" "$(cat k.pub)" "the key opens with the passphrase typed twice"
+ssh-keygen -y -P '' -f k >/dev/null 2>&1; ok $(( $? == 0 )) "... and is encrypted"
 
 pty "'$KEYDROP' pubkey -f k; stty -a" "<Enter passphrase: " ">s3cret-typed"
 is "$RC" 0 "pubkey on a terminal asks for the passphrase"
@@ -82,8 +83,31 @@ pty "'$KEYDROP' passphrase -f k" "<Enter old passphrase: " ">s3cret-typed" \
 is "$RC" 0 "passphrase on a terminal: old, then the new one twice (empty removes it)"
 is "$(ssh-keygen -y -P '' -f k)" "$(cat k.pub)" "... the key has no passphrase any more"
 
-# No terminal: nothing asked, no passphrase (as ssh-keygen reading an empty stdin).
-run "$KEYDROP" keygen -q -f nt -C nt </dev/null
-is "$RC" 0 "keygen without a terminal: exit 0"
+# A terminal, and stdin a pipe (a script piped into bash): asked on the terminal, as ssh-keygen; the
+# pipe is not read.
+pty "printf 'not-this\\nnot-this\\n' | '$KEYDROP' keygen -q -f kp -C kp; echo status=\$?" \
+	"<Enter passphrase (empty for no passphrase): " ">from-tty" "<Enter same passphrase again: " ">from-tty" "<status="
+like "$OUT" "status=0" "terminal + piped stdin: keygen exit 0"
+is "$(ssh-keygen -y -P from-tty -f kp 2>/dev/null)" "$(cat kp.pub)" "... the passphrase typed on the terminal, not the pipe's"
+ssh-keygen -y -P '' -f kp >/dev/null 2>&1; ok $(( $? == 0 )) "... and the key is encrypted"
+
+# No terminal (setsid): stdin is read as ssh-keygen reads it; empty stdin means no passphrase.
+run setsid -w "$KEYDROP" keygen -q -f nt -C nt </dev/null
+is "$RC" 0 "keygen without a terminal, empty stdin: exit 0"
 is "$(ssh-keygen -y -P '' -f nt)" "$(cat nt.pub)" "... and the key has no passphrase"
+printf 'piped pw\npiped pw\n' > two
+run setsid -w "$KEYDROP" keygen -q -f ns -C ns <two
+is "$RC" 0 "keygen without a terminal, passphrase twice on stdin: exit 0"
+is "$(ssh-keygen -y -P 'piped pw' -f ns)" "$(cat ns.pub)" "... the key opens with it"
+ssh-keygen -y -P '' -f ns >/dev/null 2>&1; ok $(( $? == 0 )) "... and is encrypted (as ssh-keygen would encrypt it)"
+printf 'one\ntwo\n' > differ
+run setsid -w "$KEYDROP" keygen -q -f nd <differ
+is "$RC" 2 "two different passphrases on stdin: exit 2"
+like "$ERR" "differ" "... says so"
+[ ! -e nd ]; ok $? "... and writes no key"
+run setsid -w "$KEYDROP" pubkey -f ns <<<"piped pw"
+is "$OUT" "$(cat ns.pub)" "pubkey without a terminal reads the passphrase from stdin"
+run setsid -w "$KEYDROP" pubkey -f ns </dev/null
+is "$RC" 3 "pubkey without a terminal, empty stdin: exit 3 (nothing given)"
+like "$ERR" "passphrase-protected" "... says the key needs its passphrase"
 done_testing

@@ -1,6 +1,14 @@
 # tests/lib/tap.sh: TAP helpers for shell tests. Source it; every test script is run by prove.
 # KEYDROP is the binary under test (exported by the Makefile; default build/keydrop).
 set -u
+# Every test file runs in a session of its own with stdin from /dev/null: keydrop asks for a
+# passphrase where ssh-keygen does (on the terminal when /dev/tty opens, else from stdin), and a
+# test run from a developer's terminal must never stop at a prompt. Tests that want a terminal make
+# their own (tests/cli/prompt.t).
+if [ -z "${TAP_DETACHED:-}" ] && command -v setsid >/dev/null; then
+	export TAP_DETACHED=1
+	exec setsid -w bash "$0" "$@" </dev/null
+fi
 : "${KEYDROP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/keydrop}"
 export KEYDROP
 TAP_N=0
