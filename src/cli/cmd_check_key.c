@@ -198,7 +198,7 @@ out:
 
 /* The directory holding the key: ssh does not refuse it, but whoever can write there can replace the
  * key (and its .pub). dir: the path it was opened by. */
-static void check_dir(struct kcheck *k, int dirfd, const char *dir)
+static void check_dir(struct kcheck *k, int dirfd, const char *dir, int dir_link)
 {
 	char real[PATH_MAX], what[PATH_CAP + 32];
 	const char *name = dir;
@@ -215,8 +215,12 @@ static void check_dir(struct kcheck *k, int dirfd, const char *dir)
 	snprintf(what, sizeof what, "%s (the key's directory)", dir);
 	unsigned f = keyperm_dir((uint32_t)st.st_mode, (uint32_t)st.st_uid, (uint32_t)k->uid, name);
 	mode_t want = (mode_t)keyperm_dir_fixed((uint32_t)st.st_mode, name);
-	int ours = st.st_uid == k->uid;
+	/* A symlinked directory is checked where it points and never changed, as a symlinked key. */
+	int ours = st.st_uid == k->uid && !dir_link;
+	const char *notours = dir_link ? "it is reached through a symlink" : "it belongs to another user";
 
+	if (dir_link && !k->quiet)
+		printf("note: %s is a symlink: its target is checked, never changed by --fix\n", dir);
 	if (f & KP_FOREIGN)
 		findings_problem(&k->f, NOFIX, "%s is owned by uid %u, neither you nor root: that user can replace your key; not "
 			"changed by --fix (it belongs to another user)", what, (unsigned)st.st_uid);
@@ -226,16 +230,16 @@ static void check_dir(struct kcheck *k, int dirfd, const char *dir)
 		printf("note: %s is a shared directory (mode %04o, sticky): others cannot replace your key, but can "
 		       "create files beside it (a missing .pub); keep keys in ~/.ssh\n", what, mode4(&st));
 	} else if (f & KP_WRITABLE) {
-		const char *why = !ours ? "; not changed by --fix (it belongs to another user)" : "";
-		if (!*why && k->f.fix && fix_mode(k, dirfd, dir, &st, want) == 0)
+		if (ours && k->f.fix && fix_mode(k, dirfd, dir, &st, want) == 0)
 			return;
-		findings_problem(&k->f, *why ? NOFIX : FIXABLE, "%s is group or world writable (mode %04o): ssh does not refuse it, "
-			"but anyone who can write there can replace your key%s", what, mode4(&st), why);
+		findings_problem(&k->f, ours ? FIXABLE : NOFIX, "%s is group or world writable (mode %04o): ssh does not refuse "
+			"it, but anyone who can write there can replace your key%s%s%s", what, mode4(&st),
+			ours ? "" : "; not changed by --fix (", ours ? "" : notours, ours ? "" : ")");
 	} else if (f & KP_NOT_0700) {
 		if (ours && k->f.fix && fix_mode(k, dirfd, dir, &st, want) == 0)
 			return;
-		printf("note: %s is mode %04o: .ssh should be 0700, not accessible by others (%s)\n", dir, mode4(&st),
-		       !ours ? "not changed by --fix: it belongs to another user" : k->f.fix ? "fchmod failed" : "--fix sets it");
+		printf("note: %s is mode %04o: .ssh should be 0700, not accessible by others (%s%s)\n", dir, mode4(&st),
+		       !ours ? "not changed by --fix: " : "", !ours ? notours : k->f.fix ? "fchmod failed" : "--fix sets it");
 	}
 }
 
@@ -293,7 +297,15 @@ int cmd_check_key(const char *path, int fix, const struct globals *g)
 	base = fsx_split(path, dir, sizeof dir);
 	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
 		return msg_fail(EXIT_REJECT, "check", "%s: a directory (give the private key file)", path);
-	if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	int dir_link = 0;
+	struct stat lst;
+	/* O_DIRECTORY|O_NOFOLLOW on a symlink fails with ENOTDIR (Linux) or ELOOP */
+	if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)) < 0 &&
+	    (errno == ELOOP || errno == ENOTDIR) && lstat(dir, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+		dir_link = 1; /* read through it for the report, never fixed (check_dir) */
+		dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (dirfd < 0)
 		return msg_fail(EXIT_FAIL, "check", "%s: %s", dir, strerror(errno));
 	/* The key bytes live in this process while it runs: no core dump may hold them. */
 	if (osutil_protect_secrets() < 0 || !(kl = calloc(1, sizeof *kl))) {
@@ -336,14 +348,21 @@ int cmd_check_key(const char *path, int fix, const struct globals *g)
 			(unsigned)st.st_uid, mode4(&st));
 	private_modes(&k, is_link ? -1 : fd, &st, is_link ? link : NULL);
 	if (text) {
-		if (r == PK_OK || r == PK_ENCRYPTED || r == PK_DSA) {
+		if (r == PK_OK || r == PK_ENCRYPTED || r == PK_DSA || r == PK_CIPHER || r == PK_ROUNDS) {
+			char why[512];
+			/* ssh reads every cipher ssh-keygen writes; only the rounds make it unusable too */
+			if (r == PK_ROUNDS)
+				findings_problem(&k.f, NOFIX, "%s: %s: ssh would take as long to unlock it", path,
+						 cmd_key_error(kl, r, why, sizeof why));
+			else if (r == PK_CIPHER && !k.quiet)
+				printf("note: %s: %s; ssh can use it\n", path, cmd_key_error(kl, r, why, sizeof why));
 			check_pub(&k, dirfd, base, kl, cbuf, &comment, &clen);
 			describe(&k, kl, r, comment, clen);
 		} else {
 			findings_problem(&k.f, NOFIX, "%s: not a private key keydrop can read: %s", path, privkey_strerror(r));
 		}
 	}
-	check_dir(&k, dirfd, dir);
+	check_dir(&k, dirfd, dir, dir_link);
 
 	ret = findings_end(&k.f, path, k.quiet);
 out:

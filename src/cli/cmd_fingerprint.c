@@ -62,7 +62,8 @@ static int do_private(const char *path, const char *text, size_t len, enum fp_ha
 	/* No passphrase needed: every format keeps the public half in clear (or derivable), and an
 	 * encrypted OpenSSH key's comment is inside the encrypted part, so it shows none, as
 	 * ssh-keygen -l. */
-	if ((r = keyload_parse(text, len, NULL, 0, kl)) == PK_OK || r == PK_ENCRYPTED || r == PK_DSA) {
+	r = keyload_parse(text, len, NULL, 0, kl);
+	if (r == PK_OK || r == PK_ENCRYPTED || r == PK_DSA || r == PK_CIPHER || r == PK_ROUNDS) {
 		cmd_print_key(kl->pair.pub, kl->pair.publen, kl->have_comment ? kl->comment : NULL,
 			      strlen(kl->comment), h, art);
 		ret = EXIT_OK;

@@ -94,11 +94,15 @@ static int run_alias(int argc, char **argv, const struct globals *g)
 		}
 		memcpy(cluster, argv[i], (size_t)ci);
 		memcpy(cluster + ci, argv[i] + ci + 1, len - (size_t)ci);
+		/* The cluster may hold a passphrase (-pPsecret): the command wipes the copy it reads, so
+		 * the original goes from the process list now. */
+		secret_wipe(argv[i], len);
 		if (strcmp(cluster, "-") != 0)
 			nv[n++] = cluster;
 	}
 	nv[n] = NULL;
 	ret = which == 'y' ? cmd_pubkey(n, nv, g) : which == 'l' ? cmd_fingerprint(n, nv, g) : cmd_passphrase(n, nv, g);
+	secret_wipe(cluster, sizeof cluster);
 	free(nv);
 	return ret;
 }

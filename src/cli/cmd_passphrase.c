@@ -15,6 +15,7 @@
 #include "keyfile.h"
 #include "keyload.h"
 #include "keylock.h"
+#include "keyprint.h"
 #include "opts.h"
 #include "osutil.h"
 #include "passcli.h"
@@ -60,7 +61,7 @@ int cmd_passphrase(int argc, char **argv, const struct globals *gg)
 	struct pass *oldp = NULL, *newp = NULL;
 	struct keyload *kl = NULL;
 	struct keylock *lock = NULL;
-	char *text = NULL, pathbuf[4096], dir[4096], werr[4400];
+	char *text = NULL, pathbuf[4096], dir[4096], werr[4400], why[512];
 	const char *path = NULL, *name;
 	long long rounds = KEYLOCK_ROUNDS_DEFAULT;
 	size_t len = 0;
@@ -145,7 +146,7 @@ int cmd_passphrase(int argc, char **argv, const struct globals *gg)
 	if (r == PK_OK && !kl->have_private)
 		r = PK_NEED_PRIVATE;
 	if (r != PK_OK)
-		FAIL_OUT(msg_fail(EXIT_REJECT, "passphrase", "%s: %s", path, privkey_strerror(r)));
+		FAIL_OUT(msg_fail(EXIT_REJECT, "passphrase", "%s: %s", path, cmd_key_error(kl, r, why, sizeof why)));
 	if (!newp->set) {
 		if ((ret = pass_prompt_new("passphrase", "Enter new passphrase (empty for no passphrase): ", newp)) !=
 		    EXIT_OK)
@@ -170,8 +171,11 @@ int cmd_passphrase(int argc, char **argv, const struct globals *gg)
 	/* Private keys are 0600 at most; a 0400 key stays read-only. The owner stays (root changing a
 	 * user's key leaves it the user's). */
 	mode_t mode = (st.st_mode & 0600) == 0400 ? 0400 : 0600;
-	int wr = keyfile_save_private(dirfd, name, &kl->pair, kl->comment, lock ? &lock->seal : NULL, mode, st.st_uid,
-				      st.st_gid);
+	/* Only root can give the new file another owner or group; a user's own key in a group the user
+	 * is not in (user:root after provisioning) comes out in the user's group, as with ssh-keygen -p. */
+	int root = geteuid() == 0;
+	int wr = keyfile_save_private(dirfd, name, &kl->pair, kl->comment, lock ? &lock->seal : NULL, mode,
+				      root ? st.st_uid : (uid_t)-1, root ? st.st_gid : (gid_t)-1);
 	if (wr != KFE_OK)
 		FAIL_OUT(msg_fail(EXIT_FAIL, "passphrase", "%s%s %s", path, wr == KFE_IO ? ":" : "",
 				  keyfile_strerror(wr)));

@@ -10,6 +10,7 @@
 #include "die.h"
 #include "keyfile.h"
 #include "keyload.h"
+#include "keyprint.h"
 #include "opts.h"
 #include "osutil.h"
 #include "passcli.h"
@@ -68,6 +69,7 @@ static int do_public(const char *path, const char *text, size_t len)
 static int do_private(const char *path, const char *text, size_t len, struct pass *pw, int public_only)
 {
 	struct keyload *kl = malloc(sizeof *kl);
+	char why[512];
 	int r, ret;
 
 	if (!kl)
@@ -91,7 +93,7 @@ static int do_private(const char *path, const char *text, size_t len, struct pas
 				       "passphrase with -P or --passphrase-file, or print its public half with "
 				       "--public-only)", path);
 		else
-			ret = msg_fail(EXIT_REJECT, "pubkey", "%s: %s", path, privkey_strerror(r));
+			ret = msg_fail(EXIT_REJECT, "pubkey", "%s: %s", path, cmd_key_error(kl, r, why, sizeof why));
 		goto out;
 	}
 	ret = print_line(kl->pair.pub, kl->pair.publen, kl->comment, path);

@@ -4,6 +4,7 @@
 #include "die.h"
 #include "fingerprint.h"
 #include "keyblob.h"
+#include "keyload.h"
 #include "keyprint.h"
 #include "textsafe.h"
 
@@ -46,4 +47,28 @@ void cmd_print_key(const uint8_t *blob, size_t n, const char *comment, size_t cl
 void cmd_entropy_wait(void *arg)
 {
 	msg_err((const char *)arg, "waiting for the kernel's random pool to be initialised (early boot)...");
+}
+
+const char *cmd_key_error(const struct keyload *kl, int r, char *buf, size_t cap)
+{
+	if (r == PK_ROUNDS) {
+		/* KEYLOAD_ROUNDS_MAX rounds take about KEYLOAD_ROUNDS_SECONDS here. */
+		double s = (double)kl->rounds / KEYLOAD_ROUNDS_MAX * 5.0;
+		const char *unit = "s";
+		if (s >= 172800)
+			s /= 86400, unit = " days";
+		else if (s >= 7200)
+			s /= 3600, unit = " hours";
+		else if (s >= 120)
+			s /= 60, unit = " min";
+		snprintf(buf, cap, "the private key asks for %lu KDF rounds, about %.0f%s of work (keydrop refuses more "
+			 "than %d)", (unsigned long)kl->rounds, s, unit, KEYLOAD_ROUNDS_MAX);
+		return buf;
+	}
+	if (r == PK_CIPHER) {
+		snprintf(buf, cap, "the private key is encrypted with '%s', which keydrop does not read (it reads "
+			 "aes128/192/256-ctr and -cbc with bcrypt, what ssh-keygen writes by default)", kl->cipher);
+		return buf;
+	}
+	return privkey_strerror(r);
 }

@@ -51,8 +51,9 @@ int pass_from_file(const char *cmd, const char *path, struct pass *p)
 	struct stat st;
 	int ret = EXIT_FAIL;
 
-	/* O_NONBLOCK: a named pipe must not hang the open; reads block again below. */
-	int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+	/* A named pipe waits for its writer here, as any reader of it would (opened without a writer,
+	 * its first read would say end of file: an empty passphrase). */
+	int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return msg_fail(EXIT_FAIL, cmd, "%s: %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0) {
@@ -68,11 +69,6 @@ int pass_from_file(const char *cmd, const char *path, struct pass *p)
 	if (S_ISREG(st.st_mode) && (st.st_mode & 044)) {
 		ret = msg_fail(EXIT_USAGE, cmd, "%s: the passphrase file is readable by others (chmod 600 %s)", path,
 			       path);
-		goto out;
-	}
-	int fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
-		msg_err(cmd, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	long n = fsx_read_all(fd, buf, sizeof buf);

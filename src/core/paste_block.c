@@ -164,8 +164,8 @@ int paste_private(struct paste_ctx *c, const char *in, size_t n)
 	if (k == PK_PUTTY)
 		return paste_fail(c, PASTE_PRIVATE, 0, "this is a PuTTY PRIVATE key (.ppk): it must never leave your machine; "
 						 "paste its public line instead (keydrop pubkey -f KEY.ppk prints it)");
-	for (size_t i = 0; i + 20 <= n; i++)
-		if (in[i] == '-' && n - i >= 37 && memcmp(in + i, "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY", 37) == 0)
-			return paste_fail(c, PASTE_PRIVATE, 0, "this is an SSH2 PRIVATE key: paste the public key instead");
+	if (k == PK_SSHCOM)
+		return paste_fail(c, PASTE_PRIVATE, 0, "this is an SSH2 PRIVATE key: it must never leave your machine; "
+						 "paste the public key instead");
 	return PASTE_OK;
 }

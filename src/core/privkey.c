@@ -26,6 +26,8 @@ int privkey_sniff(const char *text, size_t n)
 		return PK_OK;
 	if (find_str(text, n, "PuTTY-User-Key-File-"))
 		return PK_PUTTY;
+	if (find_str(text, n, "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY"))
+		return PK_SSHCOM;
 	/* PEM: "-----BEGIN RSA PRIVATE KEY-----", "... EC PRIVATE KEY", "... PRIVATE KEY",
 	 * "... ENCRYPTED PRIVATE KEY", "... DSA PRIVATE KEY", "... SSH2 ENCRYPTED PRIVATE KEY". */
 	const char *b = find_str(text, n, "-----BEGIN ");
@@ -345,6 +347,9 @@ const char *privkey_strerror(int err)
 	case PK_DSA:
 		return "a DSA private key: DSA is no longer supported (OpenSSH 9.8 removed it; make a new key with "
 		       "'keydrop keygen')";
+	case PK_SSHCOM:
+		return "an SSH.com (SSH2) private key: keydrop does not read this format (convert it with PuTTYgen: "
+		       "Conversions > Import key, then Export OpenSSH key; or 'puttygen KEY -O private-openssh -o NEW')";
 	case PK_NEED_PRIVATE:
 		return "a PuTTY .ppk file: keydrop reads its public half only ('keydrop pubkey -f KEY.ppk' prints it; for "
 		       "the private key, export an OpenSSH key from PuTTYgen: Conversions > Export OpenSSH key)";

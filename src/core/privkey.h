@@ -27,7 +27,8 @@ enum privkey_err {
 	PK_BADPASS = -13,    /* wrong passphrase (the check ints of the decrypted section differ) */
 	PK_PEM_ENCRYPTED = -14, /* an encrypted PEM / PKCS#8 key (Proc-Type / ENCRYPTED PRIVATE KEY) */
 	PK_DSA = -15,        /* a DSA private key: OpenSSH dropped DSA, so do we */
-	PK_NEED_PRIVATE = -16 /* the file holds only the public half in clear (encrypted .ppk) */
+	PK_NEED_PRIVATE = -16, /* the file holds only the public half in clear (encrypted .ppk) */
+	PK_SSHCOM = -17      /* an SSH.com / RFC 4716-style "SSH2 ENCRYPTED PRIVATE KEY" */
 };
 
 struct privkey_parts {
@@ -48,7 +49,7 @@ struct privkey_parts {
 };
 
 /* Classifies text as a private key of some kind: returns PK_OK (openssh-key-v1 armour), PK_PEM,
- * PK_PUTTY or PK_NOT_KEY. Used to refuse pasted private keys without echoing them. */
+ * PK_PUTTY, PK_SSHCOM or PK_NOT_KEY. Used to refuse pasted private keys without echoing them. */
 int privkey_sniff(const char *text, size_t n);
 
 /* Decodes an armoured openssh-key-v1 key into work[0..cap) and points out's fields into it.

@@ -62,10 +62,13 @@ static int load_openssh(const char *text, size_t n, const char *pass, size_t pas
 	out->fmt = KL_OPENSSH;
 	if (enc) {
 		size_t cl = parts.cipherlen < sizeof out->cipher - 1 ? parts.cipherlen : sizeof out->cipher - 1;
-		memcpy(out->cipher, parts.cipher, cl);
+		for (size_t i = 0; i < cl; i++) /* a name from the file, for messages: printable only */
+			out->cipher[i] = parts.cipher[i] > 0x20 && parts.cipher[i] < 0x7f ? (char)parts.cipher[i] : '?';
 		out->cipher[cl] = '\0';
 		out->encrypted = 1;
 		out->rounds = parts.rounds;
+		if ((r = keylock_check(&parts, KEYLOAD_ROUNDS_MAX)) != PK_OK)
+			goto out;
 		r = PK_ENCRYPTED;
 		if (!pass)
 			goto out;
@@ -102,8 +105,8 @@ int keyload_parse(const char *text, size_t n, const char *pass, size_t passlen, 
 	int r = kind == PK_PEM || kind == PK_PUTTY ? keyload_foreign(text, n, out)
 		: kind == PK_OK                   ? load_openssh(text, n, pass, passlen, out)
 						  : kind;
-	/* PK_ENCRYPTED and PK_DSA keep the public half: fingerprints still work. */
-	if (r != PK_OK && r != PK_ENCRYPTED && r != PK_DSA)
+	/* These keep the public half (and the cipher and rounds): fingerprints still work. */
+	if (r != PK_OK && r != PK_ENCRYPTED && r != PK_DSA && r != PK_CIPHER && r != PK_ROUNDS)
 		keyload_wipe(out);
 	return r;
 }

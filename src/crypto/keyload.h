@@ -40,7 +40,8 @@ struct keyload {
  * PK_ENCRYPTED with out->pair.pub, publen and encrypted set. With pass (passlen bytes, may be 0
  * for "no passphrase"): decrypts, or PK_BADPASS. Other results: PK_OK, PK_NOT_KEY, PK_FORMAT,
  * PK_CHECKINT, PK_MISMATCH, PK_TOOBIG, PK_MULTI, PK_TYPE, PK_CIPHER, PK_ROUNDS, PK_PEM_ENCRYPTED,
- * PK_DSA (the public half is set then too). A .ppk gives PK_OK with have_private 0 (its public lines only). Wipe with keyload_wipe. */
+ * PK_DSA; the public half is set for PK_DSA, PK_CIPHER and PK_ROUNDS too, and cipher and rounds for
+ * the last two, which are found before any passphrase is needed. A .ppk gives PK_OK with have_private 0 (its public lines only). Wipe with keyload_wipe. */
 int keyload_parse(const char *text, size_t n, const char *pass, size_t passlen, struct keyload *out);
 void keyload_wipe(struct keyload *k);
 

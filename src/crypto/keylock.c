@@ -53,12 +53,9 @@ void keylock_aes_ctr(const uint8_t *key, size_t keylen, const uint8_t *iv, uint8
 	secret_wipe(hi, sizeof hi);
 }
 
-int keylock_open(const struct privkey_parts *parts, const char *pass, size_t passlen, uint32_t max_rounds,
-		 uint8_t *out, size_t *blocksize)
+int keylock_check(const struct privkey_parts *parts, uint32_t max_rounds)
 {
 	const struct cipher *c = find_cipher(parts->cipher, parts->cipherlen);
-	uint8_t kiv[32 + 16];
-	int ret = PK_FORMAT;
 
 	if (!c || parts->kdflen != 6 || memcmp(parts->kdf, "bcrypt", 6) != 0)
 		return PK_CIPHER;
@@ -68,6 +65,19 @@ int keylock_open(const struct privkey_parts *parts, const char *pass, size_t pas
 		return PK_ROUNDS;
 	if (parts->sectionlen == 0 || parts->sectionlen % 16 != 0)
 		return PK_FORMAT;
+	return PK_OK;
+}
+
+int keylock_open(const struct privkey_parts *parts, const char *pass, size_t passlen, uint32_t max_rounds,
+		 uint8_t *out, size_t *blocksize)
+{
+	const struct cipher *c = find_cipher(parts->cipher, parts->cipherlen);
+	uint8_t kiv[32 + 16];
+	int ret = PK_FORMAT;
+
+	int r = keylock_check(parts, max_rounds);
+	if (r != PK_OK)
+		return r;
 	if (bcrypt_pbkdf(pass, passlen, parts->salt, parts->saltlen, kiv, c->keylen + 16, parts->rounds) != 0)
 		goto out;
 	memcpy(out, parts->section, parts->sectionlen);

@@ -10,6 +10,11 @@
 #define KEYLOCK_SALT_LEN 16      /* as ssh-keygen */
 #define KEYLOCK_ROUNDS_DEFAULT 16 /* ssh-keygen -a default */
 
+/* What keylock_open refuses before any work, without a passphrase: an unknown cipher or KDF
+ * (PK_CIPHER), rounds above max_rounds (PK_ROUNDS), broken options or section (PK_FORMAT). So a key
+ * nobody can open is said before anyone is asked for its passphrase. */
+int keylock_check(const struct privkey_parts *parts, uint32_t max_rounds);
+
 /* Decrypts parts->section into out[0..parts->sectionlen) and sets *blocksize (the cipher's block
  * size, the padding unit). Refuses before any work an unknown cipher or KDF (PK_CIPHER), rounds
  * above max_rounds (PK_ROUNDS), a section that is not whole blocks (PK_FORMAT). A wrong passphrase

@@ -184,6 +184,15 @@ is "$RC" 0 "a key in a sticky world-writable directory: exit 0"
 like "$OUT" "note: .*shared directory.*sticky" "... a note saying why"
 is "$(stat -c %a "$SH")" 1777 "... --fix left the shared directory as it was"
 
+# A symlinked key directory (~/.ssh -> elsewhere): checked where it points, never changed by --fix.
+mkdir -p "$TAP_TMP/real" && chmod 775 "$TAP_TMP/real"
+ln -s "$TAP_TMP/real" "$TAP_TMP/linkdir"
+ssh-keygen -q -t ed25519 -N '' -f "$TAP_TMP/real/k"
+run "$KEYDROP" check --key "$TAP_TMP/linkdir/k" --fix
+is "$RC" 4 "a key in a symlinked group-writable directory: exit 4 (reported)"
+like "$OUT" "is a symlink: its target is checked, never changed" "... says the directory is a symlink"
+is "$(stat -c %a "$TAP_TMP/real")" 775 "... --fix left the link's target alone"
+
 run "$KEYDROP" check --help
 like "$OUT" "keydrop check --key KEY \[--fix\]" "check --help documents --key"
 like "$(sed -n '/^keydrop check --key/p' "$(dirname "$0")/../../README.md")" "check --key" "README's command list has check --key"

@@ -31,6 +31,9 @@ is "$OUT" "$(ssh-keygen -l -E md5 -f sk.pub)" "keygen -l -E md5 -f"
 run "$KEYDROP" keygen -p -f sk -P old -N new
 is "$RC" 0 "keygen -p -P -N changes the passphrase"
 is "$(ssh-keygen -y -P new -f sk)" "$(cat sk.pub)" "... and ssh-keygen opens it with the new one"
+run "$KEYDROP" keygen -p -o -f sk -P new -N newer
+is "$RC" 0 "keygen -p -o -f (the guides' 'convert to the new format'): exit 0"
+is "$(ssh-keygen -y -P newer -f sk)" "$(cat sk.pub)" "... the passphrase changed"
 run "$KEYDROP" keygen -q -N '' -f -y
 is "$RC" 0 "keygen -f -y: '-y' is the value of -f (a key file), as for ssh-keygen"
 [ -s ./-y.pub ]; ok $? "... and the key was written there"

@@ -53,9 +53,9 @@ for z in aes128-ctr aes192-ctr aes256-cbc aes128-cbc; do
 	is "$OUT" "$(cat "z_$z.pub")" "keydrop reads ssh-keygen -Z $z"
 done
 ssh-keygen -q -t ed25519 -N pz -a 2 -Z chacha20-poly1305@openssh.com -f z_chacha -C chacha
-run "$KEYDROP" pubkey -P pz -f z_chacha
-is "$RC" 3 "chacha20-poly1305 key: exit 3"
-like "$ERR" "cipher keydrop does not read" "chacha20-poly1305 key: says which ciphers it reads"
+run "$KEYDROP" pubkey -f z_chacha </dev/null
+is "$RC" 3 "chacha20-poly1305 key: exit 3, before asking for a passphrase"
+like "$ERR" "encrypted with 'chacha20-poly1305@openssh.com', which keydrop does not read \(it reads aes" "chacha20-poly1305 key: names the cipher and what keydrop reads"
 run "$KEYDROP" fingerprint z_chacha
 is "$RC" 0 "... its fingerprint works without decrypting"
 
@@ -128,6 +128,40 @@ else
 	ok 1 "passphrase on a PEM key: $ERR"
 fi
 
+# A user's own key in a group the user is not in (user:root after provisioning): only root can give
+# the new file that group back; the user's change still works, as ssh-keygen -p's does.
+if [ "$(id -u)" -eq 0 ]; then
+	user_binary
+	U=65534
+	ud=$(mktemp -d /tmp/kd-pp.XXXXXX); on_exit "rm -rf '$ud'"
+	chown $U:$U "$ud"; chmod 700 "$ud"
+	ssh-keygen -q -t ed25519 -N '' -f "$ud/key" -C grp
+	chown $U:0 "$ud/key" "$ud/key.pub"
+	run setpriv --reuid $U --regid $U --clear-groups "$UBIN" passphrase -f "$ud/key" -N newpass
+	is "$RC" 0 "non-root passphrase on its own key in group root: exit 0"
+	is "$(ssh-keygen -y -P newpass -f "$ud/key")" "$(cat "$ud/key.pub")" "... the key opens with the new passphrase"
+	ssh-keygen -y -P '' -f "$ud/key" >/dev/null 2>&1; ok $(( $? == 0 )) "... and is encrypted"
+	is "$(stat -c '%a %u' "$ud/key")" "600 $U" "... still the user's, 0600"
+else
+	ok 1 "the non-root passphrase case needs root (make check runs as root in CI)"
+fi
+
+# -P's value leaves the process list once read (also from a cluster given to keygen -p): keydrop
+# waits in opening a FIFO given as the new passphrase file (after parsing -P), and /proc shows its
+# arguments then.
+ssh-keygen -q -t ed25519 -N 'argv-secret' -f av -C av
+for form in "passphrase -f av -P argv-secret" "keygen -pPargv-secret -f av"; do
+	rm -f fifo; mkfifo -m 600 fifo
+	"$KEYDROP" $form --new-passphrase-file fifo & pid=$!
+	exec 3>fifo   # returns once keydrop has the FIFO open, after it parsed -P
+	cmdline=$(tr '\0' ' ' < /proc/$pid/cmdline)
+	[[ $cmdline == *new-passphrase-file* ]]; ok $? "$form: /proc/PID/cmdline read while it runs"
+	[[ $cmdline != *argv-secret* ]]; ok $? "$form: the passphrase is gone from /proc/PID/cmdline while it runs"
+	echo argv-secret >&3; exec 3>&-
+	wait $pid
+	is "$?" 0 "... and the command finished (exit 0)"
+done
+
 # 5. Hostile and broken files: each its own message, fast, never a crash.
 ssh-keygen -q -t ed25519 -N hostile -f h -C h
 python3 - h <<'PY'
@@ -161,13 +195,26 @@ start=$(date +%s%N)
 run "$KEYDROP" pubkey -P hostile -f h_rounds
 end=$(date +%s%N)
 is "$RC" 3 "2^31 KDF rounds: exit 3"
-like "$ERR" "more than 1024 KDF rounds" "2^31 KDF rounds: says so"
+like "$ERR" "asks for 2147483648 KDF rounds, about [0-9]+ days of work \(keydrop refuses more than 1024\)" "2^31 KDF rounds: says how many and how long"
 ok $(( (end - start) / 1000000 > 2000 )) "2^31 KDF rounds: refused at once, before any derivation"
+run "$KEYDROP" pubkey -f h_rounds </dev/null
+is "$RC:$ERR" "3:keydrop: pubkey: h_rounds: the private key asks for 2147483648 KDF rounds, about 121 days of work (keydrop refuses more than 1024)" \
+	"... said before any passphrase is asked for"
 run "$KEYDROP" fingerprint h_rounds
 is "$RC" 0 "fingerprint of that file still works (the public half is in clear)"
+chmod 600 h_rounds
+run "$KEYDROP" check --key h_rounds
+is "$RC" 4 "check --key: a key nobody can unlock in time is a problem"
+like "$OUT" "2147483648 KDF rounds" "... naming the rounds"
 run "$KEYDROP" pubkey -P hostile -f h_trunc
 is "$RC" 3 "truncated ciphertext: exit 3"
 like "$ERR" "malformed" "truncated ciphertext: says malformed"
+
+# An SSH.com private key: its own message, naming the way out.
+printf -- '---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nP2/56wAAAgIAAAAmaWYtbW9kbntzaWdu\n---- END SSH2 ENCRYPTED PRIVATE KEY ----\n' > sshcom
+run "$KEYDROP" pubkey -f sshcom
+is "$RC" 3 "an SSH.com private key: exit 3"
+like "$ERR" "SSH.com \(SSH2\) private key.*puttygen KEY -O private-openssh" "... says what it is and how to convert it"
 
 # 6. A real login: sshd on 127.0.0.1 accepts a keydrop-encrypted key that ssh unlocks through
 # SSH_ASKPASS (forced: no terminal here).
