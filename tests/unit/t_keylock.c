@@ -84,13 +84,18 @@ int main(void)
 	struct privkey_seal other = lk.seal;
 	other.cipher = "chacha20-poly1305@openssh.com";
 	OK(seal_key(&pair, &other) > 0, "a key naming a cipher keydrop does not implement");
-	IS_INT(keyload_parse(text, strlen(text), NULL, 0, &kl), PK_ENCRYPTED, "... its public half still reads");
+	IS_INT(keyload_parse(text, strlen(text), NULL, 0, &kl), PK_CIPHER, "... PK_CIPHER before any passphrase");
+	OK(kl.pair.publen == pair.publen && memcmp(kl.pair.pub, pair.pub, pair.publen) == 0 &&
+		   strcmp(kl.cipher, "chacha20-poly1305@openssh.com") == 0,
+	   "... with its public half and the cipher's name kept");
 	IS_INT(keyload_parse(text, strlen(text), "pass word", 9, &kl), PK_CIPHER, "... opening it: PK_CIPHER");
 
 	struct privkey_seal many = lk.seal;
 	many.rounds = KEYLOAD_ROUNDS_MAX + 1;
 	OK(seal_key(&pair, &many) > 0, "a key asking for %d rounds", KEYLOAD_ROUNDS_MAX + 1);
 	IS_INT(keyload_parse(text, strlen(text), "pass word", 9, &kl), PK_ROUNDS, "... PK_ROUNDS, before any work");
+	IS_INT(keyload_parse(text, strlen(text), NULL, 0, &kl), PK_ROUNDS, "... also without a passphrase");
+	OK(kl.rounds == KEYLOAD_ROUNDS_MAX + 1 && kl.pair.publen == pair.publen, "... with the rounds and the public half");
 	many.rounds = 0;
 	OK(seal_key(&pair, &many) > 0, "a key asking for 0 rounds");
 	IS_INT(keyload_parse(text, strlen(text), "pass word", 9, &kl), PK_FORMAT, "... PK_FORMAT");
