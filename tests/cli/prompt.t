@@ -6,7 +6,8 @@ need python3 ssh-keygen stty
 cd "$TAP_TMP" || exit 1
 
 # ptyrun.py SCRIPT: runs "sh -c SCRIPT" on a new pty and plays the dialogue given as arguments:
-# "<TEXT" waits (at most 30 s) for TEXT in the output, ">TEXT" types TEXT and Enter, "^C" types ^C.
+# "<TEXT" waits (at most 30 s) for TEXT in the output, ">TEXT" types TEXT and Enter, "^C" and "^Z"
+# type those.
 # Prints everything the terminal showed; exits with the shell's status.
 cat > ptyrun.py <<'PY'
 import os, pty, select, sys, time
@@ -41,6 +42,8 @@ for st in steps:
         pos = seen.find(want, pos) + len(want)
     elif st == "^C":
         os.write(fd, b"\x03")
+    elif st == "^Z":
+        os.write(fd, b"\x1a")
     else:
         os.write(fd, st[1:].encode() + b"\n")
 deadline = time.time() + 60
@@ -77,6 +80,13 @@ like "$OUT" "incorrect passphrase" "... says so"
 pty "trap : INT; '$KEYDROP' pubkey -f k; echo status=\$?; stty -a" "<Enter passphrase: " "^C" "<status="
 like "$OUT" "status=130" "^C at the prompt ends keydrop by SIGINT"
 like "$OUT" "[^-]echo " "... and the terminal echoes again"
+
+# ^Z at the prompt: stopped with the terminal put back; the shell (job control on) runs fg, and
+# keydrop asks again.
+pty "set -m; '$KEYDROP' pubkey -f k; fg; echo status=\$?" "<Enter passphrase: " "^Z" "<Enter passphrase: " \
+	">s3cret-typed" "<status="
+like "$OUT" "status=0" "^Z at the prompt, then fg: asked again, and the key opens"
+[[ $OUT == *"$(cut -d' ' -f2 k.pub) tty"* ]]; ok $? "... the public line printed"
 
 pty "'$KEYDROP' passphrase -f k" "<Enter old passphrase: " ">s3cret-typed" \
 	"<Enter new passphrase (empty for no passphrase): " ">" "<Enter same passphrase again: " ">"
