@@ -42,6 +42,11 @@ is "$RC:$ERR" "0:" "keygen -q > /dev/full prints nothing, so nothing fails"
 
 # --help output goes through the same check
 out_full pubkey pubkey --help
+# Every command's --help (some are over 2 KiB, more than stdio's buffer) names the cause too.
+for c in keygen hostkeys pubkey passphrase fingerprint install remove list check fetch sync version; do
+	run bash -c '"$0" "$1" --help > /dev/full' "$KEYDROP" "$c"
+	is "$RC:$ERR" "1:$(full_msg "$c")" "$c --help > /dev/full: exit 1, one line naming the cause"
+done
 run bash -c '"$0" help > /dev/full' "$KEYDROP"
 is "$RC:$ERR" "1:keydrop: cannot write output: No space left on device" "keydrop help > /dev/full: exit 1, one line"
 
