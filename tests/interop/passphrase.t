@@ -82,10 +82,12 @@ is "$OUT" "$(cat reenc.pub)" "keydrop reads the key ssh-keygen re-encrypted"
 ssh-keygen -q -t ed25519 -N old -f pp -C "pp comment"
 chmod 0400 pp
 pub_before=$(cat pp.pub)
+cp -p pp pp.orig
 run "$KEYDROP" passphrase -f pp -P wrong -N new
 is "$RC" 3 "passphrase, wrong old passphrase: exit 3"
 like "$ERR" "incorrect passphrase" "passphrase, wrong old passphrase: says so"
-cp -p pp pp.orig
+cmp -s pp pp.orig && [ "$(stat -c '%a %Y' pp)" = "$(stat -c '%a %Y' pp.orig)" ]
+ok $? "... the key is byte for byte unchanged (mode and mtime too)"
 run "$KEYDROP" passphrase -f pp -P old -N new
 is "$RC" 0 "passphrase -P old -N new: exit 0"
 like "$OUT" "saved with the new passphrase" "passphrase: ssh-keygen's words"
@@ -105,9 +107,11 @@ run "$KEYDROP" passphrase -f pp --new-passphrase-file pf -a 8
 is "$RC" 0 "passphrase --new-passphrase-file adds one"
 is "$(ssh-keygen -y -P added -f pp)" "$pub_before" "ssh-keygen reads the key with the file's passphrase"
 chmod 644 pf
+cp -p pp pp.before
 run "$KEYDROP" passphrase -f pp --old-passphrase-file pf -N x
 is "$RC" 2 "a passphrase file others can read is refused"
 like "$ERR" "readable by others" "... and says why"
+cmp -s pp pp.before; ok $? "... the key is unchanged"
 run "$KEYDROP" passphrase -f pp </dev/null
 is "$RC" 3 "encrypted key, no old passphrase, no terminal: exit 3"
 
@@ -200,6 +204,10 @@ ok $(( (end - start) / 1000000 > 2000 )) "2^31 KDF rounds: refused at once, befo
 run "$KEYDROP" pubkey -f h_rounds </dev/null
 is "$RC:$ERR" "3:keydrop: pubkey: h_rounds: the private key asks for 2147483648 KDF rounds, about 121 days of work (keydrop refuses more than 1024)" \
 	"... said before any passphrase is asked for"
+cp -p h_rounds h_rounds.before
+run "$KEYDROP" passphrase -f h_rounds -P hostile -N other
+is "$RC" 3 "passphrase on the 2^31-rounds key: exit 3"
+cmp -s h_rounds h_rounds.before; ok $? "... the file is unchanged"
 run "$KEYDROP" fingerprint h_rounds
 is "$RC" 0 "fingerprint of that file still works (the public half is in clear)"
 chmod 600 h_rounds

@@ -12,16 +12,6 @@ static struct keyload kl;
 static char text[PRIVKEY_TEXT_MAX], enc[PRIVKEY_TEXT_MAX];
 static uint8_t work[PRIVKEY_BLOB_MAX];
 
-static size_t slurp(const char *path, char *buf, size_t cap)
-{
-	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
-	if (f)
-		fclose(f);
-	buf[n] = '\0';
-	return n;
-}
-
 /* The loaded pair survives an openssh-key-v1 round trip: priv is in PROTOCOL.key order and matches pub. */
 static void resaves(const char *what)
 {
@@ -45,7 +35,7 @@ static void resaves(const char *what)
 
 int main(void)
 {
-	size_t n = slurp("tests/vectors/sshkeygen-pem-rsa", text, sizeof text);
+	size_t n = tap_slurp("tests/vectors/sshkeygen-pem-rsa", text, sizeof text);
 	IS_INT(keyload_parse(text, n, NULL, 0, &kl), PK_OK, "ssh-keygen's PEM RSA key");
 	OK(kl.fmt == KL_PEM_RSA && kl.have_private && !kl.have_comment && kl.pair.bits == 2048, "... PKCS#1, 2048 bits, no comment");
 	resaves("PEM RSA");

@@ -266,25 +266,15 @@ static void armour_cases(void)
 	IS_INT(pemkey_decode(text, n, work, sizeof work, &k), PK_FORMAT, "END label differs from BEGIN");
 }
 
-static size_t slurp(const char *path, char *buf, size_t cap)
-{
-	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
-	if (f)
-		fclose(f);
-	buf[n] = '\0';
-	return n;
-}
-
 static void vector_cases(void)
 {
 	struct pemkey k;
 	char pub[4096];
 	uint8_t blob[2048];
-	size_t n = slurp("tests/vectors/sshkeygen-pem-rsa", text, sizeof text);
+	size_t n = tap_slurp("tests/vectors/sshkeygen-pem-rsa", text, sizeof text);
 
 	IS_INT(pemkey_decode(text, n, work, sizeof work, &k), PK_OK, "ssh-keygen -m PEM RSA vector");
-	slurp("tests/vectors/sshkeygen-pem-rsa.pub", pub, sizeof pub);
+	tap_slurp("tests/vectors/sshkeygen-pem-rsa.pub", pub, sizeof pub);
 	char *b = strchr(pub, ' ') + 1, *e = strchr(b, ' ');
 	long bl = b64_decode(b, (size_t)(e - b), blob, sizeof blob);
 	/* ssh-rsa blob: string type, mpint e, mpint n (n with a leading zero) */

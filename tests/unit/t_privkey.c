@@ -7,16 +7,6 @@
 #include "privkey.h"
 #include "tap.h"
 
-static size_t slurp(const char *path, char *buf, size_t cap)
-{
-	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
-	if (f)
-		fclose(f);
-	buf[n] = '\0';
-	return n;
-}
-
 static uint8_t work[PRIVKEY_BLOB_MAX];
 static char text[PRIVKEY_TEXT_MAX], pub[8192], enc[PRIVKEY_TEXT_MAX];
 
@@ -29,11 +19,11 @@ int main(void)
 		char path[256];
 		uint8_t blob[2048];
 		snprintf(path, sizeof path, "tests/vectors/sshkeygen-%s", names[i]);
-		size_t n = slurp(path, text, sizeof text);
+		size_t n = tap_slurp(path, text, sizeof text);
 		IS_INT(privkey_sniff(text, n), PK_OK, "%s sniffs as openssh-key-v1", names[i]);
 		IS_INT(privkey_decode(text, n, work, sizeof work, &p), PK_OK, "decodes ssh-keygen's %s key", names[i]);
 		snprintf(path, sizeof path, "tests/vectors/sshkeygen-%s.pub", names[i]);
-		slurp(path, pub, sizeof pub);
+		tap_slurp(path, pub, sizeof pub);
 		char *b = strchr(pub, ' ') + 1, *e = strchr(b, ' ');
 		long bl = b64_decode(b, (size_t)(e - b), blob, sizeof blob);
 		OK(bl > 0 && (size_t)bl == p.publen && memcmp(blob, p.pub, p.publen) == 0,
@@ -61,14 +51,14 @@ int main(void)
 
 		/* Corrupt one check int: the check must catch it. */
 		if (i == 0) {
-			size_t n2 = slurp("tests/vectors/sshkeygen-ed25519", text, sizeof text);
+			size_t n2 = tap_slurp("tests/vectors/sshkeygen-ed25519", text, sizeof text);
 			struct privkey_parts q;
 			IS_INT(privkey_decode(text, n2 - 40, work, sizeof work, &q), PK_FORMAT, "truncated armour is rejected");
 		}
 	}
-	size_t n = slurp("tests/vectors/sshkeygen-encrypted", text, sizeof text);
+	size_t n = tap_slurp("tests/vectors/sshkeygen-encrypted", text, sizeof text);
 	IS_INT(privkey_decode(text, n, work, sizeof work, &p), PK_ENCRYPTED, "passphrase-protected key is refused");
-	n = slurp("tests/vectors/sshkeygen-pem-rsa", text, sizeof text);
+	n = tap_slurp("tests/vectors/sshkeygen-pem-rsa", text, sizeof text);
 	IS_INT(privkey_decode(text, n, work, sizeof work, &p), PK_PEM, "PEM private key is recognised and refused");
 	const char *ppk = "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\n";
 	IS_INT(privkey_sniff(ppk, strlen(ppk)), PK_PUTTY, "PuTTY .ppk is recognised");
@@ -78,7 +68,7 @@ int main(void)
 	IS_INT(privkey_sniff(pubtext, strlen(pubtext)), PK_NOT_KEY, "a public key line is not a private key");
 
 	/* A key whose two check ints differ (as after a wrong passphrase) is corrupt. */
-	n = slurp("tests/vectors/sshkeygen-ed25519", text, sizeof text);
+	n = tap_slurp("tests/vectors/sshkeygen-ed25519", text, sizeof text);
 	OK(privkey_decode(text, n, work, sizeof work, &p) == PK_OK, "decode again");
 	uint8_t pubc[128], privc[512];
 	size_t publen = p.publen, privlen = p.privlen;

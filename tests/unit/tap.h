@@ -55,4 +55,15 @@ static inline size_t tap_hex(const char *hex, unsigned char *out, size_t cap)
 	}
 	return n;
 }
+/* A test vector file into buf[0..cap) (NUL-terminated); its length, 0 when it cannot be read. */
+static inline size_t tap_slurp(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	return n;
+}
+
 #endif
