@@ -261,6 +261,27 @@ static size_t count_borrowed(const struct tls_anchors *a)
 	return k;
 }
 
+/* The next PEM object of bundle, framed by br_pem_decoder as brssl ta frames them: 1 with its DER in
+ * *der and *cert saying whether its label is a certificate's, 0 at the end. Start with *off = 0 and
+ * pc initialised. */
+static int ref_next_der(br_pem_decoder_context *pc, const char *bundle, size_t len, size_t *off, struct derbuf *der,
+			int *cert)
+{
+	while (*off < len) {
+		*off += br_pem_decoder_push(pc, bundle + *off, len - *off);
+		int ev = br_pem_decoder_event(pc);
+		if (ev == BR_PEM_BEGIN_OBJ) {
+			der->n = 0;
+			der->over = 0;
+			*cert = ref_is_cert(br_pem_decoder_name(pc));
+			br_pem_decoder_setdest(pc, der_sink, der);
+		}
+		if (ev == BR_PEM_END_OBJ && !der->over)
+			return 1;
+	}
+	return 0;
+}
+
 #if CA_ROOTS_NUM_BUILT > 0
 /* How many of the bundle's certificates (framed by br_pem_decoder, as brssl ta frames them) hash
  * to the ca_roots_der.h entry of the same index. */
@@ -271,16 +292,8 @@ static size_t der_hashes_match(const char *bundle, size_t len)
 	size_t off = 0, i = 0, match = 0;
 	int cert = 0;
 	br_pem_decoder_init(&pc);
-	while (off < len) {
-		off += br_pem_decoder_push(&pc, bundle + off, len - off);
-		int ev = br_pem_decoder_event(&pc);
-		if (ev == BR_PEM_BEGIN_OBJ) {
-			der.n = 0;
-			der.over = 0;
-			cert = ref_is_cert(br_pem_decoder_name(&pc));
-			br_pem_decoder_setdest(&pc, der_sink, &der);
-		}
-		if (ev == BR_PEM_END_OBJ && cert && !der.over) {
+	while (ref_next_der(&pc, bundle, len, &off, &der, &cert)) {
+		if (cert) {
 			br_sha256_context hc;
 			unsigned char h[32];
 			br_sha256_init(&hc);
@@ -645,22 +658,15 @@ int main(void)
 		static char bundle[4 << 20];
 		size_t len = read_bundle(bundle, sizeof bundle);
 		if (len == 0) {
-			printf("ok %d # SKIP no system bundle\n", ++tap_n);
+			/* the bootstrap installs ca-certificates: a missing bundle is a broken setup, not a skip */
+			OK(0, "%s readable (bash scripts/bootstrap.sh test installs ca-certificates)", SYSTEM_BUNDLE);
 		} else {
 			static struct derbuf der;
 			br_pem_decoder_context pc;
 			size_t off = 0, total = 0, agree = 0;
+			int cert;
 			br_pem_decoder_init(&pc);
-			while (off < len) {
-				off += br_pem_decoder_push(&pc, bundle + off, len - off);
-				int ev = br_pem_decoder_event(&pc);
-				if (ev == BR_PEM_BEGIN_OBJ) {
-					der.n = 0;
-					der.over = 0;
-					br_pem_decoder_setdest(&pc, der_sink, &der);
-				}
-				if (ev != BR_PEM_END_OBJ || der.over)
-					continue;
+			while (ref_next_der(&pc, bundle, len, &off, &der, &cert)) {
 				struct tls_certfacts f;
 				br_x509_decoder_context dc;
 				struct { unsigned char b[4096]; size_t n; } dn = { { 0 }, 0 };
