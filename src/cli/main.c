@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "what sshd (or ssh, --key KEY) would refuse, and why; --fix modes" },
 	{ "fetch", cmd_fetch, "fetch keys (gh:USER, https://...), validate and print them" },
 	{ "sync", cmd_sync, "make managed block NAME hold exactly what the sources give" },
+	{ "authorized-keys", cmd_authorized_keys, "sshd's AuthorizedKeysCommand: a user's keys, cached, quiet" },
 	{ "version", cmd_version, "versions of keydrop, BearSSL, libsodium; build date" },
 };
 

@@ -71,6 +71,8 @@ int netcache_parse(const char *buf, size_t len, struct netcache_entry *e)
 			set_value(e->etag, sizeof e->etag, p + 6, n - 6);
 		else if (n >= 15 && memcmp(p, "last-modified: ", 15) == 0)
 			set_value(e->last_modified, sizeof e->last_modified, p + 15, n - 15);
+		else if (n == 11 && memcmp(p, "status: 404", 11) == 0)
+			e->negative = 1;
 		p = nl + 1;
 	}
 	p++; /* the empty line */
@@ -79,6 +81,10 @@ int netcache_parse(const char *buf, size_t len, struct netcache_entry *e)
 		return -1; /* a damaged entry never reaches a request header */
 	}
 	e->len = (size_t)(end - p);
+	if (e->negative && e->len) {
+		memset(e, 0, sizeof *e);
+		return -1; /* a "no such user" answer has no keys */
+	}
 	if (!(e->body = malloc(e->len + 1))) {
 		e->len = 0;
 		return -1;

@@ -8,6 +8,10 @@ struct netcache_entry {
 	char last_modified[64];
 	char *body; /* malloc'ed; the caller frees */
 	size_t len;
+	int negative;  /* "status: 404": the source said "no such user" (authorized-keys remembers it
+	                * for --ttl; the body is empty) */
+	long long age; /* seconds since the entry was written or last revalidated (its mtime; set by
+	                * netcache_load, -1 when in the future) */
 };
 
 #define NETCACHE_NAME_MAX 48 /* 40 hex digits + ".cache" + NUL */
@@ -18,7 +22,7 @@ struct netcache_entry {
 void netcache_name(const char *url, const char *json_path, const char *headers, char name[NETCACHE_NAME_MAX]);
 
 /* Parses an entry's bytes buf[0..len) ("keydrop-cache 1\n", "etag: V\n" and/or
- * "last-modified: V\n" lines, an empty line, then the body) into e (body malloc'ed,
+ * "last-modified: V\n" lines, "status: 404\n" for a negative entry, an empty line, then the body) into e (body malloc'ed,
  * NUL-terminated; validators truncated to their buffers). Validators holding control characters
  * are refused (they would reach a request header). Returns 0, or -1 (e->body is NULL then). Pure. */
 int netcache_parse(const char *buf, size_t len, struct netcache_entry *e);

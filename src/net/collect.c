@@ -179,7 +179,7 @@ static int ixcmp(const void *a, const void *b)
 
 /* Drops every key given before (same key data; the first keeps its place) and indexes the rest:
  * one sort, O(n log n), not keys x keys (seconds for a few thousand keys). */
-static int keyset_finish(struct keyset *ks)
+int keyset_finish(struct keyset *ks)
 {
 	size_t n = ks->n, m = 0, u = 0;
 	struct ixent *e = malloc((n ? n : 1) * sizeof *e);

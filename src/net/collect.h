@@ -52,6 +52,10 @@ int keyset_add_text(struct keyset *ks, struct source_ctx *c, const struct collec
 int source_collect(struct source_ctx *c, const struct collect_opts *co, char *const *specs, size_t nspecs,
 		   struct keyset *ks, char *err, size_t errcap);
 
+/* Drops repeated key data (the first keeps its place) and indexes the rest, as source_collect does
+ * at its end: for a caller that added texts itself (keyset_add_text). Returns 0 or -1 (no memory). */
+int keyset_finish(struct keyset *ks);
+
 /* Index in ks->k of the key whose canonical base64 is b64[0..n), or -1 (after source_collect). */
 long keyset_find(const struct keyset *ks, const char *b64, size_t n);
 void keyset_free(struct keyset *ks);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fsx.h"
@@ -94,29 +95,32 @@ int netcache_load(struct source_ctx *c, const char *url, struct netcache_entry *
 	if (!cache_stat_ok(c, name, &st))
 		goto out;
 	ret = netcache_parse(buf, len, e);
+	if (ret == 0) {
+		time_t now = time(NULL);
+		e->age = st.st_mtime > now ? -1 : (long long)(now - st.st_mtime);
+	}
 out:
 	free(buf);
 	close(dfd);
 	return ret;
 }
 
-void netcache_store(struct source_ctx *c, const char *url, const struct http_head *h,
-			const uint8_t *body, size_t blen)
+/* Writes the entry: validators (either may be ""), the negative mark, the body. */
+static void store(struct source_ctx *c, const char *url, const char *etag, const char *lm, int negative,
+		  const uint8_t *body, size_t blen)
 {
 	char name[NETCACHE_NAME_MAX], head[512];
 	int dfd, n;
 	char *all;
 	const struct netsrc_opts *o = c->o;
 
-	if (!h->etag[0] && !h->last_modified[0])
-		return; /* nothing to revalidate with */
 	netcache_name(url, o->format == NETSRC_JSON ? o->json_path : NULL, o->headers, name);
 	dfd = cache_dir_open(c, 1);
 	if (dfd < 0)
 		return;
-	n = snprintf(head, sizeof head, "keydrop-cache 1\n%s%s%s%s%s%s\n", h->etag[0] ? "etag: " : "", h->etag,
-		     h->etag[0] ? "\n" : "", h->last_modified[0] ? "last-modified: " : "", h->last_modified,
-		     h->last_modified[0] ? "\n" : "");
+	n = snprintf(head, sizeof head, "keydrop-cache 1\n%s%s%s%s%s%s%s\n", etag[0] ? "etag: " : "", etag,
+		     etag[0] ? "\n" : "", lm[0] ? "last-modified: " : "", lm, lm[0] ? "\n" : "",
+		     negative ? "status: 404\n" : "");
 	all = malloc((size_t)n + blen);
 	if (all && n > 0 && (size_t)n < sizeof head) {
 		memcpy(all, head, (size_t)n);
@@ -127,3 +131,30 @@ void netcache_store(struct source_ctx *c, const char *url, const struct http_hea
 	close(dfd);
 }
 
+void netcache_store(struct source_ctx *c, const char *url, const struct http_head *h,
+			const uint8_t *body, size_t blen)
+{
+	/* Without validators an entry can only serve within --ttl (authorized-keys) */
+	if (!h->etag[0] && !h->last_modified[0] && c->o->ttl_s < 0)
+		return;
+	store(c, url, h->etag, h->last_modified, 0, body, blen);
+}
+
+void netcache_store_negative(struct source_ctx *c, const char *url)
+{
+	store(c, url, "", "", 1, (const uint8_t *)"", 0);
+}
+
+void netcache_touch(struct source_ctx *c, const char *url)
+{
+	char name[NETCACHE_NAME_MAX];
+	int dfd;
+
+	netcache_name(url, c->o->format == NETSRC_JSON ? c->o->json_path : NULL, c->o->headers, name);
+	dfd = cache_dir_open(c, 0);
+	if (dfd < 0)
+		return;
+	/* the entry's mtime is its age: a 304 makes it fresh again without rewriting (or fsyncing) it */
+	(void)utimensat(dfd, name, NULL, AT_SYMLINK_NOFOLLOW);
+	close(dfd);
+}

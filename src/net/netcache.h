@@ -13,8 +13,13 @@
 int netcache_load(struct source_ctx *c, const char *url, struct netcache_entry *e);
 
 /* Stores body and h's validators for url (atomically, 0600, in a 0700 directory); failures only
- * lose the cache, never the fetch. */
+ * lose the cache, never the fetch. Without validators only when c->o->ttl_s >= 0 (authorized-keys). */
 void netcache_store(struct source_ctx *c, const char *url, const struct http_head *h,
 		    const uint8_t *body, size_t len);
+
+/* Stores "no such user" (HTTP 404) for url: authorized-keys answers it without a request for --ttl. */
+void netcache_store_negative(struct source_ctx *c, const char *url);
+/* Marks url's entry as just revalidated (HTTP 304): its mtime becomes now. */
+void netcache_touch(struct source_ctx *c, const char *url);
 
 #endif

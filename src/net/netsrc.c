@@ -39,6 +39,8 @@ void netsrc_defaults(struct netsrc_opts *o)
 	o->retries = 3;
 	o->retry_delay_ms = 1000;
 	o->max_bytes = HTTP_BODY_DEFAULT;
+	o->ttl_s = -1;
+	o->max_stale_s = -1;
 }
 
 static int user_ok(const char *u)
@@ -210,6 +212,87 @@ static int looks_html(const char *ct, const uint8_t *b, size_t n)
 	return n >= 5 && (strncasecmp((const char *)b, "<!doc", 5) == 0 || strncasecmp((const char *)b, "<html", 5) == 0);
 }
 
+/* A body (as the server sent it, or the cached copy) -> key text in t: an HTML page is refused, a
+ * JSON document gives the strings at the path. ct: the response's Content-Type, or NULL. */
+static int body_text(struct source_ctx *c, const uint8_t *body, size_t blen, const char *ct,
+		     struct source_text *t, char *err, size_t errcap)
+{
+	const struct netsrc_opts *o = c->o;
+
+	if (o->format == NETSRC_LINES && looks_html(ct, body, blen)) {
+		snprintf(err, errcap, "server returned an HTML page, not keys (login or error page?)");
+		return SRCE_REJECT;
+	}
+	if (o->format == NETSRC_JSON) {
+		struct joiner j = { malloc(blen + 2), 0, blen + 2, 0 };
+		if (!j.p) {
+			snprintf(err, errcap, "out of memory");
+			return SRCE_IO;
+		}
+		int je = json_select((const char *)body, blen, o->json_path ? o->json_path : "", join_string, &j);
+		if (je != JSON_OK) {
+			free(j.p);
+			snprintf(err, errcap, "%s (--json-path %s)", json_strerror(je), o->json_path ? o->json_path : "''");
+			return SRCE_REJECT;
+		}
+		j.p[j.len] = 0;
+		/* Parsing is linear and bounded, but the deadline is one promise for the whole command. */
+		if (deadline_now_ms() > c->deadline_ms) {
+			free(j.p);
+			snprintf(err, errcap, "deadline reached while reading the JSON body (--timeout)");
+			return SRCE_IO;
+		}
+		t->p = j.p;
+		t->len = j.len;
+		return SRCE_OK;
+	}
+	t->p = malloc(blen + 1);
+	if (!t->p) {
+		snprintf(err, errcap, "out of memory");
+		return SRCE_IO;
+	}
+	memcpy(t->p, body, blen);
+	t->p[blen] = 0;
+	t->len = blen;
+	return SRCE_OK;
+}
+
+/* "90 s", "12 min", "5 h", "3 days": how old a served copy is, for the note. */
+static void age_words(long long s, char *out, size_t cap)
+{
+	if (s < 120)
+		snprintf(out, cap, "%lld s", s);
+	else if (s < 7200)
+		snprintf(out, cap, "%lld min", s / 60);
+	else if (s < 2 * 86400)
+		snprintf(out, cap, "%lld h", s / 3600);
+	else
+		snprintf(out, cap, "%lld days", s / 86400);
+}
+
+int netsrc_stale(struct source_ctx *c, const char *spec, const char *why, struct source_text *t)
+{
+	const struct netsrc_opts *o = c->o;
+	char url[HTTP_URL_MAX + 300], err[300], age[32];
+	struct netcache_entry ce;
+	int r;
+
+	memset(t, 0, sizeof *t);
+	if (o->max_stale_s < 0 || !o->cache_dir || netsrc_url(spec, o, url, sizeof url) != 0 ||
+	    netcache_load(c, url, &ce) != 0)
+		return -1;
+	r = -1;
+	if (!ce.negative && ce.age >= 0 && ce.age <= o->max_stale_s &&
+	    body_text(c, (const uint8_t *)ce.body, ce.len, NULL, t, err, sizeof err) == SRCE_OK) {
+		age_words(ce.age, age, sizeof age);
+		if (!o->quiet)
+			net_note(o, "%s: %s; serving the copy cached %s ago (--max-stale)", spec, why, age);
+		r = 0;
+	}
+	free(ce.body);
+	return r;
+}
+
 int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, char *err, size_t errcap)
 {
 	const struct netsrc_opts *o = c->o;
@@ -217,11 +300,11 @@ int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, 
 	struct tls_config tc;
 	struct net_opts no;
 	struct net_result r;
-	struct netcache_entry ce = { { 0 }, { 0 }, NULL, 0 };
+	struct netcache_entry ce = { { 0 }, { 0 }, NULL, 0, 0, 0 };
 	struct retry_ctx rc = { o, spec };
 	const uint8_t *body;
 	size_t blen;
-	int ret = SRCE_IO, e;
+	int ret = SRCE_IO, e, have, final = 0;
 
 	memset(t, 0, sizeof *t);
 	memset(&r, 0, sizeof r);
@@ -233,10 +316,22 @@ int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, 
 		snprintf(err, errcap, "plain http:// refused (use https://, or --allow-http for a link-local metadata service)");
 		return SRCE_USAGE;
 	}
+	have = o->cache_dir && netcache_load(c, url, &ce) == 0;
+	if (have && o->ttl_s >= 0 && ce.age >= 0 && ce.age < o->ttl_s) {
+		/* authorized-keys: fresh enough, no request (the fleet's logins do not reach the server) */
+		if (o->verbose)
+			net_note(o, "%s: cached %lld s ago, within --ttl", spec, ce.age);
+		c->fresh_hits++;
+		if (ce.negative)
+			snprintf(err, errcap, "HTTP 404 (no such user; remembered for --ttl)");
+		else
+			ret = body_text(c, (const uint8_t *)ce.body, ce.len, NULL, t, err, errcap);
+		goto out;
+	}
 	memset(&tc, 0, sizeof tc);
 	if (strncmp(url, "https://", 8) == 0) {
-		if ((e = netsrc_anchors(c, err, errcap)) != 0)
-			return e;
+		if ((ret = netsrc_anchors(c, err, errcap)) != 0)
+			goto out;
 		tc.anchors = &c->anchors;
 		tc.npins = o->npins;
 		memcpy(tc.pins, o->pins, sizeof tc.pins);
@@ -252,17 +347,22 @@ int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, 
 	no.headers = o->headers;
 	no.allow_http = o->allow_http;
 	no.retry_base_ms = o->retry_delay_ms;
-	if (o->cache_dir && netcache_load(c, url, &ce) == 0) {
+	if (have && !ce.negative) {
 		no.if_none_match = ce.etag;
 		no.if_modified_since = ce.last_modified;
 	}
 	no.deadline_ms = c->deadline_ms;
 	e = net_get_retry(url, &no, o->retries, o->wait_network_s > 0 ? c->deadline_ms : 0, on_retry, &rc, &r);
+	ret = SRCE_IO;
 	if (e != NET_OK) {
 		if (e == NET_E_STATUS && r.status == 404 && who(spec))
 			snprintf(err, errcap, "HTTP 404 (no such %s user?)", who(spec));
 		else
 			snprintf(err, errcap, "%s", r.msg);
+		/* "no such user" is an answer, not a failure: never served from an older copy */
+		final = e == NET_E_STATUS && (r.status == 404 || r.status == 410);
+		if (final && o->ttl_s >= 0 && o->cache_dir)
+			netcache_store_negative(c, url);
 		ret = e == NET_E_URL ? SRCE_USAGE : SRCE_IO;
 		goto out;
 	}
@@ -273,6 +373,8 @@ int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, 
 		}
 		if (o->verbose)
 			net_note(o, "%s: not modified (HTTP 304), using the cached copy", spec);
+		if (o->ttl_s >= 0)
+			netcache_touch(c, url);
 		body = (const uint8_t *)ce.body;
 		blen = ce.len;
 	} else {
@@ -284,44 +386,9 @@ int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, 
 			goto out;
 		}
 	}
-	if (o->format == NETSRC_LINES && looks_html(r.status == 200 ? r.head.content_type : NULL, body, blen)) {
-		snprintf(err, errcap, "server returned an HTML page, not keys (login or error page?)");
-		ret = SRCE_REJECT;
+	if ((ret = body_text(c, body, blen, r.status == 200 ? r.head.content_type : NULL, t, err, errcap)) != SRCE_OK)
 		goto out;
-	}
-	if (o->format == NETSRC_JSON) {
-		struct joiner j = { malloc(blen + 2), 0, blen + 2, 0 };
-		if (!j.p) {
-			snprintf(err, errcap, "out of memory");
-			goto out;
-		}
-		int je = json_select((const char *)body, blen, o->json_path ? o->json_path : "", join_string, &j);
-		if (je != JSON_OK) {
-			free(j.p);
-			snprintf(err, errcap, "%s (--json-path %s)", json_strerror(je), o->json_path ? o->json_path : "''");
-			ret = SRCE_REJECT;
-			goto out;
-		}
-		j.p[j.len] = 0;
-		/* Parsing is linear and bounded, but the deadline is one promise for the whole command. */
-		if (deadline_now_ms() > c->deadline_ms) {
-			free(j.p);
-			snprintf(err, errcap, "deadline reached while reading the JSON body (--timeout)");
-			goto out;
-		}
-		t->p = j.p;
-		t->len = j.len;
-	} else {
-		t->p = malloc(blen + 1);
-		if (!t->p) {
-			snprintf(err, errcap, "out of memory");
-			goto out;
-		}
-		memcpy(t->p, body, blen);
-		t->p[blen] = 0;
-		t->len = blen;
-	}
-	if (o->cache_dir && r.status == 200 && (r.head.etag[0] || r.head.last_modified[0])) {
+	if (o->cache_dir && r.status == 200 && (r.head.etag[0] || r.head.last_modified[0] || o->ttl_s >= 0)) {
 		/* kept by source_keep once the caller has validated the keys: only a good body is cached */
 		struct netsrc_keep *k = malloc(sizeof *k);
 		if (k) {
@@ -338,5 +405,7 @@ int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, 
 out:
 	net_result_free(&r);
 	free(ce.body);
+	if (ret != SRCE_OK && ret != SRCE_USAGE && !final && have && netsrc_stale(c, spec, err, t) == 0)
+		ret = SRCE_OK; /* authorized-keys: the last good answer, said in a note */
 	return ret;
 }

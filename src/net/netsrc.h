@@ -33,6 +33,10 @@ struct netsrc_opts {
 	size_t max_bytes;         /* default 1 MiB */
 	int allow_http;
 	const char *cache_dir;
+	/* authorized-keys: a cache entry younger than ttl_s is served without a request (a remembered
+	 * 404 too); when the source fails, an entry up to max_stale_s old is served, with a note.
+	 * -1 (the default): every command else asks the server each time and never serves stale. */
+	int64_t ttl_s, max_stale_s;
 	/* --github-url, --gitlab-url, --launchpad-url (self-hosted servers), checked by
 	 * netsrc_base_url and kept without trailing '/'; "" means the public service */
 	char base_url[NETSRC_NSERVICES][NETSRC_BASE_MAX];
@@ -70,6 +74,10 @@ struct netsrc_keep;
  * or SRCE_REJECT (a body that cannot hold keys: HTML page, JSON path not found), with a one-line
  * reason in err[errcap]. Called by source_read. */
 int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, char *err, size_t errcap);
+/* authorized-keys: when spec failed (why: the reason, for the note), its cached copy if it is at
+ * most o->max_stale_s old, into t, with a note saying so. Returns 0, or -1 (t empty): no such
+ * copy, or max_stale_s < 0 (every other command). */
+int netsrc_stale(struct source_ctx *c, const char *spec, const char *why, struct source_text *t);
 /* Stores k's response in the --cache (source_keep) / frees k. */
 void netsrc_keep(struct source_ctx *c, const struct netsrc_keep *k);
 void netsrc_keep_free(struct netsrc_keep *k);

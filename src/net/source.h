@@ -41,6 +41,7 @@ struct source_ctx {
 	int anchors_loaded;
 	int clock_warned;            /* "system clock is before the build date": once per context */
 	int cache_warned;            /* "cache DIR not used": once per context */
+	int fresh_hits;              /* sources answered from the cache within --ttl, no request */
 };
 
 /* Starts a context for o (which must outlive it) and the command's one deadline from now:

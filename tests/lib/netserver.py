@@ -20,10 +20,14 @@ modes:
 "when": "Name: value" (a credential check): a route whose responses carry "when" answers with the
 first one whose header line the request holds, else 401; the consume-one-per-request order is
 not used for such a route.
+"body_file": PATH reads the body from PATH at each request (a missing file answers 404), with an
+ETag made from its bytes and 304 for a matching If-None-Match: a key server whose keys a test edits.
+"body_dir": DIR does the same with DIR/<the path's last component> (e.g. one file per user).
 "{PORT}" in header values and bodies is replaced by the server's port.
 Every request head is appended to --log (one line: "PATH\tHeader: v\tHeader: v...").
 """
 import argparse
+import hashlib
 import json
 import os
 import socket
@@ -126,6 +130,18 @@ def handle(raw):
         status = r.get("status", 200)
         body = sub(r.get("body", "")).encode()
         hdrs = [tuple(h) for h in r.get("headers", [])]
+        bfile = r.get("body_file")
+        if r.get("body_dir"):
+            leaf = os.path.basename(path.split("?")[0])
+            bfile = os.path.join(r["body_dir"], leaf) if leaf and not leaf.startswith(".") else "/nonexistent"
+        if bfile:
+            try:
+                with open(bfile, "rb") as bf:
+                    body = bf.read()
+                hdrs.append(("ETag", '"%s"' % hashlib.sha256(body).hexdigest()[:16]))
+                r = dict(r, conditional=True)
+            except FileNotFoundError:
+                status, body, hdrs = 404, b"not found\n", []
         etag = dict((k.lower(), v) for k, v in hdrs).get("etag")
         if r.get("delay"):
             time.sleep(r["delay"])  # a slow server: answers after "delay" seconds

@@ -1,0 +1,354 @@
+/* cmd_authorized_keys.c: keydrop authorized-keys --user %u SOURCE...: sshd's
+ * AuthorizedKeysCommand. Prints the validated keys of the user (options kept) and nothing else.
+ * Every login runs it, so: the cache answers within --ttl without a request; one short deadline
+ * (2 s) bounds everything; a failed source is served from its last good copy up to --max-stale;
+ * any runtime failure prints no keys and exits 0 (sshd then falls back to AuthorizedKeysFile) with
+ * one line on stderr; the user name is checked before it reaches a URL, a path or a command. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "akcopts.h"
+#include "authkeys.h"
+#include "cmd.h"
+#include "cmdline.h"
+#include "deadline.h"
+#include "die.h"
+#include "netcli.h"
+#include "opts.h"
+#include "osutil.h"
+#include "subproc.h"
+#include "targetcli.h"
+
+static const char *const help[] = {
+	"usage: keydrop authorized-keys --user USER [--key-type T --key KEY] [OPTIONS] SOURCE...\n"
+	"sshd's AuthorizedKeysCommand: prints USER's validated keys (authorized_keys lines) and\n"
+	"nothing else. In sshd_config (or let 'keydrop sshd-config' write it):\n"
+	"  AuthorizedKeysCommand /usr/local/bin/keydrop authorized-keys --user %u --key-type %t --key %k https://keys.example/%%u.keys\n"
+	"  AuthorizedKeysCommandUser keydrop\n"
+	"SOURCE: gh:%u, https://.../%u..., a file; keydrop expands %u (and %%) itself, after checking\n"
+	"the name ([A-Za-z0-9._-], up to 64 bytes): sshd expands tokens first, so write %%u there.\n"
+	"Cached in --cache DIR (default " AKC_CACHE_DEFAULT ", owned by the AuthorizedKeysCommandUser,\n"
+	"not writable by others): within --ttl no request; then revalidated (ETag); a failing source\n"
+	"is served from its copy up to --max-stale old; a 404 is remembered for --ttl.\n"
+	"Any failure: no keys from that source, one line on stderr, exit 0 (sshd falls back to\n"
+	"AuthorizedKeysFile). Usage errors exit 2.\n"
+	"options:\n"
+	"  --user USER              the login name (%u)\n"
+	"  --key-type T, --key KEY  the offered key (%t %k): print only its line (and cert-authority lines)\n"
+	"  --config FILE            more options, one per line: 'ttl 30', 'source gh:%u', 'chain /usr/bin/x %u'\n"
+	"                           (FILE owned by root or the caller, not writable by others)\n",
+	AKC_HELP_FWD,
+	"  --timeout S              one deadline for all sources (default 2)\n"
+	"  --retry N                retries within the deadline (default 0)\n"
+	"  --cache DIR              the cache (default " AKC_CACHE_DEFAULT ")\n"
+	"  other network options as 'keydrop fetch --help': --format --json-path --header-file --cacert\n"
+	"  --pin --proxy --max-bytes --allow-http --github-url --gitlab-url --launchpad-url\n",
+	NULL
+};
+
+static const char cmd[] = "authorized-keys";
+
+/* The --config file: owned by root or the caller and not writable by others (it decides who logs
+ * in), a regular file, at most 64 KiB; its lines become arguments before the command line's. */
+static int read_config(const char *path, struct cmdline *cl)
+{
+	char buf[65537];
+	struct stat st;
+	ssize_t n;
+	size_t len = 0;
+	unsigned bad;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), r;
+
+	if (fd < 0)
+		return msg_fail(EXIT_USAGE, cmd, "--config %s: %s", path, osutil_strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		close(fd);
+		return msg_fail(EXIT_USAGE, cmd, "--config %s: not a regular file owned by root (or you) and "
+						 "writable only by its owner", path);
+	}
+	while ((n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	if (n < 0 || len == sizeof buf - 1)
+		return msg_fail(EXIT_USAGE, cmd, "--config %s: %s", path, n < 0 ? osutil_strerror(errno) : "larger than 64 KiB");
+	r = cmdline_conf(buf, len, cl, &bad);
+	if (r != CMDLINE_OK)
+		return msg_fail(EXIT_USAGE, cmd, "--config %s: line %u: %s", path, bad, cmdline_strerror(r));
+	for (int i = 0; i < cl->n; i++)
+		if (strncmp(cl->v[i], "--config", 8) == 0)
+			return msg_fail(EXIT_USAGE, cmd, "--config %s: no config line in a config file", path);
+	return 0;
+}
+
+/* argv with the --config file's arguments first (command-line options after them win). The
+ * config is found before parsing, so its name must be spelled in full. */
+static int with_config(int argc, char **argv, struct cmdline *cl, char ***av, int *ac)
+{
+	const char *path = NULL;
+	char **v;
+	int r, n = 0;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc && ++n)
+			path = argv[++i];
+		else if (strncmp(argv[i], "--config=", 9) == 0 && ++n)
+			path = argv[i] + 9;
+	}
+	*av = argv;
+	*ac = argc;
+	if (n > 1)
+		return msg_usage(cmd, "one --config only");
+	if (!path)
+		return 0;
+	if ((r = read_config(path, cl)) != 0)
+		return r;
+	if (!(v = malloc(((size_t)argc + (size_t)cl->n + 1) * sizeof *v)))
+		return msg_fail(EXIT_FAIL, cmd, "out of memory");
+	v[0] = argv[0];
+	memcpy(v + 1, cl->v, (size_t)cl->n * sizeof *v);
+	memcpy(v + 1 + cl->n, argv + 1, (size_t)argc * sizeof *v); /* argv[argc] == NULL comes along */
+	*av = v;
+	*ac = argc + cl->n;
+	return 0;
+}
+
+/* Whether with_config saw a --config (an abbreviated --conf is not seen: refused). */
+static int prescanned(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--config") == 0 || strncmp(argv[i], "--config=", 9) == 0)
+			return 1;
+	return 0;
+}
+
+/* A --chain command: split as sshd splits, tokens filled in, started now. */
+static int chain_start(const struct akc_opts *a, const char *line, struct subproc *sp, size_t max)
+{
+	struct cmdline raw = { 0 }, ex = { 0 };
+	int r = cmdline_split(line, &raw);
+
+	if (r == CMDLINE_OK && raw.n == 0)
+		r = CMDLINE_EMPTY;
+	for (int i = 0; r == CMDLINE_OK && i < raw.n; i++) {
+		r = cmdline_expand(raw.v[i], a->user, a->key_type, a->key, &ex.v[i]);
+		ex.n = i + (r == CMDLINE_OK);
+	}
+	if (r != CMDLINE_OK)
+		msg_err(cmd, "--chain %s: %s; not run", line, cmdline_strerror(r));
+	else if (subproc_start(sp, ex.v, max) != SUBPROC_OK) {
+		msg_err(cmd, "--chain %s: %s; not run", ex.v[0], osutil_strerror(errno));
+		r = -1;
+	}
+	cmdline_free(&raw);
+	cmdline_free(&ex);
+	return r;
+}
+
+/* Reads one source into ks: its answer, else (authorized-keys' promise) its last good copy. */
+static void add_source(struct source_ctx *c, struct keyset *ks, const char *spec)
+{
+	static const struct collect_opts co = { COLLECT_ALLOW_EMPTY, NULL };
+	struct source_text t;
+	char err[1024];
+	int valid = 0, net = source_kind(spec) == SRC_NET;
+	size_t before = ks->n;
+	int r = source_read(c, spec, &t, err, sizeof err);
+
+	if (r == SRCE_OK) {
+		char why[1024];
+		r = keyset_add_text(ks, c, &co, spec, net, t.p, t.len, &valid, why, sizeof why);
+		if (r == SRCE_OK && (valid || ks->n == before))
+			source_keep(c, &t); /* only an answer accepted whole is cached (an empty one too) */
+		source_text_free(&t);
+		if (r != SRCE_OK) {
+			snprintf(err, sizeof err, "%s", why);
+			/* a response with a key sshd cannot use: the source failed; its last good copy */
+			if (net && netsrc_stale(c, spec, "response refused", &t) == 0) {
+				r = keyset_add_text(ks, c, &co, spec, net, t.p, t.len, &valid, why, sizeof why);
+				source_text_free(&t);
+			}
+		}
+		if (r == SRCE_OK)
+			return;
+		msg_err(cmd, "%s; no keys from it", err);
+		return;
+	}
+	msg_err(cmd, "%s: %s; no keys from it", spec, err);
+}
+
+/* A --chain command's keys: its whole output when it exits 0 in time (as sshd takes it). */
+static void add_chain(struct source_ctx *c, struct keyset *ks, struct subproc *sp, const char *line,
+		      int64_t deadline)
+{
+	static const struct collect_opts co = { COLLECT_SKIP_INVALID | COLLECT_ALLOW_EMPTY, NULL };
+	char err[1024];
+	int valid, r = subproc_finish(sp, deadline);
+
+	if (r == SUBPROC_TIMEOUT)
+		msg_err(cmd, "--chain %s: no answer within --chain-timeout; killed, no keys from it", line);
+	else if (r == SUBPROC_TOOBIG)
+		msg_err(cmd, "--chain %s: more than --max-bytes of output; killed, no keys from it", line);
+	else if (r == SUBPROC_STATUS)
+		msg_err(cmd, "--chain %s: failed (%s %d); no keys from it", line,
+			WIFSIGNALED(sp->status) ? "signal" : "exit status",
+			WIFSIGNALED(sp->status) ? WTERMSIG(sp->status) : WEXITSTATUS(sp->status));
+	else if (r == SUBPROC_OK && memchr(sp->out, 0, sp->len))
+		msg_err(cmd, "--chain %s: output holds NUL bytes; no keys from it", line);
+	else if (r == SUBPROC_OK &&
+		 keyset_add_text(ks, c, &co, line, 0, sp->out, sp->len, &valid, err, sizeof err) != SRCE_OK)
+		msg_err(cmd, "%s; no keys from it", err);
+	subproc_free(sp);
+}
+
+/* With --key: the offered key's lines, and every cert-authority line (the key may be a certificate). */
+static int wanted(const struct akc_opts *a, const struct paste_key *k)
+{
+	if (!a->key)
+		return 1;
+	if (strlen(a->key) == k->b64len && memcmp(a->key, k->b64, k->b64len) == 0)
+		return 1;
+	return k->opts && (authkeys_opts_flags(k->opts, k->optslen) & AKO_CERT_AUTHORITY);
+}
+
+static int any_wanted(const struct akc_opts *a, const struct keyset *ks)
+{
+	for (size_t i = 0; i < ks->n; i++)
+		if (strlen(a->key) == ks->k[i]->b64len && memcmp(a->key, ks->k[i]->b64, ks->k[i]->b64len) == 0)
+			return 1;
+	return 0;
+}
+
+int cmd_authorized_keys(int argc, char **argv, const struct globals *gg)
+{
+	static const struct option lo[] = { NETCLI_LONGOPTS, AKC_LONGOPTS_FWD, AKC_LONGOPTS_CALL, OPTS_HELP_ROW,
+					    OPTS_END_ROW };
+	struct globals gl = *gg, *g = &gl;
+	struct cmdline conf = { 0 };
+	struct akc_opts a;
+	struct netsrc_opts o;
+	struct opts op;
+	struct keyset ks = { 0 };
+	struct source_ctx ctx;
+	struct subproc sp[AKC_CHAIN_MAX];
+	char **av, *specs[CMDLINE_ARGS_MAX];
+	int ac, c, rc, nspecs = 0, nocache_cache = 0, started[AKC_CHAIN_MAX] = { 0 };
+	int64_t chain_deadline;
+
+	akc_defaults(&a);
+	netcli_init(&o, cmd);
+	o.timeout_ms = AKC_TIMEOUT_DEFAULT_MS;
+	o.retries = 0; /* a refused connection goes straight to the cached copy */
+	o.cache_dir = AKC_CACHE_DEFAULT;
+	if ((rc = with_config(argc, argv, &conf, &av, &ac)) != 0)
+		goto done;
+	opts_init(&op, cmd, ac, av, "", lo, g, help);
+	while ((c = opts_next(&op)) >= 0) {
+		if (c == AKCOPT_CONFIG && conf.n == 0 && av == argv && !prescanned(argc, argv))
+			rc = msg_usage(cmd, "write --config FILE in full (it is read before the other options)");
+		else if (c >= AKCOPT_TTL)
+			rc = akc_option(c, op.arg, &a, cmd);
+		else {
+			nocache_cache |= c == NETOPT_CACHE;
+			rc = netcli_option(c, op.arg, &o, cmd);
+		}
+		if (rc != 0)
+			goto done;
+	}
+	if (c == OPTS_EXIT) {
+		rc = op.rc;
+		goto done;
+	}
+	netcli_quiet(&o, g);
+	if ((rc = netcli_finish(&o, cmd)) != 0)
+		goto done;
+	if (!a.user) {
+		rc = msg_usage(cmd, "--user USER is required (sshd: --user %%u)");
+		goto done;
+	}
+	if (a.no_cache && nocache_cache) {
+		rc = msg_usage(cmd, "--cache and --no-cache cannot be combined");
+		goto done;
+	}
+	if (op.ind >= ac && a.nchain == 0) {
+		rc = msg_usage(cmd, "no SOURCE given");
+		goto done;
+	}
+	/* Everything below is a login: a failure means no keys from that part, exit 0. */
+	o.ttl_s = a.ttl_s;
+	o.max_stale_s = a.max_stale_s;
+	if (a.no_cache)
+		o.cache_dir = NULL;
+	for (int i = op.ind; i < ac; i++) {
+		enum source_kind k = source_kind(av[i]);
+		char *x;
+		int e = cmdline_expand(av[i], "u", NULL, NULL, &x); /* the SOURCE itself, before any name */
+		free(x);
+		if (e != CMDLINE_OK || k == SRC_STDIN || k == SRC_ENV || k == SRC_BAD || nspecs == CMDLINE_ARGS_MAX) {
+			rc = msg_usage(cmd, "%s: %s", av[i],
+				       e != CMDLINE_OK ? "only %u and %% may appear in a SOURCE"
+				       : k == SRC_BAD ? "unknown kind of source"
+				       : nspecs == CMDLINE_ARGS_MAX ? "too many sources"
+						     : "stdin and env: are not sources at login time");
+			goto done;
+		}
+	}
+	rc = EXIT_OK;
+	if (!akc_user_ok(a.user)) {
+		char shown[80];
+		snprintf(shown, sizeof shown, "%s", a.user);
+		for (char *p = shown; *p; p++)
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+				*p = '?';
+		msg_err(cmd, "user name '%s%s' is not a portable user name ([A-Za-z0-9._-], up to 64 bytes); no keys",
+			shown, strlen(a.user) >= sizeof shown ? "..." : "");
+		goto done;
+	}
+	for (int i = op.ind; i < ac; i++)
+		if (cmdline_expand(av[i], a.user, NULL, NULL, &specs[nspecs]) == CMDLINE_OK)
+			nspecs++;
+	chain_deadline = deadline_now_ms() + a.chain_timeout_ms;
+	for (int i = 0; i < a.nchain; i++) /* they run while the sources are read */
+		started[i] = chain_start(&a, a.chain[i], &sp[i], o.max_bytes) == CMDLINE_OK;
+	source_ctx_init(&ctx, &o);
+	for (int i = 0; i < nspecs; i++)
+		add_source(&ctx, &ks, specs[i]);
+	if (a.key && ctx.fresh_hits && !any_wanted(&a, &ks)) {
+		/* The offered key is not in what the cache says: it may have been added since. Ask the
+		 * servers (a conditional request: 304 when nothing changed), so a new key works at once;
+		 * a key in the cached answer keeps being served from it until --ttl. */
+		keyset_free(&ks);
+		o.ttl_s = 0;
+		for (int i = 0; i < nspecs; i++)
+			add_source(&ctx, &ks, specs[i]);
+	}
+	for (int i = 0; i < a.nchain; i++)
+		if (started[i])
+			add_chain(&ctx, &ks, &sp[i], a.chain[i], chain_deadline);
+	if (keyset_finish(&ks) != 0)
+		msg_err(cmd, "out of memory; no keys");
+	else
+		for (size_t i = 0; i < ks.n; i++)
+			if (wanted(&a, ks.k[i])) {
+				fwrite(ks.k[i]->line, 1, ks.k[i]->len, stdout);
+				putchar('\n');
+			}
+	if (fflush(stdout) != 0)
+		msg_err(cmd, "writing the keys: %s", osutil_strerror(errno));
+	keyset_free(&ks);
+	source_ctx_free(&ctx);
+	for (int i = 0; i < nspecs; i++)
+		free(specs[i]);
+done:
+	if (av != argv)
+		free(av);
+	cmdline_free(&conf);
+	netcli_free(&o);
+	return rc;
+}
