@@ -100,5 +100,12 @@ int main(void)
 	const char c3[] = "keydrop-cache 1\netag: \"v1\"\n";
 	IS_INT(netcache_parse(c3, sizeof c3 - 1, &e), -1, "no empty line (truncated) refused");
 	IS_INT(netcache_parse("keydrop-cache 2\n\n", 17, &e), -1, "other version refused");
+	OK(e.negative == 0, "a plain entry is not negative");
+	const char c4[] = "keydrop-cache 1\nstatus: 404\n\n";
+	IS_INT(netcache_parse(c4, sizeof c4 - 1, &e), 0, "negative entry (a remembered 404) parsed");
+	OK(e.negative == 1 && e.len == 0, "negative entry: marked, no body");
+	free(e.body);
+	const char c5[] = "keydrop-cache 1\nstatus: 404\n\nssh-ed25519 AAAA\n";
+	IS_INT(netcache_parse(c5, sizeof c5 - 1, &e), -1, "negative entry with keys refused");
 	return tap_done();
 }
