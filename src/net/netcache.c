@@ -158,3 +158,44 @@ void netcache_touch(struct source_ctx *c, const char *url)
 	(void)utimensat(dfd, name, NULL, AT_SYMLINK_NOFOLLOW);
 	close(dfd);
 }
+
+/* The entry's name with ".fail" for ".cache": the marker of a failed revalidation. */
+static void fail_name(struct source_ctx *c, const char *url, char name[NETCACHE_NAME_MAX])
+{
+	netcache_name(url, c->o->format == NETSRC_JSON ? c->o->json_path : NULL, c->o->headers, name);
+	memcpy(name + 40, ".fail", 6);
+}
+
+long long netcache_failed_age(struct source_ctx *c, const char *url)
+{
+	char name[NETCACHE_NAME_MAX];
+	struct stat st;
+	int dfd = cache_dir_open(c, 0);
+	long long age = -1;
+	time_t now = time(NULL);
+
+	if (dfd < 0)
+		return -1;
+	fail_name(c, url, name);
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) && st.st_mtime <= now)
+		age = (long long)(now - st.st_mtime);
+	close(dfd);
+	return age;
+}
+
+void netcache_mark_failed(struct source_ctx *c, const char *url, int failed)
+{
+	char name[NETCACHE_NAME_MAX];
+	int dfd = cache_dir_open(c, 0), fd;
+
+	if (dfd < 0)
+		return;
+	fail_name(c, url, name);
+	if (!failed)
+		(void)unlinkat(dfd, name, 0);
+	else if ((fd = openat(dfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600)) >= 0) {
+		(void)futimens(fd, NULL);
+		close(fd);
+	}
+	close(dfd);
+}

@@ -22,4 +22,11 @@ void netcache_store_negative(struct source_ctx *c, const char *url);
 /* Marks url's entry as just revalidated (HTTP 304): its mtime becomes now. */
 void netcache_touch(struct source_ctx *c, const char *url);
 
+/* authorized-keys: when the server failed and a cached copy was served, the next calls within --ttl
+ * serve it again without asking (a server that is down costs one deadline per --ttl, not one per
+ * login). The marker is an empty "HASH.fail" file beside the entry; its mtime is the failure. */
+void netcache_mark_failed(struct source_ctx *c, const char *url, int failed);
+/* Seconds since url's last marked failure, or -1 (none, or no usable cache). */
+long long netcache_failed_age(struct source_ctx *c, const char *url);
+
 #endif

@@ -304,7 +304,8 @@ int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, 
 	struct retry_ctx rc = { o, spec };
 	const uint8_t *body;
 	size_t blen;
-	int ret = SRCE_IO, e, have, final = 0;
+	int ret = SRCE_IO, e, have, final = 0, asked = 0;
+	long long fail_age;
 
 	memset(t, 0, sizeof *t);
 	memset(&r, 0, sizeof r);
@@ -327,6 +328,11 @@ int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, 
 		else
 			ret = body_text(c, (const uint8_t *)ce.body, ce.len, NULL, t, err, errcap);
 		goto out;
+	}
+	if (have && o->ttl_s >= 0 && !ce.negative && (fail_age = netcache_failed_age(c, url)) >= 0 &&
+	    fail_age < o->ttl_s) {
+		snprintf(err, errcap, "failed %lld s ago, not asked again within --ttl", fail_age);
+		goto out; /* straight to the last good copy */
 	}
 	memset(&tc, 0, sizeof tc);
 	if (strncmp(url, "https://", 8) == 0) {
@@ -354,6 +360,7 @@ int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, 
 	no.deadline_ms = c->deadline_ms;
 	e = net_get_retry(url, &no, o->retries, o->wait_network_s > 0 ? c->deadline_ms : 0, on_retry, &rc, &r);
 	ret = SRCE_IO;
+	asked = 1;
 	if (e != NET_OK) {
 		if (e == NET_E_STATUS && r.status == 404 && who(spec))
 			snprintf(err, errcap, "HTTP 404 (no such %s user?)", who(spec));
@@ -405,7 +412,12 @@ int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, 
 out:
 	net_result_free(&r);
 	free(ce.body);
-	if (ret != SRCE_OK && ret != SRCE_USAGE && !final && have && netsrc_stale(c, spec, err, t) == 0)
+	if (ret != SRCE_OK && ret != SRCE_USAGE && !final && have && netsrc_stale(c, spec, err, t) == 0) {
 		ret = SRCE_OK; /* authorized-keys: the last good answer, said in a note */
+		if (asked)
+			netcache_mark_failed(c, url, 1);
+	} else if (asked && have && o->ttl_s >= 0) {
+		netcache_mark_failed(c, url, 0); /* answered (or no copy to fall back on): ask next time */
+	}
 	return ret;
 }

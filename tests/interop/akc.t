@@ -32,6 +32,8 @@ U="https://localhost:$PORT/users/%u.keys"
 A=(authorized-keys --cacert "$P/root.pem" --cache "$C")
 requests() { wc -l < "$LOG"; }
 entry() { ls "$C"/*.cache 2>/dev/null | head -1; }
+# stale: every entry past --ttl, no failure remembered (the next call asks the server)
+stale() { touch -d '-2 min' "$C"/*.cache; rm -f "$C"/*.fail; }
 
 # ---- first call, then the cache within --ttl -------------------------------------------------
 run "$KEYDROP" "${A[@]}" --user alice "$U"
@@ -43,7 +45,7 @@ n=$(requests)
 run "$KEYDROP" "${A[@]}" --user alice "$U"
 is "$RC:$OUT:$(requests)" "0:$ka:$n" "within --ttl: the cached answer, no request at all"
 # ---- after --ttl: a conditional request; 304 keeps the copy and makes it fresh again -----------
-touch -d '-2 min' "$(entry)"
+stale
 run "$KEYDROP" "${A[@]}" --user alice "$U"
 is "$RC:$OUT" "0:$ka" "after --ttl: same keys"
 like "$(tail -1 "$LOG")" "If-None-Match: \"" "after --ttl: revalidated with the ETag"
@@ -69,7 +71,7 @@ is "$RC:$OUT" "0:" "--key of a key nobody listed: nothing printed"
 printf '%s\n' "$kb" > "$D/alice.keys"
 run "$KEYDROP" "${A[@]}" --user alice --key "$(blob a)" "$U"
 is "$OUT" "$ka" "removed on the server: still served within --ttl (the cached answer has it)"
-touch -d '-2 min' "$(entry)"
+stale
 run "$KEYDROP" "${A[@]}" --user alice --key "$(blob a)" "$U"
 is "$RC:$OUT" "0:" "removed on the server: gone once --ttl has passed"
 
@@ -78,12 +80,13 @@ run "$KEYDROP" "${A[@]}" --user alice "$U"
 is "$OUT" "$kb" "current answer cached"
 cp "$D/alice.keys" "$TAP_TMP/alice.saved"
 echo '<html>oops</html>' > "$D/alice.keys"
-touch -d '-2 min' "$(entry)"
+stale
 run "$KEYDROP" "${A[@]}" --user alice "$U"
 is "$RC:$OUT" "0:$kb" "an HTML answer: the last good copy served"
 like "$ERR" "^keydrop: authorized-keys: https://localhost:$PORT/users/alice.keys: server returned an HTML page.*; serving the copy cached 2 min ago \(--max-stale\)$" \
 	"said on stderr, one line"
 printf '%s\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDtruncated x\n' "$kb" > "$D/alice.keys"
+stale
 run "$KEYDROP" "${A[@]}" --user alice "$U"
 is "$RC:$OUT" "0:$kb" "an answer with a broken key: refused whole, the last good copy served"
 like "$ERR" "response refused; serving the copy cached" "said on stderr"
@@ -95,7 +98,12 @@ t1=$(now_ms)
 is "$RC:$OUT" "0:$kb" "server down: the cached copy served"
 like "$ERR" "serving the copy cached 2 min ago \(--max-stale\)$" "server down: said on stderr"
 ok $([ $((t1 - t0)) -lt 1500 ] && echo 0 || echo 1) "server down (connection refused): answered at once ($((t1 - t0)) ms; --retry 0)"
+run "$KEYDROP" "${A[@]}" --user alice "$U"
+is "$RC:$OUT" "0:$kb" "server down, second call: the cached copy"
+like "$ERR" "failed [0-9]+ s ago, not asked again within --ttl; serving the copy cached 2 min ago" \
+	"server down, second call: not asked again within --ttl (a dead server costs one deadline per --ttl)"
 touch -d '-8 days' "$(entry)"
+rm -f "$C"/*.fail
 run "$KEYDROP" "${A[@]}" --user alice "$U"
 is "$RC:$OUT" "0:" "server down, copy older than --max-stale (7d): no keys, exit 0"
 like "$ERR" "^keydrop: authorized-keys: https://localhost:$PORT/users/alice.keys: .*; no keys from it$" "one line on stderr"
@@ -117,13 +125,13 @@ is "$RC:$OUT:$(requests)" "0::$((n + 1))" "404 remembered within --ttl: no reque
 run "$KEYDROP" "${A[@]}" --user alice "$U2"
 is "$OUT" "$kb" "alice cached from the new server"
 mv "$D/alice.keys" "$TAP_TMP/alice.gone"
-for f in "$C"/*.cache; do touch -d '-2 min' "$f"; done
+stale
 run "$KEYDROP" "${A[@]}" --user alice "$U2"
 is "$RC:$OUT" "0:" "user deleted on the server (404): the older copy is not served"
 mv "$TAP_TMP/alice.gone" "$D/alice.keys"
 run "$KEYDROP" "${A[@]}" --user alice "$U2"
 is "$RC:$OUT" "0:" "the 404 is remembered for --ttl"
-for f in "$C"/*.cache; do touch -d '-2 min' "$f"; done
+stale
 run "$KEYDROP" "${A[@]}" --user alice "$U2"
 is "$RC:$OUT" "0:$kb" "after --ttl: asked again, keys back"
 # an empty answer is an answer too (the user removed every key): cached, no keys
