@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "fetch", cmd_fetch, "fetch keys (gh:USER, https://...), validate and print them" },
 	{ "sync", cmd_sync, "make managed block NAME hold exactly what the sources give" },
 	{ "authorized-keys", cmd_authorized_keys, "sshd's AuthorizedKeysCommand: a user's keys, cached, quiet" },
+	{ "fetch-krl", cmd_fetch_krl, "fetch an OpenSSH KRL for RevokedKeys; validated, never older" },
 	{ "version", cmd_version, "versions of keydrop, BearSSL, libsodium; build date" },
 };
 

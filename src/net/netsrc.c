@@ -293,23 +293,11 @@ int netsrc_stale(struct source_ctx *c, const char *spec, const char *why, struct
 	return r;
 }
 
-int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, char *err, size_t errcap)
+/* spec's URL into url[URL_CAP] (http:// only with --allow-http). Returns 0, or SRCE_USAGE with err. */
+#define URL_CAP (HTTP_URL_MAX + 300)
+static int spec_url(const struct netsrc_opts *o, const char *spec, char *url, char *err, size_t errcap)
 {
-	const struct netsrc_opts *o = c->o;
-	char url[HTTP_URL_MAX + 300];
-	struct tls_config tc;
-	struct net_opts no;
-	struct net_result r;
-	struct netcache_entry ce = { { 0 }, { 0 }, NULL, 0, 0, 0 };
-	struct retry_ctx rc = { o, spec };
-	const uint8_t *body;
-	size_t blen;
-	int ret = SRCE_IO, e, have, final = 0, asked = 0;
-	long long fail_age;
-
-	memset(t, 0, sizeof *t);
-	memset(&r, 0, sizeof r);
-	if (netsrc_url(spec, o, url, sizeof url) != 0) {
+	if (netsrc_url(spec, o, url, URL_CAP) != 0) {
 		snprintf(err, errcap, "bad network source (gh:USER, gl:USER, lp:USER or https://... expected)");
 		return SRCE_USAGE;
 	}
@@ -317,27 +305,26 @@ int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, 
 		snprintf(err, errcap, "plain http:// refused (use https://, or --allow-http for a link-local metadata service)");
 		return SRCE_USAGE;
 	}
-	have = o->cache_dir && netcache_load(c, url, &ce) == 0;
-	if (have && o->ttl_s >= 0 && ce.age >= 0 && ce.age < o->ttl_s) {
-		/* authorized-keys: fresh enough, no request (the fleet's logins do not reach the server) */
-		if (o->verbose)
-			net_note(o, "%s: cached %lld s ago, within --ttl", spec, ce.age);
-		c->fresh_hits++;
-		if (ce.negative)
-			snprintf(err, errcap, "HTTP 404 (no such user; remembered for --ttl)");
-		else
-			ret = body_text(c, (const uint8_t *)ce.body, ce.len, NULL, t, err, errcap);
-		goto out;
-	}
-	if (have && o->ttl_s >= 0 && !ce.negative && (fail_age = netcache_failed_age(c, url)) >= 0 &&
-	    fail_age < o->ttl_s) {
-		snprintf(err, errcap, "failed %lld s ago, not asked again within --ttl", fail_age);
-		goto out; /* straight to the last good copy */
-	}
+	return 0;
+}
+
+/* The request every network read makes (url from spec_url): the trust anchors and pins with the
+ * validation time floor, proxy, headers, size cap, retries within the command's one deadline; a
+ * conditional request when ce is given. On SRCE_OK r holds the response (200, or 304 for ce); else
+ * returns SRCE_USAGE / SRCE_IO with the reason in err (r->err and r->status tell what happened). */
+static int request(struct source_ctx *c, const char *spec, const char *url, const char *accept,
+		   const struct netcache_entry *ce, struct net_result *r, char *err, size_t errcap)
+{
+	const struct netsrc_opts *o = c->o;
+	struct tls_config tc;
+	struct net_opts no;
+	struct retry_ctx rc = { o, spec };
+	int e;
+
 	memset(&tc, 0, sizeof tc);
 	if (strncmp(url, "https://", 8) == 0) {
-		if ((ret = netsrc_anchors(c, err, errcap)) != 0)
-			goto out;
+		if ((e = netsrc_anchors(c, err, errcap)) != 0)
+			return e;
 		tc.anchors = &c->anchors;
 		tc.npins = o->npins;
 		memcpy(tc.pins, o->pins, sizeof tc.pins);
@@ -349,30 +336,96 @@ int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, 
 	no.proxy = o->proxy;
 	no.tls = &tc;
 	no.max_bytes = o->max_bytes;
-	no.accept = o->format == NETSRC_JSON ? "application/json" : "text/plain, */*;q=0.5";
+	no.accept = accept;
 	no.headers = o->headers;
 	no.allow_http = o->allow_http;
 	no.retry_base_ms = o->retry_delay_ms;
-	if (have && !ce.negative) {
-		no.if_none_match = ce.etag;
-		no.if_modified_since = ce.last_modified;
+	if (ce) {
+		no.if_none_match = ce->etag;
+		no.if_modified_since = ce->last_modified;
 	}
 	no.deadline_ms = c->deadline_ms;
-	e = net_get_retry(url, &no, o->retries, o->wait_network_s > 0 ? c->deadline_ms : 0, on_retry, &rc, &r);
-	ret = SRCE_IO;
-	asked = 1;
-	if (e != NET_OK) {
-		if (e == NET_E_STATUS && r.status == 404 && who(spec))
-			snprintf(err, errcap, "HTTP 404 (no such %s user?)", who(spec));
+	e = net_get_retry(url, &no, o->retries, o->wait_network_s > 0 ? c->deadline_ms : 0, on_retry, &rc, r);
+	if (e == NET_OK)
+		return SRCE_OK;
+	if (e == NET_E_STATUS && r->status == 404 && who(spec))
+		snprintf(err, errcap, "HTTP 404 (no such %s user?)", who(spec));
+	else
+		snprintf(err, errcap, "%s", r->msg);
+	return e == NET_E_URL ? SRCE_USAGE : SRCE_IO;
+}
+
+int netsrc_fetch_raw(struct source_ctx *c, const char *spec, const char *accept, uint8_t **body, size_t *len,
+		     char *err, size_t errcap)
+{
+	char url[URL_CAP];
+	struct net_result r;
+	int ret;
+
+	*body = NULL;
+	*len = 0;
+	memset(&r, 0, sizeof r);
+	if ((ret = spec_url(c->o, spec, url, err, errcap)) != 0)
+		return ret;
+	ret = request(c, spec, url, accept, NULL, &r, err, errcap);
+	if (ret == SRCE_OK && r.status != 200) {
+		snprintf(err, errcap, "HTTP %d without a body", r.status);
+		ret = SRCE_IO;
+	}
+	if (ret == SRCE_OK) {
+		*body = r.body; /* the body moves to the caller */
+		*len = r.len;
+		r.body = NULL;
+	}
+	net_result_free(&r);
+	return ret;
+}
+
+int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, char *err, size_t errcap)
+{
+	const struct netsrc_opts *o = c->o;
+	char url[URL_CAP];
+	struct net_result r;
+	struct netcache_entry ce = { { 0 }, { 0 }, NULL, 0, 0, 0 };
+	const uint8_t *body;
+	size_t blen;
+	int ret = SRCE_IO, have, final = 0, asked = 0;
+	long long fail_age;
+
+	memset(t, 0, sizeof *t);
+	memset(&r, 0, sizeof r);
+	if ((ret = spec_url(o, spec, url, err, errcap)) != 0)
+		return ret;
+	have = o->cache_dir && netcache_load(c, url, &ce) == 0;
+	if (have && o->ttl_s >= 0 && ce.age >= 0 && ce.age < o->ttl_s) {
+		/* authorized-keys: fresh enough, no request (the fleet's logins do not reach the server) */
+		if (o->verbose)
+			net_note(o, "%s: cached %lld s ago, within --ttl", spec, ce.age);
+		c->fresh_hits++;
+		ret = SRCE_IO;
+		if (ce.negative)
+			snprintf(err, errcap, "HTTP 404 (no such user; remembered for --ttl)");
 		else
-			snprintf(err, errcap, "%s", r.msg);
-		/* "no such user" is an answer, not a failure: never served from an older copy */
-		final = e == NET_E_STATUS && (r.status == 404 || r.status == 410);
-		if (final && o->ttl_s >= 0 && o->cache_dir)
-			netcache_store_negative(c, url);
-		ret = e == NET_E_URL ? SRCE_USAGE : SRCE_IO;
+			ret = body_text(c, (const uint8_t *)ce.body, ce.len, NULL, t, err, errcap);
 		goto out;
 	}
+	if (have && o->ttl_s >= 0 && !ce.negative && (fail_age = netcache_failed_age(c, url)) >= 0 &&
+	    fail_age < o->ttl_s) {
+		snprintf(err, errcap, "failed %lld s ago, not asked again within --ttl", fail_age);
+		ret = SRCE_IO;
+		goto out; /* straight to the last good copy */
+	}
+	ret = request(c, spec, url, o->format == NETSRC_JSON ? "application/json" : "text/plain, */*;q=0.5",
+		      have && !ce.negative ? &ce : NULL, &r, err, errcap);
+	asked = 1;
+	if (ret != SRCE_OK) {
+		/* "no such user" is an answer, not a failure: never served from an older copy */
+		final = r.err == NET_E_STATUS && (r.status == 404 || r.status == 410);
+		if (final && o->ttl_s >= 0 && o->cache_dir)
+			netcache_store_negative(c, url);
+		goto out;
+	}
+	ret = SRCE_IO;
 	if (r.status == 304) {
 		if (!ce.body) {
 			snprintf(err, errcap, "HTTP 304 without a cached copy");

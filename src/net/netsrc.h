@@ -78,6 +78,13 @@ int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, 
  * most o->max_stale_s old, into t, with a note saying so. Returns 0, or -1 (t empty): no such
  * copy, or max_stale_s < 0 (every other command). */
 int netsrc_stale(struct source_ctx *c, const char *spec, const char *why, struct source_text *t);
+/* Fetches the network source spec (an https:// URL; http:// with --allow-http) under c like
+ * netsrc_fetch (same anchors, pins, clock floor, proxy, headers, size cap, retries and deadline;
+ * no --cache) and hands over the body as the server sent it, binary included, in *body (malloc'ed,
+ * caller frees; NULL when empty) and *len. Returns SRCE_OK, SRCE_IO or SRCE_USAGE with a one-line
+ * reason in err. */
+int netsrc_fetch_raw(struct source_ctx *c, const char *spec, const char *accept, uint8_t **body, size_t *len,
+		     char *err, size_t errcap);
 /* Stores k's response in the --cache (source_keep) / frees k. */
 void netsrc_keep(struct source_ctx *c, const struct netsrc_keep *k);
 void netsrc_keep_free(struct netsrc_keep *k);

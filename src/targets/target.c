@@ -441,7 +441,7 @@ out:
 
 int target_write(struct target *t, const char *data, size_t len, char *err, size_t errcap)
 {
-	mode_t mode = 0600;
+	mode_t mode = t->new_mode ? t->new_mode : 0600;
 	uid_t uid = (uid_t)-1;
 	gid_t gid = (gid_t)-1;
 

@@ -36,6 +36,8 @@ struct target {
 	int is_file;                 /* --file */
 	int user_given;              /* --user was given (else the user is the invoker or the home's owner) */
 	int as_root;                 /* running as root: new files are chown'ed to uid/gid */
+	mode_t new_mode;             /* mode of a file target_write creates; 0: 0600 (authorized_keys).
+	                              * fetch-krl sets 0644: a KRL is public, like sshd's own files */
 	int homefd, dirfd, lockfd;   /* -1 when not open */
 	int lock_created;            /* this run made the lock file: removed again on close */
 	int rootfd_open, rootfd;     /* --root, opened once by target_resolve: every walk starts there */
@@ -90,7 +92,7 @@ int target_read(struct target *t, char *err, size_t errcap);
 int target_inspect(struct target *t, char *err, size_t errcap);
 
 /* Replaces the file with data[0..len) atomically (and removes stale temp files first). Mode 0600
- * owned by the user for home targets; an existing --file keeps its owner and mode (minus group and
+ * (or t->new_mode) owned by the user for new files; an existing --file keeps its owner and mode (minus group and
  * world write). On failure nothing changed. Returns 0 or -1 with err. */
 int target_write(struct target *t, const char *data, size_t len, char *err, size_t errcap);
 

@@ -1,0 +1,170 @@
+/* krl.c: OpenSSH KRL structure check (see krl.h; section numbers are PROTOCOL.krl's). */
+#include <string.h>
+
+#include "krl.h"
+#include "sshbuf.h"
+
+enum {
+	SEC_CERTIFICATES = 1, SEC_EXPLICIT_KEY = 2, SEC_FP_SHA1 = 3, SEC_SIGNATURE = 4, SEC_FP_SHA256 = 5,
+	CERT_SERIAL_LIST = 0x20, CERT_SERIAL_RANGE = 0x21, CERT_SERIAL_BITMAP = 0x22, CERT_KEY_ID = 0x23
+};
+
+static int get_u64(struct sshbuf_r *r, uint64_t *v)
+{
+	uint32_t hi, lo;
+	if (sshbuf_get_u32(r, &hi) != 0 || sshbuf_get_u32(r, &lo) != 0)
+		return -1;
+	*v = (uint64_t)hi << 32 | lo;
+	return 0;
+}
+
+/* §3, §4: one or more strings filling the section; fixed size (fp) for fingerprints, which come in
+ * ascending order; a key blob is never empty. */
+static int string_list(struct sshbuf_r *r, size_t fp)
+{
+	const uint8_t *s, *last = NULL;
+	size_t n;
+
+	if (sshbuf_r_left(r) == 0)
+		return -1;
+	while (sshbuf_r_left(r) > 0) {
+		if (sshbuf_get_string(r, &s, &n) != 0 || n == 0 || (fp && n != fp))
+			return -1;
+		if (fp && last && memcmp(last, s, fp) > 0)
+			return -1;
+		last = s;
+	}
+	return 0;
+}
+
+/* §2: CA key (may be empty: every CA), reserved, then subsections. */
+static int cert_section(struct sshbuf_r *r)
+{
+	const uint8_t *s;
+	size_t n;
+	uint8_t type;
+	uint64_t a, b;
+
+	if (sshbuf_get_string(r, &s, &n) != 0 || sshbuf_get_string(r, &s, &n) != 0)
+		return -1;
+	while (sshbuf_r_left(r) > 0) {
+		struct sshbuf_r sub;
+		if (sshbuf_get_u8(r, &type) != 0 || sshbuf_get_string(r, &s, &n) != 0)
+			return -1;
+		sshbuf_r_init(&sub, s, n);
+		switch (type) {
+		case CERT_SERIAL_LIST: /* §2.1: uint64 serials */
+			if (n == 0 || n % 8 != 0)
+				return -1;
+			break;
+		case CERT_SERIAL_RANGE: /* §2.2: min <= max */
+			if (n != 16 || get_u64(&sub, &a) != 0 || get_u64(&sub, &b) != 0 || a > b)
+				return -1;
+			break;
+		case CERT_SERIAL_BITMAP: /* §2.3: offset, mpint bitmap */
+			if (get_u64(&sub, &a) != 0 || sshbuf_get_mpint(&sub, &s, &n) != 0 || sshbuf_r_left(&sub) != 0)
+				return -1;
+			break;
+		case CERT_KEY_ID: /* §2.4: one or more key IDs */
+			if (sshbuf_r_left(&sub) == 0)
+				return -1;
+			while (sshbuf_r_left(&sub) > 0)
+				if (sshbuf_get_string(&sub, &s, &n) != 0)
+					return -1;
+			break;
+		default:
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int krl_parse(const uint8_t *p, size_t n, struct krl_info *out)
+{
+	static const uint8_t magic[8] = { 'S', 'S', 'H', 'K', 'R', 'L', '\n', 0 };
+	struct sshbuf_r r;
+	const uint8_t *s;
+	size_t len;
+	uint32_t format;
+	uint64_t flags;
+	uint8_t type;
+	int signed_ = 0;
+
+	memset(out, 0, sizeof *out);
+	if (n == 0)
+		return KRL_E_EMPTY;
+	if (n < sizeof magic || memcmp(p, magic, sizeof magic) != 0)
+		return KRL_E_MAGIC;
+	sshbuf_r_init(&r, p + sizeof magic, n - sizeof magic);
+	if (sshbuf_get_u32(&r, &format) != 0)
+		return KRL_E_HEADER;
+	if (format != 1)
+		return KRL_E_FORMAT;
+	if (get_u64(&r, &out->version) != 0 || get_u64(&r, &out->generated_date) != 0 || get_u64(&r, &flags) != 0 ||
+	    sshbuf_get_string(&r, &s, &len) != 0 || sshbuf_get_string(&r, &s, &len) != 0)
+		return KRL_E_HEADER;
+	while (sshbuf_r_left(&r) > 0) {
+		struct sshbuf_r sec;
+		int bad;
+		if (out->nsections == KRL_SECTIONS_MAX)
+			return KRL_E_MANY;
+		if (sshbuf_get_u8(&r, &type) != 0 || sshbuf_get_string(&r, &s, &len) != 0)
+			return KRL_E_SECTION;
+		out->nsections++;
+		/* §6: signature_key and signature are two strings of the section itself, and only more
+		 * signatures may follow them (they sign everything before). */
+		if (type == SEC_SIGNATURE) {
+			if (sshbuf_get_string(&r, &s, &len) != 0)
+				return KRL_E_SECTION;
+			signed_ = 1;
+			continue;
+		}
+		if (signed_)
+			return KRL_E_ORDER;
+		sshbuf_r_init(&sec, s, len);
+		switch (type) {
+		case SEC_CERTIFICATES:
+			bad = cert_section(&sec);
+			break;
+		case SEC_EXPLICIT_KEY:
+			bad = string_list(&sec, 0);
+			break;
+		case SEC_FP_SHA1:
+			bad = string_list(&sec, 20);
+			break;
+		case SEC_FP_SHA256:
+			bad = string_list(&sec, 32);
+			break;
+		default:
+			return KRL_E_TYPE;
+		}
+		if (bad)
+			return KRL_E_SECTION;
+	}
+	return KRL_OK;
+}
+
+const char *krl_strerror(int e)
+{
+	switch (e) {
+	case KRL_OK:
+		return "ok";
+	case KRL_E_EMPTY:
+		return "empty body (no KRL)";
+	case KRL_E_MAGIC:
+		return "not an OpenSSH KRL (no SSHKRL magic)";
+	case KRL_E_FORMAT:
+		return "unsupported KRL format version (1 expected)";
+	case KRL_E_HEADER:
+		return "KRL header truncated";
+	case KRL_E_SECTION:
+		return "KRL section truncated or malformed";
+	case KRL_E_TYPE:
+		return "unknown KRL section type";
+	case KRL_E_ORDER:
+		return "KRL section after its signature";
+	case KRL_E_MANY:
+		return "too many KRL sections";
+	}
+	return "malformed KRL";
+}
