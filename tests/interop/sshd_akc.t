@@ -94,8 +94,9 @@ login b
 t1=$(now_ms)
 is "$RC" 0 "slow server: the cached key logs in"
 # sshd runs the command twice per key (query, then signature): the first waits the 2 s deadline
-# and remembers the failure, the second serves the copy at once
-ok $([ $((t1 - t0 - base)) -lt 3000 ] && echo 0 || echo 1) \
+# and remembers the failure, the second serves the copy at once; 3 s of margin for a busy
+# machine (without the deadline the server would hold the login for a minute)
+ok $([ $((t1 - t0 - base)) -lt 5000 ] && echo 0 || echo 1) \
 	"slow server: the login took $((t1 - t0)) ms, $((t1 - t0 - base)) ms more than a cached one (deadline 2000 ms)"
 net_stop "$HTTPS_PID"
 
@@ -126,7 +127,7 @@ login b
 t1=$(now_ms)
 is "$RC:$OUT" "0:keydrop-login-ok" "--chain: the server's key logs in while the third command hangs"
 # twice per key (query, signature), each cut at the 1 s --chain-timeout
-ok $([ $((t1 - t0 - base)) -lt 3000 ] && echo 0 || echo 1) \
+ok $([ $((t1 - t0 - base)) -lt 5000 ] && echo 0 || echo 1) \
 	"--chain: the hanging command cost $((t1 - t0 - base)) ms over a plain login (2 runs x 1 s deadline)"
 ok $(pgrep -f "$R/hang" >/dev/null && echo 1 || echo 0) "--chain: nothing of the hanging command left running"
 done_testing

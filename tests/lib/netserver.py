@@ -40,6 +40,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--cert")
 ap.add_argument("--key")
 ap.add_argument("--host", default="127.0.0.1")
+ap.add_argument("--port", type=int, default=0, help="0: the kernel picks (a restarted server keeps its URL)")
 ap.add_argument("--plain", action="store_true")
 ap.add_argument("--tls13-only", action="store_true")
 ap.add_argument("--ciphers", help="OpenSSL TLS 1.2 cipher list (e.g. to force ChaCha20)")
@@ -65,7 +66,7 @@ if not args.plain:
 fam = socket.AF_INET6 if ":" in args.host else socket.AF_INET
 ls = socket.socket(fam, socket.SOCK_STREAM)
 ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-ls.bind((args.host, 0))
+ls.bind((args.host, args.port))
 ls.listen(64)
 port = ls.getsockname()[1]
 
