@@ -15,7 +15,7 @@ struct tls_anchors {
 	size_t skipped;       /* certificates in a bundle that could not be decoded (skipped) */
 	int owned;            /* ta[] and its contents are malloc'ed, except where borrowed[i] */
 	unsigned char *borrowed; /* with owned: 1 where ta[i] is a copy of an embedded anchor (read-only) */
-	int embedded;         /* ta is the embedded read-only table (nothing to free) */
+	int embedded;         /* ta holds the embedded anchors (the array is ours; what they point to is read-only) */
 	char source[256];     /* "embedded (Debian ca-certificates V)" or the file path */
 };
 

@@ -1,7 +1,8 @@
 /* tls_roots.c: trust anchors from PEM bundles, certificates decoded by BearSSL's br_x509_decoder
  * (what `brssl ta` does) after framing with br_pem_decoder's grammar (tls_pem.c: the same objects
  * and bytes, 7x faster), or the embedded Mozilla set: `brssl ta`'s tables from Debian's
- * ca-certificates, compiled in as they are (build/gen/ca_roots.h; see scripts/mk/net.mk). A bundle
+ * ca-certificates, as one read-only blob and a table of offsets (build/gen/ca_roots.h; see
+ * scripts/mk/net.mk), made into anchors when needed. A bundle
  * certificate whose DER hashes to an embedded one's is served from the table, not decoded again. */
 #include <errno.h>
 #include <stdio.h>
@@ -22,14 +23,45 @@ size_t tls_embedded_count(void)
 	return CA_ROOTS_NUM;
 }
 
+#if CA_ROOTS_NUM > 0
+/* Embedded anchor i, made from the offsets table: its names and keys point into the read-only blob
+ * (BearSSL never writes through an anchor; nothing of it is freed). */
+static void embedded_ta(size_t i, br_x509_trust_anchor *ta)
+{
+	const struct ca_compact *r = &CA_TA[i];
+	unsigned char *p = (unsigned char *)CA_BLOB + r->off;
+
+	memset(ta, 0, sizeof *ta);
+	ta->dn.data = p;
+	ta->dn.len = r->dnlen;
+	ta->flags = r->flags;
+	ta->pkey.key_type = r->key_type;
+	if (r->key_type == BR_KEYTYPE_RSA) {
+		ta->pkey.key.rsa.n = p + r->dnlen;
+		ta->pkey.key.rsa.nlen = r->k1len;
+		ta->pkey.key.rsa.e = p + r->dnlen + r->k1len;
+		ta->pkey.key.rsa.elen = r->k2len;
+	} else {
+		ta->pkey.key.ec.curve = r->curve;
+		ta->pkey.key.ec.q = p + r->dnlen;
+		ta->pkey.key.ec.qlen = r->k1len;
+	}
+}
+#endif
+
 int tls_anchors_embedded(struct tls_anchors *a)
 {
 	memset(a, 0, sizeof *a);
 #if CA_ROOTS_NUM == 0
 	return -1; /* built with EMBED_ROOTS=0 */
 #else
-	/* read-only tables: BearSSL never writes through an anchor, and tls_anchors_free frees nothing */
-	a->ta = (br_x509_trust_anchor *)TAs;
+	/* the anchors' array is ours (freed by tls_anchors_free); what they point to is read-only */
+	if (!(a->ta = malloc(CA_ROOTS_NUM * sizeof *a->ta))) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (size_t i = 0; i < CA_ROOTS_NUM; i++)
+		embedded_ta(i, &a->ta[i]);
 	a->n = a->cap = CA_ROOTS_NUM;
 	a->embedded = 1;
 	return 0;
@@ -148,11 +180,11 @@ fail:
 }
 
 #if CA_ROOTS_NUM > 0
-_Static_assert(CA_ROOTS_DER_NUM == TAs_NUM, "ca_roots_der.h and brssl ta's table differ in length");
+_Static_assert(CA_ROOTS_DER_NUM == CA_ROOTS_NUM, "ca_roots_der.h and brssl ta's table differ in length");
 
-/* The embedded anchor for a certificate whose DER is der[0..n) (the same certificate: its anchor is
- * what br_x509_decoder makes of it, t_tls checks that), or NULL. */
-static const br_x509_trust_anchor *embedded_for(const uint8_t *der, size_t n)
+/* The index of the embedded anchor for a certificate whose DER is der[0..n) (the same certificate:
+ * its anchor is what br_x509_decoder makes of it, t_tls checks that), or -1. */
+static long embedded_for(const uint8_t *der, size_t n)
 {
 	br_sha256_context hc;
 	uint8_t h[32];
@@ -162,8 +194,8 @@ static const br_x509_trust_anchor *embedded_for(const uint8_t *der, size_t n)
 	br_sha256_out(&hc, h);
 	for (size_t i = 0; i < CA_ROOTS_NUM; i++)
 		if (CA_ROOTS_DER_SHA256[i][0] == h[0] && memcmp(CA_ROOTS_DER_SHA256[i], h, 32) == 0)
-			return &TAs[i];
-	return NULL;
+			return (long)i;
+	return -1;
 }
 #endif
 
@@ -171,12 +203,12 @@ static const br_x509_trust_anchor *embedded_for(const uint8_t *der, size_t n)
 static int add_der(struct tls_anchors *a, struct certdec *c, const uint8_t *der, size_t n)
 {
 #if CA_ROOTS_NUM > 0
-	const br_x509_trust_anchor *e = embedded_for(der, n);
-	if (e) {
+	long e = embedded_for(der, n);
+	if (e >= 0) {
 		if (grow(a) != 0)
 			return -1;
-		a->borrowed[a->n] = 1; /* read-only table: never freed */
-		a->ta[a->n++] = *e;
+		a->borrowed[a->n] = 1; /* points into the read-only blob: never freed */
+		embedded_ta((size_t)e, &a->ta[a->n++]);
 		return 0;
 	}
 #endif
@@ -208,7 +240,7 @@ size_t tls_anchors_add_pem(struct tls_anchors *a, const char *buf, size_t len)
 	uint8_t *der = malloc(cap);
 	int r;
 
-	if (a->embedded) { /* the embedded table is read-only: appending to it would realloc a static */
+	if (a->embedded) { /* the embedded set is complete as it is: nothing from a bundle joins it */
 		free(c);
 		free(der);
 		return 0;
@@ -242,7 +274,9 @@ void tls_anchors_free(struct tls_anchors *a)
 		free(a->ta);
 		free(a->borrowed);
 	}
-	memset(a, 0, sizeof *a); /* embedded: read-only tables, nothing to free */
+	if (a->embedded)
+		free(a->ta); /* the array; the names and keys are the read-only blob's */
+	memset(a, 0, sizeof *a);
 }
 
 /* Loads one bundle file. Returns 0 when it gave at least one anchor. */

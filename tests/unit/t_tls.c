@@ -15,8 +15,11 @@
 #include "tls.h"
 
 #include "anchors_ref.h"
-#include "ca_roots.h" /* what the binary embeds: CA_ROOTS_NUM, brssl ta's TAs[] (build/gen) */
+#include "ca_roots.h" /* what the binary embeds: CA_ROOTS_NUM, the blob and offsets (build/gen) */
 #define CA_ROOTS_NUM_BUILT CA_ROOTS_NUM
+#if CA_ROOTS_NUM > 0
+#include "ca_roots_brssl.h" /* brssl ta's own table (TAs[]), the reference the offsets came from */
+#endif
 #define SYSTEM_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 
 static void dn_sink(void *ctx, const void *buf, size_t len)
@@ -557,6 +560,12 @@ int main(void)
 	IS_INT(a.n, TAs_NUM, "as many embedded anchors as brssl's table (%d)", TAs_NUM);
 	OK(a.n >= 100, "a real Mozilla set (%zu anchors)", a.n);
 	IS_INT(tls_embedded_count(), TAs_NUM, "tls_embedded_count");
+	{
+		size_t same = 0;
+		for (size_t i = 0; i < a.n && i < TAs_NUM; i++)
+			same += (size_t)same_anchor(&a.ta[i], &TAs[i]);
+		IS_INT(same, TAs_NUM, "every anchor made from the offsets table equals brssl ta's (DN, CA flag, key)");
+	}
 	tls_anchors_free(&a);
 	OK(a.ta == NULL && a.n == 0, "freeing the embedded set clears the struct");
 
