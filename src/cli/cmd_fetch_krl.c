@@ -14,9 +14,9 @@
 
 static const char *const help[] = {
 	"usage: keydrop fetch-krl [OPTIONS] URL --output FILE\n"
-	"Fetches an OpenSSH KRL (ssh-keygen -k) for sshd's RevokedKeys, checks it and writes FILE\n"
-	"atomically (new: 0644; else owner and mode kept). Never older: a lower krl_version\n"
-	"(ssh-keygen -z) than FILE's is refused; the same version is taken only with a later\n"
+	"Fetches an OpenSSH KRL (as ssh-keygen -k makes) for sshd's RevokedKeys, checks it and writes\n"
+	"FILE atomically (new: 0644; else owner and mode kept). Never older: a lower krl_version\n"
+	"(as ssh-keygen -z sets it) than FILE's is refused; the same version is taken only with a later\n"
 	"generated date; the same bytes write nothing. A FILE that is no KRL is replaced.\n"
 	"exit: 0 ok or unchanged, 1 network/write failure, 2 usage, 3 KRL refused\n"
 	"options: --output FILE, and fetch's network options but --format, --json-path,\n"
