@@ -174,7 +174,7 @@ static int keep_others(struct sshdcfg *s, const struct globals *g)
 			return msg_fail(EXIT_FAIL, "sshd-config",
 					"sshd already runs AuthorizedKeysCommand '%s' (add --chain '%s' to keep it)",
 					s->eff_cmd, s->eff_cmd);
-		if (!g->quiet)
+		if (!g->quiet && strcmp(s->eff_user, s->user) != 0)
 			msg_err("sshd-config", "note: the chained '%s' will run as %s (our AuthorizedKeysCommandUser), "
 				"not as %s", s->eff_cmd, s->user, s->eff_user);
 		return 0;
@@ -252,9 +252,6 @@ int cmd_sshd_config(int argc, char **argv, const struct globals *gg)
 		msg_usage("sshd-config", "--user-akc: not a user name ([A-Za-z0-9._-], 1..64 bytes)");
 		goto out;
 	}
-	if (strcmp(s->user, "nobody") == 0 && !g->quiet)
-		msg_err("sshd-config", "warning: every other daemon running as nobody could write the cache "
-			"(a dedicated --user-akc keeps it yours)");
 	rc = EXIT_FAIL;
 	if (osproc_self_exe(s->exe, sizeof s->exe, why, sizeof why) != 0) {
 		msg_err("sshd-config", "sshd would refuse to run this binary: %s (install keydrop into "
@@ -287,6 +284,11 @@ int cmd_sshd_config(int argc, char **argv, const struct globals *gg)
 			goto out;
 		}
 	}
+	if (sshdcfg_before_include(s, why, sizeof why)) {
+		msg_err("sshd-config", "%s sets AuthorizedKeysCommand before the Include line: sshd keeps "
+			"the first one it reads (move it below the Include line)", why);
+		goto out;
+	}
 	if ((rc = sshdcfg_effective(s)) != 0 || (rc = sshdcfg_open(s)) != 0)
 		goto out;
 	rc = EXIT_FAIL;
@@ -300,11 +302,14 @@ int cmd_sshd_config(int argc, char **argv, const struct globals *gg)
 	if (!s->write) {
 		fwrite(s->out, 1, s->outlen, stdout);
 		if (!g->quiet)
-			msg_err("sshd-config", "not written: --write installs it as %s/%s", s->dir, SSHDCFG_DROPIN);
+			msg_err("sshd-config", "not written: --write installs it as %s/%s%s%s", s->dir, SSHDCFG_DROPIN,
+				getpwnam(s->user) ? "" : " and creates the system user ", getpwnam(s->user) ? "" : s->user);
 		rc = EXIT_OK;
-		goto out;
-	}
-	rc = sshdcfg_install(s, g->quiet);
+	} else
+		rc = sshdcfg_install(s, g->quiet);
+	if (rc == EXIT_OK && !s->akc.no_cache && strcmp(s->user, "nobody") == 0 && !g->quiet)
+		msg_err("sshd-config", "warning: every other daemon running as nobody could write the cache "
+			"(a dedicated --user-akc keeps it yours)");
 out:
 	sshdcfg_close(s);
 	netcli_free(&s->net);

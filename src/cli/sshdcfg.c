@@ -188,24 +188,31 @@ static int undo(struct sshdcfg *s)
 	return fsx_fsync_dir(s->dirfd);
 }
 
-/* After the write sshd shows another AKC (user): names what wins, undoes, returns EXIT_FAIL. */
-static int lost(struct sshdcfg *s)
+int sshdcfg_before_include(const struct sshdcfg *s, char *where, size_t cap)
 {
 	struct sshdconf_line l;
 	size_t pos = 0;
 	unsigned ln = 0;
-	char where[PATH_MAX + 64];
 
-	snprintf(where, sizeof where, "a drop-in in %s that sorts before %s", s->dir, SSHDCFG_DROPIN);
 	while (sshdconf_next(s->main_text, s->main_len, &pos, &ln, &l) && l.lineno < s->include_line)
 		if (sshdconf_is(&l, "authorizedkeyscommand") || sshdconf_is(&l, "authorizedkeyscommanduser")) {
-			snprintf(where, sizeof where, "%s line %u, before its Include", s->file, l.lineno);
-			break;
+			snprintf(where, cap, "%s line %u", s->file, l.lineno);
+			return 1;
 		}
+	snprintf(where, cap, "a drop-in in %s that sorts before %s", s->dir, SSHDCFG_DROPIN);
+	return 0;
+}
+
+/* After the write sshd shows another AKC (user): names what wins, undoes, returns EXIT_FAIL. */
+static int lost(struct sshdcfg *s)
+{
+	char where[PATH_MAX + 64];
+
+	(void)sshdcfg_before_include(s, where, sizeof where);
 	int u = undo(s);
-	return msg_fail(EXIT_FAIL, "sshd-config", "sshd still uses AuthorizedKeysCommand '%s' (user %s), set in %s: "
-			"move it after the Include line or into the drop-in's --chain%s", s->eff_cmd, s->eff_user, where,
-			u ? "; the drop-in could not be removed again" : "; nothing changed");
+	return msg_fail(EXIT_FAIL, "sshd-config", "sshd still uses AuthorizedKeysCommand '%s' (user %s), set in %s "
+			"(sshd keeps the first it reads)%s", s->eff_cmd, s->eff_user, where,
+			u ? "; the new drop-in could not be taken back" : "; nothing changed");
 }
 
 int sshdcfg_install(struct sshdcfg *s, int quiet)

@@ -54,6 +54,9 @@ int sshdcfg_open(struct sshdcfg *s);
 /* --write: the AKC user (--create-user), the cache directory, the drop-in; then sshd -t and sshd -T
  * must accept it, else the old drop-in (or none) is put back. Returns the exit code. */
 int sshdcfg_install(struct sshdcfg *s, int quiet);
+/* 1 if FILE sets AuthorizedKeysCommand(User) before its Include line (sshd keeps the first value, so
+ * no drop-in can win), with where[cap] naming the line; else 0 and where names the other suspect. */
+int sshdcfg_before_include(const struct sshdcfg *s, char *where, size_t cap);
 /* Releases the lock and the directory. */
 void sshdcfg_close(struct sshdcfg *s);
 
