@@ -31,6 +31,8 @@ int sshdconf_next(const char *text, size_t len, size_t *pos, unsigned *lineno, s
 		for (e = k; e < n && !blank(s[e]) && s[e] != '='; e++)
 			;
 		l->kwlen = e - k;
+		if (!l->kwlen)
+			continue; /* "= value": no keyword keydrop looks for */
 		while (e < n && blank(s[e]))
 			e++;
 		if (e < n && s[e] == '=') /* strdelim: one '=' may stand between keyword and value */
