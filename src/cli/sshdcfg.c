@@ -14,24 +14,22 @@
 #include "sshdcfg.h"
 #include "sshdconf.h"
 
-/* The first line of sshd's stderr (its reason), bounded, for a message. */
+/* The first line of a program's output (its reason), for a message. */
 static const char *first_line(char *err)
 {
 	err[strcspn(err, "\n")] = 0;
 	return err[0] ? err : "no message";
 }
 
-/* Runs sshd MODE -f FILE; out gets stdout. Returns 0, or -1 with the reason in why[SSHDCFG_WHY]. */
+/* Runs sshd MODE -f FILE; out gets its output. Returns 0, or -1 with the reason in why[SSHDCFG_WHY]. */
 static int run_sshd(struct sshdcfg *s, const char *mode, char *out, size_t ocap, char *why)
 {
-	char err[512];
 	char *av[] = { (char *)SSHDCFG_SSHD, (char *)mode, (char *)"-f", (char *)s->file, NULL };
-	int st = osproc_run(av, out, ocap, err, sizeof err);
+	int st = osproc_run(av, out, ocap);
 
-	if (st < 0)
-		snprintf(why, SSHDCFG_WHY, "cannot run %s: %s", SSHDCFG_SSHD, strerror(errno));
-	else if (st != 0)
-		snprintf(why, SSHDCFG_WHY, "sshd %s -f %s: %s", mode, s->file, first_line(err));
+	if (st != 0)
+		snprintf(why, SSHDCFG_WHY, "%s %s -f %s: %s", SSHDCFG_SSHD, mode, s->file,
+			 st < 0 ? strerror(errno) : st == 127 && !out[0] ? "cannot run it" : first_line(out));
 	return st == 0 ? 0 : -1;
 }
 
@@ -113,14 +111,14 @@ static int akc_user(struct sshdcfg *s, int quiet, struct passwd *pw)
 {
 	char *av[] = { "/usr/sbin/useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
 		       "--shell", "/usr/sbin/nologin", (char *)s->user, NULL };
-	char out[256], err[512];
+	char out[512];
 	struct passwd *p = getpwnam(s->user);
 
 	if (!p) {
-		int st = osproc_run(av, out, sizeof out, err, sizeof err);
+		int st = osproc_run(av, out, sizeof out);
 		if (st != 0)
-			return msg_fail(EXIT_FAIL, "sshd-config", "useradd %s: %s", s->user,
-					st < 0 ? strerror(errno) : first_line(err));
+			return msg_fail(EXIT_FAIL, "sshd-config", "%s %s: %s", av[0], s->user,
+					st < 0 ? strerror(errno) : first_line(out));
 		if (!(p = getpwnam(s->user)))
 			return msg_fail(EXIT_FAIL, "sshd-config", "useradd made no user %s", s->user);
 		if (!quiet)

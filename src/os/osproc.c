@@ -1,7 +1,6 @@
 /* osproc.c: running system programs; the running binary as sshd sees it (osproc.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,82 +9,42 @@
 
 #include "osproc.h"
 
-/* Appends what fd has now to buf[*n..cap-1), dropping what does not fit. Returns 0 at end of file. */
-static int drain(int fd, char *buf, size_t cap, size_t *n)
-{
-	char tmp[4096];
-	ssize_t r = read(fd, tmp, sizeof tmp);
-
-	if (r < 0)
-		return errno == EINTR || errno == EAGAIN;
-	if (r == 0)
-		return 0;
-	size_t k = (size_t)r < cap - 1 - *n ? (size_t)r : cap - 1 - *n;
-	memcpy(buf + *n, tmp, k);
-	*n += k;
-	buf[*n] = 0;
-	return 1;
-}
-
-int osproc_run(char *const argv[], char *out, size_t ocap, char *err, size_t ecap)
+int osproc_run(char *const argv[], char *out, size_t cap)
 {
 	static char *const env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL };
-	int po[2], pe[2], gate[2], st, e;
-	size_t no = 0, ne = 0;
+	int p[2], st;
+	size_t n = 0;
 	pid_t pid;
 
-	out[0] = err[0] = 0;
-	if (pipe2(po, O_CLOEXEC) < 0)
+	out[0] = 0;
+	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
-	if (pipe2(pe, O_CLOEXEC) < 0) {
-		e = errno;
-		close(po[0]), close(po[1]);
-		errno = e;
-		return -1;
-	}
-	/* gate: the child writes its exec errno here; a successful exec closes it (O_CLOEXEC) */
-	gate[0] = gate[1] = -1;
-	if (pipe2(gate, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
-		e = errno;
-		close(po[0]), close(po[1]), close(pe[0]), close(pe[1]);
-		if (gate[0] >= 0)
-			close(gate[0]), close(gate[1]);
-		errno = e;
+	if ((pid = fork()) < 0) {
+		close(p[0]), close(p[1]);
 		return -1;
 	}
 	if (pid == 0) {
 		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (nul < 0 || dup2(nul, 0) < 0 || dup2(po[1], 1) < 0 || dup2(pe[1], 2) < 0)
-			_exit(127);
-		execve(argv[0], argv, env);
-		e = errno;
-		(void)!write(gate[1], &e, sizeof e);
+		if (nul >= 0 && dup2(nul, 0) >= 0 && dup2(p[1], 1) >= 0 && dup2(p[1], 2) >= 0)
+			execve(argv[0], argv, env);
 		_exit(127);
 	}
-	close(po[1]), close(pe[1]), close(gate[1]);
-	struct pollfd pf[2] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 } };
-	while (pf[0].fd >= 0 || pf[1].fd >= 0) {
-		if (poll(pf, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
+	close(p[1]);
+	for (;;) {
+		char tmp[4096];
+		ssize_t r = read(p[0], tmp, sizeof tmp);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
 			break;
-		}
-		if (pf[0].revents && !drain(po[0], out, ocap, &no))
-			pf[0].fd = -1;
-		if (pf[1].revents && !drain(pe[0], err, ecap, &ne))
-			pf[1].fd = -1;
+		size_t k = (size_t)r < cap - 1 - n ? (size_t)r : cap - 1 - n;
+		memcpy(out + n, tmp, k);
+		out[n += k] = 0;
 	}
-	close(po[0]), close(pe[0]);
-	e = 0;
-	ssize_t r = read(gate[0], &e, sizeof e);
-	close(gate[0]);
+	close(p[0]);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return -1;
-	if (r == (ssize_t)sizeof e) {
-		errno = e;
-		return -1;
-	}
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 256 + WTERMSIG(st);
 }
 
