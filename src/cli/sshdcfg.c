@@ -33,26 +33,31 @@ static int run_sshd(struct sshdcfg *s, const char *mode, char *out, size_t ocap,
 	return st == 0 ? 0 : -1;
 }
 
-int sshdcfg_effective(struct sshdcfg *s)
+/* The value of keyword kw in text (first occurrence) into dst[cap] (left alone when absent). */
+static void value_of(const char *text, size_t len, const char *kw, char *dst, size_t cap)
 {
-	char *out = s->tout, why[SSHDCFG_WHY];
 	struct sshdconf_line l;
 	size_t pos = 0;
 	unsigned ln = 0;
 
-	s->eff_cmd[0] = s->eff_user[0] = 0;
-	/* Match blocks need a connection: -T without -C shows what applies to every login */
-	if (run_sshd(s, "-T", out, sizeof s->tout, why) != 0)
-		return msg_fail(EXIT_FAIL, "sshd-config", "%s", why);
-	while (sshdconf_next(out, strlen(out), &pos, &ln, &l)) {
-		char *dst = sshdconf_is(&l, "authorizedkeyscommand") ? s->eff_cmd
-			    : sshdconf_is(&l, "authorizedkeyscommanduser") ? s->eff_user : NULL;
-		size_t cap = dst == s->eff_cmd ? sizeof s->eff_cmd : sizeof s->eff_user;
-		if (dst && l.restlen < cap) {
+	while (sshdconf_next(text, len, &pos, &ln, &l))
+		if (sshdconf_is(&l, kw) && l.restlen < cap) {
 			memcpy(dst, l.rest, l.restlen);
 			dst[l.restlen] = 0;
+			return;
 		}
-	}
+}
+
+int sshdcfg_effective(struct sshdcfg *s)
+{
+	char why[SSHDCFG_WHY];
+
+	s->eff_cmd[0] = s->eff_user[0] = 0;
+	/* Match blocks need a connection: -T without -C shows what applies to every login */
+	if (run_sshd(s, "-T", s->tout, sizeof s->tout, why) != 0)
+		return msg_fail(EXIT_FAIL, "sshd-config", "%s", why);
+	value_of(s->tout, strlen(s->tout), "authorizedkeyscommand", s->eff_cmd, sizeof s->eff_cmd);
+	value_of(s->tout, strlen(s->tout), "authorizedkeyscommanduser", s->eff_user, sizeof s->eff_user);
 	return 0;
 }
 
@@ -69,31 +74,22 @@ int sshdcfg_open(struct sshdcfg *s)
 		return msg_fail(EXIT_FAIL, "sshd-config", "%s", err);
 	}
 	if (fstat(s->dirfd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022))
-		return msg_fail(EXIT_FAIL, "sshd-config", "%s: not root's, or writable by others: sshd would read "
-				"what they put there", s->dir);
+		return msg_fail(EXIT_FAIL, "sshd-config", "%s: not root's, or writable by others", s->dir);
 	if (s->write && (s->lockfd = fsx_lock_file(s->dirfd, FSX_LOCK_NAME, 10000, &s->lock_made)) < 0)
 		return msg_fail(EXIT_FAIL, "sshd-config", "%s: cannot lock: %s", s->dir, strerror(errno));
 	if (fsx_read_at(s->dirfd, SSHDCFG_DROPIN, s->old, sizeof s->old - 1, &s->oldlen, &s->oldst) < 0) {
 		if (errno == ENOENT)
 			return 0;
-		return msg_fail(EXIT_FAIL, "sshd-config", "%s/%s: %s (not keydrop's: move it away)", s->dir,
-				SSHDCFG_DROPIN, errno == ELOOP ? "a symlink" : strerror(errno));
+		return msg_fail(EXIT_FAIL, "sshd-config", "%s/%s: %s", s->dir, SSHDCFG_DROPIN,
+				errno == ELOOP ? "a symlink" : strerror(errno));
 	}
 	s->old_exists = 1;
 	s->old[s->oldlen] = 0;
 	if (strncmp(s->old, SSHDCFG_HEADER, strlen(SSHDCFG_HEADER)) != 0)
-		return msg_fail(EXIT_FAIL, "sshd-config", "%s/%s exists and keydrop did not write it (move it away, "
-				"or chain its command with --chain)", s->dir, SSHDCFG_DROPIN);
+		return msg_fail(EXIT_FAIL, "sshd-config", "%s/%s: not written by keydrop (move it away)", s->dir,
+				SSHDCFG_DROPIN);
 	s->ours = 1;
-	struct sshdconf_line l;
-	size_t pos = 0;
-	unsigned ln = 0;
-	while (sshdconf_next(s->old, s->oldlen, &pos, &ln, &l))
-		if (sshdconf_is(&l, "authorizedkeyscommand") && l.restlen < sizeof s->old_akc) {
-			memcpy(s->old_akc, l.rest, l.restlen);
-			s->old_akc[l.restlen] = 0;
-			break;
-		}
+	value_of(s->old, s->oldlen, "authorizedkeyscommand", s->old_akc, sizeof s->old_akc);
 	return 0;
 }
 
@@ -120,7 +116,7 @@ static int akc_user(struct sshdcfg *s, int quiet, struct passwd *pw)
 			return msg_fail(EXIT_FAIL, "sshd-config", "%s %s: %s", av[0], s->user,
 					st < 0 ? strerror(errno) : first_line(out));
 		if (!(p = getpwnam(s->user)))
-			return msg_fail(EXIT_FAIL, "sshd-config", "useradd made no user %s", s->user);
+			return msg_fail(EXIT_FAIL, "sshd-config", "%s: no user %s", av[0], s->user);
 		if (!quiet)
 			msg_err("sshd-config", "created system user %s (no home, no login shell)", s->user);
 	}
@@ -152,16 +148,12 @@ static int cache_dir(struct sshdcfg *s, int quiet, const struct passwd *pw)
 		goto out;
 	}
 	if (st.st_uid != 0 && st.st_uid != pw->pw_uid) {
-		msg_err("sshd-config", "cache %s belongs to uid %u, not to %s (move it away)", path,
-			(unsigned)st.st_uid, s->user);
+		msg_err("sshd-config", "cache %s: owned by uid %u (move it away)", path, (unsigned)st.st_uid);
 		goto out;
 	}
-	if ((st.st_uid != pw->pw_uid || st.st_gid != pw->pw_gid) && fchown(fd, pw->pw_uid, pw->pw_gid) < 0) {
-		msg_err("sshd-config", "cache %s: chown: %s", path, strerror(errno));
-		goto out;
-	}
-	if ((st.st_mode & 07777) != 0700 && fchmod(fd, 0700) < 0) {
-		msg_err("sshd-config", "cache %s: chmod: %s", path, strerror(errno));
+	if (((st.st_uid != pw->pw_uid || st.st_gid != pw->pw_gid) && fchown(fd, pw->pw_uid, pw->pw_gid) < 0) ||
+	    ((st.st_mode & 07777) != 0700 && fchmod(fd, 0700) < 0)) {
+		msg_err("sshd-config", "cache %s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (!quiet && (made || st.st_uid != pw->pw_uid || (st.st_mode & 07777) != 0700))
@@ -186,31 +178,22 @@ static int undo(struct sshdcfg *s)
 	return fsx_fsync_dir(s->dirfd);
 }
 
-int sshdcfg_before_include(const struct sshdcfg *s, char *where, size_t cap)
+/* After the write sshd shows another AKC (user): says where it is set, undoes, returns EXIT_FAIL. */
+static int lost(struct sshdcfg *s)
 {
 	struct sshdconf_line l;
 	size_t pos = 0;
-	unsigned ln = 0;
+	unsigned ln = 0, at = 0;
 
-	while (sshdconf_next(s->main_text, s->main_len, &pos, &ln, &l) && l.lineno < s->include_line)
-		if (sshdconf_is(&l, "authorizedkeyscommand") || sshdconf_is(&l, "authorizedkeyscommanduser")) {
-			snprintf(where, cap, "%s line %u", s->file, l.lineno);
-			return 1;
-		}
-	snprintf(where, cap, "a drop-in in %s that sorts before %s", s->dir, SSHDCFG_DROPIN);
-	return 0;
-}
-
-/* After the write sshd shows another AKC (user): names what wins, undoes, returns EXIT_FAIL. */
-static int lost(struct sshdcfg *s)
-{
-	char where[PATH_MAX + 64];
-
-	(void)sshdcfg_before_include(s, where, sizeof where);
+	while (!at && sshdconf_next(s->main_text, s->main_len, &pos, &ln, &l) && l.lineno < s->include_line)
+		if (sshdconf_is(&l, "authorizedkeyscommand") || sshdconf_is(&l, "authorizedkeyscommanduser"))
+			at = l.lineno;
+	char where[PATH_MAX + 40];
+	snprintf(where, sizeof where, at ? "%s line %u, before its Include" : "a drop-in sorting before ours", s->file, at);
 	int u = undo(s);
-	return msg_fail(EXIT_FAIL, "sshd-config", "sshd still uses AuthorizedKeysCommand '%s' (user %s), set in %s "
-			"(sshd keeps the first it reads)%s", s->eff_cmd, s->eff_user, where,
-			u ? "; the new drop-in could not be taken back" : "; nothing changed");
+	return msg_fail(EXIT_FAIL, "sshd-config", "sshd still uses AuthorizedKeysCommand '%s' (user %s) from %s, "
+			"the first it reads; %s", s->eff_cmd, s->eff_user, where,
+			u ? "the new drop-in could not be taken back" : "nothing changed");
 }
 
 int sshdcfg_install(struct sshdcfg *s, int quiet)

@@ -10,7 +10,7 @@
 #include "netsrc.h"
 
 #define SSHDCFG_DROPIN "00-keydrop.conf" /* sshd reads drop-ins in glob order and keeps the first AKC */
-#define SSHDCFG_HEADER "# Written by keydrop sshd-config, which replaces this file when run again: change that command, not this file.\n"
+#define SSHDCFG_HEADER "# Written by keydrop sshd-config; run it again to change this file.\n"
 #define SSHDCFG_FILE_DEFAULT "/etc/ssh/sshd_config"
 #define SSHDCFG_USER_DEFAULT "keydrop"
 #define SSHDCFG_SSHD "/usr/sbin/sshd"
@@ -34,6 +34,7 @@ struct sshdcfg {
 	size_t main_len;
 	char eff_cmd[SSHDCFG_OUT_MAX / 2], eff_user[256]; /* sshd -T: authorizedkeyscommand{,user} */
 	int dirfd, lockfd, lock_made;  /* the drop-in directory (-1 when missing), the writers' lock */
+	int takes;                     /* the drop-in chains the command in force, under another user */
 	int old_exists, ours;          /* a drop-in of our name exists; it carries our header */
 	char old[SSHDCFG_OUT_MAX];     /* its bytes, put back when the new one fails */
 	size_t oldlen;
@@ -54,9 +55,6 @@ int sshdcfg_open(struct sshdcfg *s);
 /* --write: the AKC user (--create-user), the cache directory, the drop-in; then sshd -t and sshd -T
  * must accept it, else the old drop-in (or none) is put back. Returns the exit code. */
 int sshdcfg_install(struct sshdcfg *s, int quiet);
-/* 1 if FILE sets AuthorizedKeysCommand(User) before its Include line (sshd keeps the first value, so
- * no drop-in can win), with where[cap] naming the line; else 0 and where names the other suspect. */
-int sshdcfg_before_include(const struct sshdcfg *s, char *where, size_t cap);
 /* Releases the lock and the directory. */
 void sshdcfg_close(struct sshdcfg *s);
 

@@ -64,39 +64,6 @@ int sshdconf_is(const struct sshdconf_line *l, const char *kw)
 	return 1;
 }
 
-int sshdconf_word(const char *s, size_t n, size_t *i, int comments, char *out, size_t cap)
-{
-	size_t j = 0;
-	char quote = 0;
-
-	while (*i < n && (s[*i] == ' ' || s[*i] == '\t'))
-		++*i;
-	if (*i >= n || (comments && s[*i] == '#'))
-		return 0;
-	for (; *i < n; ++*i) {
-		char c = s[*i];
-		if (c == '\\' && *i + 1 < n &&
-		    (s[*i + 1] == '\'' || s[*i + 1] == '"' || s[*i + 1] == '\\' || (!quote && s[*i + 1] == ' ')))
-			c = s[++*i];
-		else if (!quote && (c == ' ' || c == '\t'))
-			break;
-		else if (!quote && (c == '"' || c == '\'')) {
-			quote = c;
-			continue;
-		} else if (quote && c == quote) {
-			quote = 0;
-			continue;
-		}
-		if (j + 1 >= cap)
-			return -1;
-		out[j++] = c;
-	}
-	if (quote || cap == 0)
-		return -1;
-	out[j] = 0;
-	return 1;
-}
-
 long sshdconf_quote(const char *arg, int percent, char *out, size_t cap)
 {
 	int q = !*arg;

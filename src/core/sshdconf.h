@@ -1,5 +1,5 @@
 /* sshdconf.h: reading and writing sshd_config(5) text the way OpenSSH's sshd does (servconf.c:
- * keyword, optional '=', arguments split by misc.c argv_split). Pure: no I/O. */
+ * keyword, optional '=', value; cmdline.h splits values as misc.c argv_split does). Pure: no I/O. */
 #ifndef KEYDROP_SSHDCONF_H
 #define KEYDROP_SSHDCONF_H
 #include <stddef.h>
@@ -20,13 +20,7 @@ int sshdconf_next(const char *text, size_t len, size_t *pos, unsigned *lineno, s
 /* 1 if l's keyword is kw (sshd compares keywords without regard to case). */
 int sshdconf_is(const struct sshdconf_line *l, const char *kw);
 
-/* The next argument of s[*i..n) as argv_split splits it: blanks separate, '...' and "..." quote,
- * backslash escapes ' " \ (and a blank outside quotes); with comments, a word starting with '#' ends
- * the list. Returns 1 with the NUL-terminated word in out[cap], 0 when none is left, -1 for an
- * unterminated quote or a word longer than cap-1. */
-int sshdconf_word(const char *s, size_t n, size_t *i, int comments, char *out, size_t cap);
-
-/* Writes arg as one argument sshd will split back to exactly arg: as is when it holds no blank,
+/* Writes arg as one argument sshd (and cmdline_split) will split back to exactly arg: as is when it holds no blank,
  * quote, backslash or '#', else in double quotes with '"' and '\' escaped. With percent, every '%'
  * is doubled (sshd's percent_expand turns "%%" back into '%' in AuthorizedKeysCommand's arguments).
  * Returns the length written (NUL-terminated), or -1 when arg holds a control character (a line

@@ -13,7 +13,7 @@ int osproc_run(char *const argv[], char *out, size_t cap);
 /* The running binary's path (/proc/self/exe) into path[cap], checked as sshd checks an
  * AuthorizedKeysCommand before running it (misc.c safe_path): the file and every directory up to "/"
  * owned by root and not writable by group or others, reached without a symlink. Returns 0, or -1
- * with why[whycap] naming the first offender ("/tmp is writable by group or others"). */
+ * with why[whycap] naming the first offender (path is filled whenever it could be read). */
 int osproc_self_exe(char *path, size_t cap, char *why, size_t whycap);
 
 #endif

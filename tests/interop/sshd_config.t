@@ -60,7 +60,7 @@ is "$(tree_hash "$etc")" "$before" "... nothing written"
 
 sc --user-akc "$akcuser" --chain '/usr/bin/true %u' --write --cache "$TAP_TMP/cache" gh:%u
 is "$RC" 1 "a missing AKC user is refused without --create-user"
-like "$ERR" "no user $akcuser \(add --create-user" "... saying how"
+like "$ERR" "no user $akcuser \(add --create-user\)" "... saying how"
 getent passwd "$akcuser" >/dev/null; ok $(( ! $? )) "... and not created"
 is "$(tree_hash "$etc")" "$before" "... nothing written"
 [ ! -e "$TAP_TMP/cache" ]; ok $? "... no cache directory"
@@ -69,7 +69,7 @@ mkdir -p "$TAP_TMP/unsafe" && install -m 755 "$KEYDROP" "$TAP_TMP/unsafe/keydrop
 run "$TAP_TMP/unsafe/keydrop" sshd-config --sshd-config "$etc/sshd_config" --user-akc nobody \
 	--chain '/usr/bin/true %u' gh:%u
 is "$RC" 1 "a binary sshd would call unsafe (below the sticky /tmp) is refused"
-like "$ERR" "sshd would refuse to run this binary: /tmp is writable by group or others \(install keydrop into /usr/local/bin first\)" \
+like "$ERR" "sshd will not run $TAP_TMP/unsafe/keydrop \(/tmp is a link, not root's or writable by others\): install keydrop into /usr/local/bin first" \
 	"... naming the directory"
 
 # 2. print mode: the drop-in on stdout, nothing written
@@ -79,7 +79,7 @@ src2='https://keys.example/a b/%u"\.keys'
 sc --user-akc "$akcuser" --create-user --chain "$chain1" --chain "$chain2" --ttl 5m --cache "$TAP_TMP/cache" gh:%u "$src2"
 is "$RC" 0 "with --chain taking it along, print mode succeeds"
 printed=$OUT
-like "$ERR" "note: the chained '/usr/bin/true %u' will run as $akcuser" "... saying the chained command runs as our user"
+like "$ERR" "note: the chained '/usr/bin/true %u' will run as $akcuser, not nobody" "... saying the chained command runs as our user"
 is "$(tree_hash "$etc")" "$before" "print mode writes nothing"
 like "$printed" $'(^|\n)AuthorizedKeysCommand '"$KD"' authorized-keys --user %u --key-type %t --key %k ' "... the AKC line runs this binary"
 like "$printed" $'\nAuthorizedKeysCommandUser '"$akcuser"'$' "... as the AKC user"
@@ -124,9 +124,10 @@ main_config "AuthorizedKeysCommand /usr/bin/true %u" "AuthorizedKeysCommandUser 
 { echo "AuthorizedKeysCommand /usr/bin/false"; cat "$etc/sshd_config"; } > "$TAP_TMP/x" && mv "$TAP_TMP/x" "$etc/sshd_config"
 h=$(tree_hash "$etc")
 sc --user-akc "$akcuser" --chain /usr/bin/false --no-cache --write gh:%u
-is "$RC" 1 "an AuthorizedKeysCommand before the Include line is refused (no drop-in can win)"
-like "$ERR" "sshd_config line 1 sets AuthorizedKeysCommand before the Include line" "... naming the line"
-is "$(tree_hash "$etc")" "$h" "... nothing written"
+is "$RC" 1 "an AuthorizedKeysCommand before the Include line wins in sshd: refused"
+like "$ERR" "^keydrop: sshd-config: sshd still uses AuthorizedKeysCommand '/usr/bin/false' \(user $akcuser\) from $etc/sshd_config line 1, before its Include, the first it reads; nothing changed$" \
+	"... naming the line"
+is "$(tree_hash "$etc")" "$h" "... the drop-in taken back: everything as before"
 main_config
 echo "AuthorizedKeysCommandUser nobody" > "$drop"
 h=$(tree_hash "$etc")
@@ -140,7 +141,7 @@ main_config
 printf 'AuthorizedKeysCommand /usr/bin/false\nAuthorizedKeysCommandUser nobody\n' > "$etc/sshd_config.d/0-other.conf"
 sc --user-akc "$akcuser" --no-cache --write --chain /usr/bin/false gh:%u
 is "$RC" 1 "a drop-in sorting before ours and setting an AKC: refused after sshd -T"
-like "$ERR" "sshd still uses AuthorizedKeysCommand '/usr/bin/false'.*nothing changed" "... saying which wins"
+like "$ERR" "sshd still uses AuthorizedKeysCommand '/usr/bin/false' \(user nobody\) from a drop-in sorting before ours, the first it reads; nothing changed" "... saying which wins"
 [ ! -e "$drop" ]; ok $? "... our drop-in taken back"
 rm "$etc/sshd_config.d/0-other.conf"
 

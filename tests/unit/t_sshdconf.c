@@ -1,21 +1,22 @@
-/* t_sshdconf.c: sshd_config text as sshd reads it: directives, argv_split words, the quoting that
- * survives it, Include globs, command comparison. The real sshd checks the same quoting end to end
- * in tests/interop/sshd_config.t. */
+/* t_sshdconf.c: sshd_config text as sshd reads it: directives, the quoting that survives sshd's
+ * argument split (cmdline_split), Include globs, command comparison. The real sshd checks the same
+ * quoting end to end in tests/interop/sshd_config.t. */
 #include <string.h>
 
+#include "cmdline.h"
 #include "sshdconf.h"
 #include "tap.h"
 
-/* Quotes arg and splits it back: 1 if exactly arg comes back as one word. */
+/* Quotes arg and splits it back: 1 if exactly arg comes back as one argument. */
 static int round_trip(const char *arg)
 {
-	char q[512], w[512];
-	size_t i = 0;
-	long n = sshdconf_quote(arg, 0, q, sizeof q);
+	char q[512];
+	struct cmdline cl = { 0 };
+	int ok = sshdconf_quote(arg, 0, q, sizeof q) >= 0 && cmdline_split(q, &cl) == CMDLINE_OK && cl.n == 1 &&
+		 strcmp(cl.v[0], arg) == 0;
 
-	if (n < 0 || sshdconf_word(q, (size_t)n, &i, 1, w, sizeof w) != 1 || strcmp(w, arg) != 0)
-		return 0;
-	return sshdconf_word(q, (size_t)n, &i, 1, w, sizeof w) == 0;
+	cmdline_free(&cl);
+	return ok;
 }
 
 int main(void)
@@ -23,39 +24,19 @@ int main(void)
 	static const char text[] = "# comment\n\n  Include  /etc/ssh/sshd_config.d/*.conf other\r\n"
 				   "AuthorizedKeysCommand=/bin/x \"a b\"  \t\nmatch user bob\n";
 	struct sshdconf_line l;
-	size_t pos = 0, i;
+	size_t pos = 0;
 	unsigned ln = 0;
-	char q[64], w[64];
+	char q[64];
 
 	IS_INT(sshdconf_next(text, sizeof text - 1, &pos, &ln, &l), 1, "first directive");
 	OK(sshdconf_is(&l, "include") && !sshdconf_is(&l, "includ"), "keyword compared without case, whole");
 	IS_INT((int)l.lineno, 3, "... on line 3 (comment and blank lines skipped)");
 	OK(l.restlen == 35 && memcmp(l.rest, "/etc/ssh/sshd_config.d/*.conf other", 35) == 0, "... its value, CR dropped");
-	i = 0;
-	IS_INT(sshdconf_word(l.rest, l.restlen, &i, 1, w, sizeof w), 1, "first word");
-	IS_STR(w, "/etc/ssh/sshd_config.d/*.conf", "... is the glob");
-	IS_INT(sshdconf_word(l.rest, l.restlen, &i, 1, w, sizeof w), 1, "second word");
-	IS_STR(w, "other", "... other");
-	IS_INT(sshdconf_word(l.rest, l.restlen, &i, 1, w, sizeof w), 0, "no third");
 	IS_INT(sshdconf_next(text, sizeof text - 1, &pos, &ln, &l), 1, "keyword=value");
 	OK(sshdconf_is(&l, "AUTHORIZEDKEYSCOMMAND"), "... keyword before '='");
 	OK(l.restlen == 12 && memcmp(l.rest, "/bin/x \"a b\"", 12) == 0, "... raw value, trailing blanks dropped");
 	IS_INT(sshdconf_next(text, sizeof text - 1, &pos, &ln, &l), 1, "match line");
 	IS_INT(sshdconf_next(text, sizeof text - 1, &pos, &ln, &l), 0, "end");
-
-	/* argv_split's rules (OpenSSH misc.c) */
-	i = 0;
-	IS_INT(sshdconf_word("'a \"b' c", 8, &i, 0, w, sizeof w), 1, "single quotes");
-	IS_STR(w, "a \"b", "... keep a double quote");
-	i = 0;
-	IS_INT(sshdconf_word("a\\ b\\x", 6, &i, 0, w, sizeof w), 1, "escaped blank outside quotes");
-	IS_STR(w, "a b\\x", "... unknown escape kept with its backslash");
-	i = 0;
-	IS_INT(sshdconf_word("\"open", 5, &i, 0, w, sizeof w), -1, "unterminated quote refused");
-	i = 0;
-	IS_INT(sshdconf_word("#x y", 4, &i, 1, w, sizeof w), 0, "'#' word ends a config line");
-	i = 0;
-	IS_INT(sshdconf_word("#x y", 4, &i, 0, w, sizeof w), 1, "... but not a command line");
 
 	IS_INT((int)sshdconf_quote("gh:%u", 1, q, sizeof q), 6, "percent doubled");
 	IS_STR(q, "gh:%%u", "... unquoted");
