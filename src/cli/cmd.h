@@ -23,6 +23,7 @@ int cmd_fetch(int argc, char **argv, const struct globals *g);
 int cmd_sync(int argc, char **argv, const struct globals *g);
 int cmd_authorized_keys(int argc, char **argv, const struct globals *g);
 int cmd_fetch_krl(int argc, char **argv, const struct globals *g);
+int cmd_sshd_config(int argc, char **argv, const struct globals *g);
 
 
 #endif

@@ -29,6 +29,7 @@ static const struct command commands[] = {
 	{ "sync", cmd_sync, "make managed block NAME hold exactly what the sources give" },
 	{ "authorized-keys", cmd_authorized_keys, "sshd's AuthorizedKeysCommand: a user's keys, cached, quiet" },
 	{ "fetch-krl", cmd_fetch_krl, "fetch an OpenSSH KRL for RevokedKeys; validated, never older" },
+	{ "sshd-config", cmd_sshd_config, "print or install (--write) the sshd drop-in for authorized-keys" },
 	{ "version", cmd_version, "versions of keydrop, BearSSL, libsodium; build date" },
 };
 

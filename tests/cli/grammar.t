@@ -38,9 +38,10 @@ declare -A VALUED=(
 	[check]="$TGT --key"
 	[fetch]="$NET"
 	[sync]="$TGT --source $NET"
+	[sshd-config]="--sshd-config --user-akc $NET --ttl --max-stale --chain --chain-timeout"
 	[version]=""
 )
-CMDS="keygen hostkeys pubkey passphrase fingerprint install remove list check fetch sync version"
+CMDS="keygen hostkeys pubkey passphrase fingerprint install remove list check fetch sync sshd-config version"
 for c in $CMDS; do
 	for o in ${VALUED[$c]}; do
 		run "$K" "$c" "$o"
