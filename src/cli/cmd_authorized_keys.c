@@ -142,7 +142,7 @@ static int chain_start(const struct akc_opts *a, const char *line, struct subpro
 	}
 	if (r != CMDLINE_OK)
 		msg_err(cmd, "--chain %s: %s; not run", line, cmdline_strerror(r));
-	else if (subproc_start(sp, ex.v, max) != SUBPROC_OK) {
+	else if (subproc_start(sp, ex.v, max, 0) != SUBPROC_OK) {
 		msg_err(cmd, "--chain %s: %s; not run", ex.v[0], osutil_strerror(errno));
 		r = -1;
 	}

@@ -9,10 +9,14 @@
 
 #include "die.h"
 #include "fsx.h"
-#include "osproc.h"
 #include "pathwalk.h"
 #include "sshdcfg.h"
 #include "sshdconf.h"
+#include "subproc.h"
+#include "deadline.h"
+
+/* sshd -t/-T and useradd: a minute at most (they take milliseconds; a hung one must not hang us) */
+#define SSHDCFG_RUN_MS 60000
 
 /* The first line of a program's output (its reason), for a message. */
 static const char *first_line(char *err)
@@ -25,7 +29,7 @@ static const char *first_line(char *err)
 static int run_sshd(struct sshdcfg *s, const char *mode, char *out, size_t ocap, char *why)
 {
 	char *av[] = { (char *)SSHDCFG_SSHD, (char *)mode, (char *)"-f", (char *)s->file, NULL };
-	int st = osproc_run(av, out, ocap);
+	int st = subproc_run(av, SUBPROC_STDERR | SUBPROC_SYSENV, out, ocap, deadline_now_ms() + SSHDCFG_RUN_MS);
 
 	if (st != 0)
 		snprintf(why, SSHDCFG_WHY, "%s %s -f %s: %s", SSHDCFG_SSHD, mode, s->file,
@@ -111,7 +115,7 @@ static int akc_user(struct sshdcfg *s, int quiet, struct passwd *pw)
 	struct passwd *p = getpwnam(s->user);
 
 	if (!p) {
-		int st = osproc_run(av, out, sizeof out);
+		int st = subproc_run(av, SUBPROC_STDERR | SUBPROC_SYSENV, out, sizeof out, deadline_now_ms() + SSHDCFG_RUN_MS);
 		if (st != 0)
 			return msg_fail(EXIT_FAIL, "sshd-config", "%s %s: %s", av[0], s->user,
 					st < 0 ? strerror(errno) : first_line(out));

@@ -1,52 +1,12 @@
-/* osproc.c: running system programs; the running binary as sshd sees it (osproc.h). */
+/* osproc.c: the running binary as sshd sees it (osproc.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "osproc.h"
-
-int osproc_run(char *const argv[], char *out, size_t cap)
-{
-	static char *const env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL };
-	int p[2], st;
-	size_t n = 0;
-	pid_t pid;
-
-	out[0] = 0;
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -1;
-	if ((pid = fork()) < 0) {
-		close(p[0]), close(p[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (nul >= 0 && dup2(nul, 0) >= 0 && dup2(p[1], 1) >= 0 && dup2(p[1], 2) >= 0)
-			execve(argv[0], argv, env);
-		_exit(127);
-	}
-	close(p[1]);
-	for (;;) {
-		char tmp[4096];
-		ssize_t r = read(p[0], tmp, sizeof tmp);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		size_t k = (size_t)r < cap - 1 - n ? (size_t)r : cap - 1 - n;
-		memcpy(out + n, tmp, k);
-		out[n += k] = 0;
-	}
-	close(p[0]);
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 256 + WTERMSIG(st);
-}
 
 /* One level of sshd's rule: root's, not group/other-writable, no link. Returns 0, or -1 with why. */
 static int judge(int fd, const char *path, size_t plen, char *why, size_t whycap)

@@ -15,8 +15,9 @@
 
 extern char **environ;
 
-int subproc_start(struct subproc *s, char *const argv[], size_t max)
+int subproc_start(struct subproc *s, char *const argv[], size_t max, int flags)
 {
+	static char *const sysenv[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	int p[2], e;
@@ -34,10 +35,12 @@ int subproc_start(struct subproc *s, char *const argv[], size_t max)
 	posix_spawnattr_init(&at);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	if (flags & SUBPROC_STDERR)
+		posix_spawn_file_actions_adddup2(&fa, p[1], 2);
 	/* its own group: the deadline kills everything it started, not only itself */
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
 	posix_spawnattr_setpgroup(&at, 0);
-	e = posix_spawn(&pid, argv[0], &fa, &at, argv, environ);
+	e = posix_spawn(&pid, argv[0], &fa, &at, argv, flags & SUBPROC_SYSENV ? sysenv : environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	close(p[1]);
@@ -130,4 +133,24 @@ void subproc_free(struct subproc *s)
 	free(s->out);
 	memset(s, 0, sizeof *s);
 	s->fd = -1;
+}
+
+int subproc_run(char *const argv[], int flags, char *out, size_t cap, int64_t deadline)
+{
+	struct subproc s;
+	int r;
+
+	out[0] = 0;
+	if (subproc_start(&s, argv, cap - 1, flags) != SUBPROC_OK) {
+		subproc_free(&s);
+		return -1;
+	}
+	r = subproc_finish(&s, deadline);
+	memcpy(out, s.out, s.len + 1);
+	if (r == SUBPROC_OK || r == SUBPROC_STATUS)
+		r = WIFEXITED(s.status) ? WEXITSTATUS(s.status) : 256 + WTERMSIG(s.status);
+	else
+		r = r == SUBPROC_SPAWN ? -1 : 256 + SIGKILL;
+	subproc_free(&s);
+	return r;
 }
