@@ -30,7 +30,6 @@ R=$(mktemp -d -p /run keydrop-akc.XXXXXX) && chmod 755 "$R"
 on_exit "rm -rf '$R'"
 install -m 755 "$KEYDROP" "$R/keydrop"
 install -m 644 "$P/root.pem" "$R/root.pem"
-install -d -m 700 -o "$SVC" "$R/cache"
 D=$R/keys
 mkdir -p "$D"
 cat "$TAP_TMP/a.pub" > "$D/$TUSER.keys"
@@ -44,12 +43,22 @@ ok $? "HTTPS key server listening"
 PORT=$HTTPS_PORT
 hostkey=$TAP_TMP/hostkey
 "$KEYDROP" keygen -q -f "$hostkey" -N '' >/dev/null
-AKC="$R/keydrop authorized-keys --user %u --key-type %t --key %k --cacert $R/root.pem --cache $R/cache"
-URL="https://localhost:$PORT/users/%%u.keys"
 d=$TAP_TMP/sshd
-mkdir -p "$d"
-sshd_start "$d" "$hostkey" "AuthorizedKeysCommand $AKC $URL" "AuthorizedKeysCommandUser $SVC" \
-	"AuthorizedKeysFile .ssh/authorized_keys"
+mkdir -p "$d/conf.d"
+# the AuthorizedKeysCommand lines come from the drop-in `keydrop sshd-config --write` makes (checked
+# by it with sshd -t/-T against a config that includes the drop-in directory, as Debian's does)
+printf 'Include %s/conf.d/*.conf\nHostKey %s\n' "$d" "$hostkey" > "$d/staging_config"
+dropin() {
+	"$R/keydrop" sshd-config -q --write --sshd-config "$d/staging_config" --user-akc "$SVC" \
+		--cacert "$R/root.pem" --cache "$R/cache" "$@" "https://localhost:$PORT/users/%u.keys"
+}
+dropin
+ok $? "sshd-config --write made the drop-in"
+is "$(stat -c '%U %a' "$R/cache")" "$SVC 700" "sshd-config made the cache directory, the AuthorizedKeysCommandUser's, 0700"
+grep -q "^AuthorizedKeysCommand $R/keydrop authorized-keys --user %u --key-type %t --key %k .*https://localhost:$PORT/users/%%u.keys" \
+	"$d/conf.d/00-keydrop.conf"
+ok $? "the drop-in's command: %u doubled for sshd"
+sshd_start "$d" "$hostkey" "Include $d/conf.d/*.conf" "AuthorizedKeysFile .ssh/authorized_keys"
 ok $? "sshd with keydrop's AuthorizedKeysCommand listening"
 age_cache() { find "$R/cache" -name '*.cache' -exec touch -d '-2 min' {} +; find "$R/cache" -name '*.fail' -delete; }
 login() { ssh_login "$d" "$TAP_TMP/$1" "$TUSER"; }
@@ -117,8 +126,9 @@ printf '#!/bin/sh\nexec sleep 60\n' > "$R/hang"
 chmod 755 "$R/other" "$R/hang"
 chmod 644 "$R/other.keys"
 kill "$SSHD_PID"; wait "$SSHD_PID" 2>/dev/null; : > "$d/sshd.log"
-sshd_start "$d" "$hostkey" "AuthorizedKeysCommand $AKC --chain \"$R/other %%u\" --chain $R/hang --chain-timeout 1 $URL" \
-	"AuthorizedKeysCommandUser $SVC" "AuthorizedKeysFile .ssh/authorized_keys"
+dropin --chain "$R/other %u" --chain "$R/hang" --chain-timeout 1
+ok $? "sshd-config --write: the drop-in with two --chain commands"
+sshd_start "$d" "$hostkey" "Include $d/conf.d/*.conf" "AuthorizedKeysFile .ssh/authorized_keys"
 ok $? "sshd with --chain listening"
 login c
 is "$RC:$OUT" "0:keydrop-login-ok" "--chain: the other command's key logs in"
