@@ -237,7 +237,7 @@ int cmd_authorized_keys(int argc, char **argv, const struct globals *gg)
 	struct keyset ks = { 0 };
 	struct source_ctx ctx;
 	struct subproc sp[AKC_CHAIN_MAX];
-	char **av, *specs[CMDLINE_ARGS_MAX];
+	char **av, *specs[CMDLINE_ARGS_MAX], fresh[CMDLINE_ARGS_MAX];
 	int ac, c, rc, nspecs = 0, nocache_cache = 0, started[AKC_CHAIN_MAX] = { 0 };
 	int64_t chain_deadline;
 
@@ -317,16 +317,21 @@ int cmd_authorized_keys(int argc, char **argv, const struct globals *gg)
 	for (int i = 0; i < a.nchain; i++) /* they run while the sources are read */
 		started[i] = chain_start(&a, a.chain[i], &sp[i], o.max_bytes) == CMDLINE_OK;
 	source_ctx_init(&ctx, &o);
-	for (int i = 0; i < nspecs; i++)
+	for (int i = 0; i < nspecs; i++) {
+		int hits = ctx.fresh_hits;
 		add_source(&ctx, &ks, specs[i]);
+		fresh[i] = ctx.fresh_hits > hits;
+	}
 	if (a.key && ctx.fresh_hits && !any_wanted(&a, &ks)) {
 		/* The offered key is not in what the cache says: it may have been added since. Ask the
-		 * servers (a conditional request: 304 when nothing changed), so a new key works at once;
-		 * a key in the cached answer keeps being served from it until --ttl. */
+		 * servers that answered from the cache (a conditional request: 304 when nothing changed),
+		 * so a new key works at once; a key in the cached answer is served from it until --ttl.
+		 * The others were asked just now: their entries answer again without a request. */
 		keyset_free(&ks);
-		o.ttl_s = 0;
-		for (int i = 0; i < nspecs; i++)
+		for (int i = 0; i < nspecs; i++) {
+			o.ttl_s = fresh[i] ? 0 : a.ttl_s;
 			add_source(&ctx, &ks, specs[i]);
+		}
 	}
 	for (int i = 0; i < a.nchain; i++)
 		if (started[i])

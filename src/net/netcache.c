@@ -54,8 +54,11 @@ static int cache_dir_open(struct source_ctx *c, int create)
 	if (fd < 0 && errno == ENOENT && create) {
 		if (mkdir(o->cache_dir, 0700) == 0)
 			made = 1;
-		else if (errno != EEXIST)
+		else if (errno != EEXIST) {
+			/* e.g. authorized-keys as its unprivileged user under a root-owned /var/cache */
+			cache_warn(c, NULL, strerror(errno));
 			return -1;
+		}
 		fd = open(o->cache_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	}
 	if (fd < 0) {

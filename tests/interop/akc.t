@@ -139,6 +139,21 @@ is "$RC:$OUT" "0:$kb" "after --ttl: asked again, keys back"
 run "$KEYDROP" "${A[@]}" --user emptyuser "$U2"
 is "$RC:$OUT:$ERR" "0::" "empty answer: no keys, nothing on stderr"
 
+# ---- a miss asks again only the sources that answered from the cache -------------------------------
+echo "$kc" > "$D/second.keys"
+S2="https://localhost:$PORT2/fixed/second.keys"
+stale
+run "$KEYDROP" "${A[@]}" --user alice "$U2" "$S2"
+is "$RC:$OUT" "0:$kb
+$kc" "two sources: both answers"
+e2=$(ls -t "$C"/*.cache | head -1)
+grep -q "$kc" "$e2" && touch -d '-2 min' "$e2"
+ok $? "the second source's entry made stale, the first still fresh"
+n=$(requests)
+run "$KEYDROP" "${A[@]}" --user alice --key "$(blob d)" "$U2" "$S2"
+is "$RC:$OUT:$(requests)" "0::$((n + 2))" \
+	"--key missing: the stale source asked once, the fresh one asked again once (2 requests, not 3)"
+
 # ---- the user name is checked before any use -----------------------------------------------------
 n=$(requests)
 long=$(printf 'a%.0s' $(seq 300))
