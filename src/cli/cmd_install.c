@@ -25,7 +25,8 @@ static const char usage[] =
 	"  present are left alone; nothing else in the file changes. With --source NAME the keys go\n"
 	"  into the managed block '# keydrop:begin NAME' ... '# keydrop:end NAME'.\n"
 	"  A key already present with other options keeps the file's line (a warning names both);\n"
-	"  --replace-options rewrites that line's options in place with the given ones.\n" CMDT_USAGE
+	"  --replace-options rewrites that line's options in place with the given ones.\n"
+	"  A key that remove denied in a managed block is allowed again (its denial lines go).\n" CMDT_USAGE
 	"  Writers wait for the lock up to KEYDROP_LOCK_TIMEOUT_MS (default 10000) milliseconds.\n"
 	"  Exit: 0 ok (also: nothing to add), 1 failure (file untouched), 2 usage, 3 key text refused.\n"
 	"network sources (gh:, gl:, lp:, https://):\n";
@@ -213,6 +214,15 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 	if (changed) {
 		if ((ret = cmdt_write(&t, out.p, out.len, "install")) != EXIT_OK)
 			goto out;
+	}
+	for (size_t k = 0; k < nnk && !g->quiet && plan.nlifted; k++) {
+		long dl = plan.what[k] == AKI_REPEAT ? -1 : authkeys_blob_denied(&ak, ks.k[k]->blob, ks.k[k]->bloblen);
+		if (dl >= 0) { /* said once, for its first block */
+			const struct authkeys_block *b = &ak.blocks[ak.lines[dl].block - 1];
+			fputs("allowed again ", stdout);
+			cmdt_describe(stdout, ks.k[k]->blob, ks.k[k]->bloblen, ks.k[k]->comment, ks.k[k]->commentlen);
+			printf(" (no longer denied in block %.*s)\n", (int)b->namelen, b->name);
+		}
 	}
 	for (size_t k = 0; k < nnk && !g->quiet; k++) {
 		if (plan.what[k] != AKI_ADDED)

@@ -15,7 +15,10 @@
 static const char usage[] =
 	"usage: keydrop list [TARGET] [--json]\n"
 	"  One line per key: LINE: BITS FINGERPRINT COMMENT (TYPE) [block NAME] [options OPTS].\n"
-	"  --json prints an array of {line, fingerprint, type, bits, comment, options, source}.\n"
+	"  Keys removed from a managed block (denied: sync will not add them again) are listed as\n"
+	"  LINE: denied FINGERPRINT [block NAME].\n"
+	"  --json prints an array of {line, fingerprint, type, bits, comment, options, source, denied};\n"
+	"  a denial has \"denied\":true and null type, bits, comment and options.\n"
 	"  Lines sshd would skip are not listed (keydrop check explains them).\n" CMDT_USAGE;
 
 /* JSON string: escapes quotes, backslashes, control bytes, and C1 and bidi controls (so a terminal
@@ -64,6 +67,7 @@ int cmd_list(int argc, char **argv, const struct globals *gg)
 	struct authkeys ak = { 0 };
 	uint8_t *work = NULL;
 	int c, json = 0, ret = EXIT_FAIL, first = 1;
+	size_t nkeys = 0;
 	struct opts op;
 
 	static const char *const help[] = { usage, NULL };
@@ -93,7 +97,22 @@ int cmd_list(int argc, char **argv, const struct globals *gg)
 		struct paste_diag d;
 		const char *why;
 		char fp[FINGERPRINT_MAX], where[64];
-		if (ak.lines[i].kind != AKL_OTHER)
+		const struct authkeys_line *l = &ak.lines[i];
+		if (l->kind == AKL_DENIED) { /* strictly "# keydrop:denied SHA256:<43>" inside a block */
+			const struct authkeys_block *b = &ak.blocks[l->block - 1];
+			const char *f = ak.buf + l->off + strlen(AUTHKEYS_MARK_DENIED);
+			if (json) {
+				printf("%s\n {\"line\":%zu,\"fingerprint\":\"%.50s\",\"type\":null,\"bits\":null,\"comment\":null,"
+				       "\"options\":null,\"source\":", first ? "" : ",", i + 1, f);
+				json_str(b->name, b->namelen);
+				fputs(",\"denied\":true}", stdout);
+			} else {
+				printf("%zu: denied %.50s [block %.*s]\n", i + 1, f, (int)b->namelen, b->name);
+			}
+			first = 0;
+			continue;
+		}
+		if (l->kind != AKL_OTHER)
 			continue;
 		int r = authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why);
 		if (diag_authline(&ak, i, r, &pk, work, &d)) {
@@ -127,7 +146,7 @@ int cmd_list(int argc, char **argv, const struct globals *gg)
 			json_opt(pk.opts, pk.optslen);
 			fputs(",\"source\":", stdout);
 			json_opt(b ? b->name : NULL, b ? b->namelen : 0);
-			putchar('}');
+			fputs(",\"denied\":false}", stdout);
 		} else {
 			printf("%zu: ", i + 1);
 			cmdt_describe(stdout, pk.blob, pk.bloblen, pk.comment, pk.commentlen);
@@ -142,10 +161,11 @@ int cmd_list(int argc, char **argv, const struct globals *gg)
 			putchar('\n');
 		}
 		first = 0;
+		nkeys++;
 	}
 	if (json)
 		fputs(first ? "]\n" : "\n]\n", stdout);
-	else if (first && !g->quiet) /* an empty listing, said (on stderr: stdout stays one line per key) */
+	else if (!nkeys && !g->quiet) /* an empty listing, said (on stderr: stdout stays one line per key) */
 		msg_err("list", "%s: no keys", t.path);
 	ret = EXIT_OK; /* main checks stdout once for every command */
 out:

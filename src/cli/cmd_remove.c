@@ -15,8 +15,12 @@
 static const char usage[] =
 	"usage: keydrop remove [TARGET] FINGERPRINT... | --comment TEXT | --source NAME\n"
 	"  Removes the keys with these fingerprints (SHA256:... or MD5:..., as keydrop list shows),\n"
-	"  the keys whose comment is exactly TEXT, or the whole managed block NAME. Keys in or out of\n"
-	"  blocks are matched alike. Nothing matching is not an error (exit 0, nothing written).\n" CMDT_USAGE;
+	"  the keys whose comment is exactly TEXT, or the whole managed block NAME (its denials too).\n"
+	"  A key removed from a managed block is denied there ('# keydrop:denied SHA256:...' in the\n"
+	"  block): sync does not bring it back; 'keydrop install' of the key allows it again.\n"
+	"  A FINGERPRINT that matches no key and is not denied: exit 1, nothing written (a typo or\n"
+	"  a key that is already gone). One already denied in a block: exit 0 (removed before).\n"
+	"  --comment or --source matching nothing: exit 0, nothing written.\n" CMDT_USAGE;
 
 /* What the user probably meant by an argument that is not a fingerprint ("" when nothing fits). */
 static const char *not_fingerprint_hint(const char *a)
@@ -114,6 +118,16 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 		ret = msg_fail(EXIT_FAIL, "remove", "%s: %s", t.path, authkeys_strerror(c));
 		goto out;
 	}
+	/* A fingerprint that matches nothing fails the whole command (all or nothing): a script that
+	 * removes a compromised key must see a typo. One that a block already denies was removed before:
+	 * not an error, so a repeated removal of a block's key stays idempotent. */
+	for (size_t k = 0; k < nfp; k++) {
+		if (fps[k].hits || (fps[k].kind == FP_SHA256 && authkeys_denied(&ak, NULL, fps[k].digest) >= 0))
+			continue;
+		ret = msg_fail(EXIT_FAIL, "remove", "%s: no key %s (nothing removed; 'keydrop list' shows the keys)", t.path,
+			       fptext[k]);
+		goto out;
+	}
 	if (changed) {
 		if ((ret = cmdt_write(&t, out.p, out.len, "remove")) != EXIT_OK)
 			goto out;
@@ -122,20 +136,33 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 		for (size_t i = 0; i < ak.nlines; i++) {
 			struct pubkey pk;
 			const char *why;
+			const struct authkeys_line *l = &ak.lines[i];
+			const struct authkeys_block *b = ak.lines[i].block ? &ak.blocks[ak.lines[i].block - 1] : NULL;
 			if (!drop[i])
 				continue;
+			if (l->kind == AKL_DENIED) { /* strictly "# keydrop:denied SHA256:<43>" */
+				printf("dropped denial %.50s (line %zu)\n", ak.buf + l->off + strlen(AUTHKEYS_MARK_DENIED), i + 1);
+				continue;
+			}
 			int r = authkeys_line_key(&ak, i, work, PUBKEY_BLOB_MAX, &pk, &why);
 			if (r != PKL_OK && r != AKO_BAD)
 				continue;
 			fputs("removed ", stdout);
 			cmdt_describe(stdout, pk.blob, pk.bloblen, pk.comment, pk.commentlen);
-			printf(" (line %zu)\n", i + 1);
+			if (b && !block)
+				printf(" from block %.*s (line %zu); sync will not bring it back (install it to allow it again)\n",
+				       (int)b->namelen, b->name, i + 1);
+			else
+				printf(" (line %zu)\n", i + 1);
 		}
+		for (size_t k = 0; k < nfp; k++)
+			if (!fps[k].hits) {
+				long dl = authkeys_denied(&ak, NULL, fps[k].digest);
+				const struct authkeys_block *b = &ak.blocks[ak.lines[dl].block - 1];
+				printf("already removed %s (denied in block %.*s)\n", fptext[k], (int)b->namelen, b->name);
+			}
 		if (block) /* its keys first (above), then the block itself */
 			printf(ndrop ? "removed block %s (%zu lines)\n" : "no block %s\n", block, ndrop);
-		for (size_t k = 0; k < nfp; k++)
-			if (!fps[k].hits)
-				printf("not present %s\n", fptext[k]);
 		if (comment && ndrop == 0)
 			printf("no key with comment '%s'\n", comment);
 	}

@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "targetcli.h"
 #include "die.h"
+#include "fingerprint.h"
 #include "netcli.h"
 #include "opts.h"
 
@@ -57,7 +58,7 @@ int cmd_sync(int argc, char **argv, const struct globals *gg)
 	const char *name = NULL;
 	uint8_t *removed = NULL, *isnew = NULL, *work = NULL;
 	int c, skip = 0, allow_empty = 0, changed = 0, ret = EXIT_FAIL;
-	size_t n_removed = 0, n_added = 0;
+	size_t n_removed = 0, n_added = 0, n_denied = 0;
 
 	netcli_init(&o, "sync");
 	opts_init(&op, "sync", argc, argv, "", lo, g, help);
@@ -155,6 +156,17 @@ int cmd_sync(int argc, char **argv, const struct globals *gg)
 	}
 	for (size_t k = 0; k < keys.n; k++) {
 		struct pubkey pk; /* the real parser: options may hold quoted blanks */
+		if (isnew[k] == 2) { /* said, not an error: the user removed it from this block */
+			char fp[FINGERPRINT_MAX];
+			n_denied++;
+			fingerprint_format(keys.k[k]->blob, keys.k[k]->bloblen, FP_SHA256, fp);
+			if (g->quiet)
+				continue;
+			fflush(stdout);
+			msg_err("sync", "%s is denied in block %s (removed by hand): not added ('keydrop install' allows it again)",
+				fp, name);
+			continue;
+		}
 		if (!isnew[k])
 			continue;
 		n_added++;
@@ -162,8 +174,11 @@ int cmd_sync(int argc, char **argv, const struct globals *gg)
 			describe("added ", &pk, name);
 	}
 	if (!g->quiet)
-		printf("block %s: %zu key%s (%zu added, %zu removed)\n", name, keys.n, keys.n == 1 ? "" : "s", n_added,
-		       n_removed);
+	{
+		printf("block %s: %zu key%s (%zu added, %zu removed", name, keys.n - n_denied,
+		       keys.n - n_denied == 1 ? "" : "s", n_added, n_removed);
+		printf(n_denied ? ", %zu denied)\n" : ")\n", n_denied);
+	}
 	/* The report is secondary to the write that already happened. Exit 0: sync's exit 1 promises
 	 * "nothing changed", which would be false now (a caller would treat a done sync as failed). The
 	 * lost report is said on stderr instead. */

@@ -1,8 +1,11 @@
 /* authkeys.c: authorized_keys lines, managed blocks, and sshd's options grammar. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "authkeys.h"
+#include "b64.h"
+#include "fingerprint.h"
 
 static int is_blank(int c)
 {
@@ -48,6 +51,56 @@ static int marker(const char *s, size_t n, const char **name, size_t *namelen)
 	return kind;
 }
 
+/* "# keydrop:denied SHA256:<43 canonical base64>" (trailing blanks and CR tolerated, nothing else):
+ * 1 with the digest, else 0. Strict, so a hand-written comment is never read as a denial. */
+static int denial(const char *s, size_t n, uint8_t d[32])
+{
+	static const char p[] = AUTHKEYS_MARK_DENIED "SHA256:";
+	char t[45];
+
+	while (n > 0 && (is_blank(s[n - 1]) || s[n - 1] == '\r'))
+		n--;
+	if (n != sizeof p - 1 + 43 || memcmp(s, p, sizeof p - 1) != 0)
+		return 0;
+	memcpy(t, s + sizeof p - 1, 43);
+	t[43] = '=';
+	return b64_decode(t, 44, d, 32) == 32;
+}
+
+int authkeys_denied_digest(const struct authkeys *ak, size_t i, uint8_t sha256[32])
+{
+	const struct authkeys_line *l = &ak->lines[i];
+	return l->kind == AKL_DENIED && denial(ak->buf + l->off, l->len, sha256);
+}
+
+long authkeys_denied(const struct authkeys *ak, const char *name, const uint8_t sha256[32])
+{
+	long b = name ? authkeys_block_find(ak, name, strlen(name)) : -1;
+	size_t from = b >= 0 ? ak->blocks[b].begin : 0, to = b >= 0 ? ak->blocks[b].end : ak->nlines;
+	uint8_t d[32];
+
+	if (name && b < 0)
+		return -1;
+	for (size_t i = from; i < to; i++)
+		if (authkeys_denied_digest(ak, i, d) && memcmp(d, sha256, 32) == 0)
+			return (long)i;
+	return -1;
+}
+
+long authkeys_blob_denied(const struct authkeys *ak, const uint8_t *blob, size_t n)
+{
+	uint8_t d[32];
+	fingerprint_digest(blob, n, FP_SHA256, d);
+	return authkeys_denied(ak, NULL, d);
+}
+
+void authkeys_denied_line(const uint8_t *blob, size_t n, char out[AUTHKEYS_DENIED_MAX])
+{
+	char fp[FINGERPRINT_MAX];
+	fingerprint_format(blob, n, FP_SHA256, fp);
+	snprintf(out, AUTHKEYS_DENIED_MAX, "%s%s", AUTHKEYS_MARK_DENIED, fp);
+}
+
 int authkeys_parse(struct authkeys *ak, const char *buf, size_t len)
 {
 	size_t cap = 0, bcap = 0;
@@ -90,8 +143,11 @@ int authkeys_parse(struct authkeys *ak, const char *buf, size_t len)
 			l->kind = AKL_OTHER;
 		else {
 			int m = marker(s, n, &name, &namelen);
+			uint8_t d[32];
 			l->kind = AKL_COMMENT;
-			if (m == AKL_BEGIN && open < 0) {
+			if (!m && open >= 0 && denial(s, n, d))
+				l->kind = AKL_DENIED;
+			else if (m == AKL_BEGIN && open < 0) {
 				l->kind = AKL_BEGIN;
 				open = (long)ak->nlines;
 				oname = name;
@@ -127,6 +183,9 @@ int authkeys_parse(struct authkeys *ak, const char *buf, size_t len)
 		/* Not a block: its marker is only a comment, and the lines after it belong to the user. */
 		ak->lines[open].kind = AKL_COMMENT;
 		ak->unterminated = (size_t)open + 1;
+		for (size_t j = (size_t)open; j < ak->nlines; j++)
+			if (ak->lines[j].kind == AKL_DENIED)
+				ak->lines[j].kind = AKL_COMMENT;
 	}
 	return AK_OK;
 }

@@ -1,7 +1,10 @@
 /* authkeys.h: the authorized_keys model (sshd(8) AUTHORIZED_KEYS FILE FORMAT). Pure.
  * A file is a list of lines kept byte for byte; keydrop only ever appends lines or drops whole
  * lines, so everything it does not understand (comments, blanks, garbage) survives untouched.
- * Managed blocks are the lines between "# keydrop:begin NAME" and "# keydrop:end NAME". */
+ * Managed blocks are the lines between "# keydrop:begin NAME" and "# keydrop:end NAME". A block may
+ * hold denial lines, "# keydrop:denied SHA256:<fingerprint>": that key was removed from the block by
+ * hand and its source must not bring it back (sshd reads them as comments). They live in the file
+ * itself so that they are written atomically with the keys. */
 #ifndef KEYDROP_AUTHKEYS_H
 #define KEYDROP_AUTHKEYS_H
 #include <stddef.h>
@@ -11,6 +14,8 @@
 
 #define AUTHKEYS_MARK_BEGIN "# keydrop:begin "
 #define AUTHKEYS_MARK_END "# keydrop:end "
+#define AUTHKEYS_MARK_DENIED "# keydrop:denied "
+#define AUTHKEYS_DENIED_MAX 96 /* a denial line with its NUL */
 #define AUTHKEYS_NAME_MAX 64
 #define AUTHKEYS_LINES_MAX (2u << 20) /* lines in one file: bounds the line table (48 MiB) */
 
@@ -19,7 +24,8 @@ enum authkeys_kind {
 	AKL_COMMENT,    /* '#' line (not a marker) */
 	AKL_BEGIN,      /* "# keydrop:begin NAME" that opens a block */
 	AKL_END,        /* "# keydrop:end NAME" that closes it */
-	AKL_OTHER       /* anything else: a key line, or something sshd will skip */
+	AKL_OTHER,      /* anything else: a key line, or something sshd will skip */
+	AKL_DENIED      /* "# keydrop:denied SHA256:<43 base64>" inside a block (elsewhere: a comment) */
 };
 
 enum authkeys_err {
@@ -109,6 +115,21 @@ struct authkeys_blob {
 #define AUTHKEYS_REPEAT (-2L)
 int authkeys_plan_install(const struct authkeys *ak, const struct authkeys_blob *keys, size_t nkeys, long *verdict,
 			  uint8_t *work, size_t cap, long long now, long gmtoff);
+
+/* Line i is a denial line: returns 1 with sha256[0..32) the denied key's SHA-256 digest (as
+ * fingerprint_digest gives it), else 0. */
+int authkeys_denied_digest(const struct authkeys *ak, size_t i, uint8_t sha256[32]);
+
+/* Whether the key whose SHA-256 digest is sha256 (fingerprint_digest(blob, FP_SHA256)) is denied:
+ * the line index of its "# keydrop:denied" line in block NAME (name NULL: in any block), or -1.
+ * For the AuthorizedKeysCommand: a key denied in any block of the user's authorized_keys was removed
+ * by hand and must not be printed again, whatever a source says. Pure; one pass over the lines. */
+long authkeys_denied(const struct authkeys *ak, const char *name, const uint8_t sha256[32]);
+/* The same for the key blob[0..n) itself, in any block: authkeys_denied(ak, NULL, its digest). */
+long authkeys_blob_denied(const struct authkeys *ak, const uint8_t *blob, size_t n);
+
+/* The denial line for key blob[0..n): "# keydrop:denied SHA256:..." (no newline) into out. */
+void authkeys_denied_line(const uint8_t *blob, size_t n, char out[AUTHKEYS_DENIED_MAX]);
 
 /* Index of block NAME or -1. */
 long authkeys_block_find(const struct authkeys *ak, const char *name, size_t namelen);

@@ -16,32 +16,46 @@ static int same_opts(const char *a, size_t an, const char *b, size_t bn)
 	return (!a) == (!b) && (!a || (an == bn && memcmp(a, b, an) == 0));
 }
 
-/* out = ak's bytes with edits applied, then adds appended to block (each step only when needed). */
+/* out = ak's bytes with edits applied (lines keep their place), then the lines with drop[i] == 1
+ * dropped (drop may be NULL), then adds appended to block: each step only when needed. */
 static int render(const struct authkeys *ak, const char *block, struct authkeys_edit *edits, size_t nedit,
-		  const char *const *adds, const size_t *addlens, size_t nadd, size_t max, struct authkeys_out *out)
+		  const uint8_t *drop, const char *const *adds, const size_t *addlens, size_t nadd, size_t max,
+		  struct authkeys_out *out)
 {
-	struct authkeys edited = { 0 };
-	const struct authkeys *base = ak;
-	int r = AK_OK;
+	struct authkeys cur = *ak, tmp = { 0 };
+	struct authkeys_out o2 = { 0 };
+	uint8_t *d1 = NULL;
+	int r = AK_OK, any = 0;
 
 	memset(out, 0, sizeof *out);
-	if (nedit > 0) {
-		qsort(edits, nedit, sizeof *edits, edit_cmp);
-		r = authkeys_render_edit(ak, edits, nedit, max, out);
-		if (r == AK_OK && nadd > 0 && (r = authkeys_parse(&edited, out->p, out->len)) == AK_OK)
-			base = &edited;
+	if (drop) { /* only 1 means dropped (2 is remove's "replaced by an edit") */
+		if (!(d1 = calloc(ak->nlines + 1, 1)))
+			return AK_NOMEM;
+		for (size_t i = 0; i < ak->nlines; i++)
+			any |= d1[i] = drop[i] == 1;
 	}
-	if (r == AK_OK && nadd > 0) {
-		struct authkeys_out o2;
-		r = authkeys_render_add(base, block, adds, addlens, nadd, max, &o2);
-		if (r == AK_OK) {
-			free(out->p);
-			*out = o2;
+	int need[3] = { nedit > 0, any, nadd > 0 }, last = need[2] ? 2 : need[1] ? 1 : 0;
+	for (int step = 0; step <= last && r == AK_OK; step++) {
+		if (!need[step])
+			continue;
+		if (step == 0) {
+			qsort(edits, nedit, sizeof *edits, edit_cmp);
+			r = authkeys_render_edit(&cur, edits, nedit, max, &o2);
+		} else if (step == 1) {
+			r = authkeys_render_drop(&cur, d1, max, &o2); /* edits keep every line: same indexes */
 		} else {
-			free(o2.p);
+			r = authkeys_render_add(&cur, block, adds, addlens, nadd, max, &o2);
 		}
+		if (r != AK_OK)
+			break;
+		free(out->p);
+		*out = o2;
+		authkeys_free(&tmp);
+		if (step < last && (r = authkeys_parse(&tmp, out->p, out->len)) == AK_OK)
+			cur = tmp;
 	}
-	authkeys_free(&edited);
+	authkeys_free(&tmp);
+	free(d1);
 	if (r != AK_OK) {
 		free(out->p);
 		memset(out, 0, sizeof *out);
@@ -58,15 +72,27 @@ int authkeys_apply_install(const struct authkeys *ak, const char *block, const s
 	struct authkeys_edit *edits = calloc(n + 1, sizeof *edits);
 	const char **adds = calloc(n + 1, sizeof *adds);
 	size_t *addlens = calloc(n + 1, sizeof *addlens), nedit = 0, edlen = 0;
-	uint8_t *work = malloc(PUBKEY_BLOB_MAX);
+	uint8_t *work = malloc(PUBKEY_BLOB_MAX), *lift = calloc(ak->nlines + 1, 1), (*dg)[32] = calloc(n + 1, 32);
 	char *edbuf = NULL;
 	int r = AK_NOMEM;
 
 	memset(out, 0, sizeof *out);
 	*changed = 0;
-	plan->nadded = plan->nreplaced = 0;
-	if (!blobs || !verdict || !edits || !adds || !addlens || !work)
+	plan->nadded = plan->nreplaced = plan->nlifted = 0;
+	if (!blobs || !verdict || !edits || !adds || !addlens || !work || !lift || !dg)
 		goto out;
+	/* An explicit install allows a key again: its denials go, in every block. */
+	for (size_t k = 0; k < n; k++)
+		fingerprint_digest(keys[k].blob, keys[k].bloblen, FP_SHA256, dg[k]);
+	for (size_t i = 0; i < ak->nlines; i++) {
+		uint8_t d[32];
+		for (size_t k = 0; k < n && authkeys_denied_digest(ak, i, d); k++)
+			if (memcmp(d, dg[k], 32) == 0) {
+				lift[i] = 1;
+				plan->nlifted++;
+				break;
+			}
+	}
 	for (size_t k = 0; k < n; k++) {
 		blobs[k].blob = keys[k].blob;
 		blobs[k].len = keys[k].bloblen;
@@ -116,11 +142,13 @@ int authkeys_apply_install(const struct authkeys *ak, const char *block, const s
 		plan->nreplaced++;
 	}
 	r = AK_OK;
-	if (plan->nadded > 0 || nedit > 0) {
-		r = render(ak, block, edits, nedit, adds, addlens, plan->nadded, max, out);
+	if (plan->nadded > 0 || nedit > 0 || plan->nlifted > 0) {
+		r = render(ak, block, edits, nedit, lift, adds, addlens, plan->nadded, max, out);
 		*changed = r == AK_OK;
 	}
 out:
+	free(lift);
+	free(dg);
 	free(blobs);
 	free(verdict);
 	free(edits);
@@ -185,26 +213,37 @@ int authkeys_apply_sync(const struct authkeys *ak, const char *name, const struc
 		r = AK_UNTERMINATED;
 		goto out;
 	}
-	/* A repeated blob counts once, at its first place. */
+	/* A repeated blob counts once, at its first place; a key denied in the block not at all. */
 	for (size_t k = 0; k < n; k++)
 		ix[k] = (struct keyix){ keys[k].blob, keys[k].bloblen, k };
 	qsort(ix, n, sizeof *ix, keyix_cmp);
-	for (size_t k = 0; k < n; k++)
+	int denials = 0;
+	for (size_t i = bi >= 0 ? ak->blocks[bi].begin : 0; bi >= 0 && i < ak->blocks[bi].end; i++)
+		denials |= ak->lines[i].kind == AKL_DENIED;
+	for (size_t k = 0; k < n; k++) {
+		uint8_t d[32];
 		isnew[k] = 1;
+		if (denials) {
+			fingerprint_digest(keys[k].blob, keys[k].bloblen, FP_SHA256, d);
+			isnew[k] = authkeys_denied(ak, name, d) >= 0 ? 2 : 1;
+		}
+	}
 	for (size_t j = 1; j < n; j++)
 		if (ix[j].len == ix[j - 1].len && memcmp(ix[j].blob, ix[j - 1].blob, ix[j].len) == 0)
 			isnew[ix[j].i] = 0;
 	for (size_t k = 0; k < n; k++)
-		if (isnew[k]) {
+		if (isnew[k] == 1) {
 			adds[nadd] = keys[k].line;
 			addlens[nadd++] = keys[k].len;
 		}
-	/* The block's lines all go; the keys come back in the given order. */
+	/* The block's lines all go but its denials; the keys come back in the given order. */
 	if (bi >= 0) {
 		const struct authkeys_block *b = &ak->blocks[bi];
 		for (size_t i = b->begin + 1; i < b->end; i++) {
 			struct pubkey pk;
 			const char *why;
+			if (ak->lines[i].kind == AKL_DENIED)
+				continue;
 			drop[i] = 1;
 			if (ak->lines[i].kind != AKL_OTHER ||
 			    authkeys_line_key(ak, i, work, PUBKEY_BLOB_MAX, &pk, &why) != PKL_OK) {
@@ -212,7 +251,7 @@ int authkeys_apply_sync(const struct authkeys *ak, const char *name, const struc
 				continue;
 			}
 			long k = keyix_find(ix, n, pk.blob, pk.bloblen);
-			if (k >= 0)
+			if (k >= 0 && isnew[k] != 2)
 				isnew[k] = 0;
 			else
 				removed[i] = 1;
@@ -249,11 +288,53 @@ out:
 	return r;
 }
 
+/* Remove's denial for key line i of a block (drop[i] becomes 2: the line turns into the denial),
+ * unless the block already denies the key or an earlier line of this removal did. */
+static int deny(const struct authkeys *ak, size_t i, const struct pubkey *pk, uint8_t *drop,
+		struct authkeys_edit **edits, char (**texts)[AUTHKEYS_DENIED_MAX], size_t *nedit, size_t *cap)
+{
+	const struct authkeys_block *b = &ak->blocks[ak->lines[i].block - 1];
+	char t[AUTHKEYS_DENIED_MAX];
+	uint8_t d[32];
+	char name[AUTHKEYS_NAME_MAX + 1];
+
+	memcpy(name, b->name, b->namelen);
+	name[b->namelen] = '\0';
+	fingerprint_digest(pk->blob, pk->bloblen, FP_SHA256, d);
+	authkeys_denied_line(pk->blob, pk->bloblen, t);
+	if (authkeys_denied(ak, name, d) >= 0)
+		return AK_OK;
+	for (size_t e = 0; e < *nedit; e++)
+		if ((*edits)[e].line > b->begin && (*edits)[e].line < b->end && strcmp((*texts)[e], t) == 0)
+			return AK_OK;
+	if (*nedit == *cap) {
+		size_t nc = *cap ? *cap * 2 : 4;
+		void *ne = realloc(*edits, nc * sizeof **edits), *nt = ne ? realloc(*texts, nc * sizeof **texts) : NULL;
+		if (ne)
+			*edits = ne;
+		if (!nt)
+			return AK_NOMEM;
+		*texts = nt;
+		*cap = nc;
+	}
+	const struct authkeys_line *l = &ak->lines[i];
+	memcpy((*texts)[*nedit], t, sizeof t);
+	/* The key's text becomes the denial; a CR before the newline stays (a CRLF file stays one). */
+	(*edits)[*nedit] = (struct authkeys_edit){ i, 0, l->len - (l->len && ak->buf[l->off + l->len - 1] == '\r'),
+						   NULL, strlen(t) };
+	++*nedit;
+	drop[i] = 2;
+	return AK_OK;
+}
+
 int authkeys_apply_remove(const struct authkeys *ak, struct ak_fpsel *fps, size_t nfp, const char *comment,
 			  size_t commentlen, const char *block, size_t max, uint8_t *drop, size_t *ndropped,
 			  struct authkeys_out *out, int *changed)
 {
 	uint8_t *work = NULL;
+	struct authkeys_edit *edits = NULL;
+	char (*texts)[AUTHKEYS_DENIED_MAX] = NULL;
+	size_t nedit = 0, cap = 0;
 	int r = AK_OK;
 
 	memset(out, 0, sizeof *out);
@@ -270,7 +351,7 @@ int authkeys_apply_remove(const struct authkeys *ak, struct ak_fpsel *fps, size_
 	} else {
 		if (!(work = malloc(PUBKEY_BLOB_MAX)))
 			return AK_NOMEM;
-		for (size_t i = 0; i < ak->nlines; i++) {
+		for (size_t i = 0; i < ak->nlines && r == AK_OK; i++) {
 			struct pubkey pk;
 			const char *why;
 			if (ak->lines[i].kind != AKL_OTHER)
@@ -288,16 +369,23 @@ int authkeys_apply_remove(const struct authkeys *ak, struct ak_fpsel *fps, size_
 					hit = 1;
 				}
 			}
-			if (hit) {
-				drop[i] = 1;
-				++*ndropped;
-			}
+			if (!hit)
+				continue;
+			drop[i] = 1;
+			++*ndropped;
+			/* A key removed from a block is denied there, so that sync does not bring it back. */
+			if (ak->lines[i].block)
+				r = deny(ak, i, &pk, drop, &edits, &texts, &nedit, &cap);
 		}
 	}
-	if (*ndropped > 0) {
-		r = authkeys_render_drop(ak, drop, max, out);
+	for (size_t e = 0; e < nedit; e++)
+		edits[e].ins = texts[e];
+	if (r == AK_OK && *ndropped > 0) {
+		r = render(ak, NULL, edits, nedit, drop, NULL, NULL, 0, max, out);
 		*changed = r == AK_OK;
 	}
+	free(edits);
+	free(texts);
 	free(work);
 	return r;
 }
