@@ -355,7 +355,7 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 		else if (c == 'k')
 			key = op.arg;
 		else if (cmdt_target_opt(c, op.arg, &spec) && !tgt)
-			tgt = c == 'U' ? "--user" : c == 'H' ? "--home" : c == 'F' ? "--file" : "--root";
+			tgt = c == 'U' ? "--user" : c == 'H' ? "--home" : c == 'F' ? "--file" : c == 'G' ? "--fragment" : "--root";
 	if (c == OPTS_EXIT || (op.rc = opts_no_operands(&op)) != EXIT_OK)
 		return op.rc;
 	if (key && tgt)

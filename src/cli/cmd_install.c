@@ -145,7 +145,8 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 		ret = op.rc;
 		goto out;
 	}
-	if ((ret = netcli_finish(&net, "install")) != EXIT_OK || (ret = cmdt_spec_check(&spec, "install")) != EXIT_OK)
+	if ((ret = netcli_finish(&net, "install")) != EXIT_OK || (ret = cmdt_spec_check(&spec, "install")) != EXIT_OK ||
+	    (ret = cmdt_fragment_source(&spec, block, "install")) != EXIT_OK)
 		goto out;
 	ret = EXIT_FAIL;
 	netcli_quiet(&net, g); /* -q and -v may follow the command name */

@@ -77,7 +77,7 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 	}
 	if (c == OPTS_EXIT)
 		return op.rc;
-	if (cmdt_spec_check(&spec, "remove") != EXIT_OK)
+	if (cmdt_spec_check(&spec, "remove") != EXIT_OK || cmdt_fragment_source(&spec, block, "remove") != EXIT_OK)
 		return EXIT_USAGE;
 	if ((comment != NULL) + (block != NULL) + (optind < argc) != 1)
 		return msg_usage("remove", "give FINGERPRINT..., or --comment TEXT, or --source NAME (one of them)");

@@ -18,8 +18,11 @@
 
 static const char *const help[] = {
 	"usage: keydrop sync [TARGET] --source NAME [OPTIONS] SOURCE...\n"
+	"       keydrop sync [TARGET] --fragment NAME [OPTIONS] SOURCE...\n"
 	"Replaces the keys of managed block NAME ('# keydrop:begin NAME' .. '# keydrop:end NAME')\n"
 	"with the keys the SOURCEs give now, in one atomic write. Keys outside the block stay.\n"
+	"Keys removed from the block by 'keydrop remove' stay out (denied) until installed again.\n"
+	"With --fragment NAME the block NAME lives in ~/.ssh/authorized_keys.d/NAME (no --source).\n"
 	CMDT_USAGE "exit: 0 ok (also: unchanged), 1 failure (nothing changed), 2 usage, 3 response rejected\n"
 	"options:\n",
 	NETCLI_HELP NETCLI_HELP_SKIP, /* one copy of the shared text in the binary */
@@ -90,8 +93,11 @@ int cmd_sync(int argc, char **argv, const struct globals *gg)
 		goto out;
 	}
 	netcli_quiet(&o, g); /* -q and -v may follow the command name */
-	if ((ret = netcli_finish(&o, "sync")) != EXIT_OK || (ret = cmdt_spec_check(&spec, "sync")) != EXIT_OK)
+	if ((ret = netcli_finish(&o, "sync")) != EXIT_OK || (ret = cmdt_spec_check(&spec, "sync")) != EXIT_OK ||
+	    (ret = cmdt_fragment_source(&spec, name, "sync")) != EXIT_OK)
 		goto out;
+	if (spec.fragment) /* the fragment is keydrop's own file: its block is named after it */
+		name = spec.fragment;
 	if (!name) {
 		ret = msg_usage("sync", "--source NAME is required (the managed block to replace)");
 		goto out;

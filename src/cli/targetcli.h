@@ -9,23 +9,29 @@
 #include "cmd.h"
 #include "target.h"
 
-/* getopt_long rows for --user/--home/--file/--root (values 'U','H','F','R'). */
+/* getopt_long rows for --user/--home/--file/--root/--fragment (values 'U','H','F','R','G'). */
 #define CMDT_LONGOPTS                                                                              \
 	{ "user", required_argument, NULL, 'U' }, { "home", required_argument, NULL, 'H' },        \
-	{ "file", required_argument, NULL, 'F' }, { "root", required_argument, NULL, 'R' }
+	{ "file", required_argument, NULL, 'F' }, { "root", required_argument, NULL, 'R' },        \
+	{ "fragment", required_argument, NULL, 'G' }
 
 /* The getopt_long row of --source NAME (the managed block), returning val. */
 #define CMDT_SOURCE_ROW(val) { "source", required_argument, NULL, val }
 
 #define CMDT_USAGE                                                                                 \
 	"  TARGET: --user NAME (home from passwd) | --home DIR | --file PATH; --root DIR prefixes paths.\n" \
-	"          Default: the invoking user's ~/.ssh/authorized_keys.\n"
+	"          Default: the invoking user's ~/.ssh/authorized_keys. --fragment NAME: the file\n" \
+	"          ~/.ssh/authorized_keys.d/NAME instead (OpenSSH >= 10 reads authorized_keys.d/*).\n"
 
 /* Stores a TARGET option in s; returns 1 if c was one. */
 int cmdt_target_opt(int c, const char *arg, struct target_spec *s);
-/* Refuses contradictory TARGET options (--file with --home) with the usage line: EXIT_USAGE, else
+/* Refuses contradictory TARGET options (--file with --home or --fragment) and a bad fragment NAME
+ * (a block name, not starting with '.') with the usage line: EXIT_USAGE, else
  * EXIT_OK. Commands that read sources call it before any source is read; cmdt_resolve calls it too. */
 int cmdt_spec_check(const struct target_spec *s, const char *cmd);
+/* With --fragment, --source is refused (usage): the fragment is keydrop's own file, and sync manages
+ * block NAME (the fragment's name) in it. Returns EXIT_USAGE or EXIT_OK. */
+int cmdt_fragment_source(const struct target_spec *s, const char *source, const char *cmd);
 
 /* target_resolve with the shared messages: --file with --home is a usage error (exit 2), anything
  * else (an unknown user, a path too long) a failure (exit 1). Prints the one error line itself. */

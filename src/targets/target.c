@@ -59,6 +59,8 @@ static int resolve(struct target *t, const struct target_spec *s, char *err, siz
 	t->as_root = geteuid() == 0;
 	if (s->file && s->home)
 		return target_say(err, errcap, "--file and --home cannot be combined");
+	if (s->file && s->fragment)
+		return target_say(err, errcap, "--file and --fragment cannot be combined");
 	if (s->root && *s->root) {
 		size_t rl = strlen(s->root);
 		while (rl > 1 && s->root[rl - 1] == '/')
@@ -143,6 +145,15 @@ static int resolve(struct target *t, const struct target_spec *s, char *err, siz
 	    snprintf(t->path, sizeof t->path, "%s/authorized_keys", t->dir) >= (int)sizeof t->path)
 		return target_say(err, errcap, "path too long");
 	snprintf(t->name, sizeof t->name, "authorized_keys");
+	if (s->fragment) { /* the name was checked by the command: no '/', not "." or ".." */
+		size_t dl = strlen(t->dir);
+		if (strlen(s->fragment) >= sizeof t->name ||
+		    snprintf(t->dir + dl, sizeof t->dir - dl, "/%s", TARGET_FRAGMENT_DIR) >= (int)(sizeof t->dir - dl) ||
+		    snprintf(t->path, sizeof t->path, "%s/%s", t->dir, s->fragment) >= (int)sizeof t->path)
+			return target_say(err, errcap, "path too long");
+		snprintf(t->name, sizeof t->name, "%s", s->fragment);
+		t->is_fragment = 1;
+	}
 	return 0;
 }
 
@@ -207,6 +218,50 @@ int target_check_readable(const struct target *t, const struct stat *st, char *e
 			  t->path, (unsigned)st->st_uid, (unsigned)(st->st_mode & 07777), t->user, t->user);
 }
 
+/* Opens directory name under parent (path: its name for messages) with O_NOFOLLOW into *fd; when
+ * missing and create is set, makes it 0700 owned by the user; when missing otherwise, *fd = -1 and 0.
+ * Returns 0, or -1 with err (*fd stays open when only the owner is wrong). */
+static int open_sub(struct target *t, int parent, const char *name, const char *path, int create, int *fd,
+		    char *err, size_t errcap)
+{
+	struct stat st;
+
+	*fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*fd < 0 && errno == ENOENT && create) {
+		int made = mkdirat(parent, name, 0700) == 0;
+		if (!made && errno != EEXIST)
+			return target_say(err, errcap, "cannot create %s: %s", path, strerror(errno));
+		*fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		/* Only the directory this run made: the user can rename any directory of her home into the
+		 * name between our open and mkdirat (EEXIST) or between mkdirat and this open, a root-owned
+		 * one too (~/.gnupg of a `sudo gpg`); that one is checked as found, never given to her. */
+		if (made && *fd >= 0 && fstat(*fd, &st) == 0 && fsx_dir_fresh(*fd, geteuid())) {
+			/* By descriptor: the directory we just made, whatever happens to the name. */
+			if (t->as_root && st.st_uid != t->uid && fchown(*fd, t->uid, t->gid) < 0)
+				return target_say(err, errcap, "cannot chown %s: %s", path, strerror(errno));
+			if (fchmod(*fd, 0700) < 0)
+				return target_say(err, errcap, "cannot chmod %s: %s", path, strerror(errno));
+			/* The new directory entry must survive a crash as much as the file in it. */
+			if (fsync(*fd) < 0 || fsx_fsync_dir(parent) < 0)
+				return target_say(err, errcap, "cannot sync %s: %s", path, strerror(errno));
+		}
+	}
+	if (*fd < 0) {
+		int e = errno;
+		if (e == ENOENT && !create)
+			return 0;
+		if (e == ELOOP || (e == ENOTDIR && fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				   S_ISLNK(st.st_mode)))
+			return target_say(err, errcap, "%s is a symlink: refusing to follow it", path);
+		if (e == ENOTDIR)
+			return target_say(err, errcap, "%s is not a directory", path);
+		return target_say(err, errcap, "%s: %s", path, strerror(e));
+	}
+	if (fstat(*fd, &st) < 0)
+		return target_say(err, errcap, "%s: %s", path, strerror(errno));
+	return check_owner(t, &st, path, err, errcap);
+}
+
 int target_open_dir(struct target *t, int create, char *err, size_t errcap)
 {
 	struct stat st;
@@ -238,40 +293,17 @@ int target_open_dir(struct target *t, int create, char *err, size_t errcap)
 		if (r < 0)
 			return r;
 	}
-	t->dirfd = openat(t->homefd, ".ssh", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (t->dirfd < 0 && errno == ENOENT && create) {
-		int made = mkdirat(t->homefd, ".ssh", 0700) == 0;
-		if (!made && errno != EEXIST)
-			return target_say(err, errcap, "cannot create %s: %s", t->dir, strerror(errno));
-		t->dirfd = openat(t->homefd, ".ssh", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		/* Only the directory this run made: the user can rename any directory of her home into the
-		 * name between our open and mkdirat (EEXIST) or between mkdirat and this open, a root-owned
-		 * one too (~/.gnupg of a `sudo gpg`); that one is checked as found, never given to her. */
-		if (made && t->dirfd >= 0 && fstat(t->dirfd, &st) == 0 && fsx_dir_fresh(t->dirfd, geteuid())) {
-			/* By descriptor: the directory we just made, whatever happens to the name. */
-			if (t->as_root && st.st_uid != t->uid && fchown(t->dirfd, t->uid, t->gid) < 0)
-				return target_say(err, errcap, "cannot chown %s: %s", t->dir, strerror(errno));
-			if (fchmod(t->dirfd, 0700) < 0)
-				return target_say(err, errcap, "cannot chmod %s: %s", t->dir, strerror(errno));
-			/* The new directory entry must survive a crash as much as the file in it. */
-			if (fsync(t->dirfd) < 0 || fsx_fsync_dir(t->homefd) < 0)
-				return target_say(err, errcap, "cannot sync %s: %s", t->dir, strerror(errno));
-		}
-	}
-	if (t->dirfd < 0) {
-		int e = errno;
-		if (e == ENOENT && !create)
-			return 0;
-		if (e == ELOOP || (e == ENOTDIR && fstatat(t->homefd, ".ssh", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-				   S_ISLNK(st.st_mode)))
-			return target_say(err, errcap, "%s is a symlink: refusing to follow it", t->dir);
-		if (e == ENOTDIR)
-			return target_say(err, errcap, "%s is not a directory", t->dir);
-		return target_say(err, errcap, "%s: %s", t->dir, strerror(e));
-	}
-	if (fstat(t->dirfd, &st) < 0)
-		return target_say(err, errcap, "%s: %s", t->dir, strerror(errno));
-	return check_owner(t, &st, t->dir, err, errcap);
+	if (!t->is_fragment)
+		return open_sub(t, t->homefd, ".ssh", t->dir, create, &t->dirfd, err, errcap);
+	char ssh[TARGET_PATH_MAX];
+	int sfd = -1, r;
+	snprintf(ssh, sizeof ssh, "%.*s", (int)(strlen(t->dir) - sizeof TARGET_FRAGMENT_DIR), t->dir);
+	r = open_sub(t, t->homefd, ".ssh", ssh, create, &sfd, err, errcap);
+	if (r == 0 && sfd >= 0)
+		r = open_sub(t, sfd, TARGET_FRAGMENT_DIR, t->dir, create, &t->dirfd, err, errcap);
+	if (sfd >= 0)
+		close(sfd);
+	return r;
 }
 
 int target_lock_timeout(void)

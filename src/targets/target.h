@@ -21,7 +21,10 @@
 
 struct target_spec {
 	const char *user, *home, *file, *root; /* as given on the command line, or NULL */
+	const char *fragment; /* --fragment NAME: ~/.ssh/authorized_keys.d/NAME (a checked name), or NULL */
 };
+
+#define TARGET_FRAGMENT_DIR "authorized_keys.d" /* OpenSSH >= 10: AuthorizedKeysFile globs */
 
 struct target {
 	char home[TARGET_PATH_MAX];  /* "" for --file */
@@ -34,6 +37,7 @@ struct target {
 	gid_t gid;
 	int uid_known;               /* from passwd or the invoker; else taken from the home's owner */
 	int is_file;                 /* --file */
+	int is_fragment;             /* --fragment: dir is home/.ssh/authorized_keys.d */
 	int user_given;              /* --user was given (else the user is the invoker or the home's owner) */
 	int as_root;                 /* running as root: new files are chown'ed to uid/gid */
 	mode_t new_mode;             /* mode of a file target_write creates; 0: 0600 (authorized_keys).
@@ -66,7 +70,8 @@ int target_opendir_path(const struct target *t, const char *path, char *err, siz
 int target_open_home(struct target *t, char *err, size_t errcap);
 
 /* Opens the directory holding the file: for home targets .ssh with O_NOFOLLOW, created 0700 and
- * owned by the user when create is set and it is missing (then t->dirfd stays -1 if not created).
+ * owned by the user when create is set and it is missing (then t->dirfd stays -1 if not created);
+ * for a fragment .ssh and then .ssh/authorized_keys.d, each by the same rules.
  * Refuses a symlink, a non-directory, or a foreign owner. Returns 0, -2 with err when the walk to
  * the home or to --file's directory refused (unsafe), or -1 with err (t->dirfd stays open when only
  * the owner is wrong). */
