@@ -295,15 +295,13 @@ static int deny(const struct authkeys *ak, size_t i, const struct pubkey *pk, ui
 {
 	const struct authkeys_block *b = &ak->blocks[ak->lines[i].block - 1];
 	char t[AUTHKEYS_DENIED_MAX];
-	uint8_t d[32];
-	char name[AUTHKEYS_NAME_MAX + 1];
+	uint8_t d[32], dj[32];
 
-	memcpy(name, b->name, b->namelen);
-	name[b->namelen] = '\0';
 	fingerprint_digest(pk->blob, pk->bloblen, FP_SHA256, d);
 	authkeys_denied_line(pk->blob, pk->bloblen, t);
-	if (authkeys_denied(ak, name, d) >= 0)
-		return AK_OK;
+	for (size_t j = b->begin; j < b->end; j++) /* this block, not the first of its name */
+		if (authkeys_denied_digest(ak, j, dj) && memcmp(d, dj, 32) == 0)
+			return AK_OK;
 	for (size_t e = 0; e < *nedit; e++)
 		if ((*edits)[e].line > b->begin && (*edits)[e].line < b->end && strcmp((*texts)[e], t) == 0)
 			return AK_OK;

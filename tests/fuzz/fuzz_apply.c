@@ -3,7 +3,11 @@
  * - every line outside the block a command touches keeps its bytes and order;
  * - install adds exactly the keys no line lets in, once each; installing again changes nothing;
  * - sync leaves block NAME holding exactly the distinct given keys in the given order; again: no change;
- * - remove drops exactly the selected lines, and the result holds no selected key any more.
+ * - remove drops exactly the selected lines, and the result holds no selected key any more; a
+ *   selected key of a block becomes that block's denial line, in its place;
+ * - sync never adds a key its block denies, and keeps the block's denials; install lifts every
+ *   denial of its keys and nothing else;
+ * - a denial line is only ever one inside a block, and the exported check agrees with a scan.
  * Input: byte 0 the command, byte 1 the keys (2 bits each: which key; byte 2: their options), the
  * rest the file. */
 #include <stddef.h>
@@ -46,14 +50,30 @@ static int line_eq(const struct authkeys *a, size_t i, const struct authkeys *b,
 	return a->lines[i].len == b->lines[j].len && memcmp(a->buf + a->lines[i].off, b->buf + b->lines[j].off, a->lines[i].len) == 0;
 }
 
-/* Lines of a outside its first block NAME (all lines when there is none) equal those of b. */
-static void same_outside(const struct authkeys *a, const struct authkeys *b, const char *name)
+/* Line i of a denies one of nk[0..n) (install lifts it). */
+static int lifted(const struct authkeys *a, size_t i, const struct ak_newkey *nk, size_t n)
+{
+	uint8_t d[32], k[32];
+	if (!authkeys_denied_digest(a, i, d))
+		return 0;
+	for (size_t j = 0; j < n; j++) {
+		fingerprint_digest(nk[j].blob, nk[j].bloblen, FP_SHA256, k);
+		if (memcmp(d, k, 32) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Lines of a outside its first block NAME (all lines when there is none) equal those of b, but for
+ * a's denials of nk[0..n) (lifted by install; n = 0 for other commands). */
+static void same_outside(const struct authkeys *a, const struct authkeys *b, const char *name, const struct ak_newkey *nk,
+			 size_t n)
 {
 	long ba = name ? authkeys_block_find(a, name, strlen(name)) : -1;
 	long bb = name ? authkeys_block_find(b, name, strlen(name)) : -1;
 	size_t i = 0, j = 0;
 	for (;;) {
-		while (i < a->nlines && ba >= 0 && i >= a->blocks[ba].begin && i <= a->blocks[ba].end)
+		while (i < a->nlines && ((ba >= 0 && i >= a->blocks[ba].begin && i <= a->blocks[ba].end) || lifted(a, i, nk, n)))
 			i++;
 		while (j < b->nlines && bb >= 0 && j >= b->blocks[bb].begin && j <= b->blocks[bb].end)
 			j++;
@@ -73,7 +93,7 @@ static void apply_again_install(const struct authkeys_out *o, const char *block,
 	struct authkeys_out o2;
 	uint8_t what[MAXK];
 	long line[MAXK];
-	struct ak_install_plan p = { what, line, 0, 0 };
+	struct ak_install_plan p = { what, line, 0, 0, 0 };
 	int changed;
 	CHECK(authkeys_parse(&b, o->p, o->len) == AK_OK);
 	CHECK(authkeys_apply_install(&b, block, nk, n, replace, 0, 0, MAXF, &p, &o2, &changed) == AK_OK);
@@ -112,12 +132,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	struct authkeys_out o = { 0 };
 	int changed = 0;
+	/* Denials: only inside a block, and authkeys_denied finds each (the first of equal digests). */
+	for (size_t i = 0; i < a.nlines; i++) {
+		uint8_t d[32];
+		if (!authkeys_denied_digest(&a, i, d))
+			continue;
+		CHECK(a.lines[i].block && a.lines[i].kind == AKL_DENIED);
+		long at = authkeys_denied(&a, NULL, d);
+		CHECK(at >= 0 && (size_t)at <= i);
+	}
 	const char *block = (cmd == 1 || cmd == 3 || cmd == 6) ? "blk" : NULL;
 
 	if (cmd <= 2) { /* install: 0 at the end, 1 into a block, 2 with --replace-options */
 		uint8_t what[MAXK];
 		long line[MAXK];
-		struct ak_install_plan p = { what, line, 0, 0 };
+		struct ak_install_plan p = { what, line, 0, 0, 0 };
 		int r = authkeys_apply_install(&a, block, nk, n, cmd == 2, 0, 0, MAXF, &p, &o, &changed);
 		if (r == AK_UNTERMINATED) {
 			CHECK(block && a.unterminated);
@@ -135,16 +164,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				CHECK(what[k] == AKI_REPEAT || line[k] >= 0);
 			}
 		}
-		CHECK(adds == p.nadded && changed == (p.nadded + p.nreplaced > 0));
+		CHECK(adds == p.nadded && changed == (p.nadded + p.nreplaced + p.nlifted > 0));
+		size_t nl = 0;
+		for (size_t i = 0; i < a.nlines; i++)
+			nl += lifted(&a, i, nk, n);
+		CHECK(nl == p.nlifted);
 		if (!changed)
 			goto out;
 		CHECK(authkeys_parse(&b, o.p, o.len) == AK_OK);
+		for (size_t k = 0; k < n; k++) /* installed keys are denied nowhere */
+			CHECK(authkeys_blob_denied(&b, nk[k].blob, nk[k].bloblen) < 0);
 		if (cmd != 2) {
-			same_outside(&a, &b, block);
+			same_outside(&a, &b, block, nk, n);
 			/* the file's own bytes come first, untouched, when nothing goes into an existing block */
-			if (!block || authkeys_block_find(&a, block, 3) < 0)
+			if ((!block || authkeys_block_find(&a, block, 3) < 0) && p.nlifted == 0)
 				CHECK(o.len >= a.len && memcmp(o.p, a.buf, a.len) == 0);
-		} else {
+		} else if (p.nlifted == 0) {
 			CHECK(b.nlines >= a.nlines);
 			for (size_t i = 0; i < a.nlines; i++) {
 				int edited = 0;
@@ -167,16 +202,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *res = changed ? o.p : a.buf;
 		size_t reslen = changed ? o.len : a.len;
 		CHECK(authkeys_parse(&b, res, reslen) == AK_OK);
-		same_outside(&a, &b, "blk");
-		long bb = authkeys_block_find(&b, "blk", 3);
+		same_outside(&a, &b, "blk", NULL, 0);
+		long bb = authkeys_block_find(&b, "blk", 3), ba = authkeys_block_find(&a, "blk", 3);
 		CHECK(bb >= 0);
-		/* exactly the distinct keys, in order, once each */
+		/* the block's denials stay, in order, before its keys */
 		size_t at = b.blocks[bb].begin + 1;
+		for (size_t i = ba >= 0 ? a.blocks[ba].begin : 0; ba >= 0 && i < a.blocks[ba].end; i++)
+			if (a.lines[i].kind == AKL_DENIED) {
+				CHECK(at < b.blocks[bb].end && b.lines[at].kind == AKL_DENIED && line_eq(&a, i, &b, at));
+				at++;
+			}
+		/* then exactly the distinct keys it does not deny, in order, once each */
 		for (size_t k = 0; k < n; k++) {
 			int rep = 0;
+			uint8_t d[32];
 			for (size_t j = 0; j < k; j++)
 				rep |= nk[j].bloblen == nk[k].bloblen && memcmp(nk[j].blob, nk[k].blob, nk[k].bloblen) == 0;
-			if (rep)
+			fingerprint_digest(nk[k].blob, nk[k].bloblen, FP_SHA256, d);
+			int denied = authkeys_denied(&a, "blk", d) >= 0;
+			CHECK(rep ? isnew[k] == 0 : denied == (isnew[k] == 2));
+			if (rep || denied)
 				continue;
 			CHECK(at < b.blocks[bb].end && b.lines[at].len == nk[k].len &&
 			      memcmp(b.buf + b.lines[at].off, nk[k].line, nk[k].len) == 0);
@@ -191,7 +236,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(authkeys_apply_sync(&b, "blk", nk, n, MAXF, removed2, isnew, &o2, &changed2) == AK_OK);
 		CHECK(!changed2);
 		for (size_t k = 0; k < n; k++)
-			CHECK(!isnew[k]);
+			CHECK(isnew[k] != 1);
 		free(removed2);
 		free(o2.p);
 	} else { /* remove: 4 by fingerprint, 5 by comment, 6 the block */
@@ -211,9 +256,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (changed) {
 			CHECK(authkeys_parse(&b, o.p, o.len) == AK_OK);
 			size_t j = 0;
-			for (size_t i = 0; i < a.nlines; i++)
-				if (!drop[i])
+			for (size_t i = 0; i < a.nlines; i++) {
+				if (drop[i] == 2) { /* a block's key became its denial, in its place */
+					struct pubkey pk;
+					const char *why;
+					uint8_t w[PUBKEY_BLOB_MAX], d[32], dj[32];
+					CHECK(a.lines[i].block && j < b.nlines && b.lines[j].block);
+					int lr = authkeys_line_key(&a, i, w, sizeof w, &pk, &why);
+					CHECK(lr == PKL_OK || lr == AKO_BAD);
+					fingerprint_digest(pk.blob, pk.bloblen, FP_SHA256, d);
+					CHECK(authkeys_denied_digest(&b, j, dj) && memcmp(d, dj, 32) == 0);
+					j++;
+				} else if (!drop[i]) {
 					CHECK(j < b.nlines && line_eq(&a, i, &b, j++));
+				}
+			}
 			CHECK(j == b.nlines);
 			if (cmd == 6) { /* the first block blk, markers included, and nothing else */
 				long ba = authkeys_block_find(&a, "blk", 3);
