@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "authkeys.h"
+#include "authkeys_apply.h"
 #include "b64.h"
+#include "fingerprint.h"
 #include "tap.h"
 
 #define K1 "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGmi3qqsrT/S3nOj0nWyT/knV744xhXNJ5NMNxXzB45O"
@@ -291,6 +293,72 @@ static void index_agrees(void)
 	free(file);
 }
 
+/* Removals that stick: the denial line's grammar, remove -> denial, sync skips, install lifts. */
+static void denials(void)
+{
+	uint8_t b1[64], b2[64], d1[32], d[32];
+	long n1 = b64_decode(&K1[12], strlen(&K1[12]), b1, sizeof b1), n2 = b64_decode(&K2[12], strlen(&K2[12]), b2, sizeof b2);
+	char dl[AUTHKEYS_DENIED_MAX], fp[FINGERPRINT_MAX], file[1024];
+	struct authkeys ak;
+
+	fingerprint_digest(b1, (size_t)n1, FP_SHA256, d1);
+	fingerprint_format(b1, (size_t)n1, FP_SHA256, fp);
+	authkeys_denied_line(b1, (size_t)n1, dl);
+	OK(strncmp(dl, "# keydrop:denied SHA256:", 24) == 0 && strcmp(dl + 17, fp) == 0, "denial line: '# keydrop:denied ' + fingerprint");
+	snprintf(file, sizeof file,
+		 "%s\n# keydrop:begin a\n%s \r\n%s x\n%sA\n# keydrop:denied %s\n%.40s\n# keydrop:end a\n"
+		 "# keydrop:begin b\n%s\n",
+		 dl, dl, dl, dl, fp + 7, dl, dl);
+	authkeys_parse(&ak, file, strlen(file));
+	IS_INT(ak.lines[0].kind, AKL_COMMENT, "a denial outside any block is a comment");
+	IS_INT(ak.lines[2].kind, AKL_DENIED, "inside a block: a denial (trailing blank and CR allowed)");
+	OK(authkeys_denied_digest(&ak, 2, d) && memcmp(d, d1, 32) == 0, "... its digest is the key's SHA-256");
+	OK(ak.lines[3].kind == AKL_COMMENT && ak.lines[4].kind == AKL_COMMENT && ak.lines[5].kind == AKL_COMMENT &&
+	   ak.lines[6].kind == AKL_COMMENT, "strict: trailing text, 44 characters, no SHA256: prefix, truncated: comments");
+	IS_INT(ak.lines[9].kind, AKL_COMMENT, "a denial after a begin marker without end is a comment");
+	IS_INT(authkeys_denied(&ak, NULL, d1), 2, "authkeys_denied: any block");
+	IS_INT(authkeys_denied(&ak, "a", d1), 2, "... block a");
+	IS_INT(authkeys_denied(&ak, "b", d1), -1, "... not in b (unterminated: no block)");
+	IS_INT(authkeys_blob_denied(&ak, b1, (size_t)n1), 2, "authkeys_blob_denied: by blob");
+	IS_INT(authkeys_blob_denied(&ak, b2, (size_t)n2), -1, "... another key is not denied");
+	authkeys_free(&ak);
+
+	/* remove K1 from block a: its line becomes the denial in place; K1 outside a block just goes. */
+	const char *f2 = K1 " top\n# keydrop:begin a\n" K1 " one\r\n" K2 " two\n" K1 " again\n# keydrop:end a\n";
+	struct ak_fpsel sel = { FP_SHA256, { 0 }, 32, 0 };
+	struct authkeys_out out, o2;
+	uint8_t drop[8];
+	size_t nd;
+	int changed;
+	memcpy(sel.digest, d1, 32);
+	authkeys_parse(&ak, f2, strlen(f2));
+	IS_INT(authkeys_apply_remove(&ak, &sel, 1, NULL, 0, NULL, 1 << 20, drop, &nd, &out, &changed), AK_OK, "remove");
+	snprintf(file, sizeof file, "# keydrop:begin a\n%s\r\n%s two\n# keydrop:end a\n", dl, K2);
+	OK(changed && out.len == strlen(file) && memcmp(out.p, file, out.len) == 0,
+	   "remove: the block's key becomes one denial (CRLF kept), its repeat and the key outside go");
+	OK(nd == 3 && drop[0] == 1 && drop[2] == 2 && drop[4] == 1, "... drop says which (3 lines: 1, 2, 1)");
+	authkeys_free(&ak);
+
+	/* sync the block with K1 and K2: K1 stays out, the denial stays. */
+	struct ak_newkey nk[2] = { { K1 " one", strlen(K1) + 4, b1, (size_t)n1, NULL, 0 },
+				   { K2 " two", strlen(K2) + 4, b2, (size_t)n2, NULL, 0 } };
+	uint8_t removed[8], isnew[2];
+	authkeys_parse(&ak, out.p, out.len);
+	IS_INT(authkeys_apply_sync(&ak, "a", nk, 2, 1 << 20, removed, isnew, &o2, &changed), AK_OK, "sync");
+	OK(!changed && isnew[0] == 2 && isnew[1] == 0, "sync: the denied key is not added (isnew 2), nothing changes");
+	/* install K1: the denial goes, the key comes back. */
+	uint8_t what[2];
+	long line[2];
+	struct ak_install_plan plan = { what, line, 0, 0, 0 };
+	IS_INT(authkeys_apply_install(&ak, "a", nk, 1, 0, 0, 0, 1 << 20, &plan, &o2, &changed), AK_OK, "install");
+	snprintf(file, sizeof file, "# keydrop:begin a\n%s two\n%s one\n# keydrop:end a\n", K2, K1);
+	OK(changed && plan.nlifted == 1 && what[0] == AKI_ADDED && o2.len == strlen(file) && memcmp(o2.p, file, o2.len) == 0,
+	   "install lifts the denial and adds the key");
+	free(o2.p);
+	authkeys_free(&ak);
+	free(out.p);
+}
+
 int main(void)
 {
 	static uint8_t work[PUBKEY_BLOB_MAX];
@@ -380,6 +448,7 @@ int main(void)
 	OK(authkeys_name_ok("acct-1.x_y@z:+", 14), "block name charset");
 	OK(!authkeys_name_ok("a b", 3) && !authkeys_name_ok("", 0) && !authkeys_name_ok("a\n", 2), "bad block names");
 	options();
+	denials();
 	oddbytes();
 	index_agrees();
 	const char *o = "no-pty,command=\"a,b\\\" c\",bogus";
