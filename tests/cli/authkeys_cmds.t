@@ -59,7 +59,7 @@ d = json.load(open(sys.argv[1]))
 assert len(d) == 4, d
 a = d[1]
 assert a == {"line": 4, "fingerprint": sys.argv[2], "type": "ssh-ed25519", "bits": 256, "comment": "key-a",
-             "options": None, "source": "account"}, a
+             "options": None, "source": "account", "denied": False}, a
 assert d[3]["bits"] == 2048 and d[3]["type"] == "ssh-rsa" and d[3]["source"] is None
 EOF
 ok $? "list --json is valid JSON with the expected fields"
@@ -81,15 +81,20 @@ is "$RC" 1 "list on a missing home: exit 1"
 cp "$AK" before
 run "$KEYDROP" remove --home "$H" "$(fp b)"
 is "$RC" 0 "remove by SHA256 fingerprint"
-is "$OUT" "removed 256 $(fp b) key-b (ED25519) (line 5)" "... says which line"
-diff <(grep -vxF "$(cat b.pub)" before) "$AK" > /dev/null; ok $? "... only that line is gone"
+is "$OUT" "removed 256 $(fp b) key-b (ED25519) from block account (line 5); sync will not bring it back (install it to allow it again)" \
+	"... says which line and which block"
+diff <(sed "s|^$(cat b.pub)\$|# keydrop:denied $(fp b)|" before) "$AK" > /dev/null; ok $? "... only that line changed: it is the block's denial now"
 run "$KEYDROP" remove --home "$H" "$(ssh-keygen -E md5 -lf r.pub | cut -d' ' -f2)"
 is "$RC:$(grep -c ssh-rsa "$AK")" "0:0" "remove by MD5 fingerprint"
 touch -d '2001-01-01' "$AK"; m0=$(stat -c %Y "$AK")
 run "$KEYDROP" remove --home "$H" "$(fp b)"
-is "$RC" 0 "removing a key that is not there: exit 0"
-is "$OUT" "not present $(fp b)" "... says so"
+is "$RC" 0 "removing a block's key again: exit 0 (it is denied: removed before)"
+is "$OUT" "already removed $(fp b) (denied in block account)" "... says so"
 is "$(stat -c %Y "$AK")" "$m0" "... and does not write"
+run "$KEYDROP" remove --home "$H" "$(fp r)" "$(fp c)"
+is "$RC:$OUT" "1:" "a fingerprint that matches no key (and no denial): exit 1"
+is "$ERR" "keydrop: remove: $AK: no key $(fp r) (nothing removed; 'keydrop list' shows the keys)" "... says which, on stderr"
+is "$(stat -c %Y "$AK"):$(grep -c key-c "$AK")" "$m0:1" "... and removes nothing else either (all or nothing)"
 run "$KEYDROP" remove --home "$H" --comment key-c
 is "$RC:$(grep -c key-c "$AK")" "0:0" "remove --comment (the user's own key, outside blocks)"
 run "$KEYDROP" install --home "$H" c.pub
@@ -110,7 +115,7 @@ is "$RC" 2 "remove with two selectors: exit 2"
 run "$KEYDROP" install --home "$H" --source acct a.pub b.pub
 cp "$AK" "$TAP_TMP/ak.before"
 run "$KEYDROP" remove --home "$H" "sha256:$(fp a | cut -d: -f2)"
-is "$RC:$OUT" "0:removed $(ssh-keygen -lf a.pub | cut -d' ' -f1-3) (ED25519) (line $(grep -n "$(cut -d' ' -f2 a.pub)" "$TAP_TMP/ak.before" | cut -d: -f1))" \
+is "$RC:$OUT" "0:removed $(ssh-keygen -lf a.pub | cut -d' ' -f1-3) (ED25519) from block acct (line $(grep -n "$(cut -d' ' -f2 a.pub)" "$TAP_TMP/ak.before" | cut -d: -f1)); sync will not bring it back (install it to allow it again)" \
 	"remove takes the prefix in lower case (sha256:...)"
 cp "$TAP_TMP/ak.before" "$AK"
 run "$KEYDROP" remove --home "$H" -- "$(ssh-keygen -lf b.pub)"
