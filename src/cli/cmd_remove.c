@@ -14,13 +14,10 @@
 
 static const char usage[] =
 	"usage: keydrop remove [TARGET] FINGERPRINT... | --comment TEXT | --source NAME\n"
-	"  Removes the keys with these fingerprints (SHA256:... or MD5:..., as keydrop list shows),\n"
-	"  the keys whose comment is exactly TEXT, or the whole managed block NAME (its denials too).\n"
-	"  A key removed from a managed block is denied there ('# keydrop:denied SHA256:...' in the\n"
-	"  block): sync does not bring it back; 'keydrop install' of the key allows it again.\n"
-	"  A FINGERPRINT that matches no key and is not denied: exit 1, nothing written (a typo or\n"
-	"  a key that is already gone). One already denied in a block: exit 0 (removed before).\n"
-	"  --comment or --source matching nothing: exit 0, nothing written.\n" CMDT_USAGE;
+	"  Removes the keys with these fingerprints (as keydrop list shows them), with comment TEXT,\n"
+	"  or managed block NAME. A key removed from a block is denied there: sync does not bring it\n"
+	"  back, install allows it again. A FINGERPRINT matching no key nor denial: exit 1, nothing\n"
+	"  written.\n" CMDT_USAGE;
 
 /* What the user probably meant by an argument that is not a fingerprint ("" when nothing fits). */
 static const char *not_fingerprint_hint(const char *a)

@@ -142,6 +142,7 @@ is "$RC:$(sed -n 1p "$T/ak3")" "0:# keydrop:begin blk" "install SOURCE --source 
 cp "$T/ak1" "$T/ak4"
 run "$K" remove "$fp1" --file "$T/ak4"
 is "$RC:$(cat "$T/ak4")" "0:$k2" "remove FP --file AK: --file after the fingerprint took effect"
+cp "$T/ak1" "$T/ak4"
 run "$K" remove --file "$T/ak4" -q -- "$fp1"
 is "$RC:$OUT" "0:" "remove -q -- FP: quiet, FP after --"
 run "$K" remove --file "$T/ak4" -- -x
