@@ -25,8 +25,7 @@ static const char usage[] =
 	"  present are left alone; nothing else in the file changes. With --source NAME the keys go\n"
 	"  into the managed block '# keydrop:begin NAME' ... '# keydrop:end NAME'.\n"
 	"  A key already present with other options keeps the file's line (a warning names both);\n"
-	"  --replace-options rewrites that line's options in place with the given ones.\n"
-	"  A key that remove denied in a managed block is allowed again (its denial lines go).\n" CMDT_USAGE
+	"  --replace-options rewrites that line's options in place with the given ones.\n" CMDT_USAGE
 	"  Writers wait for the lock up to KEYDROP_LOCK_TIMEOUT_MS (default 10000) milliseconds.\n"
 	"  Exit: 0 ok (also: nothing to add), 1 failure (file untouched), 2 usage, 3 key text refused.\n"
 	"network sources (gh:, gl:, lp:, https://):\n";

@@ -15,10 +15,8 @@
 static const char usage[] =
 	"usage: keydrop list [TARGET] [--json]\n"
 	"  One line per key: LINE: BITS FINGERPRINT COMMENT (TYPE) [block NAME] [options OPTS].\n"
-	"  Keys removed from a managed block (denied: sync will not add them again) are listed as\n"
-	"  LINE: denied FINGERPRINT [block NAME].\n"
-	"  --json prints an array of {line, fingerprint, type, bits, comment, options, source, denied};\n"
-	"  a denial has \"denied\":true and null type, bits, comment and options.\n"
+	"  A key remove took out of a block: LINE: denied FINGERPRINT [block NAME].\n"
+	"  --json prints an array of {line, fingerprint, type, bits, comment, options, source, denied}.\n"
 	"  Lines sshd would skip are not listed (keydrop check explains them).\n" CMDT_USAGE;
 
 /* JSON string: escapes quotes, backslashes, control bytes, and C1 and bidi controls (so a terminal

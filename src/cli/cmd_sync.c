@@ -21,8 +21,7 @@ static const char *const help[] = {
 	"       keydrop sync [TARGET] --fragment NAME [OPTIONS] SOURCE...\n"
 	"Replaces the keys of managed block NAME ('# keydrop:begin NAME' .. '# keydrop:end NAME')\n"
 	"with the keys the SOURCEs give now, in one atomic write. Keys outside the block stay.\n"
-	"Keys removed from the block by 'keydrop remove' stay out (denied) until installed again.\n"
-	"With --fragment NAME the block NAME lives in ~/.ssh/authorized_keys.d/NAME (no --source).\n"
+	"Keys 'keydrop remove' took out stay out. --fragment NAME: block NAME of that fragment.\n"
 	CMDT_USAGE "exit: 0 ok (also: unchanged), 1 failure (nothing changed), 2 usage, 3 response rejected\n"
 	"options:\n",
 	NETCLI_HELP NETCLI_HELP_SKIP, /* one copy of the shared text in the binary */
@@ -169,8 +168,7 @@ int cmd_sync(int argc, char **argv, const struct globals *gg)
 			if (g->quiet)
 				continue;
 			fflush(stdout);
-			msg_err("sync", "%s is denied in block %s (removed by hand): not added ('keydrop install' allows it again)",
-				fp, name);
+			msg_err("sync", "%s is denied in block %s: not added (install allows it)", fp, name);
 			continue;
 		}
 		if (!isnew[k])

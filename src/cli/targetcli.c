@@ -38,21 +38,18 @@ int cmdt_spec_check(const struct target_spec *s, const char *cmd)
 	if (s->file && s->home)
 		return msg_usage(cmd, "--file and --home cannot be combined");
 	if (s->fragment && s->file)
-		return msg_usage(cmd, "--fragment and --file cannot be combined (--fragment NAME is ~/.ssh/%s/NAME)",
-				 TARGET_FRAGMENT_DIR);
+		return msg_usage(cmd, "--fragment and --file cannot be combined");
 	/* A block name: no '/', and no leading '.' (not ".", "..", nor keydrop's own temp and lock files;
 	 * sshd's glob skips dot files too). */
 	if (s->fragment && (!authkeys_name_ok(s->fragment, strlen(s->fragment)) || s->fragment[0] == '.'))
-		return msg_usage(cmd, "--fragment NAME must be 1-%d of A-Z a-z 0-9 . _ @ : + -, not starting with '.'",
-				 AUTHKEYS_NAME_MAX);
+		return msg_usage(cmd, "--fragment NAME: a block name, not starting with '.'");
 	return EXIT_OK;
 }
 
 int cmdt_fragment_source(const struct target_spec *s, const char *source, const char *cmd)
 {
 	if (s->fragment && source)
-		return msg_usage(cmd, "--fragment and --source cannot be combined (in a fragment, sync manages block NAME "
-				      "of the fragment itself)");
+		return msg_usage(cmd, "--fragment and --source cannot be combined");
 	return EXIT_OK;
 }
 

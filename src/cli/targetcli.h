@@ -20,8 +20,7 @@
 
 #define CMDT_USAGE                                                                                 \
 	"  TARGET: --user NAME (home from passwd) | --home DIR | --file PATH; --root DIR prefixes paths.\n" \
-	"          Default: the invoking user's ~/.ssh/authorized_keys. --fragment NAME: the file\n" \
-	"          ~/.ssh/authorized_keys.d/NAME instead (OpenSSH >= 10 reads authorized_keys.d/*).\n"
+	"          Default: the invoking user's ~/.ssh/authorized_keys; --fragment NAME: its .d/NAME.\n"
 
 /* Stores a TARGET option in s; returns 1 if c was one. */
 int cmdt_target_opt(int c, const char *arg, struct target_spec *s);

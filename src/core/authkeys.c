@@ -367,52 +367,44 @@ int authkeys_render_add(const struct authkeys *ak, const char *name, const char 
 	return render_done(out);
 }
 
-int authkeys_render_drop(const struct authkeys *ak, const uint8_t *drop, size_t max, struct authkeys_out *out)
+int authkeys_render_edit(const struct authkeys *ak, const struct authkeys_edit *edits, size_t nedit,
+			 const uint8_t *drop, size_t max, struct authkeys_out *out)
 {
-	memset(out, 0, sizeof *out);
-	out->max = max;
-	reserve(out, ak->len);
-	for (size_t i = 0; i < ak->nlines;) {
-		/* Copy runs of kept lines in one go. */
-		size_t j = i;
-		while (j < ak->nlines && !drop[j])
-			j++;
-		if (j > i) {
-			const struct authkeys_line *a = &ak->lines[i], *z = &ak->lines[j - 1];
-			put(out, ak->buf + a->off, z->off + z->len + z->has_nl - a->off);
-		}
-		while (j < ak->nlines && drop[j])
-			j++;
-		i = j;
-	}
-	return render_done(out);
-}
-
-int authkeys_render_edit(const struct authkeys *ak, const struct authkeys_edit *edits, size_t nedit, size_t max,
-			 struct authkeys_out *out)
-{
-	size_t at = 0, need = ak->len;
+	size_t e = 0, need = ak->len;
 
 	memset(out, 0, sizeof *out);
 	out->max = max;
-	for (size_t e = 0; e < nedit; e++)
-		need += edits[e].inslen;
+	for (size_t k = 0; k < nedit; k++)
+		need += edits[k].inslen;
 	reserve(out, need);
-	for (size_t e = 0; e < nedit; e++) {
-		const struct authkeys_edit *ed = &edits[e];
-		const struct authkeys_line *l = ed->line < ak->nlines ? &ak->lines[ed->line] : NULL;
-		size_t from = l ? l->off + ed->at : 0;
-		/* In file order, and inside the line (its newline is never touched). */
-		if (!l || from < at || ed->at > l->len || ed->del > l->len - ed->at) {
+	for (size_t i = 0, run = 0; i <= ak->nlines; i++) {
+		const struct authkeys_line *l = &ak->lines[i < ak->nlines ? i : 0];
+		int ed = e < nedit && edits[e].line == i;
+		/* Runs of kept, unedited lines are copied in one go. */
+		if (i == ak->nlines || ed || (drop && drop[i])) {
+			if (i > run)
+				put(out, ak->buf + ak->lines[run].off,
+				    ak->lines[i - 1].off + ak->lines[i - 1].len + ak->lines[i - 1].has_nl - ak->lines[run].off);
+			run = i + 1;
+		}
+		if (!ed)
+			continue;
+		const struct authkeys_edit *d = &edits[e++];
+		/* In line order, one per line, inside the line (its newline is never touched). */
+		if (d->at > l->len || d->del > l->len - d->at || (e < nedit && edits[e].line <= i)) {
 			free(out->p);
 			out->p = NULL;
 			return AK_BADEDIT;
 		}
-		put(out, ak->buf + at, from - at);
-		put(out, ed->ins, ed->inslen);
-		at = from + ed->del;
+		put(out, ak->buf + l->off, d->at);
+		put(out, d->ins, d->inslen);
+		put(out, ak->buf + l->off + d->at + d->del, l->len - d->at - d->del + l->has_nl);
 	}
-	put(out, ak->buf + at, ak->len - at);
+	if (e < nedit) { /* an edit past the last line, or out of order */
+		free(out->p);
+		out->p = NULL;
+		return AK_BADEDIT;
+	}
 	return render_done(out);
 }
 

@@ -173,8 +173,6 @@ struct authkeys_out {
 int authkeys_render_add(const struct authkeys *ak, const char *name, const char *const *adds,
 			const size_t *addlens, size_t nadd, size_t max, struct authkeys_out *out);
 
-/* Renders the file without the lines whose drop[i] is nonzero (every other byte kept). */
-int authkeys_render_drop(const struct authkeys *ak, const uint8_t *drop, size_t max, struct authkeys_out *out);
 
 /* One change inside a line: line's bytes [at, at + del) become ins[0..inslen). */
 struct authkeys_edit {
@@ -184,10 +182,17 @@ struct authkeys_edit {
 };
 
 /* Renders the file with edits[0..nedit) applied (in line order, at most one per line; a line keeps
- * its place, inside a block or not, and its newline), every other byte kept. Returns AK_OK,
+ * its place, inside a block or not, and its newline) and without the lines whose drop[i] is nonzero
+ * (drop may be NULL; an edited line is kept, edited), every other byte kept. Returns AK_OK,
  * AK_NOMEM, AK_TOOBIG or AK_BADEDIT. */
-int authkeys_render_edit(const struct authkeys *ak, const struct authkeys_edit *edits, size_t nedit, size_t max,
-			 struct authkeys_out *out);
+int authkeys_render_edit(const struct authkeys *ak, const struct authkeys_edit *edits, size_t nedit,
+			 const uint8_t *drop, size_t max, struct authkeys_out *out);
+/* Renders the file without the lines whose drop[i] is nonzero (every other byte kept). */
+static inline int authkeys_render_drop(const struct authkeys *ak, const uint8_t *drop, size_t max,
+				       struct authkeys_out *out)
+{
+	return authkeys_render_edit(ak, NULL, 0, drop, max, out);
+}
 
 /* The edit that gives key line i (pk: its authkeys_line_key) the options field opts[0..optslen)
  * instead of its own: replaced in place, dropped with the blanks after it when opts is NULL, or

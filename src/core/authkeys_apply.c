@@ -16,46 +16,31 @@ static int same_opts(const char *a, size_t an, const char *b, size_t bn)
 	return (!a) == (!b) && (!a || (an == bn && memcmp(a, b, an) == 0));
 }
 
-/* out = ak's bytes with edits applied (lines keep their place), then the lines with drop[i] == 1
- * dropped (drop may be NULL), then adds appended to block: each step only when needed. */
+/* out = ak's bytes with edits applied and the lines drop[] says dropped (drop may be NULL), then
+ * adds appended to block: each step only when needed. */
 static int render(const struct authkeys *ak, const char *block, struct authkeys_edit *edits, size_t nedit,
 		  const uint8_t *drop, const char *const *adds, const size_t *addlens, size_t nadd, size_t max,
 		  struct authkeys_out *out)
 {
-	struct authkeys cur = *ak, tmp = { 0 };
-	struct authkeys_out o2 = { 0 };
-	uint8_t *d1 = NULL;
-	int r = AK_OK, any = 0;
+	struct authkeys mid = { 0 };
+	const struct authkeys *base = ak;
+	int r = AK_OK;
 
 	memset(out, 0, sizeof *out);
-	if (drop) { /* only 1 means dropped (2 is remove's "replaced by an edit") */
-		if (!(d1 = calloc(ak->nlines + 1, 1)))
-			return AK_NOMEM;
-		for (size_t i = 0; i < ak->nlines; i++)
-			any |= d1[i] = drop[i] == 1;
+	if (nedit > 0 || drop) {
+		qsort(edits, nedit, sizeof *edits, edit_cmp);
+		r = authkeys_render_edit(ak, edits, nedit, drop, max, out);
+		if (r == AK_OK && nadd > 0 && (r = authkeys_parse(&mid, out->p, out->len)) == AK_OK)
+			base = &mid;
 	}
-	int need[3] = { nedit > 0, any, nadd > 0 }, last = need[2] ? 2 : need[1] ? 1 : 0;
-	for (int step = 0; step <= last && r == AK_OK; step++) {
-		if (!need[step])
-			continue;
-		if (step == 0) {
-			qsort(edits, nedit, sizeof *edits, edit_cmp);
-			r = authkeys_render_edit(&cur, edits, nedit, max, &o2);
-		} else if (step == 1) {
-			r = authkeys_render_drop(&cur, d1, max, &o2); /* edits keep every line: same indexes */
-		} else {
-			r = authkeys_render_add(&cur, block, adds, addlens, nadd, max, &o2);
+	if (r == AK_OK && nadd > 0) {
+		struct authkeys_out o2;
+		if ((r = authkeys_render_add(base, block, adds, addlens, nadd, max, &o2)) == AK_OK) {
+			free(out->p);
+			*out = o2;
 		}
-		if (r != AK_OK)
-			break;
-		free(out->p);
-		*out = o2;
-		authkeys_free(&tmp);
-		if (step < last && (r = authkeys_parse(&tmp, out->p, out->len)) == AK_OK)
-			cur = tmp;
 	}
-	authkeys_free(&tmp);
-	free(d1);
+	authkeys_free(&mid);
 	if (r != AK_OK) {
 		free(out->p);
 		memset(out, 0, sizeof *out);
@@ -143,7 +128,7 @@ int authkeys_apply_install(const struct authkeys *ak, const char *block, const s
 	}
 	r = AK_OK;
 	if (plan->nadded > 0 || nedit > 0 || plan->nlifted > 0) {
-		r = render(ak, block, edits, nedit, lift, adds, addlens, plan->nadded, max, out);
+		r = render(ak, block, edits, nedit, plan->nlifted ? lift : NULL, adds, addlens, plan->nadded, max, out);
 		*changed = r == AK_OK;
 	}
 out:
@@ -288,43 +273,6 @@ out:
 	return r;
 }
 
-/* Remove's denial for key line i of a block (drop[i] becomes 2: the line turns into the denial),
- * unless the block already denies the key or an earlier line of this removal did. */
-static int deny(const struct authkeys *ak, size_t i, const struct pubkey *pk, uint8_t *drop,
-		struct authkeys_edit **edits, char (**texts)[AUTHKEYS_DENIED_MAX], size_t *nedit, size_t *cap)
-{
-	const struct authkeys_block *b = &ak->blocks[ak->lines[i].block - 1];
-	char t[AUTHKEYS_DENIED_MAX];
-	uint8_t d[32], dj[32];
-
-	fingerprint_digest(pk->blob, pk->bloblen, FP_SHA256, d);
-	authkeys_denied_line(pk->blob, pk->bloblen, t);
-	for (size_t j = b->begin; j < b->end; j++) /* this block, not the first of its name */
-		if (authkeys_denied_digest(ak, j, dj) && memcmp(d, dj, 32) == 0)
-			return AK_OK;
-	for (size_t e = 0; e < *nedit; e++)
-		if ((*edits)[e].line > b->begin && (*edits)[e].line < b->end && strcmp((*texts)[e], t) == 0)
-			return AK_OK;
-	if (*nedit == *cap) {
-		size_t nc = *cap ? *cap * 2 : 4;
-		void *ne = realloc(*edits, nc * sizeof **edits), *nt = ne ? realloc(*texts, nc * sizeof **texts) : NULL;
-		if (ne)
-			*edits = ne;
-		if (!nt)
-			return AK_NOMEM;
-		*texts = nt;
-		*cap = nc;
-	}
-	const struct authkeys_line *l = &ak->lines[i];
-	memcpy((*texts)[*nedit], t, sizeof t);
-	/* The key's text becomes the denial; a CR before the newline stays (a CRLF file stays one). */
-	(*edits)[*nedit] = (struct authkeys_edit){ i, 0, l->len - (l->len && ak->buf[l->off + l->len - 1] == '\r'),
-						   NULL, strlen(t) };
-	++*nedit;
-	drop[i] = 2;
-	return AK_OK;
-}
-
 int authkeys_apply_remove(const struct authkeys *ak, struct ak_fpsel *fps, size_t nfp, const char *comment,
 			  size_t commentlen, const char *block, size_t max, uint8_t *drop, size_t *ndropped,
 			  struct authkeys_out *out, int *changed)
@@ -332,8 +280,8 @@ int authkeys_apply_remove(const struct authkeys *ak, struct ak_fpsel *fps, size_
 	uint8_t *work = NULL;
 	struct authkeys_edit *edits = NULL;
 	char (*texts)[AUTHKEYS_DENIED_MAX] = NULL;
-	size_t nedit = 0, cap = 0;
-	int r = AK_OK;
+	size_t nedit = 0;
+	int r = AK_NOMEM;
 
 	memset(out, 0, sizeof *out);
 	memset(drop, 0, ak->nlines);
@@ -348,40 +296,57 @@ int authkeys_apply_remove(const struct authkeys *ak, struct ak_fpsel *fps, size_
 				drop[i] = 1;
 	} else {
 		if (!(work = malloc(PUBKEY_BLOB_MAX)))
-			return AK_NOMEM;
-		for (size_t i = 0; i < ak->nlines && r == AK_OK; i++) {
-			struct pubkey pk;
-			const char *why;
-			if (ak->lines[i].kind != AKL_OTHER)
-				continue;
-			int lr = authkeys_line_key(ak, i, work, PUBKEY_BLOB_MAX, &pk, &why);
-			if (lr != PKL_OK && lr != AKO_BAD)
-				continue;
-			int hit = comment && pk.comment && pk.commentlen == commentlen &&
-				  memcmp(pk.comment, comment, commentlen) == 0;
-			for (size_t k = 0; k < nfp; k++) {
-				uint8_t d[32];
-				size_t dl = fingerprint_digest(pk.blob, pk.bloblen, (enum fp_hash)fps[k].kind, d);
-				if (dl == fps[k].dlen && memcmp(d, fps[k].digest, dl) == 0) {
-					fps[k].hits++;
-					hit = 1;
+			goto out;
+		/* Twice: the lines to drop, then (sized) the denials for those inside a block. */
+		for (int pass = 0; pass < 2; pass++) {
+			for (size_t i = 0; i < ak->nlines; i++) {
+				struct pubkey pk;
+				const char *why;
+				if (ak->lines[i].kind != AKL_OTHER || (pass && drop[i] != 2))
+					continue;
+				int lr = authkeys_line_key(ak, i, work, PUBKEY_BLOB_MAX, &pk, &why);
+				if (lr != PKL_OK && lr != AKO_BAD)
+					continue;
+				if (pass) {
+					/* A key removed from a block is denied there, so that sync does not bring
+					 * it back: its line becomes the denial (a CR before the newline stays). */
+					const struct authkeys_line *l = &ak->lines[i];
+					authkeys_denied_line(pk.blob, pk.bloblen, texts[nedit]);
+					edits[nedit] = (struct authkeys_edit){ i, 0,
+									       l->len - (l->len && ak->buf[l->off + l->len - 1] == '\r'),
+									       texts[nedit], strlen(texts[nedit]) };
+					nedit++;
+					continue;
+				}
+				int hit = comment && pk.comment && pk.commentlen == commentlen &&
+					  memcmp(pk.comment, comment, commentlen) == 0;
+				for (size_t k = 0; k < nfp; k++) {
+					uint8_t d[32];
+					size_t dl = fingerprint_digest(pk.blob, pk.bloblen, (enum fp_hash)fps[k].kind, d);
+					if (dl == fps[k].dlen && memcmp(d, fps[k].digest, dl) == 0) {
+						fps[k].hits++;
+						hit = 1;
+					}
+				}
+				if (hit) {
+					drop[i] = ak->lines[i].block ? 2 : 1;
+					nedit += drop[i] == 2;
+					++*ndropped;
 				}
 			}
-			if (!hit)
-				continue;
-			drop[i] = 1;
-			++*ndropped;
-			/* A key removed from a block is denied there, so that sync does not bring it back. */
-			if (ak->lines[i].block)
-				r = deny(ak, i, &pk, drop, &edits, &texts, &nedit, &cap);
+			if (pass)
+				break;
+			if (!(edits = calloc(nedit + 1, sizeof *edits)) || !(texts = calloc(nedit + 1, sizeof *texts)))
+				goto out;
+			nedit = 0;
 		}
 	}
-	for (size_t e = 0; e < nedit; e++)
-		edits[e].ins = texts[e];
-	if (r == AK_OK && *ndropped > 0) {
+	r = AK_OK;
+	if (*ndropped > 0) {
 		r = render(ak, NULL, edits, nedit, drop, NULL, NULL, 0, max, out);
 		*changed = r == AK_OK;
 	}
+out:
 	free(edits);
 	free(texts);
 	free(work);

@@ -73,7 +73,7 @@ struct ak_fpsel {
  * these digests; options sshd rejects do not hide a key), comment (key lines with exactly this
  * comment), block (the whole block, markers and denials included). A selected key line inside a
  * block becomes that block's denial line for the key ("# keydrop:denied SHA256:...", so that sync
- * does not bring it back), unless the block already denies it. drop[nlines]: 1 for a dropped line,
+ * does not bring it back; a repeated denial is harmless). drop[nlines]: 1 for a dropped line,
  * 2 for a key line replaced by its denial; *ndropped counts both. out and *changed as install. Returns AK_OK, AK_NOMEM or AK_TOOBIG. */
 int authkeys_apply_remove(const struct authkeys *ak, struct ak_fpsel *fps, size_t nfp, const char *comment,
 			  size_t commentlen, const char *block, size_t max, uint8_t *drop, size_t *ndropped,

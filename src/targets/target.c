@@ -59,8 +59,6 @@ static int resolve(struct target *t, const struct target_spec *s, char *err, siz
 	t->as_root = geteuid() == 0;
 	if (s->file && s->home)
 		return target_say(err, errcap, "--file and --home cannot be combined");
-	if (s->file && s->fragment)
-		return target_say(err, errcap, "--file and --fragment cannot be combined");
 	if (s->root && *s->root) {
 		size_t rl = strlen(s->root);
 		while (rl > 1 && s->root[rl - 1] == '/')

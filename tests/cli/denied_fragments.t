@@ -29,7 +29,7 @@ $(cat b.pub)
 run "$KEYDROP" sync --home "$H" --source acct "file:$TAP_TMP/src.keys"
 is "$RC" 0 "sync again: exit 0 (a denied key is not an error)"
 grep -qF "$(cut -d' ' -f2 a.pub)" "$AK"; ok $(( ! $? )) "... the removed key is still absent from the file"
-is "$ERR" "keydrop: sync: $(fp a) is denied in block acct (removed by hand): not added ('keydrop install' allows it again)" \
+is "$ERR" "keydrop: sync: $(fp a) is denied in block acct: not added (install allows it)" \
 	"... says so once, on stderr"
 is "$OUT" "block acct: 1 key (0 added, 0 removed, 1 denied)" "... and counts it"
 grep -qxF "# keydrop:denied $(fp a)" "$AK"; ok $? "... the denial is kept"

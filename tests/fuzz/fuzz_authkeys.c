@@ -74,7 +74,7 @@ static void lookups_agree(const struct authkeys *ak)
 			edited = 1;
 			if (authkeys_options_edit(ak, i, &pk, pk.opts ? "no-pty" : "no-pty ", pk.opts ? 6 : 7, &ed) != AK_OK)
 				__builtin_trap();
-			if (authkeys_render_edit(ak, &ed, 1, ak->len + 8, &out) == AK_OK) {
+			if (authkeys_render_edit(ak, &ed, 1, NULL, ak->len + 8, &out) == AK_OK) {
 				struct authkeys a2;
 				struct pubkey p2;
 				size_t off = ak->lines[i].off;

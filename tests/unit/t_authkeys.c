@@ -333,10 +333,10 @@ static void denials(void)
 	memcpy(sel.digest, d1, 32);
 	authkeys_parse(&ak, f2, strlen(f2));
 	IS_INT(authkeys_apply_remove(&ak, &sel, 1, NULL, 0, NULL, 1 << 20, drop, &nd, &out, &changed), AK_OK, "remove");
-	snprintf(file, sizeof file, "# keydrop:begin a\n%s\r\n%s two\n# keydrop:end a\n", dl, K2);
+	snprintf(file, sizeof file, "# keydrop:begin a\n%s\r\n%s two\n%s\n# keydrop:end a\n", dl, K2, dl);
 	OK(changed && out.len == strlen(file) && memcmp(out.p, file, out.len) == 0,
-	   "remove: the block's key becomes one denial (CRLF kept), its repeat and the key outside go");
-	OK(nd == 3 && drop[0] == 1 && drop[2] == 2 && drop[4] == 1, "... drop says which (3 lines: 1, 2, 1)");
+	   "remove: the block's key lines become denials in place (CRLF kept), the key outside goes");
+	OK(nd == 3 && drop[0] == 1 && drop[2] == 2 && drop[4] == 2, "... drop says which (3 lines: 1, 2, 2)");
 	authkeys_free(&ak);
 
 	/* sync the block with K1 and K2: K1 stays out, the denial stays. */
@@ -345,15 +345,23 @@ static void denials(void)
 	uint8_t removed[8], isnew[2];
 	authkeys_parse(&ak, out.p, out.len);
 	IS_INT(authkeys_apply_sync(&ak, "a", nk, 2, 1 << 20, removed, isnew, &o2, &changed), AK_OK, "sync");
-	OK(!changed && isnew[0] == 2 && isnew[1] == 0, "sync: the denied key is not added (isnew 2), nothing changes");
+	snprintf(file, sizeof file, "# keydrop:begin a\n%s\r\n%s\n%s two\n# keydrop:end a\n", dl, dl, K2);
+	OK(changed && isnew[0] == 2 && isnew[1] == 0 && o2.len == strlen(file) && memcmp(o2.p, file, o2.len) == 0,
+	   "sync: the denied key is not added (isnew 2); the denials stay, the keys follow them");
+	authkeys_free(&ak);
+	free(out.p);
+	out = o2;
+	authkeys_parse(&ak, out.p, out.len);
+	IS_INT(authkeys_apply_sync(&ak, "a", nk, 2, 1 << 20, removed, isnew, &o2, &changed), AK_OK, "sync again");
+	OK(!changed && isnew[0] == 2 && isnew[1] == 0, "... changes nothing");
 	/* install K1: the denial goes, the key comes back. */
 	uint8_t what[2];
 	long line[2];
 	struct ak_install_plan plan = { what, line, 0, 0, 0 };
 	IS_INT(authkeys_apply_install(&ak, "a", nk, 1, 0, 0, 0, 1 << 20, &plan, &o2, &changed), AK_OK, "install");
 	snprintf(file, sizeof file, "# keydrop:begin a\n%s two\n%s one\n# keydrop:end a\n", K2, K1);
-	OK(changed && plan.nlifted == 1 && what[0] == AKI_ADDED && o2.len == strlen(file) && memcmp(o2.p, file, o2.len) == 0,
-	   "install lifts the denial and adds the key");
+	OK(changed && plan.nlifted == 2 && what[0] == AKI_ADDED && o2.len == strlen(file) && memcmp(o2.p, file, o2.len) == 0,
+	   "install lifts both denials and adds the key");
 	free(o2.p);
 	authkeys_free(&ak);
 	free(out.p);
