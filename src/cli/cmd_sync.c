@@ -181,7 +181,9 @@ int cmd_sync(int argc, char **argv, const struct globals *gg)
 	{
 		printf("block %s: %zu key%s (%zu added, %zu removed", name, keys.n - n_denied,
 		       keys.n - n_denied == 1 ? "" : "s", n_added, n_removed);
-		printf(n_denied ? ", %zu denied)\n" : ")\n", n_denied);
+		if (n_denied)
+			printf(", %zu denied", n_denied);
+		puts(")");
 	}
 	/* The report is secondary to the write that already happened. Exit 0: sync's exit 1 promises
 	 * "nothing changed", which would be false now (a caller would treat a done sync as failed). The
