@@ -36,7 +36,8 @@ static const char usage[] =
 	"  Reports what sshd (StrictModes yes) would refuse: the file not regular, an owner other than\n"
 	"  the user or root, a group/world-writable file, .ssh or home; and every line sshd skips.\n"
 	"  --fix repairs modes (by descriptor, never by path; the file by replacing it, owned by the\n"
-	"  user, 0600) and nothing else; what belongs to another user or is hard-linked is only reported.\n" CMDT_USAGE
+	"  user, 0600) and nothing else; what belongs to another user or is hard-linked is only reported.\n";
+static const char usage2[] =
 	"  --key KEY: the client side instead: what ssh refuses about the private key KEY (readable by\n"
 	"  others: \"UNPROTECTED PRIVATE KEY FILE\"; another owner), a KEY.pub that is not its public half,\n"
 	"  a directory others can write; prints its fingerprint (-v: also MD5) and whether a passphrase\n"
@@ -347,7 +348,7 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 	struct opts op;
 	const char *key = NULL, *tgt = NULL;
 
-	static const char *const help[] = { usage, NULL };
+	static const char *const help[] = { usage, cmdt_usage, usage2, NULL };
 	opts_init(&op, "check", argc, argv, "", longopts, g, help);
 	while ((c = opts_next(&op)) >= 0)
 		if (c == 'x')

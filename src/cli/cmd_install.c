@@ -25,7 +25,8 @@ static const char usage[] =
 	"  present are left alone; nothing else in the file changes. With --source NAME the keys go\n"
 	"  into the managed block '# keydrop:begin NAME' ... '# keydrop:end NAME'.\n"
 	"  A key already present with other options keeps the file's line (a warning names both);\n"
-	"  --replace-options rewrites that line's options in place with the given ones.\n" CMDT_USAGE
+	"  --replace-options rewrites that line's options in place with the given ones.\n";
+static const char usage2[] =
 	"  Writers wait for the lock up to KEYDROP_LOCK_TIMEOUT_MS (default 10000) milliseconds.\n"
 	"  Exit: 0 ok (also: nothing to add), 1 failure (file untouched), 2 usage, 3 key text refused.\n"
 	"network sources (gh:, gl:, lp:, https://):\n";
@@ -112,7 +113,7 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 
 	if (!(keys = calloc((size_t)argc + 1, sizeof *keys)))
 		return msg_fail(EXIT_FAIL, "install", "out of memory");
-	static const char *const help[] = { usage, NETCLI_HELP, NULL }; /* one copy of the shared text */
+	static const char *const help[] = { usage, cmdt_usage, usage2, NETCLI_HELP, NULL }; /* one copy of the shared text */
 	opts_init(&op, "install", argc, argv, "", longopts, g, help);
 	while ((c = opts_next(&op)) >= 0) {
 		if (cmdt_target_opt(c, op.arg, &spec))

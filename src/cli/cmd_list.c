@@ -17,7 +17,7 @@ static const char usage[] =
 	"  One line per key: LINE: BITS FINGERPRINT COMMENT (TYPE) [block NAME] [options OPTS].\n"
 	"  A key remove took out of a block: LINE: denied FINGERPRINT [block NAME].\n"
 	"  --json prints an array of {line, fingerprint, type, bits, comment, options, source, denied}.\n"
-	"  Lines sshd would skip are not listed (keydrop check explains them).\n" CMDT_USAGE;
+	"  Lines sshd would skip are not listed (keydrop check explains them).\n";
 
 /* JSON string: escapes quotes, backslashes, control bytes, and C1 and bidi controls (so a terminal
  * showing the JSON is not driven by them; the value is unchanged for a JSON reader); invalid UTF-8
@@ -68,7 +68,7 @@ int cmd_list(int argc, char **argv, const struct globals *gg)
 	size_t nkeys = 0;
 	struct opts op;
 
-	static const char *const help[] = { usage, NULL };
+	static const char *const help[] = { usage, cmdt_usage, NULL };
 	opts_init(&op, "list", argc, argv, "j", longopts, g, help);
 	while ((c = opts_next(&op)) >= 0)
 		if (c == 'j')

@@ -17,7 +17,7 @@ static const char usage[] =
 	"  Removes the keys with these fingerprints (as keydrop list shows them), with comment TEXT,\n"
 	"  or managed block NAME. A key removed from a block is denied there: sync does not bring it\n"
 	"  back, install allows it again. A FINGERPRINT matching no key nor denial: exit 1, nothing\n"
-	"  written.\n" CMDT_USAGE;
+	"  written.\n";
 
 /* What the user probably meant by an argument that is not a fingerprint ("" when nothing fits). */
 static const char *not_fingerprint_hint(const char *a)
@@ -55,7 +55,7 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 	int c, ret = EXIT_FAIL, changed = 0;
 	struct opts op;
 
-	static const char *const help[] = { usage, NULL };
+	static const char *const help[] = { usage, cmdt_usage, NULL };
 	opts_init(&op, "remove", argc, argv, "", longopts, g, help);
 	while ((c = opts_next(&op)) >= 0) {
 		if (cmdt_target_opt(c, op.arg, &spec))

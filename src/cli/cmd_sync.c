@@ -18,11 +18,11 @@
 
 static const char *const help[] = {
 	"usage: keydrop sync [TARGET] --source NAME [OPTIONS] SOURCE...\n"
-	"       keydrop sync [TARGET] --fragment NAME [OPTIONS] SOURCE...\n"
 	"Replaces the keys of managed block NAME ('# keydrop:begin NAME' .. '# keydrop:end NAME')\n"
 	"with the keys the SOURCEs give now, in one atomic write. Keys outside the block stay.\n"
-	"Keys 'keydrop remove' took out stay out. --fragment NAME: block NAME of that fragment.\n"
-	CMDT_USAGE "exit: 0 ok (also: unchanged), 1 failure (nothing changed), 2 usage, 3 response rejected\n"
+	"Keys 'keydrop remove' took out stay out. --fragment NAME: block NAME in that file.\n",
+	cmdt_usage,
+	"exit: 0 ok (also: unchanged), 1 failure (nothing changed), 2 usage, 3 response rejected\n"
 	"options:\n",
 	NETCLI_HELP NETCLI_HELP_SKIP, /* one copy of the shared text in the binary */
 	"  --allow-empty            let an empty source (or result) remove keys of the block\n", NULL

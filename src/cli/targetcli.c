@@ -11,6 +11,10 @@
 #include "keyblob.h"
 #include "textsafe.h"
 
+const char cmdt_usage[] =
+	"  TARGET: --user NAME (home from passwd) | --home DIR | --file PATH; --root DIR prefixes paths.\n"
+	"          Default: the invoking user's ~/.ssh/authorized_keys; --fragment NAME: its .d/NAME.\n";
+
 int cmdt_target_opt(int c, const char *arg, struct target_spec *s)
 {
 	switch (c) {
@@ -36,9 +40,9 @@ int cmdt_target_opt(int c, const char *arg, struct target_spec *s)
 int cmdt_spec_check(const struct target_spec *s, const char *cmd)
 {
 	if (s->file && s->home)
-		return msg_usage(cmd, "--file and --home cannot be combined");
+		return msg_usage(cmd, "%s and %s cannot be combined", "--file", "--home");
 	if (s->fragment && s->file)
-		return msg_usage(cmd, "--fragment and --file cannot be combined");
+		return msg_usage(cmd, "%s and %s cannot be combined", "--fragment", "--file");
 	/* A block name: no '/', and no leading '.' (not ".", "..", nor keydrop's own temp and lock files;
 	 * sshd's glob skips dot files too). */
 	if (s->fragment && (!authkeys_name_ok(s->fragment, strlen(s->fragment)) || s->fragment[0] == '.'))
@@ -49,7 +53,7 @@ int cmdt_spec_check(const struct target_spec *s, const char *cmd)
 int cmdt_fragment_source(const struct target_spec *s, const char *source, const char *cmd)
 {
 	if (s->fragment && source)
-		return msg_usage(cmd, "--fragment and --source cannot be combined");
+		return msg_usage(cmd, "%s and %s cannot be combined", "--fragment", "--source");
 	return EXIT_OK;
 }
 

@@ -18,9 +18,9 @@
 /* The getopt_long row of --source NAME (the managed block), returning val. */
 #define CMDT_SOURCE_ROW(val) { "source", required_argument, NULL, val }
 
-#define CMDT_USAGE                                                                                 \
-	"  TARGET: --user NAME (home from passwd) | --home DIR | --file PATH; --root DIR prefixes paths.\n" \
-	"          Default: the invoking user's ~/.ssh/authorized_keys; --fragment NAME: its .d/NAME.\n"
+/* The TARGET lines of every authorized_keys command's --help: one copy in the binary (a help array
+ * element of its own, not pasted into each usage text). */
+extern const char cmdt_usage[];
 
 /* Stores a TARGET option in s; returns 1 if c was one. */
 int cmdt_target_opt(int c, const char *arg, struct target_spec *s);
