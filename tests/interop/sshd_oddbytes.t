@@ -90,13 +90,14 @@ one_case() {
 		is "$listed" no "$what: sshd refuses the line, keydrop list does not show the key"
 		like "$CHECK_RC:$CHECK_OUT" "^4:.*problem: line 2: sshd skips it" "$what: check says sshd skips line 2"
 		# remove drops a line that holds the key even when sshd skips it for its options (the user
-		# wants that key gone); otherwise it finds nothing and writes nothing.
+		# wants that key gone); otherwise it finds nothing, writes nothing and exits 1.
 		run "$KEYDROP" remove --user "$TUSER" "$FP"
 		if [[ $OUT == removed* ]]; then
 			like "$RC:$OUT" "^0:removed .*\(line 2\)" "$what: remove FP drops the line holding the key"
 			is "$(cat "$AK")" "$OTHER" "$what: ... the whole physical line, the other line kept"
 		else
-			is "$RC:$OUT" "0:not present $FP" "$what: remove FP finds nothing to remove"
+			is "$RC:$OUT" "1:" "$what: remove FP finds nothing to remove (exit 1)"
+			[[ $ERR == *"no key $FP (nothing removed"* ]]; ok $? "$what: ... and says so on stderr"
 			cmp -s before "$AK"; ok $? "$what: ... and leaves the file byte for byte"
 		fi
 		;;
