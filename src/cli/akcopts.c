@@ -88,6 +88,11 @@ int akc_option(int c, char *arg, struct akc_opts *a, const char *cmd)
 	case AKCOPT_CONFIG:
 		a->config = arg;
 		return 0;
+	case AKCOPT_RUN_AS:
+		if (!akc_user_ok(arg) || strcmp(arg, "root") == 0)
+			return msg_usage(cmd, "--run-as wants a user name other than root");
+		a->run_as = arg;
+		return 0;
 	}
 	return msg_usage(cmd, "unknown option");
 }

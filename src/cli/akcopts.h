@@ -8,7 +8,7 @@
 enum {
 	AKCOPT_TTL = 500, AKCOPT_MAX_STALE, AKCOPT_CHAIN, AKCOPT_CHAIN_TIMEOUT, AKCOPT_NO_CACHE,
 	/* the per-login values sshd fills in (%u %t %k) and the config file: never forwarded */
-	AKCOPT_USER, AKCOPT_KEY_TYPE, AKCOPT_KEY, AKCOPT_CONFIG
+	AKCOPT_USER, AKCOPT_KEY_TYPE, AKCOPT_KEY, AKCOPT_CONFIG, AKCOPT_RUN_AS
 };
 
 #define AKC_CHAIN_MAX 4                      /* --chain commands */
@@ -22,6 +22,7 @@ struct akc_opts {
 	const char *key_type;   /* --key-type (%t) */
 	const char *key;        /* --key (%k): print only this key's line */
 	const char *config;     /* --config FILE */
+	const char *run_as;     /* --run-as NAME: started as root, read the user's denials, then become NAME */
 	long long ttl_s;        /* --ttl: a cache entry younger than this is served without a request */
 	long long max_stale_s;  /* --max-stale: a failed source is served from an entry this old at most */
 	long long chain_timeout_ms;
@@ -38,7 +39,8 @@ struct akc_opts {
 /* The rest of authorized-keys' own options. */
 #define AKC_LONGOPTS_CALL                                                                             \
 	{ "user", required_argument, 0, AKCOPT_USER }, { "key-type", required_argument, 0, AKCOPT_KEY_TYPE }, \
-	{ "key", required_argument, 0, AKCOPT_KEY }, { "config", required_argument, 0, AKCOPT_CONFIG }
+	{ "key", required_argument, 0, AKCOPT_KEY }, { "config", required_argument, 0, AKCOPT_CONFIG }, \
+	{ "run-as", required_argument, 0, AKCOPT_RUN_AS }
 
 #define AKC_HELP_FWD                                                                                  \
 	"  --ttl DURATION           serve a cached answer this long without asking (default 60s)\n"  \

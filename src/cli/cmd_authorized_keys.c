@@ -6,6 +6,8 @@
  * one line on stderr; the user name is checked before it reaches a URL, a path or a command. */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,15 +24,18 @@
 #include "netcli.h"
 #include "opts.h"
 #include "osutil.h"
+#include "fingerprint.h"
 #include "subproc.h"
+#include "target.h"
 #include "targetcli.h"
 
 static const char *const help[] = {
 	"usage: keydrop authorized-keys --user USER [--key-type T --key KEY] [OPTIONS] SOURCE...\n"
 	"sshd's AuthorizedKeysCommand: prints USER's validated keys (authorized_keys lines) and\n"
 	"nothing else. In sshd_config (or let 'keydrop sshd-config' write it):\n"
-	"  AuthorizedKeysCommand /usr/local/bin/keydrop authorized-keys --user %u --key-type %t --key %k https://keys.example/%%u.keys\n"
-	"  AuthorizedKeysCommandUser keydrop\n"
+	"  AuthorizedKeysCommand /usr/local/bin/keydrop authorized-keys --user %u --key-type %t --key %k\n"
+	"      --run-as keydrop https://keys.example/%%u.keys\n"
+	"  AuthorizedKeysCommandUser root\n"
 	"SOURCE: gh:%u, https://.../%u..., a file; keydrop expands %u (and %%) itself, after checking\n"
 	"the name ([A-Za-z0-9._-], up to 64 bytes): sshd expands tokens first, so write %%u there.\n"
 	"Cached in --cache DIR (default " AKC_CACHE_DEFAULT ", owned by the AuthorizedKeysCommandUser,\n"
@@ -42,7 +47,9 @@ static const char *const help[] = {
 	"  --user USER              the login name (%u)\n"
 	"  --key-type T, --key KEY  the offered key (%t %k): print only its line (and cert-authority lines)\n"
 	"  --config FILE            more options, one per line: 'ttl 30', 'source gh:%u', 'chain /usr/bin/x %u'\n"
-	"                           (FILE owned by root or the caller, not writable by others)\n",
+	"                           (FILE owned by root or the caller, not writable by others)\n"
+	"  --run-as NAME            started as root: read USER's removals (keydrop remove), then become\n"
+	"                           NAME for the cache, the network and --chain (sshd-config's setup)\n",
 	AKC_HELP_FWD,
 	"  --timeout S              one deadline for all sources (default 2)\n"
 	"  --retry N                retries within the deadline (default 0)\n"
@@ -207,6 +214,50 @@ static void add_chain(struct source_ctx *c, struct keyset *ks, struct subproc *s
 	subproc_free(sp);
 }
 
+/* The user's removals (keydrop remove: "# keydrop:denied" lines in the blocks of their
+ * authorized_keys), read through the same safe walk as every command (as root it may read any
+ * user's file; as another user, only what it may read). ak stays empty when there is none. */
+static void read_denials(const char *user, struct target *t, struct authkeys *ak)
+{
+	struct target_spec sp = { .user = user };
+	char err[512];
+
+	memset(ak, 0, sizeof *ak);
+	if (target_resolve(t, &sp, err, sizeof err) != 0)
+		return; /* not in the passwd file (a directory service's user): no file of ours to read */
+	if (target_open_dir(t, 0, err, sizeof err) != 0 || (t->dirfd >= 0 && target_read(t, err, sizeof err) != 0)) {
+		if (geteuid() == 0) /* root could read it: what stops it (an unsafe path) is worth a line */
+			msg_err(cmd, "%s: %s; its removals not applied", t->path, err);
+		return;
+	}
+	if (t->data && authkeys_parse(ak, t->data, t->len) != 0)
+		memset(ak, 0, sizeof *ak);
+}
+
+/* Started as root (sshd-config: AuthorizedKeysCommandUser root, --run-as NAME): become NAME, for
+ * good, before anything reads the cache, the network or runs a --chain. Returns 0 or -1 (said). */
+static int become(const char *name)
+{
+	struct passwd *pw = getpwnam(name);
+
+	if (!pw || pw->pw_uid == 0) {
+		msg_err(cmd, "--run-as %s: no such user (other than root); no keys", name);
+		return -1;
+	}
+	if (geteuid() != 0) {
+		if (geteuid() == pw->pw_uid)
+			return 0; /* already that user */
+		msg_err(cmd, "--run-as %s: started as uid %u, not root; no keys", name, (unsigned)geteuid());
+		return -1;
+	}
+	if (setgroups(1, &pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0 ||
+	    setuid(0) == 0) {
+		msg_err(cmd, "--run-as %s: cannot become that user: %s; no keys", name, osutil_strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* With --key: the offered key's lines, and every cert-authority line (the key may be a certificate). */
 static int wanted(const struct akc_opts *a, const struct paste_key *k)
 {
@@ -237,6 +288,8 @@ int cmd_authorized_keys(int argc, char **argv, const struct globals *gg)
 	struct keyset ks = { 0 };
 	struct source_ctx ctx;
 	struct subproc sp[AKC_CHAIN_MAX];
+	struct target t = TARGET_INIT;
+	struct authkeys ak = { 0 };
 	char **av, *specs[CMDLINE_ARGS_MAX], fresh[CMDLINE_ARGS_MAX];
 	int ac, c, rc, nspecs = 0, nocache_cache = 0, started[AKC_CHAIN_MAX] = { 0 };
 	int64_t chain_deadline;
@@ -313,6 +366,9 @@ int cmd_authorized_keys(int argc, char **argv, const struct globals *gg)
 	for (int i = op.ind; i < ac; i++)
 		if (cmdline_expand(av[i], a.user, NULL, NULL, &specs[nspecs]) == CMDLINE_OK)
 			nspecs++;
+	read_denials(a.user, &t, &ak);
+	if (a.run_as && become(a.run_as) != 0)
+		goto out;
 	chain_deadline = deadline_now_ms() + a.chain_timeout_ms;
 	for (int i = 0; i < a.nchain; i++) /* they run while the sources are read */
 		started[i] = chain_start(&a, a.chain[i], &sp[i], o.max_bytes) == CMDLINE_OK;
@@ -339,15 +395,27 @@ int cmd_authorized_keys(int argc, char **argv, const struct globals *gg)
 	if (keyset_finish(&ks) != 0)
 		msg_err(cmd, "out of memory; no keys");
 	else
-		for (size_t i = 0; i < ks.n; i++)
-			if (wanted(&a, ks.k[i])) {
-				fwrite(ks.k[i]->line, 1, ks.k[i]->len, stdout);
-				putchar('\n');
+		for (size_t i = 0; i < ks.n; i++) {
+			const struct paste_key *k = ks.k[i];
+			if (!wanted(&a, k))
+				continue;
+			if (authkeys_blob_denied(&ak, k->blob, k->bloblen) >= 0) {
+				char fp[FINGERPRINT_MAX];
+				fingerprint_format(k->blob, k->bloblen, FP_SHA256, fp);
+				if (!o.quiet)
+					msg_err(cmd, "%s: removed with keydrop remove (denied in %s); not served", fp, t.path);
+				continue;
 			}
+			fwrite(k->line, 1, k->len, stdout);
+			putchar('\n');
+		}
 	if (fflush(stdout) != 0)
 		msg_err(cmd, "writing the keys: %s", osutil_strerror(errno));
 	keyset_free(&ks);
 	source_ctx_free(&ctx);
+out:
+	authkeys_free(&ak);
+	target_close(&t);
 	for (int i = 0; i < nspecs; i++)
 		free(specs[i]);
 done:

@@ -108,11 +108,13 @@ static int compose(struct sshdcfg *s)
 	r |= put_args(s, 0) || put(s, "\nAuthorizedKeysCommand ");
 	start = s->outlen;
 	/* argument 0 is the one sshd does not %-expand; it must start with '/' unquoted */
-	r |= put(s, s->exe) || put(s, " authorized-keys --user %u --key-type %t --key %k") || put_args(s, 1);
+	/* started as root only to read the user's removals; --run-as: everything else as the AKC user */
+	r |= put(s, s->exe) || put(s, " authorized-keys --user %u --key-type %t --key %k --run-as") ||
+	     put_arg(s, s->user, 1) || put_args(s, 1);
 	r |= s->outlen - start >= sizeof s->akcline;
 	if (!r)
 		memcpy(s->akcline, s->out + start, s->outlen - start + 1);
-	r |= put(s, "\nAuthorizedKeysCommandUser ") || put(s, s->user) || put(s, "\n");
+	r |= put(s, "\nAuthorizedKeysCommandUser root\n");
 	return r ? -1 : 0;
 }
 

@@ -225,7 +225,7 @@ int sshdcfg_install(struct sshdcfg *s, int quiet)
 		(void)undo(s);
 		return rc;
 	}
-	if (strcmp(s->eff_cmd, s->akcline) != 0 || strcmp(s->eff_user, s->user) != 0)
+	if (strcmp(s->eff_cmd, s->akcline) != 0 || strcmp(s->eff_user, "root") != 0)
 		return lost(s);
 	if (!quiet)
 		msg_err("sshd-config", "wrote %s/%s; sshd -t accepts it (reload sshd to use it)",

@@ -239,6 +239,14 @@ is "$RC" 2 "--ttl over 1d: usage error"
 run "$KEYDROP" authorized-keys --user alice --no-cache --cache "$C" "$U2"
 is "$RC" 2 "--cache with --no-cache: usage error"
 
+# ---- --run-as: started as root, becomes that user before the cache, the network, --chain ---------
+run "$KEYDROP" authorized-keys --user alice --run-as root "$U2"
+like "$RC:$ERR" "^2:.*--run-as wants a user name other than root" "--run-as root: usage error"
+n=$(requests)
+run "$KEYDROP" "${A[@]}" --user alice --run-as nosuchuser0 "$U2"
+like "$RC:$OUT:$ERR" "^0::keydrop: authorized-keys: --run-as nosuchuser0: no such user" "--run-as a missing user: no keys, one line"
+is "$(requests)" "$n" "... and no request"
+
 # ---- the cache belongs to the command's user ---------------------------------------------------
 if [ "$(id -u)" -eq 0 ]; then
 	chown nobody "$C"

@@ -117,6 +117,28 @@ is "$RC:$(wc -l < "$LOG")" "255:$n" "login as '../etc': refused, no request reac
 # --chain: a second AuthorizedKeysCommand's keys log in too; a hanging one is cut at its deadline
 serve "$TAP_TMP/routes.json"
 ok $? "key server back"
+# removals that stick bind the AuthorizedKeysCommand too: it starts as root, reads the user's
+# authorized_keys (its "# keydrop:denied" lines), then runs as the AuthorizedKeysCommandUser
+cat "$TAP_TMP/a.pub" "$TAP_TMP/b.pub" > "$D/$TUSER.keys"
+age_cache
+"$KEYDROP" sync -q --user "$TUSER" --source account --cacert "$P/root.pem" "https://localhost:$PORT/users/$TUSER.keys"
+ok $? "sync: block 'account' holds the server's keys"
+login a
+is "$RC" 0 "key a logs in"
+fp_a=$(ssh-keygen -lf "$TAP_TMP/a.pub" | cut -d' ' -f2)
+run "$KEYDROP" remove --user "$TUSER" "$fp_a"
+like "$RC:$OUT$ERR" "^0:.*block account" "remove key a: denied in block account"
+login a
+is "$RC" 255 "removed key a: refused, though the server still lists it and authorized-keys serves the user"
+login b
+is "$RC:$OUT" "0:keydrop-login-ok" "key b still logs in"
+"$KEYDROP" install -q --user "$TUSER" "$TAP_TMP/a.pub"
+ok $? "install a again (lifts the denial)"
+install -m 600 -o "$TUSER" /dev/null "$THOME/.ssh/authorized_keys.tmp" && sed '/^ssh-ed25519 .* a@test$/d' "$THOME/.ssh/authorized_keys" > "$THOME/.ssh/authorized_keys.tmp" && mv "$THOME/.ssh/authorized_keys.tmp" "$THOME/.ssh/authorized_keys"
+grep -q "keydrop:denied" "$THOME/.ssh/authorized_keys"
+is "$?" 1 "no denial left; key a taken out of the file by hand: only authorized-keys can let it in now"
+login a
+is "$RC:$OUT" "0:keydrop-login-ok" "key a logs in again, served by authorized-keys"
 cat > "$R/other" <<EOF
 #!/bin/sh
 [ "\$1" = "$TUSER" ] && cat '$R/other.keys'

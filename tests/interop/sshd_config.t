@@ -82,7 +82,8 @@ printed=$OUT
 like "$ERR" "note: the chained '/usr/bin/true %u' will run as $akcuser, not nobody" "... saying the chained command runs as our user"
 is "$(tree_hash "$etc")" "$before" "print mode writes nothing"
 like "$printed" $'(^|\n)AuthorizedKeysCommand '"$KD"' authorized-keys --user %u --key-type %t --key %k ' "... the AKC line runs this binary"
-like "$printed" $'\nAuthorizedKeysCommandUser '"$akcuser"'$' "... as the AKC user"
+like "$printed" $'(^|\n)AuthorizedKeysCommand [^\n]* --key %k --run-as '"$akcuser"' ' "... which becomes the AKC user (--run-as) ..."
+like "$printed" $'\nAuthorizedKeysCommandUser root$' "... once it has read the user's removals as root"
 
 # 3. --write: user created, cache made, drop-in passes sshd -t and is what sshd -T shows
 sc --user-akc "$akcuser" --create-user --chain "$chain1" --chain "$chain2" --ttl 5m --cache "$TAP_TMP/cache" --write gh:%u "$src2"
@@ -101,7 +102,7 @@ want=$(grep '^AuthorizedKeysCommand ' "$drop" | cut -d' ' -f2-)
 is "$eff" "authorizedkeyscommand $want" "sshd -T shows our command as the one in force"
 like "$eff" "--chain \"/usr/bin/true %%u\"" "... with the old command chained"
 is "$(/usr/sbin/sshd -T -f "$etc/sshd_config" | grep '^authorizedkeyscommanduser ')" \
-	"authorizedkeyscommanduser $akcuser" "... and our AuthorizedKeysCommandUser"
+	"authorizedkeyscommanduser root" "... and our AuthorizedKeysCommandUser (root, then --run-as)"
 
 # 4. the same again: no write at all
 st1=$(stat -c '%i %y' "$drop")
@@ -125,7 +126,7 @@ main_config "AuthorizedKeysCommand /usr/bin/true %u" "AuthorizedKeysCommandUser 
 h=$(tree_hash "$etc")
 sc --user-akc "$akcuser" --chain /usr/bin/false --no-cache --write gh:%u
 is "$RC" 1 "an AuthorizedKeysCommand before the Include line wins in sshd: refused"
-like "$ERR" "^keydrop: sshd-config: sshd still uses AuthorizedKeysCommand '/usr/bin/false' \(user $akcuser\) from $etc/sshd_config line 1, before its Include, the first it reads; nothing changed$" \
+like "$ERR" "^keydrop: sshd-config: sshd still uses AuthorizedKeysCommand '/usr/bin/false' \(user root\) from $etc/sshd_config line 1, before its Include, the first it reads; nothing changed$" \
 	"... naming the line"
 is "$(tree_hash "$etc")" "$h" "... the drop-in taken back: everything as before"
 main_config
@@ -158,6 +159,6 @@ sshd_start "$d" "$etc/hostkey" "AuthorizedKeysCommand $rec ${want#* }" "Authoriz
 ok $? "sshd with the drop-in's command line (recorder in keydrop's place) listening"
 ssh_login "$d" "$TAP_TMP/id" "$TUSER"
 expect=$(printf '%s\n' authorized-keys --user "$TUSER" --key-type ssh-ed25519 --key "$(cut -d' ' -f2 "$TAP_TMP/id.pub")" \
-	--chain "$chain1" --chain "$chain2" --ttl 5m --cache "$TAP_TMP/cache" -- gh:%u "$src2")
+	--run-as "$akcuser" --chain "$chain1" --chain "$chain2" --ttl 5m --cache "$TAP_TMP/cache" -- gh:%u "$src2")
 is "$(cat "$bindir/args")" "$expect" "sshd ran the command with exactly the arguments given (quotes, blanks, %, backslash)"
 done_testing
