@@ -72,13 +72,14 @@ MUSL_LDFLAGS := -static-pie -nostartfiles -Wl,-static -Wl,--no-dynamic-linker -W
 musl_link = $(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) -o $(1) $(MUSL_CRT_BEGIN) $(2) -lc $(MUSL_CRT_END)
 # BearSSL's optimisation levels in the binary: -Os for the library, -O2 for its big-integer and RSA
 # code (src/int, src/rsa), which is RSA key generation (hostkeys -t rsa, keygen -t rsa): all -O2
-# measured 0.70 s of CPU per 3072-bit key, all -Os 0.97 s (40 keys each, i62); and for its hashes
-# (src/hash): SHA-256 is every fingerprint, list of 100,000 keys took 351 ms with -Os, 261 ms with
-# -O2 (hyperfine medians); and its elliptic curves (src/ec: every TLS handshake, ECDSA keys). All of
-# BearSSL at -O2 costs 20 KiB more; these four, 8 KiB.
+# measured 0.70 s of CPU per 3072-bit key, all -Os 0.97 s (40 keys each, i62); and for SHA-256
+# (src/hash/sha2small.c), every fingerprint: list of 100,000 keys took 351 ms with -Os, 261 ms with
+# -O2 (hyperfine medians). All of BearSSL at -O2 costs 20 KiB more; these, 3.5 KiB. The rest of
+# src/hash and the elliptic curves (src/ec) went back to -Os in issue 10 (7.7 KiB for the
+# AuthorizedKeysCommand and friends): a P-256 handshake is a fraction of a millisecond either way.
 BEARSSL_OPT ?= -Os
 BEARSSL_FAST_OPT ?= -O2
-BEARSSL_FAST_DIRS := src/int src/rsa src/hash src/ec
+BEARSSL_FAST_SRCS := src/int/*.c src/rsa/*.c src/hash/sha2small.c
 # The release binary's ceiling (issue 8): `make` fails above it.
 SIZE_MAX_BYTES := 524288
 HOST_CC   := clang
@@ -179,7 +180,7 @@ $(B)/musl/libbearssl.a: $(BEARSSL_OK) $(B)/gen/harden.stamp
 	$(MAKE) -s -C $(BEARSSL_SRC) BUILD=build-musl CC=$(MUSL_CC) LD=$(MUSL_CC) LDDLL=$(MUSL_CC) \
 	    CFLAGS="-W -Wall $(BEARSSL_OPT) $(BEARSSL_CFLAGS)" build-musl/libbearssl.a
 	@rm -rf $(BEARSSL_SRC)/build-musl/fast && mkdir -p $(BEARSSL_SRC)/build-musl/fast
-	@cd $(BEARSSL_SRC) && for f in $(addsuffix /*.c,$(BEARSSL_FAST_DIRS)); do \
+	@cd $(BEARSSL_SRC) && for f in $(BEARSSL_FAST_SRCS); do \
 	    o=build-musl/fast/$$(basename $$f .c).o; \
 	    $(MUSL_CC) -W -Wall $(BEARSSL_FAST_OPT) $(BEARSSL_CFLAGS) -Isrc -Iinc -c -o $$o $$f || exit 1; done
 	@ar rs $(BEARSSL_SRC)/build-musl/libbearssl.a $(BEARSSL_SRC)/build-musl/fast/*.o 2>/dev/null
@@ -187,7 +188,7 @@ $(B)/musl/libbearssl.a: $(BEARSSL_OK) $(B)/gen/harden.stamp
 # The libraries are rebuilt when the hardening flags change (BearSSL's own Makefile does not track them).
 $(B)/gen/harden.stamp: FORCE
 	@mkdir -p $(@D)
-	$(file >$@.new,$(MUSL_CFLAGS) $(BEARSSL_OPT) $(BEARSSL_FAST_OPT) $(BEARSSL_FAST_DIRS))
+	$(file >$@.new,$(MUSL_CFLAGS) $(BEARSSL_OPT) $(BEARSSL_FAST_OPT) $(BEARSSL_FAST_SRCS))
 	@cmp -s $@.new $@ && rm -f $@.new || { mv -f $@.new $@; rm -rf $(BEARSSL_SRC)/build-musl; }
 $(B)/host/libbearssl.a: $(BEARSSL_OK)
 	@mkdir -p $(@D)
