@@ -1,9 +1,12 @@
 /* akcopts.c: parsing of authorized-keys' own options (akcopts.h). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "akcopts.h"
+#include "cmdline.h"
 #include "die.h"
 #include "opts.h"
+#include "source.h"
 
 void akc_defaults(struct akc_opts *a)
 {
@@ -35,6 +38,11 @@ int akc_duration(const char *s, long long max, long long *out)
 	return 0;
 }
 
+int akc_run_as_ok(const char *u)
+{
+	return akc_user_ok(u) && strcmp(u, "root") != 0;
+}
+
 int akc_user_ok(const char *u)
 {
 	size_t n = strlen(u);
@@ -46,6 +54,41 @@ int akc_user_ok(const char *u)
 		      *u == '_' || *u == '-'))
 			return 0;
 	return 1;
+}
+
+const char *akc_source_why(const char *spec)
+{
+	enum source_kind k = source_kind(spec);
+	char *x;
+	int e = cmdline_expand(spec, "u", NULL, NULL, &x); /* the SOURCE itself, before any name */
+
+	free(x);
+	if (e != CMDLINE_OK)
+		return "only %u and %% may appear in a SOURCE";
+	if (k == SRC_BAD)
+		return "unknown kind of source";
+	if (k == SRC_STDIN || k == SRC_ENV)
+		return "stdin and env: are not sources at login time";
+	return NULL;
+}
+
+/* A --chain command as sshd would run it: split, %-tokens known, an absolute path. */
+static const char *chain_why(const char *line)
+{
+	struct cmdline cl = { 0 };
+	int e = cmdline_split(line, &cl);
+	const char *why = e != CMDLINE_OK ? cmdline_strerror(e) : cl.n == 0 ? "empty command" : NULL;
+
+	for (int i = 0; !why && i < cl.n; i++) {
+		char *x;
+		if ((e = cmdline_expand(cl.v[i], "u", "t", "k", &x)) != CMDLINE_OK)
+			why = cmdline_strerror(e);
+		free(x);
+	}
+	if (!why && cl.v[0][0] != '/')
+		why = "wants a command with an absolute path, as sshd does";
+	cmdline_free(&cl);
+	return why;
 }
 
 int akc_option(int c, char *arg, struct akc_opts *a, const char *cmd)
@@ -61,13 +104,15 @@ int akc_option(int c, char *arg, struct akc_opts *a, const char *cmd)
 		if (akc_duration(arg, 366LL * 86400, &a->max_stale_s) != 0)
 			return msg_usage(cmd, "--max-stale wants a duration up to 366d (N, Ns, Nm, Nh, Nd)");
 		return 0;
-	case AKCOPT_CHAIN:
-		if (arg[0] != '/')
-			return msg_usage(cmd, "--chain wants a command with an absolute path, as sshd does");
+	case AKCOPT_CHAIN: {
+		const char *why = chain_why(arg);
+		if (why)
+			return msg_usage(cmd, "--chain %s: %s", arg, why);
 		if (a->nchain == AKC_CHAIN_MAX)
 			return msg_usage(cmd, "at most %d --chain commands", AKC_CHAIN_MAX);
 		a->chain[a->nchain++] = arg;
 		return 0;
+	}
 	case AKCOPT_CHAIN_TIMEOUT:
 		if (opts_num(arg, 1, 60, &v) != 0)
 			return msg_usage(cmd, "--chain-timeout wants seconds (1..60)");
@@ -89,7 +134,7 @@ int akc_option(int c, char *arg, struct akc_opts *a, const char *cmd)
 		a->config = arg;
 		return 0;
 	case AKCOPT_RUN_AS:
-		if (!akc_user_ok(arg) || strcmp(arg, "root") == 0)
+		if (!akc_run_as_ok(arg))
 			return msg_usage(cmd, "--run-as wants a user name other than root");
 		a->run_as = arg;
 		return 0;

@@ -59,5 +59,10 @@ int akc_duration(const char *s, long long max, long long *out);
 /* A login name keydrop will put into a URL, a path or a command: POSIX portable characters
  * [A-Za-z0-9._-], not starting with '-', not "." or "..", 1..64 bytes. */
 int akc_user_ok(const char *u);
+/* A user --run-as may become: akc_user_ok and not root. */
+int akc_run_as_ok(const char *u);
+/* Why SOURCE cannot be an authorized-keys source (stdin, env:, an unknown kind, a %-token other
+ * than %u and %%), or NULL. */
+const char *akc_source_why(const char *spec);
 
 #endif

@@ -339,16 +339,9 @@ int cmd_authorized_keys(int argc, char **argv, const struct globals *gg)
 	if (a.no_cache)
 		o.cache_dir = NULL;
 	for (int i = op.ind; i < ac; i++) {
-		enum source_kind k = source_kind(av[i]);
-		char *x;
-		int e = cmdline_expand(av[i], "u", NULL, NULL, &x); /* the SOURCE itself, before any name */
-		free(x);
-		if (e != CMDLINE_OK || k == SRC_STDIN || k == SRC_ENV || k == SRC_BAD || nspecs == CMDLINE_ARGS_MAX) {
-			rc = msg_usage(cmd, "%s: %s", av[i],
-				       e != CMDLINE_OK ? "only %u and %% may appear in a SOURCE"
-				       : k == SRC_BAD ? "unknown kind of source"
-				       : nspecs == CMDLINE_ARGS_MAX ? "too many sources"
-						     : "stdin and env: are not sources at login time");
+		const char *why = i - op.ind >= CMDLINE_ARGS_MAX ? "more than 64 sources" : akc_source_why(av[i]);
+		if (why) {
+			rc = msg_usage(cmd, "%s: %s", av[i], why);
 			goto done;
 		}
 	}
@@ -378,11 +371,12 @@ int cmd_authorized_keys(int argc, char **argv, const struct globals *gg)
 		add_source(&ctx, &ks, specs[i]);
 		fresh[i] = ctx.fresh_hits > hits;
 	}
-	if (a.key && ctx.fresh_hits && !any_wanted(&a, &ks)) {
+	if (a.key && ctx.fresh_hits && !any_wanted(&a, &ks) && !(a.key_type && strstr(a.key_type, "-cert-"))) {
 		/* The offered key is not in what the cache says: it may have been added since. Ask the
 		 * servers that answered from the cache (a conditional request: 304 when nothing changed),
 		 * so a new key works at once; a key in the cached answer is served from it until --ttl.
-		 * The others were asked just now: their entries answer again without a request. */
+		 * The others were asked just now: their entries answer again without a request. A
+		 * certificate (%t *-cert-v01@openssh.com) is never a listed key: no second pass. */
 		keyset_free(&ks);
 		for (int i = 0; i < nspecs; i++) {
 			o.ttl_s = fresh[i] ? 0 : a.ttl_s;

@@ -234,13 +234,15 @@ int cmd_sshd_config(int argc, char **argv, const struct globals *gg)
 		msg_usage("sshd-config", "no SOURCE given");
 		goto out;
 	}
-	for (int i = 0; i < s->nsrc; i++)
-		if (strcmp(s->src[i], "-") == 0) {
-			msg_usage("sshd-config", "SOURCE '-': the command gets no input");
+	for (int i = 0; i < s->nsrc; i++) { /* what authorized-keys would refuse at every login */
+		const char *bad = i >= CMDLINE_ARGS_MAX ? "more than 64 sources" : akc_source_why(s->src[i]);
+		if (bad) {
+			msg_usage("sshd-config", "%s: %s", s->src[i], bad);
 			goto out;
 		}
-	if (!akc_user_ok(s->user)) {
-		msg_usage("sshd-config", "--user-akc: not a user name");
+	}
+	if (!akc_run_as_ok(s->user)) {
+		msg_usage("sshd-config", "--user-akc: not a user name other than root");
 		goto out;
 	}
 	/* the path is read even when sshd would not run it: usage errors come first */

@@ -180,7 +180,9 @@ int netcli_collect(struct source_ctx *c, const char *cmd, const struct collect_o
 	char err[1024];
 	int r = source_collect(c, co, specs, nspecs, ks, err, sizeof err);
 
-	return r == SRCE_OK ? EXIT_OK : msg_fail(netcli_exit(r), cmd, "%s", err);
+	/* install and sync read every source before touching the file: say that it was not touched */
+	return r == SRCE_OK ? EXIT_OK
+			    : msg_fail(netcli_exit(r), cmd, "%s%s", err, strcmp(cmd, "fetch") != 0 ? " (nothing changed)" : "");
 }
 
 void netcli_note(void *arg, const char *cmd, const char *line)

@@ -128,8 +128,8 @@ static int akc_user(struct sshdcfg *s, int quiet, struct passwd *pw)
 	return 0;
 }
 
-/* The cache directory: the AKC user's, 0700, reached by the safe walk, never through a symlink; an
- * existing one of root's or the user's is set right by descriptor. Returns 0 or EXIT_FAIL. */
+/* The cache directory: the AKC user's, 0700, reached by the safe walk, never through a symlink;
+ * made now, or the user's already (its mode set right by descriptor). Returns 0 or EXIT_FAIL. */
 static int cache_dir(struct sshdcfg *s, int quiet, const struct passwd *pw)
 {
 	const char *path = s->net.cache_dir ? s->net.cache_dir : AKC_CACHE_DEFAULT;
@@ -151,8 +151,11 @@ static int cache_dir(struct sshdcfg *s, int quiet, const struct passwd *pw)
 			"a symlink or not a directory" : strerror(errno));
 		goto out;
 	}
-	if (st.st_uid != 0 && st.st_uid != pw->pw_uid) {
-		msg_err("sshd-config", "cache %s: owned by uid %u (move it away)", path, (unsigned)st.st_uid);
+	/* Only a directory made now, or the user's already, is given to the user: an existing one of
+	 * root's may be anything (--cache /etc would hand /etc to the AKC user). */
+	if (!made && st.st_uid != pw->pw_uid) {
+		msg_err("sshd-config", "cache %s: owned by uid %u, not %s (give another --cache, or chown it yourself)",
+			path, (unsigned)st.st_uid, s->user);
 		goto out;
 	}
 	if (((st.st_uid != pw->pw_uid || st.st_gid != pw->pw_gid) && fchown(fd, pw->pw_uid, pw->pw_gid) < 0) ||
@@ -206,9 +209,9 @@ int sshdcfg_install(struct sshdcfg *s, int quiet)
 	struct passwd pw = { 0 };
 	int rc;
 
-	if ((rc = akc_user(s, quiet, &pw)) != 0 || (rc = cache_dir(s, quiet, &pw)) != 0)
-		return rc;
 	if (s->old_exists && s->oldlen == s->outlen && memcmp(s->old, s->out, s->outlen) == 0) {
+		if ((rc = akc_user(s, quiet, &pw)) != 0 || (rc = cache_dir(s, quiet, &pw)) != 0)
+			return rc;
 		if (!quiet)
 			msg_err("sshd-config", "%s/%s unchanged", s->dir, SSHDCFG_DROPIN);
 		return EXIT_OK;
@@ -227,6 +230,12 @@ int sshdcfg_install(struct sshdcfg *s, int quiet)
 	}
 	if (strcmp(s->eff_cmd, s->akcline) != 0 || strcmp(s->eff_user, "root") != 0)
 		return lost(s);
+	/* The user and the cache only once sshd has taken the drop-in: a refusal leaves nothing made */
+	if ((rc = akc_user(s, quiet, &pw)) != 0 || (rc = cache_dir(s, quiet, &pw)) != 0) {
+		if (undo(s) != 0)
+			msg_err("sshd-config", "%s/%s: the new drop-in could not be taken back", s->dir, SSHDCFG_DROPIN);
+		return rc;
+	}
 	if (!quiet)
 		msg_err("sshd-config", "wrote %s/%s; sshd -t accepts it (reload sshd to use it)",
 			s->dir, SSHDCFG_DROPIN);

@@ -1,6 +1,7 @@
 /* krl.c: OpenSSH KRL structure check (see krl.h; section numbers are PROTOCOL.krl's). */
 #include <string.h>
 
+#include "keyblob.h"
 #include "krl.h"
 #include "sshbuf.h"
 
@@ -18,34 +19,64 @@ static int get_u64(struct sshbuf_r *r, uint64_t *v)
 	return 0;
 }
 
-/* §3, §4: one or more strings filling the section; fixed size (fp) for fingerprints, which come in
- * ascending order; a key blob is never empty. */
+/* sshd reads these with sshbuf_get_cstring: a NUL inside refuses the whole KRL. */
+static int get_cstring(struct sshbuf_r *r)
+{
+	const uint8_t *s;
+	size_t n;
+	return sshbuf_get_string(r, &s, &n) != 0 || memchr(s, 0, n) ? -1 : 0;
+}
+
+/* §3, §4: strings filling the section (none is fine, as sshd reads it); a fingerprint is fp bytes.
+ * sshd keeps them in a tree: order does not matter. */
 static int string_list(struct sshbuf_r *r, size_t fp)
 {
-	const uint8_t *s, *last = NULL;
+	const uint8_t *s;
 	size_t n;
 
-	if (sshbuf_r_left(r) == 0)
-		return -1;
-	while (sshbuf_r_left(r) > 0) {
-		if (sshbuf_get_string(r, &s, &n) != 0 || n == 0 || (fp && n != fp))
+	while (sshbuf_r_left(r) > 0)
+		if (sshbuf_get_string(r, &s, &n) != 0 || (fp && n != fp))
 			return -1;
-		if (fp && last && memcmp(last, s, fp) > 0)
-			return -1;
-		last = s;
-	}
 	return 0;
 }
 
-/* §2: CA key (may be empty: every CA), reserved, then subsections. */
+/* §2.3 as sshd reads it: the mpint at most 16384 bits (2049 bytes with a sign byte); serial 0 is
+ * never revoked (refused); the bitmap may not run past 2^64 - 1. */
+static int serial_bitmap(struct sshbuf_r *sub)
+{
+	const uint8_t *s;
+	size_t n, raw;
+	uint64_t lo;
+	struct sshbuf_r peek;
+
+	if (get_u64(sub, &lo) != 0)
+		return -1;
+	peek = *sub; /* the mpint's length as sent, before its leading zeros are dropped */
+	if (sshbuf_get_string(&peek, &s, &raw) != 0 || raw > 2049 || sshbuf_get_mpint(sub, &s, &n) != 0 ||
+	    n > 2048 || sshbuf_r_left(sub) != 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	uint64_t nbits = (uint64_t)n * 8 - 8;
+	for (uint8_t top = s[0]; top; top >>= 1)
+		nbits++; /* the highest bit set, + 1 */
+	if (lo == 0 && (s[n - 1] & 1))
+		return -1; /* bit 0 revokes serial lo = 0 */
+	return nbits - 1 > UINT64_MAX - lo ? -1 : 0;
+}
+
+/* §2: CA key (empty: every CA; else a key sshd can parse), reserved, then subsections. */
 static int cert_section(struct sshbuf_r *r)
 {
 	const uint8_t *s;
 	size_t n;
 	uint8_t type;
 	uint64_t a, b;
+	struct keyblob_info ki;
 
-	if (sshbuf_get_string(r, &s, &n) != 0 || sshbuf_get_string(r, &s, &n) != 0)
+	if (sshbuf_get_string(r, &s, &n) != 0 || (n && (keyblob_inspect(s, n, &ki) != KB_OK ||
+							ki.family == KF_UNKNOWN || ki.cert)) ||
+	    sshbuf_get_string(r, &s, &n) != 0)
 		return -1;
 	while (sshbuf_r_left(r) > 0) {
 		struct sshbuf_r sub;
@@ -53,23 +84,22 @@ static int cert_section(struct sshbuf_r *r)
 			return -1;
 		sshbuf_r_init(&sub, s, n);
 		switch (type) {
-		case CERT_SERIAL_LIST: /* §2.1: uint64 serials */
-			if (n == 0 || n % 8 != 0)
-				return -1;
-			break;
-		case CERT_SERIAL_RANGE: /* §2.2: min <= max */
-			if (n != 16 || get_u64(&sub, &a) != 0 || get_u64(&sub, &b) != 0 || a > b)
-				return -1;
-			break;
-		case CERT_SERIAL_BITMAP: /* §2.3: offset, mpint bitmap */
-			if (get_u64(&sub, &a) != 0 || sshbuf_get_mpint(&sub, &s, &n) != 0 || sshbuf_r_left(&sub) != 0)
-				return -1;
-			break;
-		case CERT_KEY_ID: /* §2.4: one or more key IDs */
-			if (sshbuf_r_left(&sub) == 0)
-				return -1;
+		case CERT_SERIAL_LIST: /* §2.1: uint64 serials, none of them 0 */
 			while (sshbuf_r_left(&sub) > 0)
-				if (sshbuf_get_string(&sub, &s, &n) != 0)
+				if (get_u64(&sub, &a) != 0 || a == 0)
+					return -1;
+			break;
+		case CERT_SERIAL_RANGE: /* §2.2: 0 < min <= max */
+			if (get_u64(&sub, &a) != 0 || get_u64(&sub, &b) != 0 || a == 0 || a > b || sshbuf_r_left(&sub))
+				return -1;
+			break;
+		case CERT_SERIAL_BITMAP:
+			if (serial_bitmap(&sub) != 0)
+				return -1;
+			break;
+		case CERT_KEY_ID: /* §2.4: key IDs, C strings */
+			while (sshbuf_r_left(&sub) > 0)
+				if (get_cstring(&sub) != 0)
 					return -1;
 			break;
 		default:
@@ -88,7 +118,6 @@ int krl_parse(const uint8_t *p, size_t n, struct krl_info *out)
 	uint32_t format;
 	uint64_t flags;
 	uint8_t type;
-	int signed_ = 0;
 
 	memset(out, 0, sizeof *out);
 	if (n == 0)
@@ -101,7 +130,7 @@ int krl_parse(const uint8_t *p, size_t n, struct krl_info *out)
 	if (format != 1)
 		return KRL_E_FORMAT;
 	if (get_u64(&r, &out->version) != 0 || get_u64(&r, &out->generated_date) != 0 || get_u64(&r, &flags) != 0 ||
-	    sshbuf_get_string(&r, &s, &len) != 0 || sshbuf_get_string(&r, &s, &len) != 0)
+	    sshbuf_get_string(&r, &s, &len) != 0 || get_cstring(&r) != 0)
 		return KRL_E_HEADER;
 	while (sshbuf_r_left(&r) > 0) {
 		struct sshbuf_r sec;
@@ -111,16 +140,11 @@ int krl_parse(const uint8_t *p, size_t n, struct krl_info *out)
 		if (sshbuf_get_u8(&r, &type) != 0 || sshbuf_get_string(&r, &s, &len) != 0)
 			return KRL_E_SECTION;
 		out->nsections++;
-		/* §6: signature_key and signature are two strings of the section itself, and only more
-		 * signatures may follow them (they sign everything before). */
-		if (type == SEC_SIGNATURE) {
-			if (sshbuf_get_string(&r, &s, &len) != 0)
-				return KRL_E_SECTION;
-			signed_ = 1;
-			continue;
-		}
-		if (signed_)
-			return KRL_E_ORDER;
+		/* §6: sshd verifies a signature section and refuses the whole KRL (then every key) for
+		 * one it cannot verify; keydrop does not check KRL signatures the way sshd does, so a
+		 * signed KRL is refused rather than passed on unchecked. */
+		if (type == SEC_SIGNATURE)
+			return KRL_E_SIGNED;
 		sshbuf_r_init(&sec, s, len);
 		switch (type) {
 		case SEC_CERTIFICATES:
@@ -161,8 +185,8 @@ const char *krl_strerror(int e)
 		return "KRL section truncated or malformed";
 	case KRL_E_TYPE:
 		return "unknown KRL section type";
-	case KRL_E_ORDER:
-		return "KRL section after its signature";
+	case KRL_E_SIGNED:
+		return "signed KRL (keydrop cannot check its signature as sshd would; serve it unsigned)";
 	case KRL_E_MANY:
 		return "too many KRL sections";
 	}

@@ -21,8 +21,8 @@ enum {
 	KRL_E_FORMAT = -3,  /* format version other than 1 */
 	KRL_E_HEADER = -4,  /* header truncated */
 	KRL_E_SECTION = -5, /* a section truncated or malformed (its string past the end, bad contents) */
-	KRL_E_TYPE = -6,    /* a section type other than 1, 2, 3, 5 and the trailing signatures (4) */
-	KRL_E_ORDER = -7,   /* a section after a signature section */
+	KRL_E_TYPE = -6,    /* a section type other than 1, 2, 3, 5 (and 4: KRL_E_SIGNED) */
+	KRL_E_SIGNED = -7,  /* a signature section: sshd verifies it, keydrop does not; refused */
 	KRL_E_MANY = -8     /* more than KRL_SECTIONS_MAX sections */
 };
 

@@ -401,7 +401,7 @@ int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, 
 		/* authorized-keys: fresh enough, no request (the fleet's logins do not reach the server) */
 		if (o->verbose)
 			net_note(o, "%s: cached %lld s ago, within --ttl", spec, ce.age);
-		c->fresh_hits++;
+		c->fresh_hits += !ce.negative; /* a remembered 404 holds no key to miss */
 		ret = SRCE_IO;
 		if (ce.negative)
 			snprintf(err, errcap, "HTTP 404 (no such user; remembered for --ttl)");

@@ -215,7 +215,7 @@ is "$(cat "$TAP_TMP/ak_inst")" "$k1" "install gh:USER: key installed"
 cp "$TAP_TMP/ak_inst" "$TAP_TMP/ak_inst.orig"
 run env SSL_CERT_FILE="$CA" "$KEYDROP" install --file "$TAP_TMP/ak_inst" gh:alice gh:nobody --github-url "$U"
 is "$RC" 1 "install with one missing GitHub user: exit 1"
-is "$ERR" "keydrop: install: gh:nobody: HTTP 404 (no such GitHub user?)" "install: 404 message"
+is "$ERR" "keydrop: install: gh:nobody: HTTP 404 (no such GitHub user?) (nothing changed)" "install: 404 message"
 cmp -s "$TAP_TMP/ak_inst" "$TAP_TMP/ak_inst.orig"; ok $? "install: target unchanged when any source fails"
 # install takes the network options too: --cacert, --format json --json-path (GitHub API shape)
 run "$KEYDROP" fetch "${F[@]}" --format json --json-path '[].key' "$U/gh-api"

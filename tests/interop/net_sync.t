@@ -76,12 +76,12 @@ mt0=$(stat -c %Y.%i "$ak")
 
 run "$KEYDROP" "${S[@]}" "$U"
 is "$RC" 1 "sync 4 (upstream 500): exit 1"
-is "$ERR" "keydrop: sync: $U: HTTP 500 (server error)" "upstream failure: message"
+is "$ERR" "keydrop: sync: $U: HTTP 500 (server error) (nothing changed)" "upstream failure: message (and that nothing changed)"
 is "$(snap)" "$h0" "upstream failure: nothing changed"
 
 run "$KEYDROP" "${S[@]}" "$U"
 is "$RC" 3 "sync 5 (upstream empty): refused, exit 3"
-is "$ERR" "keydrop: sync: $U: no keys in the response (empty); refusing to remove keys of block 'team' (--allow-empty to allow)" "empty upstream: message"
+is "$ERR" "keydrop: sync: $U: no keys in the response (empty); refusing to remove keys of block 'team' (--allow-empty to allow) (nothing changed)" "empty upstream: message"
 is "$(snap)" "$h0" "empty upstream: nothing changed"
 is "$(stat -c %Y.%i "$ak")" "$mt0" "no write at all (same inode and mtime)"
 
@@ -109,7 +109,7 @@ cp -p "$TAP_TMP/ak2" "$TAP_TMP/ak2.orig"
 mt2=$(stat -c %Y.%i "$TAP_TMP/ak2")
 run "$KEYDROP" sync "${A2[@]}" "$B/one.keys" "$B/empty.keys"
 is "$RC" 3 "source 2 of 2 empty: refused, exit 3"
-is "$ERR" "keydrop: sync: $B/empty.keys: no keys in the response (empty); refusing to remove keys of block 'acct' (--allow-empty to allow)" "source 2 empty: names the empty source"
+is "$ERR" "keydrop: sync: $B/empty.keys: no keys in the response (empty); refusing to remove keys of block 'acct' (--allow-empty to allow) (nothing changed)" "source 2 empty: names the empty source"
 cmp -s "$TAP_TMP/ak2" "$TAP_TMP/ak2.orig"; ok $? "source 2 empty: target byte-for-byte unchanged (k2 kept)"
 is "$(stat -c %Y.%i "$TAP_TMP/ak2")" "$mt2" "source 2 empty: not written at all"
 run "$KEYDROP" sync "${A2[@]}" --skip-invalid "$B/one.keys" "$B/bad.keys"
