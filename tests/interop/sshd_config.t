@@ -74,7 +74,7 @@ like "$ERR" "sshd will not run $TAP_TMP/unsafe/keydrop \(/tmp is a link, not roo
 
 # 2. print mode: the drop-in on stdout, nothing written
 chain1='/usr/bin/true %u'
-chain2="/usr/bin/printf 'a  b' \"%u\" 100%"
+chain2="/usr/bin/printf 'a  b' \"%u\" 100%%"
 src2='https://keys.example/a b/%u"\.keys'
 sc --user-akc "$akcuser" --create-user --chain "$chain1" --chain "$chain2" --ttl 5m --cache "$TAP_TMP/cache" gh:%u "$src2"
 is "$RC" 0 "with --chain taking it along, print mode succeeds"
@@ -144,6 +144,35 @@ sc --user-akc "$akcuser" --no-cache --write --chain /usr/bin/false gh:%u
 is "$RC" 1 "a drop-in sorting before ours and setting an AKC: refused after sshd -T"
 like "$ERR" "sshd still uses AuthorizedKeysCommand '/usr/bin/false' \(user nobody\) from a drop-in sorting before ours, the first it reads; nothing changed" "... saying which wins"
 [ ! -e "$drop" ]; ok $? "... our drop-in taken back"
+rm "$etc/sshd_config.d/0-other.conf"
+
+# 7b. refusals found before anything is written (review): what authorized-keys would refuse at
+# every login, and an existing directory that is not the AKC user's as --cache
+main_config
+h=$(tree_hash "$etc")
+for bad in "env:PUBLIC_KEY" "https://x/%h.keys" "-"; do
+	sc --user-akc "$akcuser" --no-cache --write "$bad"
+	like "$RC:$ERR" "^2:keydrop: sshd-config: " "SOURCE '$bad': usage error"
+done
+sc --user-akc "$akcuser" --no-cache --write --chain '/usr/bin/x %h' gh:%u
+like "$RC:$ERR" "^2:.*--chain /usr/bin/x %h: unknown %-token" "--chain with %h: usage error"
+sc --user-akc root --no-cache --write gh:%u
+like "$RC:$ERR" "^2:.*--user-akc: not a user name other than root" "--user-akc root: usage error"
+is "$(tree_hash "$etc")" "$h" "... nothing written for any of them"
+mkdir -p "$TAP_TMP/important" && chmod 755 "$TAP_TMP/important" && echo keep > "$TAP_TMP/important/file"
+sc --user-akc "$akcuser" --cache "$TAP_TMP/important" --write gh:%u
+like "$RC:$ERR" "^1:keydrop: sshd-config: cache $TAP_TMP/important: owned by uid 0, not $akcuser" \
+	"--cache naming an existing root-owned directory: refused"
+is "$(stat -c '%U %a' "$TAP_TMP/important")" "root 755" "... the directory is not handed to the AKC user"
+[ ! -e "$drop" ]; ok $? "... and the drop-in taken back"
+# a refusal after sshd -T creates no user
+printf 'AuthorizedKeysCommand /usr/bin/false\nAuthorizedKeysCommandUser nobody\n' > "$etc/sshd_config.d/0-other.conf"
+newuser=kdnu$$
+sc --user-akc "$newuser" --create-user --no-cache --write --chain /usr/bin/false gh:%u
+is "$RC" 1 "a drop-in sorting first wins: refused"
+getent passwd "$newuser" >/dev/null
+is "$?" 2 "... and --create-user made no user"
+userdel "$newuser" >/dev/null 2>&1
 rm "$etc/sshd_config.d/0-other.conf"
 
 # 8. what the drop-in says is what sshd runs: the same line with a recorder in keydrop's place
