@@ -177,7 +177,7 @@ static void add_source(struct source_ctx *c, struct keyset *ks, const char *spec
 		if (r != SRCE_OK) {
 			snprintf(err, sizeof err, "%s", why);
 			/* a response with a key sshd cannot use: the source failed; its last good copy */
-			if (net && netsrc_stale(c, spec, "response refused", &t) == 0) {
+			if (net && netsrc_stale_refused(c, spec, &t) == 0) {
 				r = keyset_add_text(ks, c, &co, spec, net, t.p, t.len, &valid, why, sizeof why);
 				source_text_free(&t);
 			}
@@ -403,8 +403,8 @@ int cmd_authorized_keys(int argc, char **argv, const struct globals *gg)
 			fwrite(k->line, 1, k->len, stdout);
 			putchar('\n');
 		}
-	if (fflush(stdout) != 0)
-		msg_err(cmd, "writing the keys: %s", osutil_strerror(errno));
+	if (fflush(stdout) != 0 || ferror(stdout))
+		msg_err(cmd, "writing the keys: %s", errno ? osutil_strerror(errno) : "write error");
 	keyset_free(&ks);
 	source_ctx_free(&ctx);
 out:

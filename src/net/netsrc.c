@@ -293,6 +293,17 @@ int netsrc_stale(struct source_ctx *c, const char *spec, const char *why, struct
 	return r;
 }
 
+int netsrc_stale_refused(struct source_ctx *c, const char *spec, struct source_text *t)
+{
+	char url[HTTP_URL_MAX + 300];
+
+	if (netsrc_stale(c, spec, "response refused", t) != 0)
+		return -1;
+	if (netsrc_url(spec, c->o, url, sizeof url) == 0)
+		netcache_mark_failed(c, url, 1);
+	return 0;
+}
+
 /* spec's URL into url[URL_CAP] (http:// only with --allow-http). Returns 0, or SRCE_USAGE with err. */
 #define URL_CAP (HTTP_URL_MAX + 300)
 static int spec_url(const struct netsrc_opts *o, const char *spec, char *url, char *err, size_t errcap)

@@ -78,6 +78,9 @@ int netsrc_fetch(struct source_ctx *c, const char *spec, struct source_text *t, 
  * most o->max_stale_s old, into t, with a note saying so. Returns 0, or -1 (t empty): no such
  * copy, or max_stale_s < 0 (every other command). */
 int netsrc_stale(struct source_ctx *c, const char *spec, const char *why, struct source_text *t);
+/* The same when the server's answer was refused after netsrc_fetch returned it (a key sshd cannot
+ * use): the copy, and the failure remembered for --ttl as for a server that is down. */
+int netsrc_stale_refused(struct source_ctx *c, const char *spec, struct source_text *t);
 /* Fetches the network source spec (an https:// URL; http:// with --allow-http) under c like
  * netsrc_fetch (same anchors, pins, clock floor, proxy, headers, size cap, retries and deadline;
  * no --cache) and hands over the body as the server sent it, binary included, in *body (malloc'ed,

@@ -90,6 +90,9 @@ stale
 run "$KEYDROP" "${A[@]}" --user alice "$U"
 is "$RC:$OUT" "0:$kb" "an answer with a broken key: refused whole, the last good copy served"
 like "$ERR" "response refused; serving the copy cached" "said on stderr"
+n=$(requests)
+run "$KEYDROP" "${A[@]}" --user alice "$U"
+is "$RC:$OUT:$(requests)" "0:$kb:$n" "a refused answer is remembered for --ttl like a server that is down: no request"
 cp "$TAP_TMP/alice.saved" "$D/alice.keys"
 net_stop "$HTTPS_PID"
 t0=$(now_ms)
@@ -226,6 +229,10 @@ chmod 600 "$TAP_TMP/akc.conf"
 echo "Bad_Name here" >> "$TAP_TMP/akc.conf"
 run "$KEYDROP" authorized-keys --config "$TAP_TMP/akc.conf" --user alice
 like "$RC:$ERR" "^2:keydrop: authorized-keys: --config .*: line 7: not 'name value'" "bad config line: usage error naming the line"
+
+# ---- stdout that cannot be written: still exit 0, one line (sshd falls back) ----------------------
+"$KEYDROP" "${A[@]}" --user alice "$U2" > /dev/full 2> "$TAP_TMP/full.err"
+is "$?:$(wc -l < "$TAP_TMP/full.err")" "0:1" "stdout /dev/full: exit 0 and one line on stderr"
 
 # ---- usage errors are still exit 2 (a broken sshd_config line must be loud) -----------------------
 run "$KEYDROP" authorized-keys "$U2"
