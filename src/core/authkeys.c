@@ -75,15 +75,17 @@ int authkeys_denied_digest(const struct authkeys *ak, size_t i, uint8_t sha256[3
 
 long authkeys_denied(const struct authkeys *ak, const char *name, const uint8_t sha256[32])
 {
-	long b = name ? authkeys_block_find(ak, name, strlen(name)) : -1;
-	size_t from = b >= 0 ? ak->blocks[b].begin : 0, to = b >= 0 ? ak->blocks[b].end : ak->nlines;
+	size_t nl = name ? strlen(name) : 0;
 	uint8_t d[32];
 
-	if (name && b < 0)
-		return -1;
-	for (size_t i = from; i < to; i++)
+	/* every block of that name (a file may hold two: a removal in the second one counts too) */
+	for (size_t i = 0; i < ak->nlines; i++) {
+		const struct authkeys_block *b = ak->lines[i].block ? &ak->blocks[ak->lines[i].block - 1] : NULL;
+		if (name && (!b || b->namelen != nl || memcmp(b->name, name, nl) != 0))
+			continue;
 		if (authkeys_denied_digest(ak, i, d) && memcmp(d, sha256, 32) == 0)
 			return (long)i;
+	}
 	return -1;
 }
 

@@ -202,9 +202,9 @@ int authkeys_apply_sync(const struct authkeys *ak, const char *name, const struc
 	for (size_t k = 0; k < n; k++)
 		ix[k] = (struct keyix){ keys[k].blob, keys[k].bloblen, k };
 	qsort(ix, n, sizeof *ix, keyix_cmp);
-	int denials = 0;
-	for (size_t i = bi >= 0 ? ak->blocks[bi].begin : 0; bi >= 0 && i < ak->blocks[bi].end; i++)
-		denials |= ak->lines[i].kind == AKL_DENIED;
+	int denials = 0; /* in any block of this name (a hand-edited file may hold two) */
+	for (size_t i = 0; i < ak->nlines && !denials; i++)
+		denials = ak->lines[i].kind == AKL_DENIED;
 	for (size_t k = 0; k < n; k++) {
 		uint8_t d[32];
 		isnew[k] = 1;

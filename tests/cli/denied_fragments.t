@@ -152,4 +152,15 @@ else
 	skip "owners under --root need root"
 fi
 
+# ---- two blocks of one name (a hand edit): a removal in the second one sticks too (review) -------
+H2=$TAP_TMP/h2
+mkdir -p "$H2/.ssh"; chmod 700 "$H2/.ssh"
+printf '# keydrop:begin dup\n%s\n# keydrop:end dup\n# keydrop:begin dup\n%s\n# keydrop:end dup\n' \
+	"$(cat b.pub)" "$(cat a.pub)" > "$H2/.ssh/authorized_keys"
+chmod 600 "$H2/.ssh/authorized_keys"
+run "$KEYDROP" remove --home "$H2" "$(fp a)"
+like "$RC:$OUT" "^0:removed .* from block dup" "remove a key of the second block named dup"
+run "$KEYDROP" sync --home "$H2" --source dup "file:$TAP_TMP/src.keys"
+is "$RC:$(grep -c "key-a" "$H2/.ssh/authorized_keys")" "0:0" "sync dup: the key denied in the second block is not brought back"
+
 done_testing
