@@ -5,6 +5,7 @@
  * any runtime failure prints no keys and exits 0 (sshd then falls back to AuthorizedKeysFile) with
  * one line on stderr; the user name is checked before it reaches a URL, a path or a command. */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
@@ -214,24 +215,83 @@ static void add_chain(struct source_ctx *c, struct keyset *ks, struct subproc *s
 	subproc_free(sp);
 }
 
-/* The user's removals (keydrop remove: "# keydrop:denied" lines in the blocks of their
- * authorized_keys), read through the same safe walk as every command (as root it may read any
- * user's file; as another user, only what it may read). ak stays empty when there is none. */
-static void read_denials(const char *user, struct target *t, struct authkeys *ak)
-{
-	struct target_spec sp = { .user = user };
-	char err[512];
+/* The SHA-256 digests a user's removals deny (keydrop remove: "# keydrop:denied" lines in the
+ * blocks of ~/.ssh/authorized_keys and of every ~/.ssh/authorized_keys.d fragment). */
+struct denials {
+	uint8_t (*d)[32];
+	size_t n, cap;
+};
 
-	memset(ak, 0, sizeof *ak);
-	if (target_resolve(t, &sp, err, sizeof err) != 0)
-		return; /* not in the passwd file (a directory service's user): no file of ours to read */
-	if (target_open_dir(t, 0, err, sizeof err) != 0 || (t->dirfd >= 0 && target_read(t, err, sizeof err) != 0)) {
+/* Reads one target (authorized_keys, or fragment NAME) through the safe walk and appends its
+ * denials. Returns 0, or -1 when root could not read it (said: an unsafe path). */
+static int denials_of(const char *user, const char *fragment, struct denials *dn, int *dirfd_out)
+{
+	struct target t = TARGET_INIT;
+	struct target_spec sp = { .user = user, .fragment = fragment };
+	struct authkeys ak = { 0 };
+	char err[512];
+	int r = 0;
+
+	if (target_resolve(&t, &sp, err, sizeof err) != 0)
+		goto out; /* not in the passwd file (a directory service's user): no file of ours to read */
+	if (target_open_dir(&t, 0, err, sizeof err) != 0 || (t.dirfd >= 0 && target_read(&t, err, sizeof err) != 0)) {
 		if (geteuid() == 0) /* root could read it: what stops it (an unsafe path) is worth a line */
-			msg_err(cmd, "%s: %s; its removals not applied", t->path, err);
+			msg_err(cmd, "%s: %s; its removals not applied", t.path, err);
+		r = -1;
+		goto out;
+	}
+	if (t.data && authkeys_parse(&ak, t.data, t.len) == 0)
+		for (size_t i = 0; i < ak.nlines; i++) {
+			if (dn->n == dn->cap) {
+				size_t nc = dn->cap ? 2 * dn->cap : 16;
+				void *p = realloc(dn->d, nc * sizeof *dn->d);
+				if (!p)
+					break;
+				dn->d = p;
+				dn->cap = nc;
+			}
+			dn->n += (size_t)authkeys_denied_digest(&ak, i, dn->d[dn->n]);
+		}
+	if (dirfd_out && t.dirfd >= 0)
+		*dirfd_out = fcntl(t.dirfd, F_DUPFD_CLOEXEC, 0); /* .ssh: where the fragments are */
+out:
+	authkeys_free(&ak);
+	target_close(&t);
+	return r;
+}
+
+static void read_denials(const char *user, struct denials *dn)
+{
+	int sshfd = -1, fd;
+	DIR *d;
+	struct dirent *e;
+
+	if (denials_of(user, NULL, dn, &sshfd) != 0 || sshfd < 0)
+		return;
+	fd = openat(sshfd, "authorized_keys.d", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	close(sshfd);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
 		return;
 	}
-	if (t->data && authkeys_parse(ak, t->data, t->len) != 0)
-		memset(ak, 0, sizeof *ak);
+	while ((e = readdir(d))) /* each fragment through the same walk and checks as --fragment */
+		if (e->d_name[0] != '.' && authkeys_name_ok(e->d_name, strlen(e->d_name)))
+			(void)denials_of(user, e->d_name, dn, NULL);
+	closedir(d);
+}
+
+static int denied(const struct denials *dn, const struct paste_key *k)
+{
+	uint8_t d[32];
+
+	if (!dn->n)
+		return 0;
+	fingerprint_digest(k->blob, k->bloblen, FP_SHA256, d);
+	for (size_t i = 0; i < dn->n; i++)
+		if (memcmp(dn->d[i], d, 32) == 0)
+			return 1;
+	return 0;
 }
 
 /* Started as root (sshd-config: AuthorizedKeysCommandUser root, --run-as NAME): become NAME, for
@@ -288,8 +348,7 @@ int cmd_authorized_keys(int argc, char **argv, const struct globals *gg)
 	struct keyset ks = { 0 };
 	struct source_ctx ctx;
 	struct subproc sp[AKC_CHAIN_MAX];
-	struct target t = TARGET_INIT;
-	struct authkeys ak = { 0 };
+	struct denials dn = { 0 };
 	char **av, *specs[CMDLINE_ARGS_MAX], fresh[CMDLINE_ARGS_MAX];
 	int ac, c, rc, nspecs = 0, nocache_cache = 0, started[AKC_CHAIN_MAX] = { 0 };
 	int64_t chain_deadline;
@@ -359,7 +418,7 @@ int cmd_authorized_keys(int argc, char **argv, const struct globals *gg)
 	for (int i = op.ind; i < ac; i++)
 		if (cmdline_expand(av[i], a.user, NULL, NULL, &specs[nspecs]) == CMDLINE_OK)
 			nspecs++;
-	read_denials(a.user, &t, &ak);
+	read_denials(a.user, &dn);
 	if (a.run_as && become(a.run_as) != 0)
 		goto out;
 	chain_deadline = deadline_now_ms() + a.chain_timeout_ms;
@@ -393,11 +452,12 @@ int cmd_authorized_keys(int argc, char **argv, const struct globals *gg)
 			const struct paste_key *k = ks.k[i];
 			if (!wanted(&a, k))
 				continue;
-			if (authkeys_blob_denied(&ak, k->blob, k->bloblen) >= 0) {
+			if (denied(&dn, k)) {
 				char fp[FINGERPRINT_MAX];
 				fingerprint_format(k->blob, k->bloblen, FP_SHA256, fp);
 				if (!o.quiet)
-					msg_err(cmd, "%s: removed with keydrop remove (denied in %s); not served", fp, t.path);
+					msg_err(cmd, "%s: removed with keydrop remove (denied in %s's authorized_keys); not served",
+						fp, a.user);
 				continue;
 			}
 			fwrite(k->line, 1, k->len, stdout);
@@ -408,8 +468,7 @@ int cmd_authorized_keys(int argc, char **argv, const struct globals *gg)
 	keyset_free(&ks);
 	source_ctx_free(&ctx);
 out:
-	authkeys_free(&ak);
-	target_close(&t);
+	free(dn.d);
 	for (int i = 0; i < nspecs; i++)
 		free(specs[i]);
 done:

@@ -139,6 +139,17 @@ grep -q "keydrop:denied" "$THOME/.ssh/authorized_keys"
 is "$?" 1 "no denial left; key a taken out of the file by hand: only authorized-keys can let it in now"
 login a
 is "$RC:$OUT" "0:keydrop-login-ok" "key a logs in again, served by authorized-keys"
+# a removal in a fragment (~/.ssh/authorized_keys.d/NAME) binds it as well
+cat "$TAP_TMP/a.pub" "$TAP_TMP/b.pub" "$TAP_TMP/c.pub" > "$D/$TUSER.keys"
+age_cache
+"$KEYDROP" sync -q --user "$TUSER" --fragment team --cacert "$P/root.pem" "https://localhost:$PORT/users/$TUSER.keys"
+ok $? "sync --fragment team"
+run "$KEYDROP" remove --user "$TUSER" --fragment team "$(ssh-keygen -lf "$TAP_TMP/c.pub" | cut -d' ' -f2)"
+like "$RC:$OUT$ERR" "^0:.*block team" "remove key c from the fragment: denied there"
+login c
+is "$RC" 255 "key c, removed in a fragment: refused, though the server lists it"
+"$KEYDROP" install -q --user "$TUSER" --fragment team "$TAP_TMP/c.pub"
+ok $? "install c into the fragment again (lifts the denial)"
 cat > "$R/other" <<EOF
 #!/bin/sh
 [ "\$1" = "$TUSER" ] && cat '$R/other.keys'
