@@ -38,6 +38,8 @@ test_needs=(
 	"strace:strace"
 	"/usr/bin/time:time"
 	"useradd:passwd"
+	# tests/interop/akc.t, sshd_akc.t: nothing of a killed --chain left running
+	"pgrep:procps"
 	"mkfs.ext4:e2fsprogs"
 	"flock:util-linux"
 	"curl:curl"

@@ -6,7 +6,7 @@
 # another command's keys; --config holds the options. The server's log says which requests came.
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/../lib/net.sh"
-need openssl python3 ssh-keygen
+need openssl python3 ssh-keygen pgrep
 
 P=$TAP_TMP/pki
 pki_leaf "$P"

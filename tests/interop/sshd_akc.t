@@ -13,7 +13,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	skip "sshd login test needs root (throwaway users, privilege separation)"
 	done_testing
 fi
-need ssh ssh-keygen openssl python3 "$SSHD_BIN"
+need ssh ssh-keygen openssl python3 pgrep "$SSHD_BIN"
 
 P=$TAP_TMP/pki
 pki_leaf "$P"
