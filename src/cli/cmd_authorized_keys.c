@@ -171,14 +171,17 @@ static void add_source(struct source_ctx *c, struct keyset *ks, const char *spec
 
 	if (r == SRCE_OK) {
 		char why[1024];
+		int answer = t.keep != NULL; /* a new answer of the server's, not the cached copy */
 		r = keyset_add_text(ks, c, &co, spec, net, t.p, t.len, &valid, why, sizeof why);
 		if (r == SRCE_OK && (valid || ks->n == before))
 			source_keep(c, &t); /* only an answer accepted whole is cached (an empty one too) */
 		source_text_free(&t);
 		if (r != SRCE_OK) {
 			snprintf(err, sizeof err, "%s", why);
-			/* a response with a key sshd cannot use: the source failed; its last good copy */
-			if (net && netsrc_stale_refused(c, spec, &t) == 0) {
+			/* A new answer with a key sshd cannot use: the source failed; its last good copy.
+			 * (A cached copy that no longer passes, e.g. an expiry-time now past, is not a
+			 * failure of the server's: the next call after --ttl asks it.) */
+			if (answer && netsrc_stale_refused(c, spec, &t) == 0) {
 				r = keyset_add_text(ks, c, &co, spec, net, t.p, t.len, &valid, why, sizeof why);
 				source_text_free(&t);
 			}

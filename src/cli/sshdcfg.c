@@ -174,6 +174,24 @@ out:
 	return rc;
 }
 
+/* Before useradd: an existing --cache directory must already be the AKC user's (cache_dir refuses
+ * any other), so a user about to be created cannot own it. Returns 0 or EXIT_FAIL (said). */
+static int cache_precheck(struct sshdcfg *s)
+{
+	const char *path = s->net.cache_dir ? s->net.cache_dir : AKC_CACHE_DEFAULT;
+	struct passwd *p;
+	struct stat st;
+
+	if (s->akc.no_cache || lstat(path, &st) != 0)
+		return 0; /* missing: made later by cache_dir, through the safe walk */
+	p = getpwnam(s->user);
+	if (p && S_ISDIR(st.st_mode) && st.st_uid == p->pw_uid)
+		return 0;
+	msg_err("sshd-config", "cache %s: owned by uid %u, not %s (give another --cache, or chown it yourself)", path,
+		(unsigned)st.st_uid, s->user);
+	return EXIT_FAIL;
+}
+
 /* Puts the old drop-in back (or removes ours). Returns 0 or -1. */
 static int undo(struct sshdcfg *s)
 {
@@ -230,8 +248,10 @@ int sshdcfg_install(struct sshdcfg *s, int quiet)
 	}
 	if (strcmp(s->eff_cmd, s->akcline) != 0 || strcmp(s->eff_user, "root") != 0)
 		return lost(s);
-	/* The user and the cache only once sshd has taken the drop-in: a refusal leaves nothing made */
-	if ((rc = akc_user(s, quiet, &pw)) != 0 || (rc = cache_dir(s, quiet, &pw)) != 0) {
+	/* The user and the cache only once sshd has taken the drop-in: a refusal leaves nothing made.
+	 * An existing cache directory can only be a user's who exists already: checked before useradd. */
+	if ((rc = cache_precheck(s)) != 0 || (rc = akc_user(s, quiet, &pw)) != 0 ||
+	    (rc = cache_dir(s, quiet, &pw)) != 0) {
 		if (undo(s) != 0)
 			msg_err("sshd-config", "%s/%s: the new drop-in could not be taken back", s->dir, SSHDCFG_DROPIN);
 		return rc;

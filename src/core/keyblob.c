@@ -137,6 +137,9 @@ static int parse_fields(struct sshbuf_r *r, const struct type_row *t, unsigned *
 	if (t->family == KF_ED25519_SK || t->family == KF_ECDSA_SK) {
 		if (sshbuf_get_string(r, &s, &n) < 0) /* application, e.g. "ssh:" */
 			return KB_TRUNCATED;
+		const uint8_t *z = n ? memchr(s, 0, n) : NULL;
+		if (z && z < s + n - 1)
+			return KB_BADFIELD; /* sshd reads it as a C string: a NUL only at its end */
 	}
 	return KB_OK;
 }

@@ -19,12 +19,16 @@ static int get_u64(struct sshbuf_r *r, uint64_t *v)
 	return 0;
 }
 
-/* sshd reads these with sshbuf_get_cstring: a NUL inside refuses the whole KRL. */
+/* sshd reads these with sshbuf_get_cstring: a NUL anywhere but at the end refuses the whole KRL. */
 static int get_cstring(struct sshbuf_r *r)
 {
-	const uint8_t *s;
+	const uint8_t *s, *z;
 	size_t n;
-	return sshbuf_get_string(r, &s, &n) != 0 || memchr(s, 0, n) ? -1 : 0;
+
+	if (sshbuf_get_string(r, &s, &n) != 0)
+		return -1;
+	z = n ? memchr(s, 0, n) : NULL;
+	return z && z < s + n - 1 ? -1 : 0;
 }
 
 /* §3, §4: strings filling the section (none is fine, as sshd reads it); a fingerprint is fp bytes.
@@ -74,8 +78,8 @@ static int cert_section(struct sshbuf_r *r)
 	uint64_t a, b;
 	struct keyblob_info ki;
 
-	if (sshbuf_get_string(r, &s, &n) != 0 || (n && (keyblob_inspect(s, n, &ki) != KB_OK ||
-							ki.family == KF_UNKNOWN || ki.cert)) ||
+	/* sshd's sshkey_from_blob: any key it knows, a certificate too */
+	if (sshbuf_get_string(r, &s, &n) != 0 || (n && (keyblob_inspect(s, n, &ki) != KB_OK || ki.family == KF_UNKNOWN)) ||
 	    sshbuf_get_string(r, &s, &n) != 0)
 		return -1;
 	while (sshbuf_r_left(r) > 0) {

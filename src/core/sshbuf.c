@@ -75,11 +75,15 @@ int sshbuf_get_mpint(struct sshbuf_r *r, const uint8_t **s, size_t *n)
 		return -1;
 	if (*n > 0 && ((*s)[0] & 0x80))
 		goto bad; /* negative */
+	if (*n > SSHBUF_MPINT_MAX + 1)
+		goto bad; /* OpenSSH's SSHBUF_MAX_BIGNUM (16384 bits) and a sign byte */
 	/* Leading zeros beyond the sign byte are tolerated and stripped, as OpenSSH does. */
 	while (*n > 0 && (*s)[0] == 0) {
 		(*s)++;
 		(*n)--;
 	}
+	if (*n > SSHBUF_MPINT_MAX)
+		goto bad;
 	return 0;
 bad:
 	r->off = save;

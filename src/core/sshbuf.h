@@ -28,6 +28,7 @@ int sshbuf_get_string(struct sshbuf_r *r, const uint8_t **s, size_t *n);
 int sshbuf_get_expect(struct sshbuf_r *r, const char *want);
 /* An mpint that must be non-negative; *s and *n are its magnitude bytes without leading zeros
  * (OpenSSH tolerates extra leading zeros, so do we). Returns -1 if missing or negative. */
+#define SSHBUF_MPINT_MAX 2048 /* bytes of an mpint's value, as OpenSSH's sshbuf_get_bignum2 */
 int sshbuf_get_mpint(struct sshbuf_r *r, const uint8_t **s, size_t *n);
 int sshbuf_get_bytes(struct sshbuf_r *r, const uint8_t **s, size_t n);
 

@@ -142,6 +142,21 @@ is "$RC:$OUT" "0:$kb" "after --ttl: asked again, keys back"
 run "$KEYDROP" "${A[@]}" --user emptyuser "$U2"
 is "$RC:$OUT:$ERR" "0::" "empty answer: no keys, nothing on stderr"
 
+# ---- a cached copy that no longer passes is no failure of the server's (review) ------------------
+stale
+run "$KEYDROP" "${A[@]}" --user alice "$U2"
+is "$RC:$OUT" "0:$kb" "alice cached again"
+e=$(grep -l "$kb" "$C"/*.cache | head -1)
+sed -i "s|^ssh-ed25519 |expiry-time=\"20000101\" ssh-ed25519 |" "$e"
+run "$KEYDROP" "${A[@]}" --user alice "$U2"
+is "$RC:$OUT" "0:" "within --ttl the cached copy, now refused (its expiry-time past): no keys"
+# (the server has changed since: its validator no longer matches, so it answers 200)
+sed -i '/^etag: /d' "$e"
+touch -d '-2 min' "$e"
+n=$(requests)
+run "$KEYDROP" "${A[@]}" --user alice "$U2"
+is "$RC:$OUT:$(requests)" "0:$kb:$((n + 1))" "after --ttl the server is asked again (no failure was remembered): keys back"
+
 # ---- a miss asks again only the sources that answered from the cache -------------------------------
 echo "$kc" > "$D/second.keys"
 S2="https://localhost:$PORT2/fixed/second.keys"

@@ -165,6 +165,12 @@ like "$RC:$ERR" "^1:keydrop: sshd-config: cache $TAP_TMP/important: owned by uid
 	"--cache naming an existing root-owned directory: refused"
 is "$(stat -c '%U %a' "$TAP_TMP/important")" "root 755" "... the directory is not handed to the AKC user"
 [ ! -e "$drop" ]; ok $? "... and the drop-in taken back"
+newuser2=kdnc$$
+sc --user-akc "$newuser2" --create-user --cache "$TAP_TMP/important" --write gh:%u
+is "$RC" 1 "--create-user with an existing root-owned --cache: refused"
+getent passwd "$newuser2" >/dev/null
+is "$?" 2 "... and no user was created for it"
+userdel "$newuser2" >/dev/null 2>&1
 # a refusal after sshd -T creates no user
 printf 'AuthorizedKeysCommand /usr/bin/false\nAuthorizedKeysCommandUser nobody\n' > "$etc/sshd_config.d/0-other.conf"
 newuser=kdnu$$

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""tests/lib/krl_variants.py OUTDIR CA.pub USER.pub: writes KRL variants (PROTOCOL.krl) to OUTDIR,
+"""tests/lib/krl_variants.py OUTDIR CA.pub USER.pub USER-cert.pub: writes KRL variants (PROTOCOL.krl) to OUTDIR,
 well-formed and not, one file each, for a differential test: sshd's own reader (ssh-keygen -Q) is
 the judge of which are valid, keydrop fetch-krl must agree."""
 import base64
@@ -7,7 +7,7 @@ import os
 import struct
 import sys
 
-out, ca_pub, user_pub = sys.argv[1:4]
+out, ca_pub, user_pub, cert_pub = sys.argv[1:5]
 
 
 def blob(pub):
@@ -82,6 +82,17 @@ v = {
     "trailing_byte": header() + b"\1",
     "section_cut": header() + sec(2, s(key))[:-3],
 }
+rsa_n = mpint((1 << 2047) | 1)
+v.update({
+    "comment_trailing_nul": header(b"krl\0"),
+    "key_id_trailing_nul": header() + certs(ca, (0x23, s(b"alice\0"))),
+    "ca_is_certificate": header() + certs(blob(cert_pub), (0x20, u64(5))),
+    "ca_sk_app_nul": header() + certs(s(b"sk-ssh-ed25519@openssh.com") + s(b"\1" * 32) + s(b"ssh\0:"), (0x20, u64(5))),
+    "ca_sk_app_trailing_nul": header() + certs(s(b"sk-ssh-ed25519@openssh.com") + s(b"\1" * 32) + s(b"ssh:\0"), (0x20, u64(5))),
+    "ca_rsa_big_e": header() + certs(s(b"ssh-rsa") + s(b"\1" + b"\0" * 2048 + b"\1") + rsa_n, (0x20, u64(5))),
+    "ca_rsa_e_2049_sign": header() + certs(s(b"ssh-rsa") + s(b"\0\x81" + b"\0" * 2046 + b"\1") + rsa_n, (0x20, u64(5))),
+    "ca_dsa_big_p": header() + certs(s(b"ssh-dss") + s(b"\1" + b"\0" * 2049) + mpint(3) + mpint(5) + mpint(7), (0x20, u64(5))),
+})
 for name, data in v.items():
     with open(os.path.join(out, name), "wb") as f:
         f.write(data)
