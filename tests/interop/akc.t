@@ -187,7 +187,7 @@ t0=$(now_ms)
 run "$KEYDROP" "${A[@]}" --user x "https://localhost:$PORT2/slow/%u.keys"
 t1=$(now_ms)
 is "$RC:$OUT" "0:" "slow server: no keys, exit 0"
-ok $([ $((t1 - t0)) -lt 3000 ] && echo 0 || echo 1) "slow server (1 byte/s): cut at the 2 s deadline ($((t1 - t0)) ms)"
+ok $([ $((t1 - t0)) -lt 4500 ] && echo 0 || echo 1) "slow server (1 byte/s): cut at the 2 s deadline ($((t1 - t0)) ms; 2.5 s of margin for a busy machine, the body alone would take minutes)"
 
 # ---- --chain: another AuthorizedKeysCommand's keys merged --------------------------------------
 S=$TAP_TMP/scripts
@@ -211,7 +211,7 @@ run "$KEYDROP" "${A[@]}" --user alice --chain "$S/hang" --chain-timeout 1 "$U2"
 t1=$(now_ms)
 is "$RC:$OUT" "0:$kb" "--chain hanging: our keys still printed"
 like "$ERR" "no answer within --chain-timeout; killed" "--chain hanging: said"
-ok $([ $((t1 - t0)) -lt 2500 ] && echo 0 || echo 1) "--chain hanging: cut at its 1 s deadline ($((t1 - t0)) ms)"
+ok $([ $((t1 - t0)) -lt 4000 ] && echo 0 || echo 1) "--chain hanging: cut at its 1 s deadline ($((t1 - t0)) ms; it would run 30 s)"
 ok $(pgrep -f "$S/hang" >/dev/null && echo 1 || echo 0) "--chain hanging: nothing left running"
 run "$KEYDROP" "${A[@]}" --user alice --chain "$S/fails" "$U2"
 is "$RC:$OUT" "0:$kb" "--chain exiting 3: its output is not used (as sshd)"
