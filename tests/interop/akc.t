@@ -81,7 +81,9 @@ is "$OUT" "$kb" "current answer cached"
 cp "$D/alice.keys" "$TAP_TMP/alice.saved"
 echo '<html>oops</html>' > "$D/alice.keys"
 stale
+before=$(sha256sum < "$(entry)")
 run "$KEYDROP" "${A[@]}" --user alice "$U"
+is "$(sha256sum < "$(entry)")" "$before" "an HTML answer: the cache entry is byte for byte unchanged"
 is "$RC:$OUT" "0:$kb" "an HTML answer: the last good copy served"
 like "$ERR" "^keydrop: authorized-keys: https://localhost:$PORT/users/alice.keys: server returned an HTML page.*; serving the copy cached 2 min ago \(--max-stale\)$" \
 	"said on stderr, one line"

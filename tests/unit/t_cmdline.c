@@ -6,33 +6,31 @@
 #include "cmdline.h"
 #include "tap.h"
 
-/* The arguments of s joined by '|'. */
-static const char *split(const char *s, int *r)
+/* cl's arguments joined by '|' (then cl is freed). */
+static const char *joined(struct cmdline *cl)
 {
 	static char buf[1024];
-	struct cmdline cl = { 0 };
 	size_t n = 0;
 
-	*r = cmdline_split(s, &cl);
 	buf[0] = 0;
-	for (int i = 0; i < cl.n; i++)
-		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? "|" : "", cl.v[i]);
-	cmdline_free(&cl);
+	for (int i = 0; i < cl->n; i++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? "|" : "", cl->v[i]);
+	cmdline_free(cl);
 	return buf;
+}
+
+static const char *split(const char *s, int *r)
+{
+	struct cmdline cl = { 0 };
+	*r = cmdline_split(s, &cl);
+	return joined(&cl);
 }
 
 static const char *conf(const char *s, int *r, unsigned *bad)
 {
-	static char buf[1024];
 	struct cmdline cl = { 0 };
-	size_t n = 0;
-
 	*r = cmdline_conf(s, strlen(s), &cl, bad);
-	buf[0] = 0;
-	for (int i = 0; i < cl.n; i++)
-		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? "|" : "", cl.v[i]);
-	cmdline_free(&cl);
-	return buf;
+	return joined(&cl);
 }
 
 int main(void)
