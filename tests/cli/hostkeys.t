@@ -73,6 +73,7 @@ r4=$TAP_TMP/r4
 mkdir -p "$r4/etc/ssh"
 cp "$vec/sshkeygen-pem-rsa" "$r4/etc/ssh/ssh_host_rsa_key"
 cp "$vec/sshkeygen-pem-rsa.pub" "$r4/etc/ssh/ssh_host_rsa_key.pub"
+chmod 600 "$r4/etc/ssh/ssh_host_rsa_key" # as ssh-keygen writes it (the copy has the checkout's mode)
 h4=$(tree_hash "$r4")
 run "$KEYDROP" hostkeys --root "$r4" -t rsa
 is "$RC:$ERR" "0:" "PEM host key with its .pub: exit 0, no warning"
@@ -137,4 +138,43 @@ run "$KEYDROP" hostkeys --root "$hk"
 is "$(grep -c '^[0-9]* SHA256:' <<< "$OUT")" 2 "hostkeys (default -t ed25519) prints both host keys' fingerprints"
 like "$OUT" "\(RSA\)" "... the RSA one included"
 [ ! -e "$hk/etc/ssh/.keydrop.lock" ]; ok $? "... and leaves no lock file in etc/ssh"
+
+# A private host key others can read: sshd refuses it ("UNPROTECTED PRIVATE KEY FILE") and every
+# login loses that host key. hostkeys repairs the mode on the file itself; --no-fix only says so.
+# The real sshd judges before and after.
+hm=$TAP_TMP/hk-mode; mkdir -p "$hm/etc/ssh"
+ssh-keygen -q -t ed25519 -N '' -C 'root@image' -f "$hm/etc/ssh/ssh_host_ed25519_key"
+chmod 644 "$hm/etc/ssh/ssh_host_ed25519_key"
+sshd_judge() { /usr/sbin/sshd -t -f /dev/null -o "PidFile none" -h "$1" 2>&1; }
+like "$(sshd_judge "$hm/etc/ssh/ssh_host_ed25519_key")" "UNPROTECTED PRIVATE KEY FILE" "sshd itself refuses a 0644 host key"
+h5=$(tree_hash "$hm")
+run "$KEYDROP" hostkeys --root "$hm" --no-fix
+is "$RC" 1 "--no-fix: a host key sshd refuses is exit 1"
+like "$ERR" "mode 0644: sshd refuses it" "... says why"
+is "$(tree_hash "$hm")" "$h5" "... and changes nothing"
+run "$KEYDROP" hostkeys --root "$hm"
+is "$RC:$(stat -c %a "$hm/etc/ssh/ssh_host_ed25519_key")" "0:600" "hostkeys repairs it to 0600"
+like "$OUT" "repaired the mode of .*ssh_host_ed25519_key: 0644 -> 0600" "... and says so"
+is "$(sshd_judge "$hm/etc/ssh/ssh_host_ed25519_key")" "" "sshd takes the repaired key"
+ln -s /etc/shadow "$hm/etc/ssh/ssh_host_rsa_key"
+run "$KEYDROP" hostkeys --root "$hm" -t ed25519
+is "$RC:$(stat -c %a /etc/shadow)" "1:$(stat -c %a /etc/shadow)" "a symlinked host key: exit 1, its target's mode untouched"
+rm "$hm/etc/ssh/ssh_host_rsa_key"
+
+# --console: cloud-init's machine-readable blocks, which tools read from a console log: each line
+# of the first is ssh-keygen -l of a host key, the second holds the .pub lines.
+run "$KEYDROP" hostkeys --root "$hk" --console
+want=$(for f in "$hk"/etc/ssh/ssh_host_*_key.pub; do ssh-keygen -l -f "$f"; done)
+is "$(sed -n '/^-----BEGIN SSH HOST KEY FINGERPRINTS-----$/,/^-----END SSH HOST KEY FINGERPRINTS-----$/p' <<< "$OUT" | sed '1d;$d')" \
+	"$want" "--console: the fingerprints block holds ssh-keygen -l of every host key"
+is "$(sed -n '/^-----BEGIN SSH HOST KEY KEYS-----$/,/^-----END SSH HOST KEY KEYS-----$/p' <<< "$OUT" | sed '1d;$d')" \
+	"$(cat "$hk"/etc/ssh/ssh_host_*_key.pub)" "--console: the keys block holds every .pub line"
+[[ $OUT != *"+---["* ]]; ok $? "--console: no randomart"
+
+# --root builds an image: keys made there are shared by every machine started from it.
+hn=$TAP_TMP/hk-note; mkdir "$hn"
+run "$KEYDROP" hostkeys --root "$hn"
+like "$ERR" "shared by every machine started from the image.*first boot" "--root: a key made in an image gets the shared-identity note"
+run "$KEYDROP" hostkeys --root "$hn"
+is "$ERR" "" "... only when a key was made"
 done_testing
