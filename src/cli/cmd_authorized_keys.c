@@ -18,6 +18,7 @@
 
 #include "akcopts.h"
 #include "authkeys.h"
+#include "cliconf.h"
 #include "cmd.h"
 #include "cmdline.h"
 #include "deadline.h"
@@ -61,80 +62,6 @@ static const char *const help[] = {
 };
 
 static const char cmd[] = "authorized-keys";
-
-/* The --config file: owned by root or the caller and not writable by others (it decides who logs
- * in), a regular file, at most 64 KiB; its lines become arguments before the command line's. */
-static int read_config(const char *path, struct cmdline *cl)
-{
-	char buf[65537];
-	struct stat st;
-	ssize_t n;
-	size_t len = 0;
-	unsigned bad;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), r;
-
-	if (fd < 0)
-		return msg_fail(EXIT_USAGE, cmd, "--config %s: %s", path, osutil_strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != geteuid()) ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		close(fd);
-		return msg_fail(EXIT_USAGE, cmd, "--config %s: not a regular file owned by root (or you) and "
-						 "writable only by its owner", path);
-	}
-	while ((n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	if (n < 0 || len == sizeof buf - 1)
-		return msg_fail(EXIT_USAGE, cmd, "--config %s: %s", path, n < 0 ? osutil_strerror(errno) : "larger than 64 KiB");
-	r = cmdline_conf(buf, len, cl, &bad);
-	if (r != CMDLINE_OK)
-		return msg_fail(EXIT_USAGE, cmd, "--config %s: line %u: %s", path, bad, cmdline_strerror(r));
-	for (int i = 0; i < cl->n; i++)
-		if (strncmp(cl->v[i], "--config", 8) == 0)
-			return msg_fail(EXIT_USAGE, cmd, "--config %s: no config line in a config file", path);
-	return 0;
-}
-
-/* argv with the --config file's arguments first (command-line options after them win). The
- * config is found before parsing, so its name must be spelled in full. */
-static int with_config(int argc, char **argv, struct cmdline *cl, char ***av, int *ac)
-{
-	const char *path = NULL;
-	char **v;
-	int r, n = 0;
-
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc && ++n)
-			path = argv[++i];
-		else if (strncmp(argv[i], "--config=", 9) == 0 && ++n)
-			path = argv[i] + 9;
-	}
-	*av = argv;
-	*ac = argc;
-	if (n > 1)
-		return msg_usage(cmd, "one --config only");
-	if (!path)
-		return 0;
-	if ((r = read_config(path, cl)) != 0)
-		return r;
-	if (!(v = malloc(((size_t)argc + (size_t)cl->n + 1) * sizeof *v)))
-		return msg_fail(EXIT_FAIL, cmd, "out of memory");
-	v[0] = argv[0];
-	memcpy(v + 1, cl->v, (size_t)cl->n * sizeof *v);
-	memcpy(v + 1 + cl->n, argv + 1, (size_t)argc * sizeof *v); /* argv[argc] == NULL comes along */
-	*av = v;
-	*ac = argc + cl->n;
-	return 0;
-}
-
-/* Whether with_config saw a --config (an abbreviated --conf is not seen: refused). */
-static int prescanned(int argc, char **argv)
-{
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "--config") == 0 || strncmp(argv[i], "--config=", 9) == 0)
-			return 1;
-	return 0;
-}
 
 /* A --chain command: split as sshd splits, tokens filled in, started now. */
 static int chain_start(const struct akc_opts *a, const char *line, struct subproc *sp, size_t max)
@@ -344,7 +271,7 @@ int cmd_authorized_keys(int argc, char **argv, const struct globals *gg)
 	static const struct option lo[] = { NETCLI_LONGOPTS, AKC_LONGOPTS_FWD, AKC_LONGOPTS_CALL, OPTS_HELP_ROW,
 					    OPTS_END_ROW };
 	struct globals gl = *gg, *g = &gl;
-	struct cmdline conf = { 0 };
+	struct cliconf conf;
 	struct akc_opts a;
 	struct netsrc_opts o;
 	struct opts op;
@@ -361,13 +288,16 @@ int cmd_authorized_keys(int argc, char **argv, const struct globals *gg)
 	o.timeout_ms = AKC_TIMEOUT_DEFAULT_MS;
 	o.retries = 0; /* a refused connection goes straight to the cached copy */
 	o.cache_dir = AKC_CACHE_DEFAULT;
-	if ((rc = with_config(argc, argv, &conf, &av, &ac)) != 0)
+	rc = cliconf_load(&conf, argc, argv, cmd);
+	av = conf.av;
+	ac = conf.ac;
+	if (rc != 0)
 		goto done;
 	opts_init(&op, cmd, ac, av, "", lo, g, help);
 	while ((c = opts_next(&op)) >= 0) {
-		if (c == AKCOPT_CONFIG && conf.n == 0 && av == argv && !prescanned(argc, argv))
-			rc = msg_usage(cmd, "write --config FILE in full (it is read before the other options)");
-		else if (c >= AKCOPT_TTL)
+		if (c == AKCOPT_CONFIG && (rc = cliconf_seen(ac, av, cmd)) != 0)
+			goto done;
+		if (c >= AKCOPT_TTL)
 			rc = akc_option(c, op.arg, &a, cmd);
 		else {
 			nocache_cache |= c == NETOPT_CACHE;
@@ -475,9 +405,7 @@ out:
 	for (int i = 0; i < nspecs; i++)
 		free(specs[i]);
 done:
-	if (av != argv)
-		free(av);
-	cmdline_free(&conf);
+	cliconf_free(&conf);
 	netcli_free(&o);
 	return rc;
 }

@@ -2,13 +2,15 @@
  * exactly the keys the sources give now (adds new keys, removes keys deleted upstream).
  * Every source is fetched and validated first; any failure changes nothing (exit 1). A source
  * that gives no valid key, or an empty result, removes keys only with --allow-empty (else exit 3). Lines outside the block are
- * never touched; an unchanged result is not written. */
+ * never touched; an unchanged result is not written. --config FILE (keydrop-sync@.service's
+ * /etc/keydrop/sync/USER.conf) holds options and sources, read as authorized-keys reads its own. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "authkeys_apply.h"
+#include "cliconf.h"
 #include "cmd.h"
 #include "targetcli.h"
 #include "die.h"
@@ -25,10 +27,12 @@ static const char *const help[] = {
 	"exit: 0 ok (also: unchanged), 1 failure (nothing changed), 2 usage, 3 response rejected\n"
 	"options:\n",
 	NETCLI_HELP NETCLI_HELP_SKIP, /* one copy of the shared text in the binary */
-	"  --allow-empty            let an empty source (or result) remove keys of the block\n", NULL
+	"  --allow-empty            let an empty source (or result) remove keys of the block\n",
+	"  --block NAME             the same as --source NAME ('block NAME' in a --config file)\n",
+	CLICONF_HELP, NULL
 };
 
-enum { OPT_SKIP = 400, OPT_EMPTY, OPT_SOURCE };
+enum { OPT_SKIP = 400, OPT_EMPTY, OPT_SOURCE, OPT_CONFIG };
 
 /* "added 256 SHA256:... comment (ED25519) [block]" for a parsed key (blob decoded by the parser). */
 static void describe(const char *verb, const struct pubkey *pk, const char *block)
@@ -38,7 +42,21 @@ static void describe(const char *verb, const struct pubkey *pk, const char *bloc
 	printf(" [%s]\n", block);
 }
 
-int cmd_sync(int argc, char **argv, const struct globals *gg)
+static int sync_run(int argc, char **argv, const struct globals *gg);
+
+/* The --config file's lines go before the command line's arguments (cliconf.h). */
+int cmd_sync(int argc, char **argv, const struct globals *g)
+{
+	struct cliconf cf;
+	int ret = cliconf_load(&cf, argc, argv, "sync");
+
+	if (ret == 0)
+		ret = sync_run(cf.ac, cf.av, g);
+	cliconf_free(&cf);
+	return ret;
+}
+
+static int sync_run(int argc, char **argv, const struct globals *gg)
 {
 	struct globals gl = *gg, *g = &gl;
 	struct opts op;
@@ -46,6 +64,9 @@ int cmd_sync(int argc, char **argv, const struct globals *gg)
 					    CMDT_SOURCE_ROW(OPT_SOURCE),
 					    { "allow-empty", no_argument, 0, OPT_EMPTY },
 					    { "skip-invalid", no_argument, 0, OPT_SKIP },
+					    { "config", required_argument, 0, OPT_CONFIG },
+					    /* --source NAME, as a --config file writes it ('source' lines are SOURCEs) */
+					    { "block", required_argument, 0, OPT_SOURCE },
 					    OPTS_HELP_ROW, OPTS_END_ROW };
 	/* the sources, read first */
 	struct netsrc_opts o;
@@ -80,6 +101,11 @@ int cmd_sync(int argc, char **argv, const struct globals *gg)
 			break;
 		case OPT_SKIP:
 			skip = 1;
+			break;
+		case OPT_CONFIG: /* already read by cmd_sync */
+			if ((ret = cliconf_seen(argc, argv, "sync")) != EXIT_OK)
+				goto out;
+			ret = EXIT_FAIL;
 			break;
 		default:
 			if ((ret = netcli_option(c, op.arg, &o, "sync")) != EXIT_OK)

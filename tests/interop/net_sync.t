@@ -129,6 +129,63 @@ run "$KEYDROP" sync --file "$TAP_TMP/ak4" --source o --cacert "$P/root.pem" --re
 is "$RC" 0 "key line with command=\"...\": synced"
 is "$OUT" "added $(ssh-keygen -lf "$TAP_TMP/k4.pub") [o]"$'\n'"block o: 1 key (1 added, 0 removed)" "report names the real comment"
 
+# --config FILE (keydrop-sync@.service: /etc/keydrop/sync/USER.conf): sources, network options and
+# the block from the file; refused unless owned by root or the caller and writable only by its owner.
+C=$TAP_TMP/sync.conf
+cat > "$C" <<EOF
+# keys of the team, as keydrop-sync@.service reads them
+source $B/two.keys
+cacert $P/root.pem
+retry 0
+block cfg
+EOF
+chmod 0600 "$C"
+printf '%s\n' "$k3" > "$TAP_TMP/ak5"
+run "$KEYDROP" sync --file "$TAP_TMP/ak5" --config "$C"
+is "$RC:$ERR" "0:" "sync --config: exit 0"
+is "$(cat "$TAP_TMP/ak5")" "$k3"$'\n'"# keydrop:begin cfg"$'\n'"$k1"$'\n'"$k2"$'\n'"# keydrop:end cfg" \
+	"sync --config: the file's source, --cacert and block: k1 k2 in block cfg, k3 kept"
+run "$KEYDROP" sync --file "$TAP_TMP/ak5" --config="$C" --source cfg2 "$B/one.keys"
+is "$RC:$(sed -n '/^# keydrop:begin cfg2$/,/^# keydrop:end cfg2$/p' "$TAP_TMP/ak5" | sed '1d;$d')" "0:$k1"$'\n'"$k2" \
+	"sync --config=FILE: a --source on the command line wins; its SOURCE adds to the file's"
+mkdir -p "$TAP_TMP/fh" && chmod 0755 "$TAP_TMP/fh"
+printf 'source %s\ncacert %s\nfragment team\n' "$B/one.keys" "$P/root.pem" > "$TAP_TMP/frag.conf"
+chmod 0644 "$TAP_TMP/frag.conf"
+run "$KEYDROP" sync --home "$TAP_TMP/fh" --config "$TAP_TMP/frag.conf"
+is "$RC:$(grep -v '^#' "$TAP_TMP/fh/.ssh/authorized_keys.d/team" 2>&1)" "0:$k1" "sync --config with 'fragment team': the fragment file"
+cp -p "$TAP_TMP/ak5" "$TAP_TMP/ak5.orig"
+mt5=$(stat -c %Y.%i "$TAP_TMP/ak5")
+unchanged5() { cmp -s "$TAP_TMP/ak5" "$TAP_TMP/ak5.orig" && [ "$(stat -c %Y.%i "$TAP_TMP/ak5")" = "$mt5" ]; }
+sed -i "s|two.keys|one.keys|" "$C" # what the refused file says would remove k2
+chmod 0620 "$C"
+run "$KEYDROP" sync --file "$TAP_TMP/ak5" --config "$C"
+is "$RC:$OUT:$ERR" "2::keydrop: sync: --config $C: not a regular file owned by root (or you) and writable only by its owner" \
+	"group-writable --config: refused, exit 2, one line"
+unchanged5; ok $? "group-writable --config: target byte-for-byte unchanged, not written"
+chmod 0602 "$C"
+run "$KEYDROP" sync --file "$TAP_TMP/ak5" --config "$C"
+is "$RC" 2 "other-writable --config: refused"
+unchanged5; ok $? "other-writable --config: target unchanged"
+chmod 0600 "$C"
+if [ $as_root -eq 1 ]; then
+	chown "$TUSER" "$C"
+	run "$KEYDROP" sync --file "$TAP_TMP/ak5" --config "$C"
+	like "$RC:$ERR" "^2:keydrop: sync: --config $C: not a regular file owned by root \(or you\)" \
+		"--config owned by another user (root runs it): refused, exit 2"
+	unchanged5; ok $? "--config of another owner: target byte-for-byte unchanged, not written"
+	chown root "$C"
+fi
+run "$KEYDROP" sync --file "$TAP_TMP/ak5" --conf "$C"
+is "$RC:$(unchanged5; echo $?)" "2:0" "--conf (abbreviated, not read first): usage error, target unchanged"
+run "$KEYDROP" sync --file "$TAP_TMP/ak5" --config "$C" --config "$C"
+is "$RC" 2 "two --config: usage error"
+printf 'config %s\n' "$C" > "$TAP_TMP/nested.conf"; chmod 0600 "$TAP_TMP/nested.conf"
+run "$KEYDROP" sync --file "$TAP_TMP/ak5" --config "$TAP_TMP/nested.conf"
+is "$RC:$ERR" "2:keydrop: sync: --config $TAP_TMP/nested.conf: no config line in a config file" "a config line inside --config: refused"
+run "$KEYDROP" sync --file "$TAP_TMP/ak5" --config "$C"
+is "$RC:$(sed -n '/^# keydrop:begin cfg$/,/^# keydrop:end cfg$/p' "$TAP_TMP/ak5" | sed '1d;$d')" "0:$k1" \
+	"the same file, mode fixed: accepted (k2, gone upstream, removed)"
+
 # usage errors
 run "$KEYDROP" sync "${T[@]}" "$U"
 is "$RC" 2 "sync without --source: usage error"
