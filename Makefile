@@ -1,5 +1,5 @@
 # keydrop — one plain Makefile. `make` fetches, verifies and builds everything; `make check` tests it.
-# Targets: all (default), check, demo, sanitize, fuzz, repro, bench, clean, distclean.
+# Targets: all (default), check, install, deb, demo, sanitize, fuzz, repro, bench, clean, distclean.
 
 # ---- two passes: bootstrap first, then the build ------------------------------------------------
 # make decides what exists (wildcards, $(shell dpkg-query/sha256sum), "no rule to make target
@@ -147,6 +147,7 @@ all: $(B)/keydrop
 
 include scripts/mk/net.mk
 include scripts/mk/bcrypt.mk
+include scripts/mk/install.mk
 
 # `make bootstrap`: only the outer pass's bootstrap.
 bootstrap: ;

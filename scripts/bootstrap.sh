@@ -11,6 +11,8 @@ set -euo pipefail
 build_needs=(
 	"musl-gcc:musl-tools"
 	"dpkg-source:dpkg-dev"
+	# make deb
+	"dpkg-deb:dpkg"
 	"xz:xz-utils"
 	"apt-get:apt"
 	"sha256sum:coreutils"
@@ -44,6 +46,10 @@ test_needs=(
 	"flock:util-linux"
 	"curl:curl"
 	"gpg:gnupg"
+	# tests/cli/install.t, deb.t: systemd-analyze verify and systemctl --root on the units, lintian
+	# on the .deb (dpkg-deb and dpkg --root come with dpkg)
+	"systemd-analyze:systemd"
+	"lintian:lintian"
 )
 # scripts/bench/fetch.sh compares against Debian's ssh-import-id
 bench_needs=(

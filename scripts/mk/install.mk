@@ -1,0 +1,64 @@
+# scripts/mk/install.mk: `make install` and `make deb` (included by the Makefile's inner pass).
+#
+# make install [PREFIX=/usr/local] [DESTDIR=] [BINDIR=] [MANDIR=] [UNITDIR=]: the binary, the man
+# page, the systemd units (@BINDIR@ and @SHAREDIR@ filled in) and the examples. Units are copied,
+# never enabled: the admin enables them (systemctl enable ...).
+# make deb: build/keydrop_VERSION_ARCH.deb, built with dpkg-deb from `make install DESTDIR=...
+# PREFIX=/usr UNITDIR=/lib/systemd/system`, plus the files Debian policy wants (copyright,
+# changelog, compressed man page). No maintainer scripts: installing it enables nothing.
+
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+SHAREDIR ?= $(PREFIX)/share/keydrop
+UNITS    := $(sort $(wildcard scripts/systemd/*.service scripts/systemd/*.timer))
+EXAMPLES := $(sort $(wildcard scripts/examples/*.example))
+# The man page (doc/keydrop.1) is installed when the tree has it.
+MANPAGE  := $(wildcard doc/keydrop.1)
+# @BINDIR@/@SHAREDIR@ in units and examples -> the installed paths.
+INSTALL_SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SHAREDIR@|$(SHAREDIR)|g'
+
+.PHONY: install deb
+
+install: $(B)/keydrop
+	install -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SHAREDIR)
+	install -m 0755 $(B)/keydrop $(DESTDIR)$(BINDIR)/keydrop
+	$(if $(MANPAGE),install -d -m 0755 $(DESTDIR)$(MANDIR)/man1)
+	$(if $(MANPAGE),install -m 0644 $(MANPAGE) $(DESTDIR)$(MANDIR)/man1/keydrop.1)
+	@set -e; for f in $(UNITS); do \
+	  echo "  UNIT    $(DESTDIR)$(UNITDIR)/$${f##*/}"; \
+	  $(INSTALL_SUBST) "$$f" > "$(DESTDIR)$(UNITDIR)/.$${f##*/}.tmp"; \
+	  chmod 0644 "$(DESTDIR)$(UNITDIR)/.$${f##*/}.tmp"; \
+	  mv -f "$(DESTDIR)$(UNITDIR)/.$${f##*/}.tmp" "$(DESTDIR)$(UNITDIR)/$${f##*/}"; \
+	done
+	@set -e; for f in $(EXAMPLES); do \
+	  $(INSTALL_SUBST) "$$f" > "$(DESTDIR)$(SHAREDIR)/.$${f##*/}.tmp"; \
+	  chmod 0644 "$(DESTDIR)$(SHAREDIR)/.$${f##*/}.tmp"; \
+	  mv -f "$(DESTDIR)$(SHAREDIR)/.$${f##*/}.tmp" "$(DESTDIR)$(SHAREDIR)/$${f##*/}"; \
+	done
+
+# ---- the .deb --------------------------------------------------------------------------------------
+DEB_ARCH       := $(shell dpkg --print-architecture 2>/dev/null)
+DEB_VERSION    ?= $(VERSION)
+DEB            := $(B)/keydrop_$(DEB_VERSION)_$(DEB_ARCH).deb
+DEB_ROOT       := $(B)/deb/root
+# The Maintainer field: override with DEB_MAINTAINER='Name <address>'; default the last commit's author.
+DEB_MAINTAINER ?= $(shell git log -1 --format='%an <%ae>' 2>/dev/null || echo 'keydrop authors <keydrop@localhost.localdomain>')
+# The Debian source packages whose code (or data) the static binary carries (Policy 7.8 Built-Using).
+DEB_BUILT_USING = $(shell dpkg-query -W -f='$${source:Package} (= $${source:Version}), ' musl-dev ca-certificates 2>/dev/null)bearssl (= $(BEARSSL_VER)), libsodium (= $(LIBSODIUM_VER))
+DEB_DOC        := $(DEB_ROOT)/usr/share/doc/keydrop
+
+deb: $(B)/keydrop
+	@test -n "$(DEB_ARCH)" || { echo "make deb: dpkg --print-architecture failed" >&2; exit 1; }
+	rm -rf $(B)/deb
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(DEB_ROOT) PREFIX=/usr UNITDIR=/lib/systemd/system
+	@# Policy: man pages compressed (gzip -n: no name or time inside, reproducible)
+	@set -e; if [ -f $(DEB_ROOT)/usr/share/man/man1/keydrop.1 ]; then gzip -9n $(DEB_ROOT)/usr/share/man/man1/keydrop.1; fi
+	install -d -m 0755 $(DEB_DOC) $(DEB_ROOT)/DEBIAN
+	bash scripts/deb-meta.sh $(DEB_ROOT) '$(DEB_VERSION)' '$(DEB_ARCH)' '$(DEB_MAINTAINER)' '$(DEB_BUILT_USING)' \
+	  $(BEARSSL_SRC) $(SODIUM_SRC)
+	@# Every file dated SOURCE_DATE_EPOCH, owned by root in the archive: the same tree gives the same .deb.
+	find $(DEB_ROOT) -exec touch -h -d @$(SOURCE_DATE_EPOCH) {} +
+	dpkg-deb --root-owner-group -Zxz --build $(DEB_ROOT) $(DEB)
+	@echo "built $(DEB)"
