@@ -4,7 +4,7 @@
 # any line it prints (a misspelt key, a bad value: verify only warns and exits 0 on those) or a
 # non-zero exit fails. Deliberately broken copies show that the check catches both kinds.
 source "$(dirname "$0")/../lib/tap.sh"
-need make systemd-analyze systemctl sshd
+need make systemd-analyze systemctl
 root=$(cd "$(dirname "$0")/../.." && pwd)
 UNITS="keydrop-credentials.service keydrop-hostkeys.service keydrop-sync@.service keydrop-sync@.timer"
 EXAMPLES="sshd_config.d-00-keydrop.conf.example sync.conf.example"
