@@ -116,4 +116,30 @@ is "$RC:$ERR" "0:" "the sshd drop-in example passes sshd -t"
 run /usr/sbin/sshd -T -f "$TAP_TMP/sshd_config" -h "$TAP_TMP/hk/etc/ssh/ssh_host_ed25519_key" -C user=alice,host=h,addr=127.0.0.1
 like "$OUT" $'\n''authorizedkeyscommand /usr/bin/keydrop authorized-keys --user %u --key-type %t --key %k --run-as keydrop ' \
 	"sshd reads its AuthorizedKeysCommand naming the installed binary"
+# ---- the units' commands, as written, against an image root (--root added) -----------------------
+# execstart UNIT: its ExecStart= words, %d (the credentials directory) -> $TAP_TMP/cred
+execstart() { sed -n 's/^ExecStart=//p' "$P/lib/systemd/system/$1" | sed "s|%d|$TAP_TMP/cred|g"; }
+IR=$TAP_TMP/image
+mkdir -p "$IR/etc" "$IR/root" "$TAP_TMP/cred" && chmod 0700 "$IR/root"
+echo 'root:x:0:0:root:/root:/bin/sh' > "$IR/etc/passwd"
+read -ra cmd <<<"$(execstart keydrop-hostkeys.service)"
+run "${cmd[@]}" --root "$IR"
+like "$RC:$(sed -n '/^-----BEGIN SSH HOST KEY FINGERPRINTS-----$/,/^-----END SSH HOST KEY FINGERPRINTS-----$/p' <<<"$OUT")" "^0:-----BEGIN SSH HOST KEY FINGERPRINTS-----"$'\n'"256 SHA256:[^ ]+ [^ ]+ \(ECDSA\)"$'\n'"256 SHA256:[^ ]+ [^ ]+ \(ED25519\)"$'\n'"3072 SHA256:[^ ]+ [^ ]+ \(RSA\)"$'\n'"-----END SSH HOST KEY FINGERPRINTS-----$" \
+	"keydrop-hostkeys.service's command: the three host keys, cloud-init's fingerprint block on stdout"
+ssh-keygen -q -t ed25519 -N '' -C cred@test -f "$TAP_TMP/credkey"
+cp "$TAP_TMP/credkey.pub" "$TAP_TMP/cred/ssh.authorized_keys.root"
+read -ra cmd <<<"$(execstart keydrop-credentials.service)"
+run "${cmd[@]}" --root "$IR"
+is "$RC:$(cat "$IR/root/.ssh/authorized_keys")" "0:# keydrop:begin ssh.authorized_keys.root
+$(cat "$TAP_TMP/credkey.pub")
+# keydrop:end ssh.authorized_keys.root" "keydrop-credentials.service's command: the credential's key for root, in its own block"
+h=$(tree_hash "$IR/root")
+run "${cmd[@]}" --root "$IR"
+is "$RC:$(tree_hash "$IR/root")" "0:$h" "again (every boot): the key once, nothing written"
+cp "$TAP_TMP/credkey" "$TAP_TMP/cred/ssh.authorized_keys.root"
+run "${cmd[@]}" --root "$IR"
+is "$RC:$(tree_hash "$IR/root")" "3:$h" "a private key as the credential: refused (exit 3), root's keys unchanged"
+: > "$TAP_TMP/cred/ssh.authorized_keys.root"
+run "${cmd[@]}" --root "$IR"
+is "$RC:$(tree_hash "$IR/root")" "3:$h" "an empty credential: refused, the key stays"
 done_testing
