@@ -44,6 +44,9 @@ test_needs=(
 	"flock:util-linux"
 	"curl:curl"
 	"gpg:gnupg"
+	# tests/cli/manpage.t: doc/keydrop.1 renders with groff -ww and man -l without a warning
+	"groff:groff-base"
+	"man:man-db"
 )
 # scripts/bench/fetch.sh compares against Debian's ssh-import-id
 bench_needs=(
