@@ -50,6 +50,9 @@ test_needs=(
 	# on the .deb (dpkg-deb and dpkg --root come with dpkg)
 	"systemd-analyze:systemd"
 	"lintian:lintian"
+	# tests/cli/manpage.t: doc/keydrop.1 renders with groff -ww and man -l without a warning
+	"groff:groff-base"
+	"man:man-db"
 )
 # scripts/bench/fetch.sh compares against Debian's ssh-import-id
 bench_needs=(
