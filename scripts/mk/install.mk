@@ -14,18 +14,16 @@ UNITDIR  ?= $(PREFIX)/lib/systemd/system
 SHAREDIR ?= $(PREFIX)/share/keydrop
 UNITS    := $(sort $(wildcard scripts/systemd/*.service scripts/systemd/*.timer))
 EXAMPLES := $(sort $(wildcard scripts/examples/*.example))
-# The man page (doc/keydrop.1) is installed when the tree has it.
-MANPAGE  := $(wildcard doc/keydrop.1)
+MANPAGE  := doc/keydrop.1
 # @BINDIR@/@SHAREDIR@ in units and examples -> the installed paths.
 INSTALL_SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SHAREDIR@|$(SHAREDIR)|g'
 
 .PHONY: install deb
 
-install: $(B)/keydrop
-	install -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SHAREDIR)
+install: $(B)/keydrop $(MANPAGE)
+	install -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(B)/keydrop $(DESTDIR)$(BINDIR)/keydrop
-	$(if $(MANPAGE),install -d -m 0755 $(DESTDIR)$(MANDIR)/man1)
-	$(if $(MANPAGE),install -m 0644 $(MANPAGE) $(DESTDIR)$(MANDIR)/man1/keydrop.1)
+	install -m 0644 $(MANPAGE) $(DESTDIR)$(MANDIR)/man1/keydrop.1
 	@set -e; for f in $(UNITS); do \
 	  echo "  UNIT    $(DESTDIR)$(UNITDIR)/$${f##*/}"; \
 	  $(INSTALL_SUBST) "$$f" > "$(DESTDIR)$(UNITDIR)/.$${f##*/}.tmp"; \
@@ -54,7 +52,7 @@ deb: $(B)/keydrop
 	rm -rf $(B)/deb
 	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(DEB_ROOT) PREFIX=/usr UNITDIR=/lib/systemd/system
 	@# Policy: man pages compressed (gzip -n: no name or time inside, reproducible)
-	@set -e; if [ -f $(DEB_ROOT)/usr/share/man/man1/keydrop.1 ]; then gzip -9n $(DEB_ROOT)/usr/share/man/man1/keydrop.1; fi
+	gzip -9n $(DEB_ROOT)/usr/share/man/man1/keydrop.1
 	install -d -m 0755 $(DEB_DOC) $(DEB_ROOT)/DEBIAN
 	bash scripts/deb-meta.sh $(DEB_ROOT) '$(DEB_VERSION)' '$(DEB_ARCH)' '$(DEB_MAINTAINER)' '$(DEB_BUILT_USING)' \
 	  $(BEARSSL_SRC) $(SODIUM_SRC)

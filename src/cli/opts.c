@@ -123,12 +123,21 @@ int opts_next(struct opts *p)
 		case 'v':
 			p->g->verbose = 1;
 			continue;
-		case 'h':
-			for (const char *const *h = p->help; h && *h; h++)
-				fputs(*h, stdout);
-			opts_help(stdout);
-			p->rc = EXIT_OK;
+		case 'h': {
+			/* Each text flushed at once: a failed write is seen here with its errno (stdio keeps
+			 * only the error flag when it flushes on its own, as a text over its buffer makes it). */
+			int bad = 0;
+			errno = 0;
+			for (const char *const *h = p->help; h && *h && !bad; h++)
+				bad = fputs(*h, stdout) == EOF || fflush(stdout) != 0;
+			if (!bad) {
+				opts_help(stdout);
+				bad = fflush(stdout) != 0;
+			}
+			p->rc = bad ? msg_fail(EXIT_FAIL, p->cmd, "cannot write output: %s", strerror(errno ? errno : EIO))
+				    : EXIT_OK;
 			return OPTS_EXIT;
+		}
 		case '?':
 		case ':':
 			p->rc = bad(p, c);
