@@ -114,10 +114,12 @@ layer_incs = $(addprefix -Isrc/,$(LAYER_USES_$(firstword $(subst /, ,$(1)))))
 TEST_INCS  := $(addprefix -Isrc/,$(LIB_LAYERS))
 LIB_INCS   := -I$(BEARSSL_SRC)/inc -I$(SODIUM_DIR)/include -I$(SODIUM_DIR)/include/sodium -I$(B)/gen
 
-# libsodium: only the Ed25519 subset, compiled directly with our flags (no autotools).
+# libsodium: only the Ed25519 subset, compiled directly with our flags (no autotools). Not its
+# SHA-512 (crypto_hash/sha512/cp/hash_sha512_cp.c): src/crypto/sodium_sha512.c gives libsodium
+# BearSSL's, which the binary carries anyway (TLS, bcrypt_pbkdf); a second one cost 4.7 KiB.
 SODIUM_FILES := crypto_sign/ed25519/ref10/keypair.c crypto_sign/ed25519/ref10/sign.c \
                 crypto_sign/ed25519/ref10/open.c crypto_sign/ed25519/sign_ed25519.c \
-                crypto_core/ed25519/ref10/ed25519_ref10.c crypto_hash/sha512/cp/hash_sha512_cp.c \
+                crypto_core/ed25519/ref10/ed25519_ref10.c \
                 crypto_verify/sodium/verify.c sodium/utils.c sodium/runtime.c
 
 SODIUM_DEFS  := -DCONFIGURED=1 -DHAVE_TI_MODE=1 -DNATIVE_LITTLE_ENDIAN=1 -DHAVE_SYS_RANDOM_H=1 \
@@ -197,13 +199,19 @@ $(B)/host/libbearssl.a: $(BEARSSL_OK)
 	    CFLAGS="-W -Wall -O2 -g -fPIC" build-host/libbearssl.a
 	cp $(BEARSSL_SRC)/build-host/libbearssl.a $@
 
-$(B)/musl/libsodium.a: $(SODIUM_OK) $(B)/gen/sodium/version.h $(B)/gen/harden.stamp
-	@mkdir -p $(B)/musl/sodium
+# Both archives hold exactly SODIUM_FILES: made afresh when the list changes (sodium-files.stamp),
+# so an object of a file no longer listed never stays behind in a build directory.
+$(B)/gen/sodium-files.stamp: FORCE
+	@mkdir -p $(@D)
+	$(file >$@.new,$(SODIUM_FILES))
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+$(B)/musl/libsodium.a: $(SODIUM_OK) $(B)/gen/sodium/version.h $(B)/gen/harden.stamp $(B)/gen/sodium-files.stamp
+	@rm -rf $(B)/musl/sodium && mkdir -p $(B)/musl/sodium
 	@set -e; for f in $(SODIUM_FILES); do o=$(B)/musl/sodium/$$(echo $$f | tr / _).o; \
 	  $(MUSL_CC) $(MUSL_CFLAGS) $(SODIUM_DEFS) -w -c $(SODIUM_DIR)/$$f -o $$o; done
 	rm -f $@ && ar rcsD $@ $(B)/musl/sodium/*.o
-$(B)/host/libsodium.a: $(SODIUM_OK) $(B)/gen/sodium/version.h
-	@mkdir -p $(B)/host/sodium
+$(B)/host/libsodium.a: $(SODIUM_OK) $(B)/gen/sodium/version.h $(B)/gen/sodium-files.stamp
+	@rm -rf $(B)/host/sodium && mkdir -p $(B)/host/sodium
 	@set -e; for f in $(SODIUM_FILES); do o=$(B)/host/sodium/$$(echo $$f | tr / _).o; \
 	  $(HOST_CC) -O2 -g -fPIC $(SODIUM_DEFS) -w -c $(SODIUM_DIR)/$$f -o $$o; done
 	rm -f $@ && ar rcsD $@ $(B)/host/sodium/*.o
