@@ -336,7 +336,7 @@ static void lines(struct checker *k, const struct target *t)
 int cmd_check(int argc, char **argv, const struct globals *gg)
 {
 	struct globals gl = *gg, *g = &gl;
-	static const struct option longopts[] = { CMDT_LONGOPTS,
+	static const struct option longopts[] = { /* and cmdt_longopts */
 						   { "fix", no_argument, NULL, 'x' },
 						   { "key", required_argument, NULL, 'k' },
 						   OPTS_HELP_ROW, OPTS_END_ROW };
@@ -350,6 +350,7 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 
 	static const char *const help[] = { usage, cmdt_usage, usage2, NULL };
 	opts_init(&op, "check", argc, argv, "", longopts, g, help);
+	opts_add(&op, cmdt_longopts);
 	while ((c = opts_next(&op)) >= 0)
 		if (c == 'x')
 			k.f.fix = 1;

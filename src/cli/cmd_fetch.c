@@ -26,8 +26,8 @@ int cmd_fetch(int argc, char **argv, const struct globals *gg)
 {
 	struct globals gl = *gg, *g = &gl;
 	struct opts op;
-	static const struct option lo[] = { NETCLI_LONGOPTS, { "skip-invalid", no_argument, 0, OPT_SKIP },
-					    OPTS_HELP_ROW, OPTS_END_ROW };
+	static const struct option lo[] = { { "skip-invalid", no_argument, 0, OPT_SKIP }, OPTS_HELP_ROW,
+					    OPTS_END_ROW }; /* and netcli_longopts */
 	struct netsrc_opts o;
 	struct keyset keys = { 0 };
 	struct source_ctx ctx;
@@ -35,6 +35,7 @@ int cmd_fetch(int argc, char **argv, const struct globals *gg)
 
 	netcli_init(&o, "fetch");
 	opts_init(&op, "fetch", argc, argv, "", lo, g, help);
+	opts_add(&op, netcli_longopts);
 	while ((c = opts_next(&op)) >= 0) {
 		if (c == OPT_SKIP) {
 			skip = 1;

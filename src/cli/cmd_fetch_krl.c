@@ -66,8 +66,8 @@ int cmd_fetch_krl(int argc, char **argv, const struct globals *gg)
 {
 	struct globals gl = *gg, *g = &gl;
 	struct opts op;
-	static const struct option lo[] = { NETCLI_LONGOPTS, { "output", required_argument, 0, OPT_OUTPUT },
-					    OPTS_HELP_ROW, OPTS_END_ROW };
+	static const struct option lo[] = { { "output", required_argument, 0, OPT_OUTPUT }, OPTS_HELP_ROW,
+					    OPTS_END_ROW }; /* and netcli_longopts */
 	struct netsrc_opts o;
 	struct source_ctx ctx;
 	struct target_spec ts = { 0 };
@@ -80,6 +80,7 @@ int cmd_fetch_krl(int argc, char **argv, const struct globals *gg)
 
 	netcli_init(&o, "fetch-krl");
 	opts_init(&op, "fetch-krl", argc, argv, "", lo, g, help);
+	opts_add(&op, netcli_longopts);
 	while ((c = opts_next(&op)) >= 0) {
 		if (c == OPT_OUTPUT) {
 			ts.file = op.arg;
@@ -89,7 +90,7 @@ int cmd_fetch_krl(int argc, char **argv, const struct globals *gg)
 		if (c == NETOPT_FORMAT || c == NETOPT_JSON_PATH || c == NETOPT_CACHE ||
 		    (c >= NETOPT_GITHUB_URL && c <= NETOPT_LAUNCHPAD_URL)) {
 			netcli_free(&o);
-			const struct option *r = lo;
+			const struct option *r = op.lo;
 			while (r->name && r->val != c)
 				r++;
 			return msg_usage("fetch-krl", "--%s does not apply to fetch-krl (see --help)", r->name);

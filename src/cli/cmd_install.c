@@ -88,8 +88,7 @@ static void present_say(const struct authkeys *ak, long at, const struct paste_k
 int cmd_install(int argc, char **argv, const struct globals *gg)
 {
 	struct globals gl = *gg, *g = &gl;
-	static const struct option longopts[] = { CMDT_LONGOPTS, NETCLI_LONGOPTS,
-						   CMDT_SOURCE_ROW('s'),
+	static const struct option longopts[] = { CMDT_SOURCE_ROW('s'), /* and cmdt_ and netcli_longopts */
 						   { "key", required_argument, NULL, 'k' },
 						   { "replace-options", no_argument, NULL, 'O' },
 						   OPTS_HELP_ROW, OPTS_END_ROW };
@@ -115,6 +114,8 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 		return msg_fail(EXIT_FAIL, "install", "out of memory");
 	static const char *const help[] = { usage, cmdt_usage, usage2, NETCLI_HELP, NULL }; /* one copy of the shared text */
 	opts_init(&op, "install", argc, argv, "", longopts, g, help);
+	opts_add(&op, cmdt_longopts);
+	opts_add(&op, netcli_longopts);
 	while ((c = opts_next(&op)) >= 0) {
 		if (cmdt_target_opt(c, op.arg, &spec))
 			continue;

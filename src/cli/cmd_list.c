@@ -57,7 +57,7 @@ static void json_opt(const char *s, size_t n)
 int cmd_list(int argc, char **argv, const struct globals *gg)
 {
 	struct globals gl = *gg, *g = &gl;
-	static const struct option longopts[] = { CMDT_LONGOPTS,
+	static const struct option longopts[] = { /* and cmdt_longopts */
 						   { "json", no_argument, NULL, 'j' },
 						   OPTS_HELP_ROW, OPTS_END_ROW };
 	struct target_spec spec = { 0 };
@@ -70,6 +70,7 @@ int cmd_list(int argc, char **argv, const struct globals *gg)
 
 	static const char *const help[] = { usage, cmdt_usage, NULL };
 	opts_init(&op, "list", argc, argv, "j", longopts, g, help);
+	opts_add(&op, cmdt_longopts);
 	while ((c = opts_next(&op)) >= 0)
 		if (c == 'j')
 			json = 1;

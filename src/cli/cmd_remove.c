@@ -39,7 +39,7 @@ static const char *not_fingerprint_hint(const char *a)
 int cmd_remove(int argc, char **argv, const struct globals *gg)
 {
 	struct globals gl = *gg, *g = &gl;
-	static const struct option longopts[] = { CMDT_LONGOPTS,
+	static const struct option longopts[] = { /* and cmdt_longopts */
 						   { "comment", required_argument, NULL, 'c' },
 						   CMDT_SOURCE_ROW('s'),
 						   OPTS_HELP_ROW, OPTS_END_ROW };
@@ -57,6 +57,7 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 
 	static const char *const help[] = { usage, cmdt_usage, NULL };
 	opts_init(&op, "remove", argc, argv, "", longopts, g, help);
+	opts_add(&op, cmdt_longopts);
 	while ((c = opts_next(&op)) >= 0) {
 		if (cmdt_target_opt(c, op.arg, &spec))
 			continue;

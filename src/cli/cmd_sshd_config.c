@@ -194,7 +194,7 @@ int cmd_sshd_config(int argc, char **argv, const struct globals *gg)
 	static const struct option lo[] = {
 		{ "sshd-config", required_argument, 0, OPT_FILE }, { "user-akc", required_argument, 0, OPT_USER },
 		{ "create-user", no_argument, 0, OPT_CREATE }, { "write", no_argument, 0, OPT_WRITE },
-		NETCLI_LONGOPTS, AKC_LONGOPTS_FWD, OPTS_HELP_ROW, OPTS_END_ROW
+		AKC_LONGOPTS_FWD, OPTS_HELP_ROW, OPTS_END_ROW /* and netcli_longopts */
 	};
 	struct sshdcfg *s = calloc(1, sizeof *s);
 	struct opts op;
@@ -209,6 +209,7 @@ int cmd_sshd_config(int argc, char **argv, const struct globals *gg)
 	netcli_init(&s->net, "sshd-config");
 	akc_defaults(&s->akc);
 	opts_init(&op, "sshd-config", argc, argv, "", lo, g, help);
+	opts_add(&op, netcli_longopts);
 	while ((c = opts_next(&op)) >= 0) {
 		if (c == OPT_FILE)
 			s->file = op.arg;
@@ -218,7 +219,7 @@ int cmd_sshd_config(int argc, char **argv, const struct globals *gg)
 			s->create = 1;
 		else if (c == OPT_WRITE)
 			s->write = 1;
-		else if ((rc = take(s, lo, c, op.arg)) != 0)
+		else if ((rc = take(s, op.lo, c, op.arg)) != 0)
 			goto out;
 	}
 	rc = op.rc;

@@ -16,6 +16,8 @@
 #include "osutil.h"
 #include "secret.h"
 
+const struct option netcli_longopts[] = { NETCLI_LONGOPTS, { NULL, 0, NULL, 0 } };
+
 
 static const char *base_name(int i)
 {

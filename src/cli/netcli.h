@@ -49,6 +49,9 @@ enum {
 /* fetch and sync only (install refuses any invalid key). */
 #define NETCLI_HELP_SKIP "  --skip-invalid           drop (and report) invalid keys instead of refusing all\n"
 
+/* NETCLI_LONGOPTS as one table (ending with a NULL row) for opts_add: one copy in the binary. */
+extern const struct option netcli_longopts[];
+
 /* Handles option c (a NETOPT_*) for cmd. Returns 0, or EXIT_USAGE after printing the reason.
  * A --header arg (argv's own string) is blanked once copied: /proc/PID/cmdline is world-readable. */
 int netcli_option(int c, char *arg, struct netsrc_opts *o, const char *cmd);

@@ -24,6 +24,33 @@ void opts_init(struct opts *p, const char *cmd, int argc, char **argv, const cha
 	optind = 1;
 }
 
+/* Copies rows up to their OPTS_END_ROW into p->rows from index n; returns the new count. */
+static size_t rows_copy(struct opts *p, size_t n, const struct option *lo)
+{
+	for (; lo->name; lo++) {
+		if (n + 1 >= OPTS_ROWS_MAX) {
+			fprintf(stderr, "keydrop: %s: too many options for OPTS_ROWS_MAX\n", p->cmd);
+			abort();
+		}
+		p->rows[n++] = *lo;
+	}
+	return n;
+}
+
+void opts_add(struct opts *p, const struct option *shared)
+{
+	size_t n = 0;
+
+	if (p->lo == p->rows)
+		while (p->rows[n].name)
+			n++;
+	else
+		n = rows_copy(p, 0, p->lo);
+	n = rows_copy(p, n, shared);
+	memset(&p->rows[n], 0, sizeof p->rows[n]); /* OPTS_END_ROW */
+	p->lo = p->rows;
+}
+
 /* What the user typed, bounded and printable: an argument can be pasted text (a token, a key). */
 static void shown(char *out, size_t cap, const char *s, size_t n)
 {

@@ -18,11 +18,15 @@
  * an unknown or ambiguous option, a missing value or a value given to a flag (EXIT_USAGE). */
 #define OPTS_EXIT (-2)
 
+/* Rows of a command's long options after opts_add: its own and the shared tables'. */
+#define OPTS_ROWS_MAX 48
+
 struct opts {
 	const char *cmd;           /* for messages: "keydrop: CMD: ..." */
 	int argc;
 	char **argv;               /* permuted in place: operands end up after the options */
 	const struct option *lo;   /* the command's long options ({ "help", ..., 'h' } among them) */
+	struct option rows[OPTS_ROWS_MAX]; /* lo with the tables opts_add appended (lo then points here) */
 	struct globals *g;         /* -q and -v land here */
 	char shortopts[48];        /* ":" + the command's short options + "qvh" */
 	const char *const *help;   /* --help: these texts, then opts_help's (NULL-terminated) */
@@ -36,6 +40,12 @@ struct opts {
  * help: the --help texts (NULL-terminated). */
 void opts_init(struct opts *p, const char *cmd, int argc, char **argv, const char *shortopts,
 	       const struct option *lo, struct globals *g, const char *const *help);
+/* Appends a shared table of long options (netcli_longopts, cmdt_longopts: ending with
+ * OPTS_END_ROW) to the command's, before the first opts_next. One copy of a shared table in the
+ * binary instead of one per command: each row is a pointer the static PIE relocates at start-up
+ * (32 bytes of table + 24 of relocation). Aborts if the rows exceed OPTS_ROWS_MAX (a programming
+ * error that any run of the command shows). */
+void opts_add(struct opts *p, const struct option *shared);
 /* The next option: its getopt_long value (>= 0) with its value in p->arg, OPTS_END or OPTS_EXIT.
  * -q, -v (into p->g) and -h/--help are handled here and never returned. Loop while >= 0. */
 int opts_next(struct opts *p);

@@ -11,6 +11,8 @@
 #include "keyblob.h"
 #include "textsafe.h"
 
+const struct option cmdt_longopts[] = { CMDT_LONGOPTS, { NULL, 0, NULL, 0 } };
+
 const char cmdt_usage[] =
 	"  TARGET: --user NAME (home from passwd) | --home DIR | --file PATH; --root DIR prefixes paths.\n"
 	"          Default: the invoking user's ~/.ssh/authorized_keys; --fragment NAME: its .d/NAME.\n";

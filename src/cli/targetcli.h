@@ -2,6 +2,7 @@
  * file with its messages. Only cmd_*.c include this. */
 #ifndef KEYDROP_TARGETCLI_H
 #define KEYDROP_TARGETCLI_H
+#include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +15,9 @@
 	{ "user", required_argument, NULL, 'U' }, { "home", required_argument, NULL, 'H' },        \
 	{ "file", required_argument, NULL, 'F' }, { "root", required_argument, NULL, 'R' },        \
 	{ "fragment", required_argument, NULL, 'G' }
+
+/* CMDT_LONGOPTS as one table (ending with a NULL row) for opts_add: one copy in the binary. */
+extern const struct option cmdt_longopts[];
 
 /* The getopt_long row of --source NAME (the managed block), returning val. */
 #define CMDT_SOURCE_ROW(val) { "source", required_argument, NULL, val }
