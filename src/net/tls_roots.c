@@ -183,7 +183,8 @@ fail:
 _Static_assert(CA_ROOTS_DER_NUM == CA_ROOTS_NUM, "ca_roots_der.h and brssl ta's table differ in length");
 
 /* The index of the embedded anchor for a certificate whose DER is der[0..n) (the same certificate:
- * its anchor is what br_x509_decoder makes of it, t_tls checks that), or -1. */
+ * its anchor is what br_x509_decoder makes of it, t_tls checks that), or -1. The table keeps the
+ * first CA_ROOTS_DER_LEN bytes of each SHA-256 (16: why that is enough, scripts/mk/ca_der_sha256.c). */
 static long embedded_for(const uint8_t *der, size_t n)
 {
 	br_sha256_context hc;
@@ -193,7 +194,7 @@ static long embedded_for(const uint8_t *der, size_t n)
 	br_sha256_update(&hc, der, n);
 	br_sha256_out(&hc, h);
 	for (size_t i = 0; i < CA_ROOTS_NUM; i++)
-		if (CA_ROOTS_DER_SHA256[i][0] == h[0] && memcmp(CA_ROOTS_DER_SHA256[i], h, 32) == 0)
+		if (CA_ROOTS_DER_SHA256[i][0] == h[0] && memcmp(CA_ROOTS_DER_SHA256[i], h, CA_ROOTS_DER_LEN) == 0)
 			return (long)i;
 	return -1;
 }

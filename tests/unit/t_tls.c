@@ -302,7 +302,7 @@ static size_t der_hashes_match(const char *bundle, size_t len)
 			br_sha256_init(&hc);
 			br_sha256_update(&hc, der.b, der.n);
 			br_sha256_out(&hc, h);
-			match += i < CA_ROOTS_DER_NUM && memcmp(h, CA_ROOTS_DER_SHA256[i], 32) == 0;
+			match += i < CA_ROOTS_DER_NUM && memcmp(h, CA_ROOTS_DER_SHA256[i], CA_ROOTS_DER_LEN) == 0;
 			i++;
 		}
 	}
