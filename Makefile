@@ -86,6 +86,12 @@ musl_link = $(MUSL_CC) $(MUSL_CFLAGS) $(LTO_FLAGS) $(MUSL_LDFLAGS) -o $(1) $(MUS
 BEARSSL_OPT ?= -Os
 BEARSSL_FAST_OPT ?= -O2
 BEARSSL_FAST_SRCS := src/int/*.c src/rsa/*.c src/hash/sha2small.c
+# ... except what runs a few times per key or per signature, never in the prime search's loops
+# (BearSSL's rsa_i31_keygen_inner: trial division by br_i31_moddiv, Miller-Rabin by i62_modpow2):
+# the private exponent, once per key; signature unpadding and RSA public operations with their
+# decoding, a few per TLS handshake or certificate check. -Os there: 0.6 KiB.
+BEARSSL_FAST_EXCEPT := src/rsa/rsa_i31_privexp.c src/rsa/rsa_pkcs1_sig_unpad.c src/rsa/rsa_i31_pub.c \
+                       src/rsa/rsa_i31_pkcs1_vrfy.c src/int/i31_decmod.c src/int/i31_decode.c src/int/i31_encode.c
 # The release binary's ceiling (issue 8): `make` fails above it.
 SIZE_MAX_BYTES := 524288
 HOST_CC   := clang
@@ -190,6 +196,7 @@ $(B)/musl/libbearssl.a: $(BEARSSL_OK) $(B)/gen/harden.stamp
 	    CFLAGS="-W -Wall $(BEARSSL_OPT) $(BEARSSL_CFLAGS)" build-musl/libbearssl.a
 	@rm -rf $(BEARSSL_SRC)/build-musl/fast && mkdir -p $(BEARSSL_SRC)/build-musl/fast
 	@cd $(BEARSSL_SRC) && for f in $(BEARSSL_FAST_SRCS); do \
+	    case " $(BEARSSL_FAST_EXCEPT) " in *" $$f "*) continue;; esac; \
 	    o=build-musl/fast/$$(basename $$f .c).o; \
 	    $(MUSL_CC) -W -Wall $(BEARSSL_FAST_OPT) $(BEARSSL_CFLAGS) -Isrc -Iinc -c -o $$o $$f || exit 1; done
 	@ar rs $(BEARSSL_SRC)/build-musl/libbearssl.a $(BEARSSL_SRC)/build-musl/fast/*.o 2>/dev/null
@@ -197,7 +204,7 @@ $(B)/musl/libbearssl.a: $(BEARSSL_OK) $(B)/gen/harden.stamp
 # The libraries are rebuilt when the hardening flags change (BearSSL's own Makefile does not track them).
 $(B)/gen/harden.stamp: FORCE
 	@mkdir -p $(@D)
-	$(file >$@.new,$(MUSL_CFLAGS) $(BEARSSL_OPT) $(BEARSSL_FAST_OPT) $(BEARSSL_FAST_SRCS))
+	$(file >$@.new,$(MUSL_CFLAGS) $(BEARSSL_OPT) $(BEARSSL_FAST_OPT) $(BEARSSL_FAST_SRCS) $(BEARSSL_FAST_EXCEPT))
 	@cmp -s $@.new $@ && rm -f $@.new || { mv -f $@.new $@; rm -rf $(BEARSSL_SRC)/build-musl; }
 $(B)/host/libbearssl.a: $(BEARSSL_OK)
 	@mkdir -p $(@D)
