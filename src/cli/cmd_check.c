@@ -339,7 +339,7 @@ int cmd_check(int argc, char **argv, const struct globals *gg)
 	static const struct option longopts[] = { /* and cmdt_longopts */
 						   { "fix", no_argument, NULL, 'x' },
 						   { "key", required_argument, NULL, 'k' },
-						   OPTS_HELP_ROW, OPTS_END_ROW };
+						   OPTS_END_ROW };
 	struct target_spec spec = { 0 };
 	struct target t;
 	struct checker k = { &t, { 0, 0, 0, 0 }, g->quiet };

@@ -26,8 +26,7 @@ int cmd_fetch(int argc, char **argv, const struct globals *gg)
 {
 	struct globals gl = *gg, *g = &gl;
 	struct opts op;
-	static const struct option lo[] = { { "skip-invalid", no_argument, 0, OPT_SKIP }, OPTS_HELP_ROW,
-					    OPTS_END_ROW }; /* and netcli_longopts */
+	static const struct option lo[] = { { "skip-invalid", no_argument, 0, OPT_SKIP }, OPTS_END_ROW }; /* and netcli_longopts */
 	struct netsrc_opts o;
 	struct keyset keys = { 0 };
 	struct source_ctx ctx;

@@ -66,8 +66,7 @@ int cmd_fetch_krl(int argc, char **argv, const struct globals *gg)
 {
 	struct globals gl = *gg, *g = &gl;
 	struct opts op;
-	static const struct option lo[] = { { "output", required_argument, 0, OPT_OUTPUT }, OPTS_HELP_ROW,
-					    OPTS_END_ROW }; /* and netcli_longopts */
+	static const struct option lo[] = { { "output", required_argument, 0, OPT_OUTPUT }, OPTS_END_ROW }; /* and netcli_longopts */
 	struct netsrc_opts o;
 	struct source_ctx ctx;
 	struct target_spec ts = { 0 };

@@ -108,7 +108,7 @@ int cmd_fingerprint(int argc, char **argv, const struct globals *gg)
 {
 	struct globals gl = *gg, *g = &gl;
 	struct opts op;
-	static const struct option longopts[] = { OPTS_HELP_ROW, OPTS_END_ROW };
+	static const struct option longopts[] = { OPTS_END_ROW };
 	enum fp_hash h = FP_SHA256;
 	int art, c, ret = EXIT_FAIL, found = 0;
 	const char *path = NULL;

@@ -91,7 +91,7 @@ int cmd_install(int argc, char **argv, const struct globals *gg)
 	static const struct option longopts[] = { CMDT_SOURCE_ROW('s'), /* and cmdt_ and netcli_longopts */
 						   { "key", required_argument, NULL, 'k' },
 						   { "replace-options", no_argument, NULL, 'O' },
-						   OPTS_HELP_ROW, OPTS_END_ROW };
+						   OPTS_END_ROW };
 	struct target_spec spec = { 0 };
 	struct target t = TARGET_INIT;
 	struct authkeys ak = { 0 };

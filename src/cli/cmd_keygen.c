@@ -120,7 +120,7 @@ int cmd_keygen(int argc, char **argv, const struct globals *gg)
 		{ "comment", required_argument, NULL, 'C' },
 		{ "rounds", required_argument, NULL, 'a' },
 		{ "passphrase-file", required_argument, NULL, 'p' },
-		OPTS_HELP_ROW, OPTS_END_ROW,
+		OPTS_END_ROW,
 	};
 	struct pass pw = { .set = 0 };
 	struct keylock *lock = NULL;

@@ -59,7 +59,7 @@ int cmd_list(int argc, char **argv, const struct globals *gg)
 	struct globals gl = *gg, *g = &gl;
 	static const struct option longopts[] = { /* and cmdt_longopts */
 						   { "json", no_argument, NULL, 'j' },
-						   OPTS_HELP_ROW, OPTS_END_ROW };
+						   OPTS_END_ROW };
 	struct target_spec spec = { 0 };
 	struct target t = TARGET_INIT;
 	struct authkeys ak = { 0 };

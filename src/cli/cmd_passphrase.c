@@ -55,7 +55,7 @@ int cmd_passphrase(int argc, char **argv, const struct globals *gg)
 		{ "passphrase-file", required_argument, NULL, OPT_WHICH_FILE },
 		{ "rounds", required_argument, NULL, 'a' },
 		{ "file", required_argument, NULL, 'f' },
-		OPTS_HELP_ROW, OPTS_END_ROW,
+		OPTS_END_ROW,
 	};
 	static const char *const help[] = { usage, NULL };
 	struct pass *oldp = NULL, *newp = NULL;

@@ -111,7 +111,7 @@ int cmd_pubkey(int argc, char **argv, const struct globals *gg)
 		{ "passphrase-file", required_argument, NULL, 'p' },
 		{ "public-only", no_argument, NULL, 'u' },
 		{ "file", required_argument, NULL, 'f' },
-		OPTS_HELP_ROW, OPTS_END_ROW,
+		OPTS_END_ROW,
 	};
 	const char *path = NULL;
 	char *text = NULL;

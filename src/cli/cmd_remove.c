@@ -42,7 +42,7 @@ int cmd_remove(int argc, char **argv, const struct globals *gg)
 	static const struct option longopts[] = { /* and cmdt_longopts */
 						   { "comment", required_argument, NULL, 'c' },
 						   CMDT_SOURCE_ROW('s'),
-						   OPTS_HELP_ROW, OPTS_END_ROW };
+						   OPTS_END_ROW };
 	struct target_spec spec = { 0 };
 	struct target t = TARGET_INIT;
 	struct authkeys ak = { 0 };

@@ -194,7 +194,7 @@ int cmd_sshd_config(int argc, char **argv, const struct globals *gg)
 	static const struct option lo[] = {
 		{ "sshd-config", required_argument, 0, OPT_FILE }, { "user-akc", required_argument, 0, OPT_USER },
 		{ "create-user", no_argument, 0, OPT_CREATE }, { "write", no_argument, 0, OPT_WRITE },
-		AKC_LONGOPTS_FWD, OPTS_HELP_ROW, OPTS_END_ROW /* and netcli_longopts */
+		AKC_LONGOPTS_FWD, OPTS_END_ROW /* and netcli_longopts */
 	};
 	struct sshdcfg *s = calloc(1, sizeof *s);
 	struct opts op;

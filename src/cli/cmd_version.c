@@ -15,7 +15,7 @@ static const char usage[] = "usage: keydrop version\n"
 
 int cmd_version(int argc, char **argv, const struct globals *gg)
 {
-	static const struct option longopts[] = { OPTS_HELP_ROW, OPTS_END_ROW };
+	static const struct option longopts[] = { OPTS_END_ROW };
 	struct globals gl = *gg;
 	struct opts op;
 	char date[TIMEFMT_MAX];

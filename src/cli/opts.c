@@ -7,9 +7,31 @@
 #include "die.h"
 #include "opts.h"
 
+/* Puts row o at p->rows[n], keeping room for the OPTS_END_ROW after it; returns n + 1. */
+static size_t rows_put(struct opts *p, size_t n, const struct option *o)
+{
+	if (n + 1 >= OPTS_ROWS_MAX) {
+		fprintf(stderr, "keydrop: %s: too many options for OPTS_ROWS_MAX\n", p->cmd);
+		abort();
+	}
+	p->rows[n] = *o;
+	return n + 1;
+}
+
+/* Copies rows up to their OPTS_END_ROW into p->rows from index n; returns the new count. */
+static size_t rows_copy(struct opts *p, size_t n, const struct option *lo)
+{
+	for (; lo->name; lo++)
+		n = rows_put(p, n, lo);
+	return n;
+}
+
 void opts_init(struct opts *p, const char *cmd, int argc, char **argv, const char *shortopts,
 	       const struct option *lo, struct globals *g, const char *const *help)
 {
+	static const struct option help_row = OPTS_HELP_ROW;
+	const struct option *o = lo;
+
 	memset(p, 0, sizeof *p);
 	p->cmd = cmd;
 	p->argc = argc;
@@ -22,19 +44,14 @@ void opts_init(struct opts *p, const char *cmd, int argc, char **argv, const cha
 	snprintf(p->shortopts, sizeof p->shortopts, ":%sqvh", shortopts);
 	opterr = 0; /* getopt's own messages have another shape: ours are printed below */
 	optind = 1;
-}
-
-/* Copies rows up to their OPTS_END_ROW into p->rows from index n; returns the new count. */
-static size_t rows_copy(struct opts *p, size_t n, const struct option *lo)
-{
-	for (; lo->name; lo++) {
-		if (n + 1 >= OPTS_ROWS_MAX) {
-			fprintf(stderr, "keydrop: %s: too many options for OPTS_ROWS_MAX\n", p->cmd);
-			abort();
-		}
-		p->rows[n++] = *lo;
+	/* --help once: a second "help" row would make the abbreviation --he ambiguous. */
+	while (o->name && strcmp(o->name, "help") != 0)
+		o++;
+	if (!o->name) {
+		size_t n = rows_put(p, rows_copy(p, 0, lo), &help_row);
+		memset(&p->rows[n], 0, sizeof p->rows[n]); /* OPTS_END_ROW */
+		p->lo = p->rows;
 	}
-	return n;
 }
 
 void opts_add(struct opts *p, const struct option *shared)

@@ -36,8 +36,9 @@ struct opts {
 };
 
 /* Prepares parsing argv[1..argc) of cmd (argv[0] is the command name). shortopts: the command's
- * own short options in getopt syntax ("t:b:f:"), without q, v and h; lo must map "help" to 'h';
- * help: the --help texts (NULL-terminated). */
+ * own short options in getopt syntax ("t:b:f:"), without q, v and h; lo: its long options, ending
+ * with OPTS_END_ROW; OPTS_HELP_ROW ("help" -> 'h') is added unless lo has it (one copy of the
+ * row in the binary, not one per command); help: the --help texts (NULL-terminated). */
 void opts_init(struct opts *p, const char *cmd, int argc, char **argv, const char *shortopts,
 	       const struct option *lo, struct globals *g, const char *const *help);
 /* Appends a shared table of long options (netcli_longopts, cmdt_longopts: ending with
