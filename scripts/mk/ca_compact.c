@@ -36,19 +36,21 @@ int main(void)
 		}
 	}
 	printf("\n};\n");
-	/* dn, k1 (RSA n or EC q), k2 (RSA e) follow each other in the blob: one offset per root */
-	printf("static const struct ca_compact {\n\tunsigned off;\n\tunsigned short dnlen, k1len, k2len;\n"
-	       "\tunsigned char flags, key_type, curve;\n} CA_TA[] = {\n");
+	/* dn, k1 (RSA n or EC q), k2 (RSA e) follow each other in the blob: one offset per root, its low
+	 * 16 bits and its high 8 (a row of 12 bytes with 2-byte alignment, not 16 with a 4-byte offset:
+	 * 0.6 KiB less; blobs up to 16 MiB). */
+	printf("static const struct ca_compact {\n\tunsigned short off_lo, dnlen, k1len, k2len;\n"
+	       "\tunsigned char off_hi, flags, key_type, curve;\n} CA_TA[] = {\n");
 	for (size_t i = 0; i < n; i++) {
 		const br_x509_trust_anchor *t = &TAs[i];
 		int rsa = t->pkey.key_type == BR_KEYTYPE_RSA;
 		size_t k1 = rsa ? t->pkey.key.rsa.nlen : t->pkey.key.ec.qlen, k2 = rsa ? t->pkey.key.rsa.elen : 0;
-		if (t->dn.len > 65535 || k1 > 65535 || k2 > 65535 || t->flags > 255) {
+		if (t->dn.len > 65535 || k1 > 65535 || k2 > 65535 || t->flags > 255 || off >= (size_t)1 << 24) {
 			fprintf(stderr, "ca_compact: root %zu does not fit the table\n", i);
 			return 1;
 		}
-		printf("\t{ %zu, %zu, %zu, %zu, %u, %u, %d },\n", off, t->dn.len, k1, k2, t->flags, t->pkey.key_type,
-		       rsa ? 0 : t->pkey.key.ec.curve);
+		printf("\t{ %zu, %zu, %zu, %zu, %zu, %u, %u, %d },\n", off & 0xffff, t->dn.len, k1, k2, off >> 16, t->flags,
+		       t->pkey.key_type, rsa ? 0 : t->pkey.key.ec.curve);
 		off += t->dn.len + k1 + k2;
 	}
 	printf("};\n");

@@ -29,7 +29,7 @@ size_t tls_embedded_count(void)
 static void embedded_ta(size_t i, br_x509_trust_anchor *ta)
 {
 	const struct ca_compact *r = &CA_TA[i];
-	unsigned char *p = (unsigned char *)CA_BLOB + r->off;
+	unsigned char *p = (unsigned char *)CA_BLOB + ((size_t)r->off_hi << 16 | r->off_lo);
 
 	memset(ta, 0, sizeof *ta);
 	ta->dn.data = p;
