@@ -19,7 +19,9 @@ BOOT_PID=
 BOOT_CONSOLE=
 
 boot_secs() { echo $(( $(date +%s) - $1 )); }
-boot_log_tail() { diag "last lines of $1:"; tail -n "${2:-25}" "$1" | sed 's/^/#   /'; }
+# boot_log_tail FILE [N]: its last N lines as TAP comments (a console's last line has no newline:
+# awk ends every line, so the next TAP line stays a line of its own).
+boot_log_tail() { diag "last lines of $1:"; tail -n "${2:-25}" "$1" | awk '{ print "#   " $0 }'; }
 
 # boot_site_of RELEASE: the mirror this machine's own apt uses for RELEASE (as apt parsed it).
 boot_site_of() {
@@ -106,7 +108,9 @@ boot_free_port() {
 # /boot/vmlinuz-* and /boot/initrd.img-*, the serial console written to CONSOLE, the kernel command
 # line "root=/dev/vda rw console=ttyS0 panic=-1 APPEND". User networking with restrict=on (the guest
 # reaches nothing outside but what NETDEV-SUFFIX forwards, e.g. ",guestfwd=tcp:10.0.2.100:443-
-# tcp:127.0.0.1:PORT"); its port 22 is forwarded from 127.0.0.1:BOOT_SSH_PORT. Sets BOOT_PID;
+# cmd:python3 $NET_LIB/tcp_relay.py 127.0.0.1 PORT": the cmd: form, once per guest connection; the
+# -tcp:HOST:PORT form forwards a single connection); its port 22 is forwarded from
+# 127.0.0.1:BOOT_SSH_PORT. Sets BOOT_PID;
 # qemu is killed on exit if still there. -no-reboot and panic=-1: a guest that panics or reboots
 # ends qemu, so a test waiting on it fails early.
 boot_start() {
