@@ -20,7 +20,7 @@ source "$(dirname "$0")/../lib/net.sh"
 source "$(dirname "$0")/../lib/boot.sh"
 
 [ "$(id -u)" -eq 0 ] || { ok 1 "runs as root (debootstrap, chroot, mkfs.ext4 -d: make check-boot is for CI, which is root)"; done_testing; }
-need qemu-system-x86_64 debootstrap mkfs.ext4 unshare chroot tar ssh ssh-keygen ssh-keyscan python3 openssl
+need qemu-system-x86_64 debootstrap mkfs.ext4 unshare chroot tar systemctl ssh ssh-keygen ssh-keyscan python3 openssl
 T_ALL=$(date +%s)
 boot_timeout=${KEYDROP_BOOT_TIMEOUT:-300}
 
@@ -37,52 +37,21 @@ ok $? "the root holds the cloud kernel and the initrd initramfs-tools built insi
 ! compgen -G "$R/etc/ssh/ssh_host_*" >/dev/null
 ok $? "the root holds no ssh host key (the first boot must make them)"
 
-# keydrop, as the stand-in install until `make deb` lands (TODO(boot): dpkg -i build/keydrop_*.deb
-# and the units it ships; these stand-in units only carry the boot machinery).
-install -m 0755 "$KEYDROP" "$R/usr/bin/keydrop"
-mkdir -p "$R/etc/systemd/system"
-cat > "$R/etc/systemd/system/keydrop-hostkeys.service" <<'UNIT'
-[Unit]
-Description=stand-in: keydrop host keys
-Before=ssh.service sshd.service
-[Service]
-Type=oneshot
-ExecStart=/usr/bin/keydrop hostkeys
-StandardOutput=journal+console
-[Install]
-WantedBy=multi-user.target
-UNIT
-cat > "$R/etc/systemd/system/keydrop-sync@.service" <<'UNIT'
-[Unit]
-Description=stand-in: keydrop sync for %i
-Wants=network-online.target
-After=network-online.target
-[Service]
-Type=oneshot
-ExecStart=/usr/bin/keydrop sync --user %i --source sync --cacert /etc/keydrop/test-ca.pem https://keys.test/%i.keys
-UNIT
-cat > "$R/etc/systemd/system/keydrop-sync@.timer" <<'UNIT'
-[Unit]
-Description=stand-in: keydrop sync timer for %i
-[Timer]
-OnBootSec=2min
-OnUnitActiveSec=15min
-RandomizedDelaySec=5min
-[Install]
-WantedBy=timers.target
-UNIT
-cat > "$R/etc/systemd/system/keydrop-credentials.service" <<'UNIT'
-[Unit]
-Description=stand-in: keydrop credential ssh.authorized_keys.root
-Before=ssh.service sshd.service
-ConditionCredential=ssh.authorized_keys.root
-[Service]
-Type=oneshot
-LoadCredential=ssh.authorized_keys.root
-ExecStart=/usr/bin/keydrop install --user root --source credential %d/ssh.authorized_keys.root
-[Install]
-WantedBy=multi-user.target
-UNIT
+# keydrop from its .deb (make deb; `make check-boot` passes it as KEYDROP_DEB), installed by the
+# root's own dpkg, with the units it ships.
+deb=${KEYDROP_DEB:-$(ls "$(dirname "$KEYDROP")"/keydrop_*.deb 2>/dev/null | tail -n 1)}
+[ -n "$deb" ] && [ -s "$deb" ]
+ok $? "the .deb to install: ${deb:-none (make deb)}"
+[ -n "$deb" ] && [ -s "$deb" ] || done_testing
+cp "$deb" "$R/tmp/keydrop.deb" && boot_chroot "$R" "$TAP_TMP/dpkg.log" 'dpkg -i /tmp/keydrop.deb && rm /tmp/keydrop.deb'
+rc=$?
+ok $rc "dpkg -i ${deb##*/} in the root"
+[ $rc -eq 0 ] || boot_log_tail "$TAP_TMP/dpkg.log"
+for u in keydrop-hostkeys.service keydrop-sync@.service keydrop-sync@.timer keydrop-credentials.service; do
+	[ -f "$R/lib/systemd/system/$u" ] || { ok 1 "the .deb ships $u"; done_testing; }
+done
+[ "$(systemctl --root="$R" is-enabled keydrop-hostkeys.service 2>/dev/null)" = disabled ]
+ok $? "the package enabled nothing (keydrop-hostkeys.service disabled until the admin enables it)"
 
 # The machine: a name, keys.test at the guestfwd address, DHCP on the one NIC with networkd (no
 # ifupdown in the root), the root file system.
@@ -106,7 +75,7 @@ ok $? "key server listening on 127.0.0.1:$HTTPS_PORT"
 # keydrop's configuration for root's sync, and a timer short enough for a test.
 install -d -m 0755 "$R/etc/keydrop" "$R/etc/keydrop/sync"
 install -m 0644 "$P/root.pem" "$R/etc/keydrop/test-ca.pem"
-printf 'cacert /etc/keydrop/test-ca.pem\ntimeout 20\nsource https://keys.test/root.keys\n' > "$R/etc/keydrop/sync/root.conf"
+printf 'block keydrop-sync\ncacert /etc/keydrop/test-ca.pem\ntimeout 20\nsource https://keys.test/root.keys\n' > "$R/etc/keydrop/sync/root.conf"
 chmod 0600 "$R/etc/keydrop/sync/root.conf"
 mkdir -p "$R/etc/systemd/system/keydrop-sync@root.timer.d"
 # An empty OnBootSec= resets every trigger of the unit's timer; AccuracySec: systemd's default
@@ -137,16 +106,26 @@ boot_start "$R" "$TAP_TMP/disk.img" "$TAP_TMP/console.log" \
 ok $? "qemu started (TCG; ssh on 127.0.0.1:$BOOT_SSH_PORT)"
 on_exit "cp '$TAP_TMP/console.log' '${KEYDROP_BOOT_CONSOLE_COPY:-/dev/null}' 2>/dev/null"
 
-# TODO(boot): once `hostkeys --console` is in, require the block (and build known_hosts from its KEYS).
-boot_wait_console '^(-----END SSH HOST KEY FINGERPRINTS-----|256 SHA256:[A-Za-z0-9+/]{43} [^ ]+ \(ED25519\))' "$boot_timeout"
+# keydrop-hostkeys.service (hostkeys -A --console) prints cloud-init's blocks on the console.
+boot_wait_console '^-----END SSH HOST KEY KEYS-----$' "$boot_timeout"
 rc=$?
-ok $rc "the console shows the host key fingerprint (within ${boot_timeout} s)"
+ok $rc "the console shows the host key blocks (within ${boot_timeout} s)"
 [ $rc -eq 0 ] || { boot_log_tail "$TAP_TMP/console.log" 40; done_testing; }
-diag "timing: boot to the fingerprint on the console $(boot_secs "$t_boot") s"
-console_fp=$(boot_console | grep -oE '^256 SHA256:[A-Za-z0-9+/]{43} [^ ]+ \(ED25519\)' | head -n 1 | cut -d' ' -f2)
+diag "timing: boot to the host key blocks on the console $(boot_secs "$t_boot") s"
+boot_console | sed -n '/^-----BEGIN SSH HOST KEY FINGERPRINTS-----$/,/^-----END SSH HOST KEY FINGERPRINTS-----$/p' |
+	sed '1d;$d' > "$TAP_TMP/console.fps"
+boot_console | sed -n '/^-----BEGIN SSH HOST KEY KEYS-----$/,/^-----END SSH HOST KEY KEYS-----$/p' |
+	sed '1d;$d' > "$TAP_TMP/console.keys"
+is "$(awk '{print $NF}' "$TAP_TMP/console.fps" | sort | tr '\n' ' ')" "(ECDSA) (ED25519) (RSA) " \
+	"the fingerprint block names the three host keys made at first boot (-A)"
+is "$(ssh-keygen -lf "$TAP_TMP/console.keys" 2>/dev/null | awk '{print $2}' | sort)" \
+	"$(awk '{print $2}' "$TAP_TMP/console.fps" | sort)" "the key block's keys have the fingerprint block's fingerprints"
+console_fp=$(awk '$NF == "(ED25519)" {print $2}' "$TAP_TMP/console.fps")
 
-# The host key ssh sees, compared with the console's, before anything trusts it.
+# known_hosts from the console's key block only: every login below checks the host key against it.
 kh=$TAP_TMP/known_hosts
+awk -v p="$BOOT_SSH_PORT" 'NF >= 2 {print "[127.0.0.1]:" p, $1, $2}' "$TAP_TMP/console.keys" > "$kh"
+# The host key ssh sees, compared with the console's.
 end=$(( $(date +%s) + 300 ))
 while :; do
 	ssh-keyscan -p "$BOOT_SSH_PORT" -t ed25519 -T 20 127.0.0.1 > "$TAP_TMP/keyscan" 2>/dev/null
@@ -156,9 +135,8 @@ while :; do
 done
 [ -s "$TAP_TMP/keyscan" ]
 ok $? "sshd answers on the forwarded port (keydrop-hostkeys.service ran before ssh.service)"
-seen_fp=$(ssh-keygen -lf "$TAP_TMP/keyscan" 2>/dev/null | awk '{print $2; exit}')
-is "$seen_fp" "$console_fp" "the host key ssh sees is the one the console printed"
-[ -n "$console_fp" ] && [ "$seen_fp" = "$console_fp" ] && cp "$TAP_TMP/keyscan" "$kh" || : > "$kh"
+is "$(ssh-keygen -lf "$TAP_TMP/keyscan" 2>/dev/null | awk '{print $2; exit}')" "$console_fp" \
+	"the ED25519 host key ssh sees is the one the console printed"
 
 # guest_diag: what the guest says about the sync (through the credential's key), for a failure.
 guest_diag() {
@@ -168,10 +146,18 @@ guest_diag() {
 
 # ---- keys -----------------------------------------------------------------------------------------
 boot_ssh_until 300 "$TAP_TMP/k1" "$kh" 'echo "$(id -un)@$(hostname)"'
-ok $RC "the key the server lists logs in (synced at boot by keydrop-sync@root.timer)"
+ok $RC "the key the server lists logs in, host key checked against the console's (synced at boot by keydrop-sync@root.timer)"
 [ "$RC" -eq 0 ] || { diag "$ERR"; boot_log_tail "$TAP_TMP/console.log" 30; }
 is "$OUT" "root@kdboot" "the login is root on the guest"
 diag "timing: boot to the first login $(boot_secs "$t_boot") s"
+
+# The host key check is real: the same login against another host key is refused.
+ssh-keygen -q -t ed25519 -N '' -f "$TAP_TMP/other_host"
+awk -v p="$BOOT_SSH_PORT" '{print "[127.0.0.1]:" p, $1, $2}' "$TAP_TMP/other_host.pub" > "$TAP_TMP/known_hosts.other"
+boot_ssh "$TAP_TMP/k1" "$TAP_TMP/known_hosts.other" true
+[ "$RC" -ne 0 ] && [[ $ERR == *"HOST IDENTIFICATION HAS CHANGED"* || $ERR == *"verification failed"* ]]
+ok $? "the same login is refused against a host key the console did not print"
+[ "$RC" -ne 0 ] || diag "$ERR"
 
 boot_ssh "$TAP_TMP/k3" "$kh" true
 ok $RC "the key from the kernel command line (credential ssh.authorized_keys.root) logs in"
