@@ -102,25 +102,24 @@ k3=$(cut -d' ' -f1,2 "$TAP_TMP/k3.pub")
 t_boot=$(date +%s)
 boot_start "$R" "$TAP_TMP/disk.img" "$TAP_TMP/console.log" \
 	"\"systemd.set_credential=ssh.authorized_keys.root:$k3\"" \
-	",guestfwd=tcp:10.0.2.100:443-cmd:python3 $NET_LIB/tcp_relay.py 127.0.0.1 $HTTPS_PORT"
+	",guestfwd=tcp:10.0.2.100:443-cmd:python3 '$NET_LIB/tcp_relay.py' 127.0.0.1 $HTTPS_PORT"
 ok $? "qemu started (TCG; ssh on 127.0.0.1:$BOOT_SSH_PORT)"
 on_exit "cp '$TAP_TMP/console.log' '${KEYDROP_BOOT_CONSOLE_COPY:-/dev/null}' 2>/dev/null"
 
 # keydrop-hostkeys.service (hostkeys -A --console) prints cloud-init's blocks on the console.
-boot_wait_console '^-----END SSH HOST KEY KEYS-----$' "$boot_timeout"
+boot_wait_console '-----END SSH HOST KEY KEYS-----$' "$boot_timeout"
 rc=$?
 ok $rc "the console shows the host key blocks (within ${boot_timeout} s)"
 [ $rc -eq 0 ] || { boot_log_tail "$TAP_TMP/console.log" 40; done_testing; }
 diag "timing: boot to the host key blocks on the console $(boot_secs "$t_boot") s"
-boot_console | sed -n '/^-----BEGIN SSH HOST KEY FINGERPRINTS-----$/,/^-----END SSH HOST KEY FINGERPRINTS-----$/p' |
-	sed '1d;$d' > "$TAP_TMP/console.fps"
-boot_console | sed -n '/^-----BEGIN SSH HOST KEY KEYS-----$/,/^-----END SSH HOST KEY KEYS-----$/p' |
-	sed '1d;$d' > "$TAP_TMP/console.keys"
+boot_block FINGERPRINTS > "$TAP_TMP/console.fps"
+boot_block KEYS > "$TAP_TMP/console.keys"
 is "$(awk '{print $NF}' "$TAP_TMP/console.fps" | sort | tr '\n' ' ')" "(ECDSA) (ED25519) (RSA) " \
 	"the fingerprint block names the three host keys made at first boot (-A)"
 is "$(ssh-keygen -lf "$TAP_TMP/console.keys" 2>/dev/null | awk '{print $2}' | sort)" \
 	"$(awk '{print $2}' "$TAP_TMP/console.fps" | sort)" "the key block's keys have the fingerprint block's fingerprints"
 console_fp=$(awk '$NF == "(ED25519)" {print $2}' "$TAP_TMP/console.fps")
+[ -n "$console_fp" ] || { diag "the console around the blocks:"; boot_console | grep -a -B2 -A6 'SSH HOST KEY' | awk '{ print "#   " $0 }'; }
 
 # known_hosts from the console's key block only: every login below checks the host key against it.
 kh=$TAP_TMP/known_hosts
@@ -162,6 +161,15 @@ ok $? "the same login is refused against a host key the console did not print"
 boot_ssh "$TAP_TMP/k3" "$kh" true
 ok $RC "the key from the kernel command line (credential ssh.authorized_keys.root) logs in"
 [ "$RC" -eq 0 ] || diag "$ERR"
+# keydrop-credentials.service put it there, in its block: systemd 252's tmpfiles provision.conf
+# would also copy the credential into a missing authorized_keys, unchecked and without a block.
+boot_ssh "$TAP_TMP/k3" "$kh" "sed -n '/^# keydrop:begin ssh.authorized_keys.root\$/,/^# keydrop:end ssh.authorized_keys.root\$/p' /root/.ssh/authorized_keys"
+is "$(sed '1d;$d' <<<"$OUT" | cut -d' ' -f1,2)" "$k3" "the credential's key is in keydrop's block ssh.authorized_keys.root (keydrop-credentials.service)"
+
+# restrict=on: the key server is reachable only through the guestfwd rule, not at the host's
+# address in qemu's user network (10.0.2.2 would be the host's loopback without it).
+boot_ssh "$TAP_TMP/k3" "$kh" "timeout 20 bash -c 'exec 3<>/dev/tcp/10.0.2.2/$HTTPS_PORT' && echo reached; timeout 20 bash -c 'exec 3<>/dev/tcp/keys.test/443' && echo forwarded"
+is "$OUT" "forwarded" "the guest reaches the key server through the guestfwd only (10.0.2.2:$HTTPS_PORT refused)"
 
 boot_ssh "$TAP_TMP/k2" "$kh" true
 [ "$RC" -ne 0 ]

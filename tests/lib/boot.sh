@@ -140,9 +140,24 @@ boot_alive() { [ -n "$BOOT_PID" ] && kill -0 "$BOOT_PID" 2>/dev/null; }
 
 # boot_console: the console so far as plain lines: no CR, no colour escapes, and without the prefix
 # journald puts on a service's line when it copies it to the console ("[   28.06] keydrop[222]: ",
-# StandardOutput=journal+console), so a unit's output reads as the unit wrote it.
+# StandardOutput=journal+console) and whatever another writer left before it on the same line, so
+# a unit's output reads as the unit wrote it.
 boot_console() {
-	tr -d '\r' < "$BOOT_CONSOLE" | sed -E 's/\x1b\[[0-9;]*[A-Za-z]//g; s/^\[ *[0-9]+\.[0-9]+\] [^ :]+\[[0-9]+\]: //'
+	tr -d '\r' < "$BOOT_CONSOLE" | sed -E 's/\x1b\[[0-9;]*[A-Za-z]//g; s/^.*\[ *[0-9]+\.[0-9]+\] [^ :]+\[[0-9]+\]: //'
+}
+
+# boot_block NAME: the lines of the console's last -----BEGIN SSH HOST KEY NAME----- block (cloud-
+# init's format: NAME is FINGERPRINTS or KEYS), without the markers. The console is shared: another
+# writer's text may end up on a marker's line or between the block's lines, so a marker is found at
+# the end of its line and, inside the block, only the lines that have the block's form are kept
+# ("BITS SHA256:... COMMENT (TYPE)" or "TYPE BASE64 [COMMENT]").
+boot_block() {
+	boot_console | awk -v n="$1" '
+		$0 ~ "-----BEGIN SSH HOST KEY " n "-----$" { inb = 1; got = ""; next }
+		$0 ~ "-----END SSH HOST KEY " n "-----$" { if (inb) last = got; inb = 0; next }
+		inb && n == "FINGERPRINTS" && /^[0-9]+ SHA256:[A-Za-z0-9+\/]+ .* \([A-Z0-9]+\)$/ { got = got $0 "\n" }
+		inb && n == "KEYS" && /^(ssh-|ecdsa-|sk-)[a-z0-9@.-]+ [A-Za-z0-9+\/]+=* ?/ { got = got $0 "\n" }
+		END { printf "%s", last }'
 }
 
 # boot_wait_console REGEX SECONDS: returns 0 once a line of boot_console matches REGEX (grep -E), 1
