@@ -56,7 +56,7 @@ boot_root_tarball() {
 	tar --numeric-owner -C "$mk/root" -cf "$BOOT_TARBALL.tmp" . && mv "$BOOT_TARBALL.tmp" "$BOOT_TARBALL"
 	rc=$?
 	rm -rf "$mk"
-	diag "timing: debootstrap ($pkgs) and tarball $(boot_secs "$t0") s (cold cache)"
+	diag "timing: debootstrap ($pkgs) and tarball $(boot_secs "$t0") s (no cached root)"
 	return $rc
 }
 
