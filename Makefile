@@ -10,10 +10,11 @@
 ifeq ($(KEYDROP_INNER),)
 SHELL       := /bin/bash
 OUTER_GOALS := $(or $(MAKECMDGOALS),all)
-# Which bootstrap groups the goals need (scripts/bootstrap.sh: build, test, bench, ci); none to clean.
+# Which bootstrap groups the goals need (scripts/bootstrap.sh: build, test, bench, ci, boot); none to clean.
 BOOT_GROUPS := $(sort $(if $(filter-out clean distclean,$(OUTER_GOALS)),build) \
                  $(if $(filter check check-% sanitize fuzz build/san/% build/fuzz/% build/fuzzobj/% build/host/tests/%,$(OUTER_GOALS)),test) \
-                 $(if $(filter bench,$(OUTER_GOALS)),bench) $(if $(filter check-fresh,$(OUTER_GOALS)),ci))
+                 $(if $(filter bench,$(OUTER_GOALS)),bench) $(if $(filter check-fresh,$(OUTER_GOALS)),ci) \
+                 $(if $(filter check-boot,$(OUTER_GOALS)),boot))
 .DEFAULT_GOAL := all
 .PHONY: $(OUTER_GOALS) keydrop-outer
 keydrop-outer:
@@ -154,7 +155,7 @@ FUZZ_BINS   := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 BEARSSL_OK  := $(BEARSSL_SRC)/.keydrop-ok
 SODIUM_OK   := $(SODIUM_SRC)/.keydrop-ok
 
-.PHONY: FORCE all check check-unit check-cli check-interop check-fuzz check-fresh demo sanitize fuzz repro bench clean distclean bootstrap print-layers
+.PHONY: FORCE all check check-unit check-cli check-interop check-fuzz check-fresh check-boot demo sanitize fuzz repro bench clean distclean bootstrap print-layers
 .DELETE_ON_ERROR:
 # Keep the host, sanitizer and fuzzer objects: they are intermediates of pattern rules.
 .SECONDARY:
@@ -317,6 +318,10 @@ check-fuzz: $(FUZZ_BINS)
 # make from zero in a minimal Debian bookworm root (root, network for apt; tests/fresh/bookworm.t).
 check-fresh:
 	prove -v tests/fresh/bookworm.t
+# qemu (TCG) boots of a debootstrap root with keydrop from `make deb` (root, network for apt the first
+# time; the root is cached in /var/cache/keydrop-ci; tests/boot/*.t).
+check-boot: deb
+	KEYDROP_DEB=$(CURDIR)/$(DEB) prove -v tests/boot/*.t
 
 sanitize: $(SAN_BINS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 prove -e '' $(SAN_BINS)

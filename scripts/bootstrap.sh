@@ -1,5 +1,5 @@
 #!/bin/bash
-# scripts/bootstrap.sh GROUP... (build, test, bench, ci; default build)
+# scripts/bootstrap.sh GROUP... (build, test, bench, ci, boot; default build)
 # Installs, with apt, whatever the build (or the test suite) needs and this machine lacks. As root it
 # installs; otherwise it prints the one apt-get command to run and stops. Never touches apt sources.
 # The Makefile runs it before it reads anything else (its outer pass), so every file test and $(shell)
@@ -69,6 +69,23 @@ ci_needs=(
 	"tar:tar"
 )
 
+# tests/boot/*.t (make check-boot, run by .ci/run): a debootstrap root booted under qemu, keys served
+# over HTTPS by tests/lib/netserver.py, logins with the real ssh
+boot_needs=(
+	"qemu-system-x86_64:qemu-system-x86"
+	"debootstrap:debootstrap"
+	"mkfs.ext4:e2fsprogs"
+	"unshare:util-linux"
+	"tar:tar"
+	"systemctl:systemd"
+	"ssh:openssh-client"
+	"ssh-keygen:openssh-client"
+	"ssh-keyscan:openssh-client"
+	"/usr/bin/python3:python3"
+	"openssl:openssl"
+	"prove:perl"
+)
+
 needs=("${build_needs[@]}")
 for what in "$@"; do
 	case "$what" in
@@ -76,7 +93,8 @@ for what in "$@"; do
 	test) needs+=("${test_needs[@]}") ;;
 	bench) needs+=("${bench_needs[@]}") ;;
 	ci) needs+=("${ci_needs[@]}") ;;
-	*) echo "usage: $0 [build|test|bench|ci]..." >&2; exit 2 ;;
+	boot) needs+=("${boot_needs[@]}") ;;
+	*) echo "usage: $0 [build|test|bench|ci|boot]..." >&2; exit 2 ;;
 	esac
 done
 
