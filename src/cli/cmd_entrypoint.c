@@ -43,7 +43,7 @@ static const char *const help[] = {
 	"  --timeout S   here the deadline of each source, retries included (default 10)\n"
 	"  exit: CMD's (exec); 1 failure with --strict; 2 usage; 126/127 CMD cannot be run\n"
 	"options:\n",
-	NETCLI_HELP NETCLI_HELP_SKIP, NULL
+	NETCLI_HELP, NULL
 };
 
 static const char cmd[] = "entrypoint";
@@ -345,10 +345,9 @@ int cmd_entrypoint(int argc, char **argv, const struct globals *gg)
 {
 	struct globals gl = *gg, *g = &gl;
 	struct opts op;
-	enum { OPT_STATE = 400, OPT_STRICT, OPT_SKIP };
+	enum { OPT_STATE = 400, OPT_STRICT };
 	static const struct option lo[] = { CMDT_LONGOPTS, NETCLI_LONGOPTS, { "state", required_argument, 0, OPT_STATE },
-					    { "strict", no_argument, 0, OPT_STRICT },
-					    { "skip-invalid", no_argument, 0, OPT_SKIP }, OPTS_HELP_ROW, OPTS_END_ROW };
+					    { "strict", no_argument, 0, OPT_STRICT }, OPTS_HELP_ROW, OPTS_END_ROW };
 	static const char *const envs[] = { "PUBLIC_KEY", "SSH_PUBLIC_KEY" };
 	struct netsrc_opts o;
 	struct source_ctx ctx = { 0 };
@@ -375,7 +374,7 @@ int cmd_entrypoint(int argc, char **argv, const struct globals *gg)
 			strict = 1;
 		else if (c == 't')
 			list = op.arg;
-		else if (c != OPT_SKIP && netcli_option(c, op.arg, &o, cmd) != EXIT_OK)
+		else if (netcli_option(c, op.arg, &o, cmd) != EXIT_OK)
 			goto out;
 	}
 	if (c == OPTS_EXIT) {
