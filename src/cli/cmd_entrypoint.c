@@ -386,6 +386,10 @@ int cmd_entrypoint(int argc, char **argv, const struct globals *gg)
 		msg_usage(cmd, "no command to start: give it after '--' (e.g. -- /usr/sbin/sshd -D -e)");
 		goto out;
 	}
+	if (state && *state != '/') {
+		msg_usage(cmd, "--state needs an absolute path (the container's volume), not '%s'", state);
+		goto out;
+	}
 	if (spec.root || spec.fragment) {
 		msg_usage(cmd, "--root and --fragment are not for a container's start (give --user, --home or --file)");
 		goto out;

@@ -83,7 +83,7 @@ int cmd_hostkeys(int argc, char **argv, const struct globals *gg)
 	if (ret == EXIT_OK || d->created)
 		if ((r = hostkeydir_scan(d)) != EXIT_OK)
 			ret = r;
-	if (d->created && strcmp(root, "/") != 0)
+	if (d->created && strcmp(root, "/") != 0 && !g->quiet)
 		msg_err("hostkeys", "note: keys made under --root are shared by every machine started from the image; "
 			"make them at first boot instead (keydrop-hostkeys.service, or keydrop entrypoint)");
 	hostkeydir_print(d, console);
