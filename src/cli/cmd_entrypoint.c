@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -55,31 +57,34 @@ struct epsrc {
 	const char *spec; /* a SOURCE, or NULL for an environment value */
 	const char *env;  /* PUBLIC_KEY, SSH_PUBLIC_KEY */
 	int ok;           /* read: its block becomes its keys (else the block is kept as it is) */
+	int failed;       /* not read: a failure (--strict), and no block is removed this start */
+	size_t added, removed;
 	struct keyset ks;
 };
 
 /* The block of a source: "entrypoint:" + the spec when it makes a block name (gh:alice), else
- * "entrypoint:" + 16 hex digits of its SHA-256 (URLs and paths hold characters names may not). */
+ * "entrypoint:sha256:" + 16 hex digits of its SHA-256 (URLs and paths hold characters names may
+ * not; no SOURCE starts with "sha256:"). A variable's is "entrypoint:env:NAME", as env:NAME's. */
 static void block_name(const char *spec, char out[AUTHKEYS_NAME_MAX + 1])
 {
 	size_t n = strlen(spec);
+	uint8_t h[32];
 
 	if (n + sizeof EP_PREFIX - 1 <= AUTHKEYS_NAME_MAX && authkeys_name_ok(spec, n)) {
 		snprintf(out, AUTHKEYS_NAME_MAX + 1, EP_PREFIX "%s", spec);
 		return;
 	}
-	uint8_t h[32];
 	fingerprint_digest((const uint8_t *)spec, n, FP_SHA256, h);
-	memcpy(out, EP_PREFIX, sizeof EP_PREFIX - 1);
-	for (int i = 0; i < 8; i++)
-		snprintf(out + sizeof EP_PREFIX - 1 + 2 * i, 3, "%02x", h[i]);
+	snprintf(out, AUTHKEYS_NAME_MAX + 1, EP_PREFIX "sha256:%02x%02x%02x%02x%02x%02x%02x%02x", h[0], h[1], h[2], h[3],
+		 h[4], h[5], h[6], h[7]);
 }
 
-/* Reads one source into its keyset: invalid keys are dropped with a note (a container with one bad
- * line among good keys still gets the good ones). Returns 0, or -1 after its one stderr line. */
-static int read_source(struct source_ctx *ctx, struct epsrc *s)
+/* Reads one source into its keyset. Invalid keys are dropped with a note (a container with one bad
+ * line among good keys still gets the good ones), unless strict: then one refuses the source, as
+ * a source without keys does. Returns 0, or -1 after its stderr line (s->failed set). */
+static int read_source(struct source_ctx *ctx, struct epsrc *s, int strict)
 {
-	struct collect_opts co = { COLLECT_SKIP_INVALID | COLLECT_ALLOW_EMPTY, s->block };
+	struct collect_opts co = { (strict ? 0 : COLLECT_SKIP_INVALID) | COLLECT_ALLOW_EMPTY, s->block };
 	char err[1024], *text = NULL;
 	const char *label = s->spec;
 	int r, valid;
@@ -89,11 +94,11 @@ static int read_source(struct source_ctx *ctx, struct epsrc *s)
 		size_t n = strlen(v), len;
 		label = s->env;
 		if (!(text = malloc(n + 1)))
-			return msg_err(cmd, "out of memory"), -1;
+			return s->failed = 1, msg_err(cmd, "out of memory"), -1;
 		r = envkey_normalise(v, n, text, &len);
-		if (r != ENVKEY_OK) {
+		if (r != ENVKEY_OK) { /* a slip of the template, not a failure: the last keys stay */
 			msg_err(cmd, "warning: %s is %s: no key from it (the keys it gave before are kept)", s->env,
-				r == ENVKEY_NULL ? "'null'" : "empty");
+				r == ENVKEY_NULL ? "a template's unset value (null, None or undefined)" : "empty");
 			free(text);
 			return 0;
 		}
@@ -102,12 +107,17 @@ static int read_source(struct source_ctx *ctx, struct epsrc *s)
 			r = SRCE_IO, snprintf(err, sizeof err, "%s: out of memory", s->env);
 		secret_wipe(text, n);
 		free(text);
+	} else if (strcmp(s->spec, "-") == 0) {
+		r = SRCE_USAGE;
+		snprintf(err, sizeof err, "-: standard input is no source at a container's start");
 	} else {
 		char *spec = (char *)s->spec;
 		r = source_collect(ctx, &co, &spec, 1, &s->ks, err, sizeof err);
 	}
+	if (r == SRCE_OK && s->ks.n == 0 && strict)
+		r = SRCE_REJECT, snprintf(err, sizeof err, "%s gave no keys", label);
 	if (r != SRCE_OK)
-		return msg_err(cmd, "%s (skipped; its keys from earlier starts are kept)", err), -1;
+		return s->failed = 1, msg_err(cmd, "%s (skipped; its keys from earlier starts are kept)", err), -1;
 	if (s->ks.n == 0)
 		msg_err(cmd, "warning: %s gave no keys (the keys it gave before are kept)", label);
 	else
@@ -128,15 +138,27 @@ static int step(struct authkeys *ak, char **cur, size_t *curlen, struct authkeys
 	return authkeys_parse(ak, *cur, *curlen);
 }
 
-/* Every read source's block replaced, every entrypoint block of a source no longer given removed,
- * in one write under the target's lock. Returns 0 or -1 (said). */
-static int install(const struct target_spec *spec, struct epsrc *s, size_t ns, int quiet)
+/* mark grown to n bytes (the old buffer freed on failure). Returns 0 or -1. */
+static int grow(uint8_t **mark, size_t n)
+{
+	uint8_t *m = realloc(*mark, n);
+
+	if (!m)
+		return -1;
+	*mark = m;
+	return 0;
+}
+
+/* Every read source's block replaced, in one write under the target's lock. The entrypoint blocks
+ * of sources no longer given go too, but only with prune (every given source read, some key among
+ * them): a failed fetch never takes keys away. Returns 0 or -1 (said). */
+static int install(const struct target_spec *spec, struct epsrc *s, size_t ns, int prune, int quiet)
 {
 	struct target t = TARGET_INIT;
 	struct authkeys ak = { 0 };
 	struct authkeys_out o = { 0 };
-	char *cur = NULL;
-	size_t curlen = 0;
+	char *cur = NULL, gone[8][AUTHKEYS_NAME_MAX + 1];
+	size_t curlen = 0, ngone = 0;
 	uint8_t *mark = NULL;
 	int r, changed, any = 0, ret = -1;
 
@@ -146,12 +168,9 @@ static int install(const struct target_spec *spec, struct epsrc *s, size_t ns, i
 		goto fail;
 	for (size_t i = 0; i < ns; i++) {
 		struct ak_newkey *nk;
-		size_t added = 0, removed = 0;
 		if (!s[i].ok)
 			continue;
-		nk = calloc(s[i].ks.n + 1, sizeof *nk);
-		mark = realloc(mark, ak.nlines + s[i].ks.n + 2);
-		if (!nk || !mark) {
+		if (!(nk = calloc(s[i].ks.n + 1, sizeof *nk)) || grow(&mark, ak.nlines + s[i].ks.n + 2) < 0) {
 			free(nk);
 			r = AK_NOMEM;
 			goto fail;
@@ -163,18 +182,15 @@ static int install(const struct target_spec *spec, struct epsrc *s, size_t ns, i
 					&changed);
 		free(nk);
 		for (size_t l = 0; r == AK_OK && l < ak.nlines; l++)
-			removed += mark[l] == 1;
+			s[i].removed += mark[l] == 1;
 		for (size_t k = 0; r == AK_OK && k < s[i].ks.n; k++)
-			added += mark[ak.nlines + 1 + k] == 1;
+			s[i].added += mark[ak.nlines + 1 + k] == 1;
 		if (r != AK_OK || (r = step(&ak, &cur, &curlen, &o, changed)) != AK_OK)
 			goto fail;
 		any |= changed;
-		if (!quiet)
-			printf("block %s: %zu key%s (%zu added, %zu removed)\n", s[i].block, s[i].ks.n,
-			       s[i].ks.n == 1 ? "" : "s", added, removed);
 	}
 	/* Blocks of sources no longer given: the user took that source out of the container's setup. */
-	for (size_t b = 0; b < ak.nblocks; b++) {
+	for (size_t b = 0; prune && b < ak.nblocks; b++) {
 		const struct authkeys_block *bl = &ak.blocks[b];
 		char name[AUTHKEYS_NAME_MAX + 1];
 		int given = 0;
@@ -188,7 +204,7 @@ static int install(const struct target_spec *spec, struct epsrc *s, size_t ns, i
 			given |= strcmp(s[i].block, name) == 0;
 		if (given)
 			continue;
-		if (!(mark = realloc(mark, ak.nlines + 1))) {
+		if (grow(&mark, ak.nlines + 1) < 0) {
 			r = AK_NOMEM;
 			goto fail;
 		}
@@ -196,18 +212,26 @@ static int install(const struct target_spec *spec, struct epsrc *s, size_t ns, i
 		if (r != AK_OK || (r = step(&ak, &cur, &curlen, &o, changed)) != AK_OK)
 			goto fail;
 		any |= changed;
-		if (!quiet)
-			printf("block %s: removed (its source is no longer given)\n", name);
+		if (ngone < sizeof gone / sizeof *gone)
+			memcpy(gone[ngone++], name, sizeof name);
 		b = (size_t)-1; /* the blocks moved: look again from the start */
 	}
-	if (!any)
-		ret = 0;
-	else if (cmdt_write(&t, cur, curlen, cmd) == EXIT_OK)
-		ret = 0;
+	if (any && cmdt_write(&t, cur, curlen, cmd) != EXIT_OK)
+		goto out;
+	ret = 0;
+	for (size_t i = 0; i < ns && !quiet; i++) /* said once it is true: after the write */
+		if (s[i].ok)
+			printf("block %s: %zu key%s (%zu added, %zu removed)\n", s[i].block, s[i].ks.n,
+			       s[i].ks.n == 1 ? "" : "s", s[i].added, s[i].removed);
+	for (size_t i = 0; i < ngone && !quiet; i++)
+		printf("block %s: removed (its source is no longer given)\n", gone[i]);
 	goto out;
 fail:
-	msg_err(cmd, "%s: %s (nothing changed)", t.path, r == AK_UNTERMINATED ? "a '# keydrop:begin' marker has no end marker"
-										     : authkeys_strerror(r));
+	if (r == AK_UNTERMINATED)
+		msg_err(cmd, "%s: line %zu: a '# keydrop:begin' marker has no end marker; fix the file first (nothing changed)",
+			t.path, ak.unterminated);
+	else
+		msg_err(cmd, "%s: %s (nothing changed)", t.path, authkeys_strerror(r));
 out:
 	authkeys_free(&ak);
 	free(o.p);
@@ -227,6 +251,11 @@ static int copy_one(const struct hostkeydir *st, int etc, const char *name, mode
 
 	if (fsx_read_at(st->dirfd, name, a, PRIVKEY_TEXT_MAX, &na, &sa) < 0)
 		return msg_err(cmd, "%s/%s: %s", st->shown, name, strerror(errno)), -1;
+	/* Ours alone: a file another uid owns, or that has another name too (a hard link made by
+	 * someone who could change it there), is no identity to give sshd. */
+	if (sa.st_uid != geteuid() || sa.st_nlink != 1)
+		return msg_err(cmd, "%s/%s: owned by uid %u with %u links: not this machine's own key; not used", st->shown,
+			       name, (unsigned)sa.st_uid, (unsigned)sa.st_nlink), -1;
 	same = fsx_read_at(etc, name, b, PRIVKEY_TEXT_MAX, &nb, &sb) == 0 && na == nb && memcmp(a, b, na) == 0 &&
 	       (sb.st_mode & 07777) == mode && sb.st_uid == geteuid();
 	if (same)
@@ -241,19 +270,23 @@ static int copy_one(const struct hostkeydir *st, int etc, const char *name, mode
 static int copy_keys(const struct hostkeydir *st, int etc)
 {
 	char *a = malloc(PRIVKEY_TEXT_MAX + 1), *b = malloc(PRIVKEY_TEXT_MAX + 1), pub[80];
-	int lk = -1, made = 0, ret = -1, r = 0;
+	int lk = -1, made = 0, ret = -1, r;
 
 	if (!a || !b || (lk = fsx_lock_file(etc, FSX_LOCK_NAME, 10000, &made)) < 0) {
 		msg_err(cmd, "/etc/ssh: %s", !a || !b ? "out of memory" : strerror(errno));
 		goto out;
 	}
-	for (size_t i = 0; i < st->n && r >= 0; i++) {
+	ret = 0;
+	for (size_t i = 0; i < st->n; i++) { /* each key on its own: one bad key costs only itself */
+		if (!st->k[i].usable)
+			continue;
 		snprintf(pub, sizeof pub, "%s.pub", st->k[i].name);
 		int r1 = r = copy_one(st, etc, st->k[i].name, 0600, a, b);
 		if (r >= 0 && ((r = copy_one(st, etc, pub, 0644, a, b)) > 0 || r1 > 0) && !st->quiet)
 			printf("installed %s/%s as /etc/ssh/%s\n", st->shown, st->k[i].name, st->k[i].name);
+		if (r < 0)
+			ret = -1;
 	}
-	ret = r < 0 ? -1 : 0;
 out:
 	fsx_unlock_file(etc, FSX_LOCK_NAME, lk, made);
 	if (a)
@@ -263,6 +296,34 @@ out:
 	free(a);
 	free(b);
 	return ret;
+}
+
+/* Opens (or makes, 0700) the --state directory: it must be this uid's and closed to others, as a
+ * directory of private keys (a bind mount of another user's directory would let that user choose
+ * the machine's identity). A mode open to others on our own directory is closed. Returns the fd,
+ * or -1 with err. */
+static int state_dir(const char *state, char *err, size_t errcap)
+{
+	uid_t me = geteuid();
+	struct pathwalk w = { .root = "", .uid = me, .mkdir_mode = 0700, .mk_uid = me, .mk_gid = getegid() };
+	struct stat st;
+	int fd;
+
+	if (pathwalk_open_dir(&w, state, &fd, err, errcap) != PW_OK)
+		return -1;
+	if (fstat(fd, &st) != 0 || st.st_uid != me) {
+		snprintf(err, errcap, "owned by uid %u: another user could choose this machine's host keys (chown it to uid %u)",
+			 (unsigned)st.st_uid, (unsigned)me);
+		close(fd);
+		return -1;
+	}
+	if ((st.st_mode & 077) && fchmod(fd, 0700) != 0) {
+		snprintf(err, errcap, "mode %04o, and it cannot be closed to others: %s", (unsigned)(st.st_mode & 07777),
+			 strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /* Host keys: generated once into --state DIR and copied into /etc/ssh when they differ there (sshd
@@ -295,28 +356,27 @@ static int host_keys(const char *state, const enum keygen_type *asked, int naske
 			types[ntypes++] = t;
 	}
 	*d = (struct hostkeydir){ .dirfd = etc, .shown = "/etc/ssh", .cmd = cmd, .comment = comment, .quiet = quiet, .fix = 1 };
-	if (state) {
-		uid_t me = geteuid();
-		struct pathwalk w = { .root = "", .uid = me, .mkdir_mode = 0700, .mk_uid = me, .mk_gid = getegid() };
-		if (!(e = calloc(1, sizeof *e)))
-			goto out;
+	ret = 0;
+	if (state && (e = calloc(1, sizeof *e)) != NULL) {
 		*e = *d;
 		e->shown = state;
-		e->dirfd = -1;
-		if (pathwalk_open_dir(&w, state, &e->dirfd, err, sizeof err) != PW_OK) {
-			msg_err(cmd, "--state %s: %s", state, err);
-			goto out;
+		if ((e->dirfd = state_dir(state, err, sizeof err)) < 0) {
+			msg_err(cmd, "--state %s: %s; host keys made in /etc/ssh instead (a new identity when the container is "
+				"recreated)", state, err);
+			ret = -1;
+		} else {
+			ret |= hostkeydir_make(e, types, ntypes) != EXIT_OK;
+			ret |= hostkeydir_scan(e) != EXIT_OK;
+			ret |= copy_keys(e, etc) < 0;
 		}
-		if (hostkeydir_make(e, types, ntypes) != EXIT_OK || hostkeydir_scan(e) != EXIT_OK)
-			goto out;
-		if (copy_keys(e, etc) < 0)
-			goto out;
-	} else if (hostkeydir_make(d, types, ntypes) != EXIT_OK) {
-		goto out;
+	} else if (state) {
+		ret = -1;
 	}
-	ret = hostkeydir_scan(d) == EXIT_OK ? 0 : -1;
+	/* Whatever the state gave: sshd gets a key of every type in /etc/ssh itself. */
+	ret |= hostkeydir_make(d, types, ntypes) != EXIT_OK;
+	ret |= hostkeydir_scan(d) != EXIT_OK;
 	hostkeydir_print(d, 1);
-out:
+	ret = ret ? -1 : 0;
 	if (e && e->dirfd >= 0)
 		close(e->dirfd);
 	free(e);
@@ -331,13 +391,36 @@ static int run_sshd(void)
 {
 	uid_t me = geteuid();
 	struct pathwalk w = { .root = "", .uid = me, .mkdir_mode = 0755, .mk_uid = me, .mk_gid = getegid() };
+	struct stat st;
 	char err[512];
 	int fd;
 
 	if (pathwalk_open_dir(&w, "/run", &fd, err, sizeof err) != PW_OK ||
 	    (close(fd), pathwalk_open_dir(&w, "/run/sshd", &fd, err, sizeof err)) != PW_OK)
 		return msg_err(cmd, "%s", err), -1;
+	/* sshd refuses one that is not root's or that others can write: said now, or repaired when ours */
+	if (fstat(fd, &st) == 0 && (st.st_uid != 0 || (st.st_mode & 022)) &&
+	    (st.st_uid != me || fchmod(fd, 0755) != 0)) {
+		close(fd);
+		return msg_err(cmd, "/run/sshd is owned by uid %u with mode %04o: sshd refuses it (it must be root's, "
+			       "not writable by others)", (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777)), -1;
+	}
 	close(fd);
+	return 0;
+}
+
+/* SIGTERM or SIGINT to keydrop as a container's PID 1, before CMD runs: stop now (every write is
+ * atomic; a temp file left behind is removed by the next writer). */
+static void on_stop(int sig)
+{
+	_exit(128 + sig);
+}
+
+static int failed_src(const struct epsrc *s, size_t ns)
+{
+	for (size_t i = 0; i < ns; i++)
+		if (s[i].failed)
+			return 1;
 	return 0;
 }
 
@@ -356,7 +439,8 @@ int cmd_entrypoint(int argc, char **argv, const struct globals *gg)
 	const char *state = NULL, *list = "ed25519";
 	char *words = NULL, **run;
 	enum keygen_type types[3];
-	size_t ns = 0;
+	struct rlimit core;
+	size_t ns = 0, nkeys = 0;
 	int c, dd, ntypes, strict = 0, failed = 0, ret = EXIT_USAGE;
 
 	/* CMD is everything after the first "--", never options of ours. */
@@ -408,21 +492,29 @@ int cmd_entrypoint(int argc, char **argv, const struct globals *gg)
 		msg_err(cmd, "out of memory");
 		goto out;
 	}
+	size_t total = 0;
 	for (size_t i = 0; i < sizeof envs / sizeof *envs; i++)
-		if (getenv(envs[i])) {
+		if (getenv(envs[i]) && ++total <= EP_SOURCES_MAX) {
 			s[ns].env = envs[i];
-			snprintf(s[ns++].block, sizeof s->block, EP_PREFIX "%s", envs[i]);
+			snprintf(s[ns++].block, sizeof s->block, EP_PREFIX "env:%s", envs[i]);
 		}
 	for (char *save = NULL, *w = words ? strtok_r(words, " \t\n", &save) : NULL; w; w = strtok_r(NULL, " \t\n", &save))
-		if (ns < EP_SOURCES_MAX)
+		if (++total <= EP_SOURCES_MAX)
 			s[ns++].spec = w;
 	for (int i = op.ind; i < dd; i++)
-		if (ns < EP_SOURCES_MAX)
+		if (++total <= EP_SOURCES_MAX)
 			s[ns++].spec = argv[i];
-	if (ns == EP_SOURCES_MAX)
-		msg_err(cmd, "warning: more than %d sources: the rest are not read", EP_SOURCES_MAX - 1);
+	if (total > EP_SOURCES_MAX)
+		msg_err(cmd, "warning: %zu sources: only the first %d are read (the keys of the others stay as they are)",
+			total, EP_SOURCES_MAX);
 
-	/* 1. Host keys and sshd's directories: sshd starts whatever the key sources do. */
+	/* 1. Host keys and sshd's directories: sshd starts whatever the key sources do. As PID 1 (a
+	 * container) keydrop has no default signal actions: `docker stop` must not wait for a server. */
+	if (getpid() == 1) {
+		signal(SIGTERM, on_stop);
+		signal(SIGINT, on_stop);
+	}
+	getrlimit(RLIMIT_CORE, &core);
 	osutil_protect_secrets();
 	failed |= host_keys(state, types, ntypes, g->quiet) < 0;
 	failed |= run_sshd() < 0;
@@ -434,15 +526,17 @@ int cmd_entrypoint(int argc, char **argv, const struct globals *gg)
 		if (s[i].spec)
 			block_name(s[i].spec, s[i].block);
 		source_ctx_init(&ctx, &o);
-		failed |= read_source(&ctx, &s[i]) < 0;
+		failed |= read_source(&ctx, &s[i], strict) < 0;
 		source_ctx_free(&ctx);
 		memset(&ctx, 0, sizeof ctx);
+		nkeys += s[i].ks.n;
 	}
 	if (ns) { /* no source at all: keydrop does not manage this container's keys */
+		int prune = !failed_src(s, ns) && total <= EP_SOURCES_MAX && nkeys > 0;
 		if (spec.user && strcmp(spec.user, "root") == 0 && !spec.home && !spec.file && mkdir("/root", 0700) == 0 &&
 		    !g->quiet)
 			printf("made /root (0700)\n");
-		failed |= install(&spec, s, ns, g->quiet) < 0;
+		failed |= install(&spec, s, ns, prune, g->quiet) < 0;
 	}
 	fflush(stdout);
 	if (failed && strict) {
@@ -457,6 +551,7 @@ int cmd_entrypoint(int argc, char **argv, const struct globals *gg)
 	free(s);
 	free(words);
 	fflush(NULL);
+	setrlimit(RLIMIT_CORE, &core); /* CMD's limits are the ones keydrop was given */
 	execvp(run[0], run);
 	return msg_fail(errno == ENOENT ? 127 : 126, cmd, "cannot run %s: %s", run[0], strerror(errno));
 out:

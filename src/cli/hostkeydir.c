@@ -280,6 +280,7 @@ static int check_existing(const struct hostkeydir *d, const char *name, struct h
 		memcpy(k->blob, pub, publen);
 		k->len = publen;
 		snprintf(k->comment, sizeof k->comment, "%s", kl->comment);
+		k->usable = 1;
 	}
 	ret = EXIT_OK;
 out:

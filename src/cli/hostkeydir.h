@@ -17,6 +17,7 @@ struct hostkey {
 	char name[64]; /* ssh_host_TYPE_key */
 	uint8_t blob[PUBKEY_BLOB_MAX];
 	size_t len;    /* 0: a key keydrop cannot read (left alone) with no valid .pub either */
+	int usable;    /* a private key keydrop read and checked (its .pub matches, its mode is one sshd takes) */
 	char comment[PRIVKEY_COMMENT_MAX + 1];
 };
 

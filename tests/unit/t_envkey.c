@@ -35,6 +35,14 @@ int main(void)
 	IS_STR(norm("\"ssh-ed25519 AAAA a\"\\n\"ssh-rsa BBBB b\"", &r), "\"ssh-ed25519 AAAA a\"\n\"ssh-rsa BBBB b\"",
 	       "two quoted keys joined by \\n: split (each line's quotes are the paste layer's)");
 	IS_STR(norm("ssh-ed25519 AAAA\\", &r), "ssh-ed25519 AAAA\\", "a backslash at the end stays");
+	IS_STR(norm("ssh-ed25519 AAAA a\\\\nssh-rsa BBBB b", &r), "ssh-ed25519 AAAA a\nssh-rsa BBBB b",
+	       "a \\\\n (a JSON string escaped twice) is a line break too");
+	IS_STR(norm("\"---- BEGIN SSH2 PUBLIC KEY ----\\nComment: \\\"me\\\"\\nAAAA\\n---- END SSH2 PUBLIC KEY ----\"", &r),
+	       "---- BEGIN SSH2 PUBLIC KEY ----\nComment: \\\"me\\\"\nAAAA\n---- END SSH2 PUBLIC KEY ----",
+	       "an RFC 4716 block in quotes: the quotes go, its \\n are breaks though its Comment: has quotes");
+	IS_STR(norm("---- BEGIN SSH2 PUBLIC KEY ----\\nComment: \"me\\nAAAA\\n---- END SSH2 PUBLIC KEY ----", &r),
+	       "---- BEGIN SSH2 PUBLIC KEY ----\nComment: \"me\nAAAA\n---- END SSH2 PUBLIC KEY ----",
+	       "an RFC 4716 block with an odd quote in its Comment: every \\n a break");
 	norm("", &r);
 	OK(r == ENVKEY_EMPTY, "empty: ENVKEY_EMPTY");
 	norm(" \"\" ", &r);
