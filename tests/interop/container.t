@@ -192,7 +192,8 @@ ssh-keygen -y -f saved_ed25519 > "$IMG/var/lib/keydrop/ssh_host_ed25519_key.pub"
 
 # --strict: a key sshd cannot use refuses the source (without it: skipped, the others installed).
 ENV=(PUBLIC_KEY="ssh-ed25519 AAAAgarbage me")
-start --strict; ok $(( $? == 0 )) "--strict and a PUBLIC_KEY holding no valid key: sshd is not started"
+start --strict; r=$?; ok $(( r == 0 )) "--strict and a PUBLIC_KEY holding no valid key: sshd is not started"
+[ "$r" -eq 0 ] && stop
 wait "$CPID"; is "$?" 1 "... exit 1"
 # CMD gets the core file limits keydrop was given (it lowers its own while it holds host keys).
 run bash -c 'ulimit -H -c 8192; ulimit -S -c 4096; in_image "$@"' sh /usr/local/bin/keydrop entrypoint -q --state /var/lib/keydrop -- /bin/sh -c 'echo "$(ulimit -S -c):$(ulimit -H -c)"'
@@ -231,8 +232,9 @@ start --timeout 2; ok $? "the only given source is down: sshd starts"
 login k5; is "$RC:$OUT" "0:keydrop-login-ok" "... the keys of the last start still log in"
 stop
 ENV=(KEYDROP_SOURCES="https://localhost:$HTTPS_PORT/slow.keys")
-start --cacert /etc/keydrop/ca.pem --timeout 2 --strict
-ok $(( $? == 0 )) "--strict with a failing source: sshd is not started"
+start --cacert /etc/keydrop/ca.pem --timeout 2 --strict; r=$?
+ok $(( r == 0 )) "--strict with a failing source: sshd is not started"
+[ "$r" -eq 0 ] && stop
 like "$(cat "$LOG")" "not starting /usr/sbin/sshd: a step failed \(--strict\)" "... and says why"
 wait "$CPID"; is "$?" 1 "... exit 1"
 
