@@ -21,6 +21,7 @@ int cmd_list(int argc, char **argv, const struct globals *g);
 int cmd_check(int argc, char **argv, const struct globals *g);
 int cmd_fetch(int argc, char **argv, const struct globals *g);
 int cmd_sync(int argc, char **argv, const struct globals *g);
+int cmd_entrypoint(int argc, char **argv, const struct globals *g);
 int cmd_authorized_keys(int argc, char **argv, const struct globals *g);
 int cmd_fetch_krl(int argc, char **argv, const struct globals *g);
 int cmd_sshd_config(int argc, char **argv, const struct globals *g);

@@ -25,18 +25,6 @@ static const char usage[] =
 	"  --no-fix   leave a private key's mode as it is (exit 1 when sshd would refuse it)\n"
 	"  exit: 0 ok, 1 failure, 2 usage, 3 a host key sshd cannot use\n";
 
-/* "root@HOST" for new keys when run as root (the comment ssh-keygen -A gives), else USER@HOST. */
-static void host_comment(char *comment, size_t cap)
-{
-	osutil_user_at_host(comment, cap);
-	if (getuid() == 0) {
-		char *at = strchr(comment, '@');
-		char host[256];
-		snprintf(host, sizeof host, "%s", at ? at + 1 : "localhost");
-		snprintf(comment, cap, "root@%s", host);
-	}
-}
-
 int cmd_hostkeys(int argc, char **argv, const struct globals *gg)
 {
 	struct globals gl = *gg, *g = &gl;
@@ -85,7 +73,7 @@ int cmd_hostkeys(int argc, char **argv, const struct globals *gg)
 				errno == EACCES || errno == EPERM ? " (run as root, or use --root DIR)" : "");
 	}
 	osutil_protect_secrets();
-	host_comment(comment, sizeof comment);
+	hostkeydir_comment(comment, sizeof comment);
 	snprintf(shown, sizeof shown, "%s/etc/ssh", strcmp(root, "/") == 0 ? "" : root);
 	*d = (struct hostkeydir){ .dirfd = d->dirfd, .shown = shown, .cmd = "hostkeys", .comment = comment,
 				  .quiet = g->quiet, .fix = fix };
@@ -95,7 +83,7 @@ int cmd_hostkeys(int argc, char **argv, const struct globals *gg)
 	if (ret == EXIT_OK || d->created)
 		if ((r = hostkeydir_scan(d)) != EXIT_OK)
 			ret = r;
-	if (d->created && strcmp(root, "/") != 0)
+	if (d->created && strcmp(root, "/") != 0 && !g->quiet)
 		msg_err("hostkeys", "note: keys made under --root are shared by every machine started from the image; "
 			"make them at first boot instead (keydrop-hostkeys.service, or keydrop entrypoint)");
 	hostkeydir_print(d, console);

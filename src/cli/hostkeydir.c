@@ -15,6 +15,7 @@
 #include "keyload.h"
 #include "keyperm.h"
 #include "keyprint.h"
+#include "osutil.h"
 #include "pathwalk.h"
 #include "rand.h"
 #include "secret.h"
@@ -81,6 +82,17 @@ int hostkeydir_types(const char *cmd, const char *list, enum keygen_type types[3
 	if (n == 0)
 		msg_usage(cmd, "no key types given");
 	return n;
+}
+
+void hostkeydir_comment(char *comment, size_t cap)
+{
+	osutil_user_at_host(comment, cap);
+	if (getuid() == 0) {
+		char *at = strchr(comment, '@');
+		char host[256];
+		snprintf(host, sizeof host, "%s", at ? at + 1 : "localhost");
+		snprintf(comment, cap, "root@%s", host);
+	}
 }
 
 static void key_name(enum keygen_type t, char name[64])
@@ -268,6 +280,7 @@ static int check_existing(const struct hostkeydir *d, const char *name, struct h
 		memcpy(k->blob, pub, publen);
 		k->len = publen;
 		snprintf(k->comment, sizeof k->comment, "%s", kl->comment);
+		k->usable = 1;
 	}
 	ret = EXIT_OK;
 out:

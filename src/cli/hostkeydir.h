@@ -17,6 +17,7 @@ struct hostkey {
 	char name[64]; /* ssh_host_TYPE_key */
 	uint8_t blob[PUBKEY_BLOB_MAX];
 	size_t len;    /* 0: a key keydrop cannot read (left alone) with no valid .pub either */
+	int usable;    /* a private key keydrop read and checked (its .pub matches, its mode is one sshd takes) */
 	char comment[PRIVKEY_COMMENT_MAX + 1];
 };
 
@@ -40,6 +41,10 @@ int hostkeydir_open_sshdir(const char *root, char *err, size_t errcap);
 /* Parses a -t list ("ed25519,rsa", blanks around names allowed) into types[3], each once. Returns
  * the count, or 0 with a message printed (exit 2). */
 int hostkeydir_types(const char *cmd, const char *list, enum keygen_type types[3]);
+
+/* The comment of new host keys: "root@HOST" when run as root (as ssh-keygen -A; whatever passwd
+ * says, or without one), else USER@HOST. */
+void hostkeydir_comment(char *comment, size_t cap);
 
 /* Makes the missing keys of types[0..n) (ssh_host_TYPE_key{,.pub}, 0600/0644). Returns EXIT_OK or
  * the exit code of a failure (printed); a type that fails does not stop the others, except a

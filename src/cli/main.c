@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{ "authorized-keys", cmd_authorized_keys, "sshd's AuthorizedKeysCommand: a user's keys, cached, quiet" },
 	{ "fetch-krl", cmd_fetch_krl, "fetch an OpenSSH KRL for RevokedKeys; validated, never older" },
 	{ "sshd-config", cmd_sshd_config, "print or install (--write) the sshd drop-in for authorized-keys" },
+	{ "entrypoint", cmd_entrypoint, "a container's start: host keys (--state), PUBLIC_KEY and sources, exec CMD" },
 	{ "version", cmd_version, "versions of keydrop, BearSSL, libsodium; build date" },
 };
 

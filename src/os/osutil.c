@@ -137,8 +137,14 @@ long osutil_gmtoff(time_t t)
 
 int osutil_protect_secrets(void)
 {
-	struct rlimit rl = { 0, 0 };
-	int ret = setrlimit(RLIMIT_CORE, &rl);
+	struct rlimit rl;
+	int ret = getrlimit(RLIMIT_CORE, &rl);
+
+	/* Only the soft limit: entrypoint gives its command the limits it was given (lowering the hard
+	 * limit could not be undone without CAP_SYS_RESOURCE); non-dumpable alone already means no core. */
+	rl.rlim_cur = 0;
+	if (ret == 0)
+		ret = setrlimit(RLIMIT_CORE, &rl);
 
 	/* Non-dumpable: no core file and no ptrace attach by other same-uid processes. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)

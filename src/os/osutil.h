@@ -23,7 +23,8 @@ const char *osutil_strerror(int err);
  * read, as sshd reads it. */
 long osutil_gmtoff(time_t t);
 
-/* Sets RLIMIT_CORE to 0 and marks the process non-dumpable while secrets live. Returns 0 or -1. */
+/* Sets the soft RLIMIT_CORE to 0 and marks the process non-dumpable while secrets live (the hard
+ * limit stays: an exec'd command can get its limits back). Returns 0 or -1. */
 int osutil_protect_secrets(void);
 
 #endif

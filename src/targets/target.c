@@ -93,6 +93,14 @@ static int resolve(struct target *t, const struct target_spec *s, char *err, siz
 			t->uid_known = 1;
 			snprintf(home, sizeof home, "%s", pw->pw_dir);
 		}
+		if (!t->uid_known && strcmp(s->user, "root") == 0) {
+			/* uid 0 is root everywhere: a scratch or distroless image, or an initramfs, has no
+			 * passwd, and root's home is /root by the FHS */
+			t->uid = 0;
+			t->gid = 0;
+			t->uid_known = 1;
+			snprintf(home, sizeof home, "/root");
+		}
 		if (!t->uid_known && !s->home) {
 			if (t->root[0])
 				return target_say(err, errcap, "no user '%s' in %s/etc/passwd (give --home DIR)", s->user, t->root);
