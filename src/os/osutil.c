@@ -135,19 +135,28 @@ long osutil_gmtoff(time_t t)
 	return localtime_r(&t, &lt) ? (long)lt.tm_gmtoff : 0;
 }
 
-int osutil_protect_secrets(void)
+/* RLIMIT_CORE to soft/hard, then non-dumpable: no core file and no ptrace attach by other same-uid
+ * processes. */
+static int protect(rlim_t soft, rlim_t hard)
 {
-	struct rlimit rl;
-	int ret = getrlimit(RLIMIT_CORE, &rl);
+	struct rlimit rl = { soft, hard };
+	int ret = setrlimit(RLIMIT_CORE, &rl);
 
-	/* Only the soft limit: entrypoint gives its command the limits it was given (lowering the hard
-	 * limit could not be undone without CAP_SYS_RESOURCE); non-dumpable alone already means no core. */
-	rl.rlim_cur = 0;
-	if (ret == 0)
-		ret = setrlimit(RLIMIT_CORE, &rl);
-
-	/* Non-dumpable: no core file and no ptrace attach by other same-uid processes. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		ret = -1;
 	return ret;
+}
+
+int osutil_protect_secrets(void)
+{
+	return protect(0, 0);
+}
+
+int osutil_protect_secrets_until_exec(struct rlimit *saved)
+{
+	/* The hard limit stays: lowering it could not be undone without CAP_SYS_RESOURCE, and the
+	 * command exec'd afterwards gets saved back (exec makes it dumpable again by itself). */
+	if (getrlimit(RLIMIT_CORE, saved) != 0)
+		return -1;
+	return protect(0, saved->rlim_max);
 }

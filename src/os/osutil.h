@@ -23,8 +23,11 @@ const char *osutil_strerror(int err);
  * read, as sshd reads it. */
 long osutil_gmtoff(time_t t);
 
-/* Sets the soft RLIMIT_CORE to 0 and marks the process non-dumpable while secrets live (the hard
- * limit stays: an exec'd command can get its limits back). Returns 0 or -1. */
+/* Sets RLIMIT_CORE to 0 and marks the process non-dumpable while secrets live. Returns 0 or -1. */
 int osutil_protect_secrets(void);
+/* The same for a process that execs another command afterwards (entrypoint): only the soft limit
+ * goes to 0, the limits are saved for setrlimit before the exec. Returns 0 or -1. */
+struct rlimit;
+int osutil_protect_secrets_until_exec(struct rlimit *saved);
 
 #endif
