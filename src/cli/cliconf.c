@@ -8,6 +8,7 @@
 
 #include "cliconf.h"
 #include "die.h"
+#include "fsx.h"
 #include "osutil.h"
 
 #define CLICONF_MAX 65536
@@ -16,9 +17,9 @@
  * rename in between); O_NONBLOCK so a FIFO named as the file cannot hang the command. */
 static int read_config(const char *path, struct cmdline *cl, const char *cmd)
 {
-	char buf[CLICONF_MAX + 1];
+	char buf[CLICONF_MAX + 2]; /* one byte more than allowed tells "larger" */
 	struct stat st;
-	ssize_t n;
+	long n;
 	size_t len = 0;
 	unsigned bad;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), r;
@@ -31,17 +32,19 @@ static int read_config(const char *path, struct cmdline *cl, const char *cmd)
 		return msg_fail(EXIT_USAGE, cmd, "--config %s: not a regular file owned by root (or you) and "
 						 "writable only by its owner", path);
 	}
-	while ((n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
-		len += (size_t)n;
+	n = fsx_read_all(fd, buf, CLICONF_MAX + 1);
 	close(fd);
-	if (n < 0 || len == sizeof buf - 1)
+	len = n > 0 ? (size_t)n : 0;
+	if (n < 0 || len > CLICONF_MAX)
 		return msg_fail(EXIT_USAGE, cmd, "--config %s: %s", path, n < 0 ? osutil_strerror(errno) : "larger than 64 KiB");
 	r = cmdline_conf(buf, len, cl, &bad);
 	if (r != CMDLINE_OK)
 		return msg_fail(EXIT_USAGE, cmd, "--config %s: line %u: %s", path, bad, cmdline_strerror(r));
-	for (int i = 0; i < cl->n; i++)
-		if (strncmp(cl->v[i], "--config", 8) == 0)
+	for (int i = 0; i < cl->n; i++) { /* nor an abbreviation getopt would take for it ("conf X") */
+		size_t k = strcspn(cl->v[i], "=");
+		if (k >= 5 && strncmp(cl->v[i], "--config", k < 8 ? k : 8) == 0 && k <= 8)
 			return msg_fail(EXIT_USAGE, cmd, "--config %s: no config line in a config file", path);
+	}
 	return 0;
 }
 

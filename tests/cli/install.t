@@ -30,12 +30,13 @@ like "$RC:$OUT" "^0:keydrop [0-9]" "the installed binary runs (keydrop version)"
 is "$(grep -h '^ExecStart=' "$D"/lib/systemd/system/*.service | cut -d' ' -f1 | sort -u)" "ExecStart=/usr/bin/keydrop" \
 	"every ExecStart= names BINDIR/keydrop"
 is "$(grep -l '@[A-Z]*@' -r "$D/lib" "$D/usr/share")" "" "no @VAR@ left in any installed unit or example"
-like "$(cat "$D/usr/share/keydrop/sync.conf.example")" "install -m 0600 -o root -g root /usr/share/keydrop/sync.conf.example" \
+like "$(cat "$D/usr/share/keydrop/sync.conf.example")" "install -D -m 0600 -o root -g root /usr/share/keydrop/sync.conf.example" \
 	"the examples name the installed paths"
 grep -q '^ExecStart=/usr/bin/keydrop hostkeys -A --console$' "$D/lib/systemd/system/keydrop-hostkeys.service"
 ok $? "keydrop-hostkeys.service: hostkeys -A --console (cloud-init's fingerprint block)"
-grep -q '^StandardOutput=journal+console$' "$D/lib/systemd/system/keydrop-hostkeys.service"
-ok $? "keydrop-hostkeys.service: the block reaches the console"
+grep -q '^StandardOutput=tty$' "$D/lib/systemd/system/keydrop-hostkeys.service" &&
+	grep -q '^TTYPath=/dev/console$' "$D/lib/systemd/system/keydrop-hostkeys.service"
+ok $? "keydrop-hostkeys.service: the blocks reach the console as they are (not journald's prefixed copy)"
 
 # BINDIR and MANDIR on their own; PREFIX without DESTDIR (the default UNITDIR follows PREFIX)
 run mk install DESTDIR="$TAP_TMP/d2" PREFIX=/usr BINDIR=/opt/kd/bin MANDIR=/opt/kd/man UNITDIR=/etc/systemd/system
@@ -70,6 +71,7 @@ fi
 # The /usr/bin/keydrop units as the .deb ships them, in a root that also holds systemd's own units.
 R=$TAP_TMP/vroot
 cp -a "$D" "$R" && mkdir -p "$R/lib/systemd/system" && cp -an /lib/systemd/system/. "$R/lib/systemd/system/"
+cp -a /usr/bin/install /usr/bin/touch "$R/usr/bin/" # coreutils, which every Debian has: the credential unit's ExecStartPre
 for u in $UNITS; do
 	verify_unit --root="$R" "/lib/systemd/system/$u"
 	ok $? "systemd-analyze verify --root (BINDIR=/usr/bin) $u: clean"
@@ -109,6 +111,7 @@ is "$(sha256sum < "$TAP_TMP/ak")" "$h" "and the target is unchanged"
 mkdir -p "$TAP_TMP/hk"
 "$KEYDROP" hostkeys -q --root "$TAP_TMP/hk" -t ed25519 >/dev/null 2>&1
 cp "$D/usr/share/keydrop/sshd_config.d-00-keydrop.conf.example" "$TAP_TMP/sshd_config"
+[ "$(id -u)" -eq 0 ] && install -d -m 0755 /run/sshd # sshd -t wants its privilege separation directory
 run /usr/sbin/sshd -t -f "$TAP_TMP/sshd_config" -h "$TAP_TMP/hk/etc/ssh/ssh_host_ed25519_key"
 is "$RC:$ERR" "0:" "the sshd drop-in example passes sshd -t"
 run /usr/sbin/sshd -T -f "$TAP_TMP/sshd_config" -h "$TAP_TMP/hk/etc/ssh/ssh_host_ed25519_key" -C user=alice,host=h,addr=127.0.0.1

@@ -182,6 +182,10 @@ is "$RC" 2 "two --config: usage error"
 printf 'config %s\n' "$C" > "$TAP_TMP/nested.conf"; chmod 0600 "$TAP_TMP/nested.conf"
 run "$KEYDROP" sync --file "$TAP_TMP/ak5" --config "$TAP_TMP/nested.conf"
 is "$RC:$ERR" "2:keydrop: sync: --config $TAP_TMP/nested.conf: no config line in a config file" "a config line inside --config: refused"
+printf 'conf %s\n' "$C" > "$TAP_TMP/nested2.conf"; chmod 0600 "$TAP_TMP/nested2.conf"
+run "$KEYDROP" sync --file "$TAP_TMP/ak5" --config "$TAP_TMP/nested2.conf"
+is "$RC:$ERR" "2:keydrop: sync: --config $TAP_TMP/nested2.conf: no config line in a config file" \
+	"'conf FILE' (an abbreviation getopt takes for --config) inside --config: refused too"
 run "$KEYDROP" sync --file "$TAP_TMP/ak5" --config "$C"
 is "$RC:$(sed -n '/^# keydrop:begin cfg$/,/^# keydrop:end cfg$/p' "$TAP_TMP/ak5" | sed '1d;$d')" "0:$k1" \
 	"the same file, mode fixed: accepted (k2, gone upstream, removed)"

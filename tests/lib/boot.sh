@@ -42,6 +42,7 @@ boot_root_tarball() {
 	[ -n "$mirror" ] || { diag "this machine's apt names no bookworm mirror"; return 1; }
 	mkdir -p "$BOOT_CACHE/boot-debs" || return 1
 	mk=$(mktemp -d /var/tmp/keydrop-boot-debootstrap.XXXXXX) || return 1
+	on_exit "boot_rm_root '$mk'" # an interrupted debootstrap leaves no half root (nor its mounts)
 	t0=$(date +%s)
 	debootstrap --variant=minbase --include="$pkgs" --cache-dir="$BOOT_CACHE/boot-debs" \
 		bookworm "$mk/root" "$mirror" >"$TAP_TMP/debootstrap.log" 2>&1
@@ -146,13 +147,16 @@ boot_console() {
 	tr -d '\r' < "$BOOT_CONSOLE" | sed -E 's/\x1b\[[0-9;]*[A-Za-z]//g; s/^.*\[ *[0-9]+\.[0-9]+\] [^ :]+\[[0-9]+\]: //'
 }
 
-# boot_block NAME: the lines of the console's last -----BEGIN SSH HOST KEY NAME----- block (cloud-
-# init's format: NAME is FINGERPRINTS or KEYS), without the markers. The console is shared: another
+# boot_block NAME: the lines of the raw console's last -----BEGIN SSH HOST KEY NAME----- block
+# (cloud-init's format: NAME is FINGERPRINTS or KEYS), without the markers; each line must start at
+# the beginning of a console line, as tools that cut the block out of a console log need it. The console is shared: another
 # writer's text may end up on a marker's line or between the block's lines, so a marker is found at
 # the end of its line and, inside the block, only the lines that have the block's form are kept
 # ("BITS SHA256:... COMMENT (TYPE)" or "TYPE BASE64 [COMMENT]").
 boot_block() {
-	boot_console | awk -v n="$1" '
+	# the raw console (keydrop-hostkeys.service writes its blocks to it as they are): a key line
+	# with any prefix would not count
+	tr -d '\r' < "$BOOT_CONSOLE" | sed -E 's/\x1b\[[0-9;]*[A-Za-z]//g' | awk -v n="$1" '
 		$0 ~ "-----BEGIN SSH HOST KEY " n "-----$" { inb = 1; got = ""; next }
 		$0 ~ "-----END SSH HOST KEY " n "-----$" { if (inb) last = got; inb = 0; next }
 		inb && n == "FINGERPRINTS" && /^[0-9]+ SHA256:[A-Za-z0-9+\/]+ .* \([A-Z0-9]+\)$/ { got = got $0 "\n" }
