@@ -64,10 +64,12 @@ printf '[Match]\nType=ether\n[Network]\nDHCP=ipv4\n' > "$R/etc/systemd/network/5
 P=$TAP_TMP/pki
 mkdir -p "$P" && pki_root "$P" root ec && pki_sign "$P" root keys ec leaf DNS:keys.test
 ok $? "test PKI: a CA and a leaf for keys.test"
-for n in 1 2 3; do ssh-keygen -q -t ed25519 -N '' -C "boot-k$n" -f "$TAP_TMP/k$n" || exit 1; done
+for n in 1 2 3 4; do ssh-keygen -q -t ed25519 -N '' -C "boot-k$n" -f "$TAP_TMP/k$n" || exit 1; done
 mkdir -p "$TAP_TMP/keys"
 cat "$TAP_TMP/k1.pub" > "$TAP_TMP/keys/root.keys"
-printf '{"/root.keys": [{"body_file": "%s"}]}\n' "$TAP_TMP/keys/root.keys" > "$TAP_TMP/routes.json"
+cat "$TAP_TMP/k4.pub" > "$TAP_TMP/keys/alice.keys"
+printf '{"/root.keys": [{"body_file": "%s"}], "/alice.keys": [{"body_file": "%s"}]}\n' "$TAP_TMP/keys/root.keys" \
+	"$TAP_TMP/keys/alice.keys" > "$TAP_TMP/routes.json"
 : > "$TAP_TMP/server.log"
 https_start "$TAP_TMP/routes.json" <(cat "$P/keys.pem" "$P/root.pem") "$P/keys.key" --log "$TAP_TMP/server.log"
 ok $? "key server listening on 127.0.0.1:$HTTPS_PORT"
@@ -82,8 +84,15 @@ mkdir -p "$R/etc/systemd/system/keydrop-sync@root.timer.d"
 # (1 min) would let the timer fire up to a minute late.
 printf '[Timer]\nOnBootSec=\nOnBootSec=3s\nOnUnitActiveSec=8s\nRandomizedDelaySec=0\nAccuracySec=1s\n' \
 	> "$R/etc/systemd/system/keydrop-sync@root.timer.d/test.conf"
+# A user under /home, synced once at boot by the enabled service (no timer): the unit's sandbox
+# (ProtectSystem=strict, ReadWritePaths=/home, its capabilities) must let it write there.
+boot_chroot "$R" "$TAP_TMP/useradd.log" "useradd -m -s /bin/sh -p '*' alice"
+ok $? "a user alice with a home under /home in the image"
+printf 'block keydrop-sync\ncacert /etc/keydrop/test-ca.pem\ntimeout 20\nsource https://keys.test/alice.keys\n' \
+	> "$R/etc/keydrop/sync/alice.conf"
+chmod 0600 "$R/etc/keydrop/sync/alice.conf"
 systemctl --root="$R" enable systemd-networkd.service keydrop-hostkeys.service keydrop-sync@root.timer \
-	keydrop-credentials.service ssh.service >"$TAP_TMP/enable.log" 2>&1
+	keydrop-sync@alice.service keydrop-credentials.service ssh.service >"$TAP_TMP/enable.log" 2>&1
 rc=$?
 ok $rc "units enabled in the image (systemctl --root)"
 [ $rc -eq 0 ] || boot_log_tail "$TAP_TMP/enable.log"
@@ -150,6 +159,9 @@ boot_ssh_until 150 "$TAP_TMP/k1" "$kh" 'echo "$(id -un)@$(hostname)"'
 ok $RC "the key the server lists logs in, host key checked against the console's (synced at boot by keydrop-sync@root.timer)"
 [ "$RC" -eq 0 ] || { diag "$ERR"; boot_log_tail "$TAP_TMP/console.log" 30; }
 is "$OUT" "root@kdboot" "the login is root on the guest"
+BOOT_SSH_USER=alice boot_ssh_until 60 "$TAP_TMP/k4" "$kh" 'id -un; stat -c "%U %a" ~/.ssh ~/.ssh/authorized_keys'
+is "$RC:$(tr '\n' ' ' <<<"$OUT")" "0:alice alice 700 alice 600 " \
+	"alice's key (keydrop-sync@alice.service, enabled: one run at boot) logs in as alice; her ~/.ssh and authorized_keys are hers, 0700/0600"
 diag "timing: boot to the first login $(boot_secs "$t_boot") s"
 
 # The host key check is real: the same login against another host key is refused.

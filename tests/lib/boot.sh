@@ -183,7 +183,7 @@ boot_ssh() {
 	local key=$1 kh=$2; shift 2
 	run ssh -F /dev/null -p "$BOOT_SSH_PORT" -i "$key" -o IdentitiesOnly=yes -o IdentityAgent=none \
 		-o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$kh" \
-		-o ConnectTimeout=30 -o ServerAliveInterval=15 -o LogLevel=ERROR root@127.0.0.1 "$@"
+		-o ConnectTimeout=30 -o ServerAliveInterval=15 -o LogLevel=ERROR "${BOOT_SSH_USER:-root}@127.0.0.1" "$@"
 }
 
 # boot_ssh_until SECONDS KEY KNOWN_HOSTS CMD...: boot_ssh until it succeeds or the deadline passes
