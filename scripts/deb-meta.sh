@@ -24,6 +24,13 @@ name=changelog.Debian.gz
 # vendored libraries.
 isc=$(awk 'NR > 4 && /^BearSSL/ { exit } NR > 4' LICENSE)
 mit=$(sed -e '1d' -e '/./,$!d' "$bearssl/LICENSE.txt")
+# The other libraries' holders as their own files name them, read at build time (nothing of theirs
+# is written into this repository): libsodium's LICENSE ("Copyright (c) YEARS" then the holder on
+# the next line), musl's from the copyright file of the musl-dev package the binary was linked with.
+sodium_copyright=$(awk '/Copyright \(c\)/ { sub(/.*Copyright \(c\) */, ""); y = $0; getline; sub(/^[ *]*/, ""); print y " " $0; exit }' "$sodium/LICENSE")
+musl_copyright=$(awk '/^Files: \*$/ { f = 1; next } f && /^Copyright:/ { sub(/^Copyright: */, ""); print; c = 1; next }
+	c && /^ / { sub(/^ +/, "           "); print; next } c { exit }' /usr/share/doc/musl-dev/copyright)
+[ -n "$sodium_copyright" ] && [ -n "$musl_copyright" ] || { echo "deb-meta: cannot read libsodium's or musl's copyright holders" >&2; exit 1; }
 {
 	cat <<COPY
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
@@ -42,12 +49,11 @@ Copyright: $(sed -n '1s/^Copyright (c) //p' "$bearssl/LICENSE.txt")
 License: MIT
 
 Files: libsodium/*
-Copyright: 2013-2019 Frank Denis <j at pureftpd dot org>
+Copyright: $sodium_copyright
 License: ISC
 
 Files: musl/*
-Copyright: 2005-2020 Rich Felker <dalias@aerifal.cx>
-           2005-2020 Many other contributors
+Copyright: $musl_copyright
 License: MIT
 
 Files: ca-certificates/*

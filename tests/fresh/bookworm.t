@@ -37,13 +37,7 @@ security=$(site_of bookworm-security)
 # A fresh root lives outside the clone and outside TAP_TMP; removed only when no mount is left in it
 # (all mounts are made in a private mount namespace, which ends with the chroot's commands).
 root=$(mktemp -d /var/tmp/keydrop-fresh.XXXXXX)
-cleanup_root() {
-	if awk -v r="$root/" 'index($2, r) == 1 { found = 1 } END { exit !found }' /proc/self/mounts; then
-		diag "mounts remain under $root: left in place"
-	else
-		rm -rf "$root"
-	fi
-}
+cleanup_root() { rm_unless_mounted "$root"; }
 # Keep what apt downloaded in the root for the next run (a cache only: every run installs again),
 # also when a step failed; before the root goes.
 save_debs() {

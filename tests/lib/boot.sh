@@ -42,7 +42,7 @@ boot_root_tarball() {
 	[ -n "$mirror" ] || { diag "this machine's apt names no bookworm mirror"; return 1; }
 	mkdir -p "$BOOT_CACHE/boot-debs" || return 1
 	mk=$(mktemp -d /var/tmp/keydrop-boot-debootstrap.XXXXXX) || return 1
-	on_exit "boot_rm_root '$mk'" # an interrupted debootstrap leaves no half root (nor its mounts)
+	on_exit "rm_unless_mounted '$mk'" # an interrupted debootstrap leaves no half root (nor its mounts)
 	t0=$(date +%s)
 	debootstrap --variant=minbase --include="$pkgs" --cache-dir="$BOOT_CACHE/boot-debs" \
 		bookworm "$mk/root" "$mirror" >"$TAP_TMP/debootstrap.log" 2>&1
@@ -66,15 +66,8 @@ boot_root_tarball() {
 boot_unpack() {
 	local tarball=$1
 	BOOT_ROOT=$(mktemp -d /var/tmp/keydrop-boot-root.XXXXXX) || return 1
-	on_exit "boot_rm_root '$BOOT_ROOT'"
+	on_exit "rm_unless_mounted '$BOOT_ROOT'"
 	tar --numeric-owner -C "$BOOT_ROOT" -xpf "$tarball"
-}
-boot_rm_root() {
-	if awk -v r="$1/" 'index($2, r) == 1 { found = 1 } END { exit !found }' /proc/self/mounts; then
-		diag "mounts remain under $1: left in place"
-	else
-		rm -rf "$1"
-	fi
 }
 
 # boot_chroot DIR LOG COMMAND: COMMAND (a bash string) as root inside DIR with a clean environment,

@@ -55,6 +55,15 @@ need() {
 	ok 1 "installed: ${missing}(bash scripts/bootstrap.sh test installs them)"
 	done_testing
 }
+# rm_unless_mounted DIR: removes a scratch root (a debootstrap, an unpacked image) unless a mount is
+# still inside it (then it is left in place and said: rm -rf would descend into the mount).
+rm_unless_mounted() {
+	if awk -v r="$1/" 'index($2, r) == 1 { found = 1 } END { exit !found }' /proc/self/mounts; then
+		diag "mounts remain under $1: left in place"
+	else
+		rm -rf "$1"
+	fi
+}
 diag() { echo "# $*"; }
 done_testing() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; exit $?; }
 
