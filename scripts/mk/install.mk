@@ -1,7 +1,8 @@
 # scripts/mk/install.mk: `make install` and `make deb` (included by the Makefile's inner pass).
 #
-# make install [PREFIX=/usr/local] [DESTDIR=] [BINDIR=] [MANDIR=] [UNITDIR=]: the binary, the man
-# page, the systemd units (@BINDIR@ and @SHAREDIR@ filled in) and the examples. Units are copied,
+# make install [PREFIX=/usr/local] [DESTDIR=] [BINDIR=] [MANDIR=] [UNITDIR=] [INITRAMFSDIR=]: the binary,
+# the man page, the systemd units, the initramfs-tools hook and boot scripts (@BINDIR@ and
+# @SHAREDIR@ filled in) and the examples. Units are copied,
 # never enabled: the admin enables them (systemctl enable ...).
 # make deb: build/keydrop_VERSION_ARCH.deb, built with dpkg-deb from `make install DESTDIR=...
 # PREFIX=/usr UNITDIR=/lib/systemd/system`, plus the files Debian policy wants (copyright,
@@ -12,6 +13,13 @@ BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
 UNITDIR  ?= $(PREFIX)/lib/systemd/system
 SHAREDIR ?= $(PREFIX)/share/keydrop
+# initramfs-tools reads hooks and boot scripts only from /usr/share/initramfs-tools (packages) and
+# /etc/initramfs-tools (the admin's): PREFIX=/usr installs to the first, the default /usr/local to
+# the second; any other PREFIX to PREFIX/share/initramfs-tools (never /etc behind a private prefix).
+INITRAMFSDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/share/initramfs-tools,$(if $(filter /usr/local,$(PREFIX)),/etc/initramfs-tools,$(PREFIX)/share/initramfs-tools))
+INITRAMFS_FILES := hooks/keydrop scripts/init-premount/keydrop scripts/init-bottom/keydrop conf-hooks.d/keydrop
+# the admin's counterpart of a package's conf-hooks.d is conf.d
+INITRAMFS_CONFD := $(if $(filter /etc/%,$(INITRAMFSDIR)),conf.d,conf-hooks.d)
 UNITS    := $(sort $(wildcard scripts/systemd/*.service scripts/systemd/*.timer))
 EXAMPLES := $(sort $(wildcard scripts/examples/*.example))
 MANPAGE  := doc/keydrop.1
@@ -29,6 +37,14 @@ install: $(B)/keydrop $(MANPAGE)
 	  $(INSTALL_SUBST) "$$f" > "$(DESTDIR)$(UNITDIR)/.$${f##*/}.tmp"; \
 	  chmod 0644 "$(DESTDIR)$(UNITDIR)/.$${f##*/}.tmp"; \
 	  mv -f "$(DESTDIR)$(UNITDIR)/.$${f##*/}.tmp" "$(DESTDIR)$(UNITDIR)/$${f##*/}"; \
+	done
+	@set -e; for f in $(INITRAMFS_FILES); do \
+	  d="$(DESTDIR)$(INITRAMFSDIR)/$${f%/*}"; mode=0755; \
+	  case $$f in conf-hooks.d/*) mode=0644; d="$(DESTDIR)$(INITRAMFSDIR)/$(INITRAMFS_CONFD)";; esac; \
+	  install -d -m 0755 "$$d"; \
+	  $(INSTALL_SUBST) "scripts/initramfs-tools/$$f" > "$$d/.keydrop.tmp"; \
+	  chmod $$mode "$$d/.keydrop.tmp"; \
+	  mv -f "$$d/.keydrop.tmp" "$$d/keydrop"; \
 	done
 	@set -e; for f in $(EXAMPLES); do \
 	  $(INSTALL_SUBST) "$$f" > "$(DESTDIR)$(SHAREDIR)/.$${f##*/}.tmp"; \

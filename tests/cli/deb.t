@@ -38,6 +38,10 @@ want="drwxr-xr-x root/root ./lib/systemd/system/
 -rwxr-xr-x root/root ./usr/bin/keydrop
 -rw-r--r-- root/root ./usr/share/doc/keydrop/changelog.gz
 -rw-r--r-- root/root ./usr/share/doc/keydrop/copyright
+-rw-r--r-- root/root ./usr/share/initramfs-tools/conf-hooks.d/keydrop
+-rwxr-xr-x root/root ./usr/share/initramfs-tools/hooks/keydrop
+-rwxr-xr-x root/root ./usr/share/initramfs-tools/scripts/init-bottom/keydrop
+-rwxr-xr-x root/root ./usr/share/initramfs-tools/scripts/init-premount/keydrop
 -rw-r--r-- root/root ./usr/share/keydrop/sshd_config.d-00-keydrop.conf.example
 -rw-r--r-- root/root ./usr/share/keydrop/sync.conf.example
 -rw-r--r-- root/root ./usr/share/lintian/overrides/keydrop"

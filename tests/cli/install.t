@@ -19,6 +19,10 @@ want="0755 usr/bin/keydrop"
 for u in $UNITS; do want+=$'\n'"0644 lib/systemd/system/$u"; done
 for e in $EXAMPLES; do want+=$'\n'"0644 usr/share/keydrop/$e"; done
 want+=$'\n'"0644 usr/share/man/man1/keydrop.1"
+for f in hooks/keydrop scripts/init-premount/keydrop scripts/init-bottom/keydrop; do
+	want+=$'\n'"0755 usr/share/initramfs-tools/$f"
+done
+want+=$'\n'"0644 usr/share/initramfs-tools/conf-hooks.d/keydrop"
 is "$(cd "$D" && find . -type f -printf '%m %P\n' | sed 's/^\([0-7]\{3\}\) /0\1 /' | LC_ALL=C sort -k2)" \
 	"$(LC_ALL=C sort -k2 <<<"$want")" "DESTDIR install: exactly the binary, the man page, the units, the examples, with their modes"
 is "$(cd "$D" && find . -type d ! -perm 0755 -printf '%m %P\n')" "" "every directory 0755"
@@ -29,7 +33,13 @@ run "$D/usr/bin/keydrop" version
 like "$RC:$OUT" "^0:keydrop [0-9]" "the installed binary runs (keydrop version)"
 is "$(grep -h '^ExecStart=' "$D"/lib/systemd/system/*.service | cut -d' ' -f1 | sort -u)" "ExecStart=/usr/bin/keydrop" \
 	"every ExecStart= names BINDIR/keydrop"
-is "$(grep -l '@[A-Z]*@' -r "$D/lib" "$D/usr/share")" "" "no @VAR@ left in any installed unit or example"
+is "$(grep -l '@[A-Z]*@' -r "$D/lib" "$D/usr/share")" "" "no @VAR@ left in any installed unit, example or initramfs script"
+grep -qx 'keydrop=/usr/bin/keydrop' "$D/usr/share/initramfs-tools/hooks/keydrop"
+ok $? "the initramfs-tools hook copies BINDIR/keydrop into the image"
+for f in hooks/keydrop scripts/init-premount/keydrop scripts/init-bottom/keydrop conf-hooks.d/keydrop; do
+	sh -n "$D/usr/share/initramfs-tools/$f"
+	ok $? "initramfs-tools $f: sh -n"
+done
 like "$(cat "$D/usr/share/keydrop/sync.conf.example")" "install -D -m 0600 -o root -g root /usr/share/keydrop/sync.conf.example" \
 	"the examples name the installed paths"
 grep -q '^ExecStart=/usr/bin/keydrop hostkeys -A --console$' "$D/lib/systemd/system/keydrop-hostkeys.service"
@@ -47,6 +57,11 @@ ok "$([ -f "$TAP_TMP/d2/opt/kd/man/man1/keydrop.1" ]; echo $?)" "MANDIR: the man
 P=$TAP_TMP/prefix
 run mk install PREFIX="$P"
 is "$RC:$(ls "$P/lib/systemd/system" | tr '\n' ' ')" "0:$UNITS " "PREFIX=DIR without DESTDIR: units in PREFIX/lib/systemd/system"
+ok "$([ -x "$P/share/initramfs-tools/hooks/keydrop" ]; echo $?)" "PREFIX=DIR: the initramfs-tools files in PREFIX/share/initramfs-tools (not /etc)"
+run mk install DESTDIR="$TAP_TMP/d3" PREFIX=/usr/local
+is "$RC:$(cd "$TAP_TMP/d3/etc/initramfs-tools" 2>/dev/null && find . -type f | LC_ALL=C sort | tr '\n' ' ')" \
+	"0:./conf.d/keydrop ./hooks/keydrop ./scripts/init-bottom/keydrop ./scripts/init-premount/keydrop " \
+	"PREFIX=/usr/local: the initramfs-tools files in the admin's /etc/initramfs-tools (conf.d for the conf hook)"
 
 # ---- systemd-analyze verify ------------------------------------------------------------------------
 # verify_unit ARGS...: 0 only when systemd-analyze verify exits 0 and says nothing at all. The

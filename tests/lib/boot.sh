@@ -7,6 +7,7 @@
 #   boot_chroot DIR LOG CMD            a command inside it (proc, dev, run mounted in a private namespace)
 #   boot_image DIR IMG                 an ext4 disk image holding DIR (mkfs.ext4 -d)
 #   boot_start DIR IMG CONSOLE APPEND  qemu with the root's own kernel and initrd; user networking only
+#   boot_qemu KERNEL INITRD CONSOLE CMDLINE [FWD [ARGS]]  the same with any kernel, initrd, command line
 #   boot_wait_console REGEX SECONDS    wait for a console line (no sleeps: a deadline on a poll)
 #   boot_ssh KEY CMD...                ssh into the guest as root, host key checked
 #   boot_stop                          poweroff, then qemu gone (also on exit)
@@ -116,13 +117,23 @@ boot_start() {
 	kernel=$(ls "$dir"/boot/vmlinuz-* 2>/dev/null | tail -n 1)
 	initrd=$(ls "$dir"/boot/initrd.img-* 2>/dev/null | tail -n 1)
 	[ -n "$kernel" ] && [ -n "$initrd" ] || { diag "no kernel or initrd in $dir/boot"; return 1; }
+	boot_qemu "$kernel" "$initrd" "$console" "root=/dev/vda rw console=ttyS0 panic=-1 $append" "$fwd" \
+		-drive "file=$img,if=virtio,format=raw"
+}
+
+# boot_qemu KERNEL INITRD CONSOLE CMDLINE [NETDEV-SUFFIX [QEMU-ARGS...]]: qemu (TCG) with that kernel,
+# initrd and whole kernel command line, the serial console written to CONSOLE, the user network
+# (restrict=on, hostfwd 127.0.0.1:BOOT_SSH_PORT -> guest port 22, plus NETDEV-SUFFIX) and any further
+# qemu arguments (a disk, -rtc ...). Sets BOOT_PID and BOOT_SSH_PORT; qemu is killed on exit.
+boot_qemu() {
+	local kernel=$1 initrd=$2 console=$3 cmdline=$4 fwd=${5:-}
+	shift 5 2>/dev/null || shift $#
 	BOOT_SSH_PORT=$(boot_free_port) || return 1
 	BOOT_CONSOLE=$console
 	: > "$console"
 	qemu-system-x86_64 -accel tcg -m 1024 -smp "${KEYDROP_BOOT_SMP:-2}" -nographic -no-reboot \
 		-monitor none -serial "file:$console" \
-		-kernel "$kernel" -initrd "$initrd" -append "root=/dev/vda rw console=ttyS0 panic=-1 $append" \
-		-drive "file=$img,if=virtio,format=raw" \
+		-kernel "$kernel" -initrd "$initrd" -append "$cmdline" "$@" \
 		-netdev "user,id=n,restrict=on,hostfwd=tcp:127.0.0.1:$BOOT_SSH_PORT-:22$fwd" \
 		-device virtio-net-pci,netdev=n </dev/null >"$TAP_TMP/qemu.log" 2>&1 &
 	BOOT_PID=$!
