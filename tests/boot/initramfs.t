@@ -195,5 +195,61 @@ if boot_initramfs clock1970 -rtc base=1970-01-02; then
 	is "$OUT" 1970 "clock1970: the guest's clock is in 1970 (no clock sync in the initramfs)"
 fi
 boot_kill
+
+# ---- other configurations (image builds only) -----------------------------------------------------
+conf=$R/etc/keydrop/initramfs.conf
+# A wrong hook line: update-initramfs fails, saying which line; the image in /boot stays as it was.
+cp "$initrd" "$TAP_TMP/initrd.before"
+sed -i 's/^hostkeys same$/hostkeys shared/' "$conf"
+boot_chroot "$R" "$TAP_TMP/bad.log" "update-initramfs -u -k '$kver'"
+rc=$?
+[ $rc -ne 0 ] && grep -q "^keydrop: ERROR: /etc/keydrop/initramfs.conf: 'hostkeys shared': unknown value" "$TAP_TMP/bad.log"
+ok $? "'hostkeys shared': update-initramfs fails (exit $rc) with keydrop's one ERROR line naming the line"
+[ $rc -ne 0 ] || boot_log_tail "$TAP_TMP/bad.log"
+cmp -s "$initrd" "$TAP_TMP/initrd.before"
+ok $? "'hostkeys shared': the image in /boot is unchanged"
+
+# hostkeys separate: the initramfs' own keys, made once in /etc/keydrop/initramfs/dropbear and the
+# same in the next build; not sshd's.
+sed -i 's/^hostkeys shared$/hostkeys separate/' "$conf"
+fps_of_image() { # IMAGE -> the fingerprints of its dropbear keys, sorted, one line
+	rm -rf "$R/tmp/u" && boot_chroot "$R" "$TAP_TMP/unmk.log" "unmkinitramfs '$1' /tmp/u" || return 1
+	local m=$R/tmp/u/main
+	[ -d "$m" ] || m=$R/tmp/u
+	"$KEYDROP" hostkeys --format dropbear --dir "$m/etc/dropbear" --show 2>&1 | grep -oE 'SHA256:[A-Za-z0-9+/]+' | sort | tr '\n' ' '
+}
+boot_chroot "$R" "$TAP_TMP/sep1.log" "mkinitramfs -o /tmp/sep1.img '$kver'"
+ok $? "hostkeys separate: mkinitramfs"
+sep1=$(fps_of_image /tmp/sep1.img)
+ssh_fps=$(for f in "$R"/etc/ssh/ssh_host_*_key.pub; do ssh-keygen -lf "$f" | awk '{print $2}'; done | sort | tr '\n' ' ')
+[ -n "$sep1" ] && [ "$sep1" != "$ssh_fps" ] && ! grep -qF "$(cut -d' ' -f1 <<<"$sep1")" <<<"$ssh_fps"
+ok $? "hostkeys separate: the image's host key is not sshd's (${sep1% })"
+is "$(stat -c '%a' "$R/etc/keydrop/initramfs/dropbear"/dropbear_ed25519_host_key 2>&1)" 600 \
+	"hostkeys separate: kept in /etc/keydrop/initramfs/dropbear, 0600"
+boot_chroot "$R" "$TAP_TMP/sep2.log" "mkinitramfs -o /tmp/sep2.img '$kver'"
+is "$(fps_of_image /tmp/sep2.img)" "$sep1" "hostkeys separate: the next build has the same key (not regenerated)"
+
+# ssh tinyssh: sshd's ed25519 key as a tinyssh key directory, /etc/keydrop/initramfs/authorized_keys
+# baked as root's keys (tinyssh has no packaged initramfs integration that would).
+sed -i 's/^hostkeys separate$/hostkeys same/' "$conf"
+echo 'ssh tinyssh' >> "$conf"
+install -m 0600 "$TAP_TMP/baked.pub" "$R/etc/keydrop/initramfs/authorized_keys"
+boot_chroot "$R" "$TAP_TMP/tiny.log" "mkinitramfs -o /tmp/tiny.img '$kver'"
+ok $? "ssh tinyssh: mkinitramfs"
+rm -rf "$R/tmp/u" && boot_chroot "$R" "$TAP_TMP/unmk.log" "unmkinitramfs /tmp/tiny.img /tmp/u"
+m=$R/tmp/u/main
+[ -d "$m" ] || m=$R/tmp/u
+is "$("$KEYDROP" hostkeys --format tinyssh --dir "$m/etc/tinyssh/sshkeydir" --show 2>&1 | grep -oE 'SHA256:[A-Za-z0-9+/]+')" \
+	"$(ssh-keygen -lf "$R/etc/ssh/ssh_host_ed25519_key.pub" | awk '{print $2}')" \
+	"ssh tinyssh: the image's tinyssh key directory holds sshd's ed25519 key"
+cmp -s "$m/root/.ssh/authorized_keys" "$TAP_TMP/baked.pub" && [ "$(stat -c %a "$m/root/.ssh/authorized_keys")" = 600 ]
+ok $? "ssh tinyssh: /etc/keydrop/initramfs/authorized_keys baked as /root/.ssh/authorized_keys (0600)"
+
+# No /etc/keydrop/initramfs.conf: the hook does nothing (opt-in).
+rm -f "$conf"
+boot_chroot "$R" "$TAP_TMP/none.log" "mkinitramfs -o /tmp/none.img '$kver' && lsinitramfs /tmp/none.img"
+rc=$?
+! grep -qE '(^|/)(bin/keydrop|etc/keydrop/initramfs.conf)$' "$TAP_TMP/none.log" && [ $rc -eq 0 ]
+ok $? "without /etc/keydrop/initramfs.conf: no keydrop in the image (exit $rc)"
 diag "timing: whole test $(boot_secs "$T_ALL") s"
 done_testing
