@@ -53,6 +53,13 @@ test_needs=(
 	# tests/cli/manpage.t: doc/keydrop.1 renders with groff -ww and man -l without a warning
 	"groff:groff-base"
 	"man:man-db"
+	# tests/interop/dropbear.t: the real dropbear and tinysshd servers take keydrop's host keys
+	"dropbear:dropbear-bin"
+	"dropbearkey:dropbear-bin"
+	"tinysshd:tinysshd"
+	"tinysshd-printkey:tinysshd"
+	# tcpsvd: the accept loop tinysshd runs under (one connection per process, from stdin)
+	"busybox:busybox-static"
 )
 # scripts/bench/fetch.sh compares against Debian's ssh-import-id
 bench_needs=(

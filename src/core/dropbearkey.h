@@ -1,0 +1,47 @@
+/* dropbearkey.h: the host key files of the SSH servers that run in an initramfs, so they can present
+ * the same identity as sshd: dropbear's own private key format and tinyssh's key directory files.
+ * Pure: caller-provided buffers, results as privkey_err codes (privkey_strerror).
+ *
+ * Dropbear (signkey.c buf_put_priv_key, the same from 2013 to 2025) stores one key as SSH wire data,
+ * no armour, no comment:
+ *   ssh-ed25519:          string type, string (seed[32] || public[32])        (ed25519.c)
+ *   ecdsa-sha2-nistpN:    string type, string "nistpN", string Q, mpint d     (ecdsa.c)
+ *   ssh-rsa:              string type, mpint e, mpint n, mpint d, mpint p, mpint q  (rsa.c; files of
+ *                         old dropbear versions stop after d)
+ * tinyssh (sshcrypto_key.c, tinysshd-makekey): ed25519.pk = public[32], .ed25519.sk = seed || public
+ * (libsodium's 64-byte secret key). */
+#ifndef KEYDROP_DROPBEARKEY_H
+#define KEYDROP_DROPBEARKEY_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "privkey.h"
+
+#define DROPBEARKEY_MAX 8192   /* an RSA-16384 key is about 4.7 KiB in dropbear's format */
+#define TINYSSH_PK_LEN 32
+#define TINYSSH_SK_LEN 64
+
+/* Encodes the key whose openssh-key-v1 private part is priv[0..privlen) (type string + private
+ * fields, as keyload gives it) in dropbear's format into out[0..cap). Returns the length, or
+ * PK_TYPE (a type dropbear does not take as a host key here: sk-*, certificates), PK_DSA, PK_FORMAT,
+ * PK_TOOBIG. The caller wipes out. */
+long dropbearkey_from_openssh(const uint8_t *priv, size_t privlen, uint8_t *out, size_t cap);
+
+/* Reads a dropbear private key file in[0..n) and writes its SSH public key blob into pub[0..cap)
+ * (*publen its length). Every field is checked for the shape dropbear reads (lengths, the curve
+ * matching the type, an uncompressed point, nothing after the key). Returns PK_OK, PK_FORMAT,
+ * PK_TYPE, PK_DSA or PK_TOOBIG. */
+int dropbearkey_parse(const uint8_t *in, size_t n, uint8_t *pub, size_t cap, size_t *publen);
+
+/* The tinyssh pair of an ed25519 openssh-key-v1 private part. Returns PK_OK, PK_TYPE (not ed25519)
+ * or PK_FORMAT. The caller wipes sk. */
+int tinysshkey_from_openssh(const uint8_t *priv, size_t privlen, uint8_t pk[TINYSSH_PK_LEN],
+			    uint8_t sk[TINYSSH_SK_LEN]);
+
+/* Reads tinyssh's ed25519.pk (pk[0..pkn)) and, unless sk is NULL, its .ed25519.sk (sk[0..skn)),
+ * which must end with the same public key; the SSH public blob goes into pub[0..cap). Returns
+ * PK_OK, PK_FORMAT (wrong size), PK_MISMATCH (the two files hold different keys) or PK_TOOBIG. */
+int tinysshkey_parse(const uint8_t *pk, size_t pkn, const uint8_t *sk, size_t skn, uint8_t *pub, size_t cap,
+		     size_t *publen);
+
+#endif

@@ -1,0 +1,102 @@
+/* t_dropbearkey.c: dropbear's key format against files made by dropbear itself (dropbearconvert of
+ * ssh-keygen's keys, dropbearkey), tinyssh's key files, and the shapes both readers refuse. */
+#include <stdio.h>
+#include <string.h>
+
+#include "b64.h"
+#include "dropbearkey.h"
+#include "privkey.h"
+#include "tap.h"
+
+static uint8_t work[PRIVKEY_BLOB_MAX];
+static char text[PRIVKEY_TEXT_MAX], line[4096], dbf[DROPBEARKEY_MAX];
+static uint8_t out[DROPBEARKEY_MAX], pub[2048], want[2048];
+
+/* The blob of a .pub line "type base64 ...". */
+static long pub_blob(const char *path, uint8_t *blob, size_t cap)
+{
+	if (!tap_slurp(path, line, sizeof line))
+		return -1;
+	char *b = strchr(line, ' '), *e;
+	if (!b)
+		return -1;
+	b++;
+	e = b + strcspn(b, " \n");
+	return b64_decode(b, (size_t)(e - b), blob, cap);
+}
+
+int main(void)
+{
+	static const char *names[] = { "ed25519", "ecdsa384", "rsa2048" };
+	struct privkey_parts p;
+	size_t publen;
+	char path[256];
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "tests/vectors/sshkeygen-%s", names[i]);
+		size_t n = tap_slurp(path, text, sizeof text);
+		IS_INT(privkey_decode(text, n, work, sizeof work, &p), PK_OK, "%s: ssh-keygen's key decodes", names[i]);
+		snprintf(path, sizeof path, "tests/vectors/dropbear-%s", names[i]);
+		size_t dn = tap_slurp(path, dbf, sizeof dbf);
+		long l = dropbearkey_from_openssh(p.priv, p.privlen, out, sizeof out);
+		OK(l > 0 && (size_t)l == dn && memcmp(out, dbf, dn) == 0,
+		   "%s: converted byte for byte as dropbearconvert does", names[i]);
+		snprintf(path, sizeof path, "tests/vectors/sshkeygen-%s.pub", names[i]);
+		long wl = pub_blob(path, want, sizeof want);
+		IS_INT(dropbearkey_parse((const uint8_t *)dbf, dn, pub, sizeof pub, &publen), PK_OK,
+		       "%s: dropbear's file parses", names[i]);
+		OK(wl > 0 && publen == (size_t)wl && memcmp(pub, want, publen) == 0, "%s: its public key is the .pub's",
+		   names[i]);
+		/* Every truncation is refused, never read past. */
+		int bad = 0;
+		for (size_t k = 0; k < dn; k++)
+			bad += dropbearkey_parse((const uint8_t *)dbf, k, pub, sizeof pub, &publen) == PK_OK;
+		IS_INT(bad, names[i][0] == 'r' ? 1 : 0, "%s: truncated files refused (RSA: also the old p,q-less form)",
+		       names[i]);
+		memcpy(out, dbf, dn);
+		out[dn] = 0;
+		IS_INT(dropbearkey_parse(out, dn + 1, pub, sizeof pub, &publen), PK_FORMAT, "%s: a trailing byte is refused",
+		       names[i]);
+		IS_INT(dropbearkey_parse((const uint8_t *)dbf, dn, pub, 10, &publen), PK_TOOBIG,
+		       "%s: a small output buffer is said", names[i]);
+		IS_INT(dropbearkey_from_openssh(p.priv, p.privlen, out, 20), PK_TOOBIG, "%s: conversion into a small buffer",
+		       names[i]);
+		if (i == 0) {
+			uint8_t pk[TINYSSH_PK_LEN], sk[TINYSSH_SK_LEN];
+			IS_INT(tinysshkey_from_openssh(p.priv, p.privlen, pk, sk), PK_OK, "ed25519 -> tinyssh");
+			IS_INT(tinysshkey_parse(pk, sizeof pk, sk, sizeof sk, pub, sizeof pub, &publen), PK_OK,
+			       "tinyssh pair reads back");
+			OK(publen == (size_t)wl && memcmp(pub, want, publen) == 0, "tinyssh public key is the .pub's");
+			OK(memcmp(sk, dbf + 4 + 11 + 4, 64) == 0, "tinyssh's secret key is dropbear's 64 bytes (seed || public)");
+			sk[63] ^= 1;
+			IS_INT(tinysshkey_parse(pk, sizeof pk, sk, sizeof sk, pub, sizeof pub, &publen), PK_MISMATCH,
+			       "a .ed25519.sk of another key is refused");
+			IS_INT(tinysshkey_parse(pk, sizeof pk, NULL, 0, pub, sizeof pub, &publen), PK_OK, "ed25519.pk alone");
+			IS_INT(tinysshkey_parse(pk, 31, NULL, 0, pub, sizeof pub, &publen), PK_FORMAT, "a 31-byte .pk");
+			IS_INT(tinysshkey_parse(pk, 32, sk, 63, pub, sizeof pub, &publen), PK_FORMAT, "a 63-byte .sk");
+		} else {
+			uint8_t pk[TINYSSH_PK_LEN], sk[TINYSSH_SK_LEN];
+			IS_INT(tinysshkey_from_openssh(p.priv, p.privlen, pk, sk), PK_TYPE, "%s: no tinyssh key", names[i]);
+		}
+	}
+
+	/* dropbearkey's own ECDSA P-521 key */
+	size_t dn = tap_slurp("tests/vectors/dropbear-ecdsa521", dbf, sizeof dbf);
+	long wl = pub_blob("tests/vectors/dropbear-ecdsa521.pub", want, sizeof want);
+	OK(dropbearkey_parse((const uint8_t *)dbf, dn, pub, sizeof pub, &publen) == PK_OK && wl > 0 &&
+		   publen == (size_t)wl && memcmp(pub, want, publen) == 0,
+	   "dropbearkey's P-521 key: public key as dropbearkey -y prints it");
+	memcpy(out, dbf, dn);
+	memcpy(out + 4 + 19 + 4 + 5, "384", 3); /* curve string no longer matches the type */
+	IS_INT(dropbearkey_parse(out, dn, pub, sizeof pub, &publen), PK_TYPE, "curve name not the type's");
+	memcpy(out, dbf, dn);
+	out[4 + 19 + 4 + 8 + 4] = 2; /* compressed point */
+	IS_INT(dropbearkey_parse(out, dn, pub, sizeof pub, &publen), PK_FORMAT, "a compressed point is refused");
+
+	static const uint8_t dss[] = { 0, 0, 0, 7, 's', 's', 'h', '-', 'd', 's', 's', 0, 0, 0, 1, 1 };
+	IS_INT(dropbearkey_parse(dss, sizeof dss, pub, sizeof pub, &publen), PK_DSA, "a DSS key is refused as DSA");
+	static const uint8_t other[] = { 0, 0, 0, 3, 'f', 'o', 'o' };
+	IS_INT(dropbearkey_parse(other, sizeof other, pub, sizeof pub, &publen), PK_TYPE, "an unknown type");
+	IS_INT(dropbearkey_parse(other, 0, pub, sizeof pub, &publen), PK_FORMAT, "an empty file");
+	return tap_done();
+}
