@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hostkeydir.h"
+#include "hostkeyfmt.h"
 #include "die.h"
 #include "fsx.h"
 #include "keyfile.h"
@@ -20,24 +21,20 @@
 #include "rand.h"
 #include "secret.h"
 
-int hostkeydir_open_sshdir(const char *root, char *err, size_t errcap)
+int hostkeydir_open_dir(const char *root, const char *path, int create, char *err, size_t errcap)
 {
 	uid_t me = geteuid();
-	struct pathwalk w = { .root = strcmp(root, "/") ? root : "", .uid = me, .mkdir_mode = 0755, .mk_uid = me,
-			      .mk_gid = getegid() };
+	struct pathwalk w = { .root = strcmp(root, "/") ? root : "", .uid = me, .mkdir_mode = create ? 0755 : 0,
+			      .mk_uid = me, .mk_gid = getegid() };
 	struct stat st;
 	int fd = -1, ok;
 
-	/* --root opened once: both walks start at the same image. */
 	if (*w.root && (w.rootfd = open(w.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		snprintf(err, errcap, "--root %s: %s", w.root, strerror(errno));
 		return -1;
 	}
 	w.use_rootfd = *w.root != '\0';
-	ok = pathwalk_open_dir(&w, "/etc", &fd, err, errcap) == PW_OK;
-	if (ok)
-		close(fd);
-	ok = ok && pathwalk_open_dir(&w, "/etc/ssh", &fd, err, errcap) == PW_OK;
+	ok = pathwalk_open_dir(&w, path, &fd, err, errcap) == PW_OK;
 	if (w.use_rootfd) {
 		int e = errno;
 		close(w.rootfd);
@@ -46,12 +43,23 @@ int hostkeydir_open_sshdir(const char *root, char *err, size_t errcap)
 	if (!ok)
 		return -1;
 	if (fstat(fd, &st) < 0 || (st.st_uid != 0 && st.st_uid != me) || (st.st_mode & 022)) {
-		snprintf(err, errcap, "%s/etc/ssh is owned by uid %u with mode %04o: refusing to write host keys "
-			 "into a directory others can write", w.root, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		snprintf(err, errcap, "%s%s is owned by uid %u with mode %04o: refusing to write host keys "
+			 "into a directory others can write", w.root, path, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
 		close(fd);
+		errno = EPERM;
 		return -1;
 	}
 	return fd;
+}
+
+int hostkeydir_open_sshdir(const char *root, char *err, size_t errcap)
+{
+	int fd = hostkeydir_open_dir(root, "/etc", 1, err, errcap);
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return hostkeydir_open_dir(root, "/etc/ssh", 1, err, errcap);
 }
 
 int hostkeydir_types(const char *cmd, const char *list, enum keygen_type types[3])
@@ -95,9 +103,10 @@ void hostkeydir_comment(char *comment, size_t cap)
 	}
 }
 
-static void key_name(enum keygen_type t, char name[64])
+void hostkeydir_name(const struct hostkeydir *d, enum keygen_type t, char name[64])
 {
-	snprintf(name, 64, "ssh_host_%s_key", keygen_type_name(t));
+	static const char *const names[] = { "ssh_host_%s_key", "dropbear_%s_host_key", ".ed25519.sk" };
+	snprintf(name, 64, names[d ? d->format : HKF_OPENSSH], keygen_type_name(t));
 }
 
 int hostkeydir_has(int dirfd, enum keygen_type t)
@@ -105,7 +114,7 @@ int hostkeydir_has(int dirfd, enum keygen_type t)
 	char name[64];
 	int lnk;
 
-	key_name(t, name);
+	hostkeydir_name(NULL, t, name);
 	return fsx_exists(dirfd, name, &lnk);
 }
 
@@ -118,7 +127,7 @@ int hostkeydir_make(struct hostkeydir *d, const enum keygen_type *types, int n)
 		int lnk, rerr, kr, wr = KFE_OK;
 		struct keygen_pair *pair;
 
-		key_name(types[i], name);
+		hostkeydir_name(d, types[i], name);
 		if (fsx_exists(d->dirfd, name, &lnk))
 			continue; /* a link is refused by hostkeydir_scan */
 		if (!(pair = malloc(sizeof *pair)))
@@ -128,7 +137,8 @@ int hostkeydir_make(struct hostkeydir *d, const enum keygen_type *types, int n)
 		fflush(stdout);
 		kr = keygen_generate(types[i], 0, pair, cmd_entropy_wait, (void *)d->cmd, &rerr);
 		if (kr == KG_OK)
-			wr = keyfile_write_pair(d->dirfd, name, pair, d->comment, 0, NULL);
+			wr = d->format == HKF_OPENSSH ? keyfile_write_pair(d->dirfd, name, pair, d->comment, 0, NULL)
+						       : hostkeyfmt_write_new(d, name, pair);
 		keygen_wipe(pair);
 		free(pair);
 		if (kr != KG_OK) /* no randomness: nothing else can work either */
@@ -168,8 +178,9 @@ static void note_foreign(int dirfd, const char *pubname, struct hostkey *k)
 /* sshd refuses a private host key of its own uid with any group or other bit (its sshkey_perm_ok
  * rule, "UNPROTECTED PRIVATE KEY FILE"): every login then misses that host key. Repaired on the
  * file's own descriptor (never through a name a link could have replaced), or said. */
-static int check_mode(const struct hostkeydir *d, const char *name, const struct stat *st)
+int hostkeydir_check_mode(const struct hostkeydir *d, const char *name, const struct stat *st)
 {
+	const char *why = d->refuser ? d->refuser : "sshd refuses it (UNPROTECTED PRIVATE KEY FILE)";
 	unsigned f = keyperm_private(st->st_mode, st->st_uid, geteuid());
 	mode_t to = (mode_t)keyperm_private_fixed(st->st_mode);
 	struct stat now;
@@ -181,9 +192,8 @@ static int check_mode(const struct hostkeydir *d, const char *name, const struct
 	if (!(f & KP_UNPROTECTED))
 		return EXIT_OK;
 	if (!d->fix)
-		return msg_fail(EXIT_FAIL, d->cmd, "%s/%s: mode %04o: sshd refuses it (UNPROTECTED PRIVATE KEY FILE); "
-			       "left as it is (without --no-fix: repaired to %04o)", d->shown, name,
-			       (unsigned)(st->st_mode & 07777), (unsigned)to);
+		return msg_fail(EXIT_FAIL, d->cmd, "%s/%s: mode %04o: %s; left as it is (without --no-fix%s: repaired to %04o)",
+			       d->shown, name, (unsigned)(st->st_mode & 07777), why, d->show ? " and --show" : "", (unsigned)to);
 	fd = openat(d->dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	ok = fd >= 0 && fstat(fd, &now) == 0 && now.st_dev == st->st_dev && now.st_ino == st->st_ino &&
 	     fchmod(fd, to) == 0;
@@ -191,13 +201,13 @@ static int check_mode(const struct hostkeydir *d, const char *name, const struct
 		int e = errno;
 		if (fd >= 0)
 			close(fd);
-		return msg_fail(EXIT_FAIL, d->cmd, "%s/%s: mode %04o, which sshd refuses: cannot repair it: %s", d->shown,
-				name, (unsigned)(st->st_mode & 07777), fd >= 0 && e == 0 ? "replaced meanwhile" : strerror(e));
+		return msg_fail(EXIT_FAIL, d->cmd, "%s/%s: mode %04o (%s): cannot repair it: %s", d->shown, name,
+				(unsigned)(st->st_mode & 07777), why, fd >= 0 && e == 0 ? "replaced meanwhile" : strerror(e));
 	}
 	close(fd);
 	if (!d->quiet)
-		printf("repaired the mode of %s/%s: %04o -> %04o (sshd refused it)\n", d->shown, name,
-		       (unsigned)(st->st_mode & 07777), (unsigned)to);
+		printf("repaired the mode of %s/%s: %04o -> %04o (%s)\n", d->shown, name, (unsigned)(st->st_mode & 07777),
+		       (unsigned)to, d->refuser ? "others could read it" : "sshd refused it");
 	return EXIT_OK;
 }
 
@@ -229,7 +239,7 @@ static int check_existing(const struct hostkeydir *d, const char *name, struct h
 		}
 		goto out;
 	}
-	if ((ret = check_mode(d, name, &st)) != EXIT_OK)
+	if ((ret = hostkeydir_check_mode(d, name, &st)) != EXIT_OK)
 		goto out;
 	ret = EXIT_FAIL;
 	/* sshd reads OpenSSH and PEM host keys; an encrypted one or a .ppk it cannot use, but it is
@@ -257,7 +267,7 @@ static int check_existing(const struct hostkeydir *d, const char *name, struct h
 	int ok = fsx_read_at(d->dirfd, pubname, cur, sizeof cur - 1, &clen, &st) == 0 &&
 		 pubkey_parse_line(cur, clen, k->blob, sizeof k->blob, &pk) == PKL_OK && pk.bloblen == publen &&
 		 memcmp(pk.blob, pub, publen) == 0;
-	if (!ok) {
+	if (!ok && !d->show) { /* --show changes nothing: the key shown is the private key's */
 		long l = keyfile_pub_line(pub, publen, kl->comment, line, sizeof line);
 		if (l < 0) {
 			ret = msg_fail(EXIT_FAIL, d->cmd, "%s/%s.pub: key too large", d->shown, name);
@@ -337,7 +347,7 @@ int hostkeydir_scan(struct hostkeydir *d)
 	qsort(d->k, d->n, sizeof d->k[0], by_name);
 	/* Leftovers of a run killed mid-write (their writer is gone) are removed first. */
 	int lk, lk_made;
-	if ((lk = fsx_lock_file(d->dirfd, FSX_LOCK_NAME, 10000, &lk_made)) >= 0) {
+	if (!d->show && (lk = fsx_lock_file(d->dirfd, FSX_LOCK_NAME, 10000, &lk_made)) >= 0) {
 		fsx_clean_stale(d->dirfd);
 		fsx_unlock_file(d->dirfd, FSX_LOCK_NAME, lk, lk_made);
 	}

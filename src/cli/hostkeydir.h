@@ -6,6 +6,7 @@
 #define KEYDROP_HOSTKEYDIR_H
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "keygen.h"
 #include "privkey.h"
@@ -21,6 +22,8 @@ struct hostkey {
 	char comment[PRIVKEY_COMMENT_MAX + 1];
 };
 
+enum hostkey_format { HKF_OPENSSH, HKF_DROPBEAR, HKF_TINYSSH };
+
 struct hostkeydir {
 	int dirfd;
 	const char *shown;   /* the directory as messages name it: "/etc/ssh", "IMAGE/etc/ssh", "/state" */
@@ -28,10 +31,19 @@ struct hostkeydir {
 	const char *comment; /* of new keys: root@HOST */
 	int quiet;
 	int fix;             /* repair a private key mode sshd refuses (default on; hostkeys --no-fix) */
+	int show;            /* change nothing at all: no .pub repair, no leftover cleanup (hostkeys --show) */
+	enum hostkey_format format;
+	const char *refuser; /* why a group/other-readable private key is a problem (NULL: sshd's words) */
 	int created;         /* out: keys made by hostkeydir_make */
 	size_t n;            /* out: hostkeydir_scan's keys, by name */
 	struct hostkey k[HOSTKEYS_MAX];
 };
+
+/* Opens ROOT/PATH (PATH as the image sees it; ROOT "/" for the machine itself) through the safe
+ * walk, creating its last component (0755) when create is set and it is missing; refuses a
+ * directory owned by another uid than root or this one, or writable by group or others. Returns
+ * the fd, or -1 with errno (ENOENT: missing) and a message in err. */
+int hostkeydir_open_dir(const char *root, const char *path, int create, char *err, size_t errcap);
 
 /* Opens ROOT/etc/ssh (ROOT "/" for the machine itself) through the safe walk, creating etc and
  * etc/ssh (0755) when missing; refuses an etc/ssh others can write. Returns the fd, or -1 with
@@ -46,7 +58,8 @@ int hostkeydir_types(const char *cmd, const char *list, enum keygen_type types[3
  * says, or without one), else USER@HOST. */
 void hostkeydir_comment(char *comment, size_t cap);
 
-/* Makes the missing keys of types[0..n) (ssh_host_TYPE_key{,.pub}, 0600/0644). Returns EXIT_OK or
+/* Makes the missing keys of types[0..n) (ssh_host_TYPE_key{,.pub}, 0600/0644; in d->format's files
+ * for dropbear and tinyssh). Returns EXIT_OK or
  * the exit code of a failure (printed); a type that fails does not stop the others, except a
  * randomness failure. */
 int hostkeydir_make(struct hostkeydir *d, const enum keygen_type *types, int n);
@@ -55,6 +68,14 @@ int hostkeydir_make(struct hostkeydir *d, const enum keygen_type *types, int n);
  * private key mode sshd refuses, and records each key in d->k. Returns EXIT_OK or the exit code of
  * the worst problem (printed). */
 int hostkeydir_scan(struct hostkeydir *d);
+
+/* A private key file name in d->dirfd whose fstat is st: with group or other bits, repaired with
+ * fchmod on its own descriptor (d->fix) or reported (exit 1). Returns EXIT_OK or the exit code. */
+int hostkeydir_check_mode(const struct hostkeydir *d, const char *name, const struct stat *st);
+
+/* The file name of a TYPE key in d's format (d NULL: OpenSSH): ssh_host_TYPE_key,
+ * dropbear_TYPE_host_key, or tinyssh's .ed25519.sk. */
+void hostkeydir_name(const struct hostkeydir *d, enum keygen_type t, char name[64]);
 
 /* 1 when the directory holds ssh_host_TYPE_key (a file or anything else by that name). */
 int hostkeydir_has(int dirfd, enum keygen_type t);

@@ -2,7 +2,6 @@
 #include <string.h>
 
 #include "dropbearkey.h"
-#include "secret.h"
 #include "sshbuf.h"
 
 #define ED25519 "ssh-ed25519"
@@ -20,10 +19,8 @@ static size_t curve_bytes(const uint8_t *s, size_t n)
 }
 
 /* string type, string curve, string Q, mpint d: the layout both formats share. Checks the curve
- * matches the type and Q is an uncompressed point of that curve; copies type, curve and Q to pubw,
- * and everything (with d) to privw when it is not NULL. */
-static int ecdsa_fields(struct sshbuf_r *r, const uint8_t *type, size_t tlen, struct sshbuf_w *pubw,
-			struct sshbuf_w *privw)
+ * matches the type and Q is an uncompressed point of that curve; puts type, curve and Q to pubw. */
+static int ecdsa_fields(struct sshbuf_r *r, const uint8_t *type, size_t tlen, struct sshbuf_w *pubw)
 {
 	const uint8_t *c, *q, *d;
 	size_t cn, qn, dn, cb;
@@ -37,27 +34,20 @@ static int ecdsa_fields(struct sshbuf_r *r, const uint8_t *type, size_t tlen, st
 	sshbuf_put_string(pubw, type, tlen);
 	sshbuf_put_string(pubw, c, cn);
 	sshbuf_put_string(pubw, q, qn);
-	if (privw) {
-		sshbuf_put_string(privw, type, tlen);
-		sshbuf_put_string(privw, c, cn);
-		sshbuf_put_string(privw, q, qn);
-		sshbuf_put_mpint(privw, d, dn);
-	}
 	return PK_OK;
 }
 
 long dropbearkey_from_openssh(const uint8_t *priv, size_t privlen, uint8_t *out, size_t cap)
 {
 	struct sshbuf_r r;
-	struct sshbuf_w w, pw;
+	struct sshbuf_w w;
 	const uint8_t *t, *a, *b, *m[6];
 	size_t tl, al, bl, ml[6];
-	uint8_t pub[1024];
-	int ret = PK_FORMAT;
+	uint8_t pub[512];
+	int ret;
 
 	sshbuf_r_init(&r, priv, privlen);
 	sshbuf_w_init(&w, out, cap);
-	sshbuf_w_init(&pw, pub, sizeof pub);
 	if (sshbuf_get_string(&r, &t, &tl) < 0)
 		return PK_FORMAT;
 	if (is_name(t, tl, ED25519)) {
@@ -68,23 +58,24 @@ long dropbearkey_from_openssh(const uint8_t *priv, size_t privlen, uint8_t *out,
 		sshbuf_put_string(&w, t, tl);
 		sshbuf_put_string(&w, b, bl);
 	} else if (tl > 11 && memcmp(t, ECDSA, 11) == 0) {
-		if ((ret = ecdsa_fields(&r, t, tl, &pw, &w)) != PK_OK)
+		/* the same fields in the same order: copied as they are (OpenSSH writes minimal mpints) */
+		sshbuf_w_init(&w, pub, sizeof pub);
+		if ((ret = ecdsa_fields(&r, t, tl, &w)) != PK_OK)
 			return ret;
+		sshbuf_w_init(&w, out, cap);
+		sshbuf_put_bytes(&w, priv, r.off);
 	} else if (is_name(t, tl, "ssh-rsa")) {
 		/* openssh-key-v1: n, e, d, iqmp, p, q; dropbear: e, n, d, p, q */
+		static const uint8_t order[5] = { 1, 0, 2, 4, 5 };
 		for (int i = 0; i < 6; i++)
 			if (sshbuf_get_mpint(&r, &m[i], &ml[i]) < 0 || ml[i] == 0)
 				return PK_FORMAT;
 		sshbuf_put_string(&w, t, tl);
-		sshbuf_put_mpint(&w, m[1], ml[1]);
-		sshbuf_put_mpint(&w, m[0], ml[0]);
-		sshbuf_put_mpint(&w, m[2], ml[2]);
-		sshbuf_put_mpint(&w, m[4], ml[4]);
-		sshbuf_put_mpint(&w, m[5], ml[5]);
+		for (int i = 0; i < 5; i++)
+			sshbuf_put_mpint(&w, m[order[i]], ml[order[i]]);
 	} else {
 		return is_name(t, tl, "ssh-dss") ? PK_DSA : PK_TYPE;
 	}
-	secret_wipe(&r, sizeof r);
 	return w.err ? PK_TOOBIG : (long)w.len;
 }
 
@@ -107,7 +98,7 @@ int dropbearkey_parse(const uint8_t *in, size_t n, uint8_t *pub, size_t cap, siz
 		sshbuf_put_string(&w, t, tl);
 		sshbuf_put_string(&w, s + 32, 32);
 	} else if (tl > 11 && memcmp(t, ECDSA, 11) == 0) {
-		if ((ret = ecdsa_fields(&r, t, tl, &w, NULL)) != PK_OK)
+		if ((ret = ecdsa_fields(&r, t, tl, &w)) != PK_OK)
 			return ret;
 	} else if (is_name(t, tl, "ssh-rsa")) {
 		/* e, n, d, and p, q unless the file ends after d (old dropbear) */
@@ -128,26 +119,6 @@ int dropbearkey_parse(const uint8_t *in, size_t n, uint8_t *pub, size_t cap, siz
 	if (w.err)
 		return PK_TOOBIG;
 	*publen = w.len;
-	return PK_OK;
-}
-
-int tinysshkey_from_openssh(const uint8_t *priv, size_t privlen, uint8_t pk[TINYSSH_PK_LEN],
-			    uint8_t sk[TINYSSH_SK_LEN])
-{
-	struct sshbuf_r r;
-	const uint8_t *t, *a, *b;
-	size_t tl, al, bl;
-
-	sshbuf_r_init(&r, priv, privlen);
-	if (sshbuf_get_string(&r, &t, &tl) < 0)
-		return PK_FORMAT;
-	if (!is_name(t, tl, ED25519))
-		return PK_TYPE;
-	if (sshbuf_get_string(&r, &a, &al) < 0 || sshbuf_get_string(&r, &b, &bl) < 0 || al != TINYSSH_PK_LEN ||
-	    bl != TINYSSH_SK_LEN || memcmp(a, b + 32, 32) != 0)
-		return PK_FORMAT;
-	memcpy(pk, a, TINYSSH_PK_LEN);
-	memcpy(sk, b, TINYSSH_SK_LEN);
 	return PK_OK;
 }
 

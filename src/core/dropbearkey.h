@@ -33,10 +33,11 @@ long dropbearkey_from_openssh(const uint8_t *priv, size_t privlen, uint8_t *out,
  * PK_TYPE, PK_DSA or PK_TOOBIG. */
 int dropbearkey_parse(const uint8_t *in, size_t n, uint8_t *pub, size_t cap, size_t *publen);
 
-/* The tinyssh pair of an ed25519 openssh-key-v1 private part. Returns PK_OK, PK_TYPE (not ed25519)
- * or PK_FORMAT. The caller wipes sk. */
-int tinysshkey_from_openssh(const uint8_t *priv, size_t privlen, uint8_t pk[TINYSSH_PK_LEN],
-			    uint8_t sk[TINYSSH_SK_LEN]);
+/* Where an ed25519 key in dropbear's format (83 bytes) holds tinyssh's .ed25519.sk (seed || public)
+ * and its ed25519.pk (the public half): the same bytes, so one conversion serves both. */
+#define DROPBEAR_ED25519_LEN 83
+#define DROPBEAR_ED25519_SK 19
+#define DROPBEAR_ED25519_PK 51
 
 /* Reads tinyssh's ed25519.pk (pk[0..pkn)) and, unless sk is NULL, its .ed25519.sk (sk[0..skn)),
  * which must end with the same public key; the SSH public blob goes into pub[0..cap). Returns
