@@ -58,8 +58,9 @@ test_needs=(
 	"dropbearkey:dropbear-bin"
 	"tinysshd:tinysshd"
 	"tinysshd-printkey:tinysshd"
-	# tcpsvd: the accept loop tinysshd runs under (one connection per process, from stdin)
-	"busybox:busybox-static"
+	# tcpserver: the accept loop tinysshd runs under (one process per connection; tinysshd(8)'s own
+	# example; Debian's busybox-static has no tcpsvd)
+	"tcpserver:ucspi-tcp"
 )
 # scripts/bench/fetch.sh compares against Debian's ssh-import-id
 bench_needs=(

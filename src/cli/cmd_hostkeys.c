@@ -79,6 +79,8 @@ static int run(const struct hk_opts *o, struct hostkeydir *d, enum keygen_type *
 			return msg_fail(EXIT_FAIL, d->cmd, "out of memory");
 		*s = *d;
 		s->shown = sshshown;
+		s->format = HKF_OPENSSH; /* the OpenSSH keys converted (made with -t) */
+		s->refuser = NULL;
 		if ((n = sources(o, s, types, ntypes)) <= 0) {
 			ret = EXIT_FAIL;
 			goto out;

@@ -179,8 +179,8 @@ static int scan_one(const struct hostkeydir *d, const char *name, struct hostkey
 	if (st.st_uid != geteuid())
 		return msg_fail(EXIT_FAIL, d->cmd, "%s/%s: owned by uid %u, not by uid %u that runs the server: refusing it",
 				d->shown, name, (unsigned)st.st_uid, (unsigned)geteuid());
-	if ((r = hostkeydir_check_mode(d, name, &st)) != EXIT_OK)
-		return r;
+	/* The server uses it whatever its mode (neither checks): it is shown even when only reported. */
+	int mode = hostkeydir_check_mode(d, name, &st);
 	if (d->format == HKF_TINYSSH) {
 		if (fsx_read_at(d->dirfd, TINY_PK, (char *)w->a, sizeof w->a, &pklen, &pst) < 0)
 			return io_fail(d, d->shown, TINY_PK);
@@ -193,7 +193,7 @@ static int scan_one(const struct hostkeydir *d, const char *name, struct hostkey
 	snprintf(k->name, sizeof k->name, "%s", name);
 	snprintf(k->comment, sizeof k->comment, "%s", d->comment);
 	k->usable = 1;
-	return EXIT_OK;
+	return mode;
 }
 
 int hostkeyfmt_scan(struct hostkeydir *d)
@@ -212,7 +212,7 @@ int hostkeyfmt_scan(struct hostkeydir *d)
 		memset(&d->k[d->n], 0, sizeof d->k[d->n]);
 		if ((r = scan_one(d, name, &d->k[d->n], w)) != EXIT_OK)
 			ret = r;
-		else if (d->k[d->n].len)
+		if (d->k[d->n].len)
 			d->n++;
 	}
 	work_free(w);

@@ -1,0 +1,264 @@
+#!/bin/bash
+# keydrop hostkeys --format dropbear|tinyssh: one host identity for the SSH server of an initramfs.
+# The OpenSSH host keys are made by the real ssh-keygen; what keydrop writes is read by the real
+# dropbearkey and tinysshd-printkey (same public key and fingerprint as ssh-keygen -l shows for the
+# .pub), and served by the real dropbear and tinysshd (under tcpserver) on 127.0.0.1 to the real
+# ssh, whose known_hosts holds only the OpenSSH host key (StrictHostKeyChecking yes). Then the rules:
+# --separate, --show changes nothing, same key not rewritten, another key replaced, modes, usage
+# errors, no OpenSSH key -> nothing made; every failure leaves the files as they were.
+source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/../lib/sshd.sh"
+need ssh-keygen ssh dropbear dropbearkey tinysshd tinysshd-printkey tcpserver python3
+
+# fp FILE: the SHA256 fingerprint ssh-keygen gives for a .pub
+fp() { ssh-keygen -l -f "$1" | cut -d' ' -f2; }
+# dbfp FILE: the public key line (type and base64) and fingerprint dropbearkey -y gives
+dbline() { dropbearkey -y -f "$1" 2>/dev/null | grep -E '^(ssh|ecdsa)-' | cut -d' ' -f1,2; }
+dbfp() { dropbearkey -y -f "$1" 2>/dev/null | sed -n 's/^Fingerprint: //p'; }
+# stamps DIR: path, inode and mtime (ns) of everything below DIR: "nothing was rewritten"
+stamps() { (cd "$1" && find . -printf '%p %i %T@\n' | LC_ALL=C sort); }
+# wait_port PORT: polls until 127.0.0.1:PORT accepts, with a 20 s deadline
+wait_port() {
+	python3 - "$1" <<'EOF'
+import socket, sys, time
+end = time.monotonic() + 20
+while time.monotonic() < end:
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)
+EOF
+}
+
+# ---- conversion: dropbearkey reads what keydrop writes, with the OpenSSH key's identity -------------
+# three roots: one ecdsa key per directory (dropbear_ecdsa_host_key), every NIST curve dropbear takes
+declare -A curve=([a]=256 [b]=384 [c]=521)
+for x in a b c; do
+	r=$TAP_TMP/r$x
+	mkdir -p "$r/etc/ssh"
+	ssh-keygen -q -t ecdsa -b "${curve[$x]}" -N '' -C "ecdsa-${curve[$x]}" -f "$r/etc/ssh/ssh_host_ecdsa_key"
+done
+ra=$TAP_TMP/ra
+ssh-keygen -q -t ed25519 -N '' -C ed -f "$ra/etc/ssh/ssh_host_ed25519_key"
+ssh-keygen -q -t rsa -b 2048 -N '' -C rsa -f "$ra/etc/ssh/ssh_host_rsa_key"
+ssh_before=$(tree_hash "$ra/etc/ssh")
+
+run "$KEYDROP" hostkeys --format dropbear --root "$ra"
+is "$RC" 0 "--format dropbear: exit 0"
+is "$(tree_hash "$ra/etc/ssh")" "$ssh_before" "the OpenSSH host keys are not touched"
+is "$(stat -c %a "$ra/etc/dropbear")" 755 "etc/dropbear made 0755"
+for t in ed25519 ecdsa rsa; do
+	f=$ra/etc/dropbear/dropbear_${t}_host_key
+	is "$(stat -c %a "$f")" 600 "dropbear_${t}_host_key is 0600"
+	is "$(dbline "$f")" "$(cut -d' ' -f1,2 "$ra/etc/ssh/ssh_host_${t}_key.pub")" \
+		"$t: dropbearkey -y prints the OpenSSH key's public key"
+	is "$(dbfp "$f")" "$(fp "$ra/etc/ssh/ssh_host_${t}_key.pub")" "$t: dropbearkey's fingerprint is ssh-keygen -l's"
+	[[ $OUT == *"$(ssh-keygen -lv -f "$ra/etc/ssh/ssh_host_${t}_key.pub" | sed 1d | head -3)"* ]]
+	ok $? "$t: keydrop prints the randomart ssh-keygen -lv shows for the OpenSSH key"
+	like "$(printf '%s\n' "$OUT" | grep "$(fp "$ra/etc/ssh/ssh_host_${t}_key.pub")")" "root@" \
+		"$t: printed with the root@HOST comment"
+done
+for x in b c; do
+	r=$TAP_TMP/r$x
+	run "$KEYDROP" hostkeys --format dropbear --root "$r" -q
+	f=$r/etc/dropbear/dropbear_ecdsa_host_key
+	is "$RC:$(dbline "$f")" "0:$(cut -d' ' -f1,2 "$r/etc/ssh/ssh_host_ecdsa_key.pub")" \
+		"ecdsa ${curve[$x]}: dropbearkey -y prints the OpenSSH key's public key"
+	want=$("$KEYDROP" fingerprint "$r/etc/ssh/ssh_host_ecdsa_key.pub" | cut -d' ' -f2)
+	is "$(dbfp "$f")" "$want" "ecdsa ${curve[$x]}: dropbearkey's fingerprint is keydrop fingerprint's"
+	[ ! -e "$r/etc/dropbear/dropbear_ed25519_host_key" ]
+	ok $? "ecdsa ${curve[$x]}: only the OpenSSH types present are converted (no ed25519 made)"
+	[ ! -e "$r/etc/ssh/ssh_host_ed25519_key" ]
+	ok $? "ecdsa ${curve[$x]}: nothing made in etc/ssh"
+done
+
+# ---- a real dropbear accepts them: ssh with only the OpenSSH host key in known_hosts -----------------
+if [ "$(id -u)" -ne 0 ]; then
+	skip "dropbear and tinysshd logins need root (a throwaway user)"
+else
+	user_create kddb; ok $? "throwaway user created"
+	ssh-keygen -q -t ed25519 -N '' -C user -f "$TAP_TMP/id_user"
+	install -d -m 0700 -o "$TUSER" "$THOME/.ssh"
+	install -m 0600 -o "$TUSER" "$TAP_TMP/id_user.pub" "$THOME/.ssh/authorized_keys"
+	# login ALG KNOWN_HOSTS-LINE-KEY PORT: ssh with that host key algorithm only, checked strictly
+	login() {
+		echo "[127.0.0.1]:$3 $(cut -d' ' -f1,2 "$2")" > "$TAP_TMP/known_hosts"
+		run ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -o IdentityAgent=none \
+			-o UserKnownHostsFile="$TAP_TMP/known_hosts" -o GlobalKnownHostsFile=/dev/null \
+			-o StrictHostKeyChecking=yes -o HostKeyAlgorithms="$1" -o ConnectTimeout=20 -o LogLevel=ERROR \
+			-i "$TAP_TMP/id_user" -p "$3" "$TUSER@127.0.0.1" echo keydrop-login-ok
+	}
+	port=$(free_port)
+	dropbear -F -E -s -p "127.0.0.1:$port" -P "$TAP_TMP/dropbear.pid" \
+		-r "$ra/etc/dropbear/dropbear_ed25519_host_key" -r "$TAP_TMP/rb/etc/dropbear/dropbear_ecdsa_host_key" \
+		-r "$ra/etc/dropbear/dropbear_rsa_host_key" 2>"$TAP_TMP/dropbear.log" &
+	dbpid=$!
+	on_exit "kill $dbpid 2>/dev/null; wait $dbpid 2>/dev/null"
+	wait_port "$port"; ok $? "dropbear listening on 127.0.0.1:$port with keydrop's host keys"
+	for spec in "ssh-ed25519 $ra/etc/ssh/ssh_host_ed25519_key.pub" \
+		"ecdsa-sha2-nistp384 $TAP_TMP/rb/etc/ssh/ssh_host_ecdsa_key.pub" \
+		"rsa-sha2-256 $ra/etc/ssh/ssh_host_rsa_key.pub"; do
+		set -- $spec
+		login "$1" "$2" "$port"
+		is "$RC:$OUT" "0:keydrop-login-ok" "dropbear ($1): ssh logs in, host key checked against the OpenSSH .pub"
+		[ "$RC" -eq 0 ] || { echo "$ERR" | sed 's/^/#   /'; tail -5 "$TAP_TMP/dropbear.log" | sed 's/^/#   /'; }
+	done
+	# negative control: another host key in known_hosts is refused
+	ssh-keygen -q -t ed25519 -N '' -f "$TAP_TMP/other"
+	login ssh-ed25519 "$TAP_TMP/other.pub" "$port"
+	ok $(( RC == 0 )) "dropbear: a known_hosts with another key is refused"
+	like "$ERR" "Host key verification failed" "... because of the host key"
+	kill "$dbpid"; wait "$dbpid" 2>/dev/null
+
+	# ---- tinysshd, under tcpserver (ucspi-tcp, as tinysshd(8) shows; Debian's busybox-static has no
+	# tcpsvd), with keydrop's tinyssh key directory ------------------------------------------------------
+	mkdir -p "$ra/etc/tinyssh"
+	run "$KEYDROP" hostkeys --format tinyssh --root "$ra"
+	is "$RC" 0 "--format tinyssh: exit 0"
+	kd=$ra/etc/tinyssh/sshkeydir
+	is "$(stat -c '%a %s' "$kd/ed25519.pk") $(stat -c '%a %s' "$kd/.ed25519.sk")" "644 32 600 64" \
+		"ed25519.pk 0644 32 bytes, .ed25519.sk 0600 64 bytes"
+	is "$(tinysshd-printkey "$kd" | cut -d' ' -f1,2)" "$(cut -d' ' -f1,2 "$ra/etc/ssh/ssh_host_ed25519_key.pub")" \
+		"tinysshd-printkey prints the OpenSSH ed25519 key"
+	port=$(free_port)
+	tcpserver -HRDl0 127.0.0.1 "$port" tinysshd -v "$kd" 2>"$TAP_TMP/tinysshd.log" &
+	tpid=$!
+	on_exit "kill $tpid 2>/dev/null; wait $tpid 2>/dev/null"
+	wait_port "$port"; ok $? "tcpserver + tinysshd listening on 127.0.0.1:$port"
+	login ssh-ed25519 "$ra/etc/ssh/ssh_host_ed25519_key.pub" "$port"
+	is "$RC:$OUT" "0:keydrop-login-ok" "tinysshd: ssh logs in, host key checked against the OpenSSH .pub"
+	[ "$RC" -eq 0 ] || { echo "$ERR" | sed 's/^/#   /'; tail -5 "$TAP_TMP/tinysshd.log" | sed 's/^/#   /'; }
+	login ssh-ed25519 "$TAP_TMP/other.pub" "$port"
+	ok $(( RC == 0 )) "tinysshd: a known_hosts with another key is refused"
+	kill "$tpid"; wait "$tpid" 2>/dev/null
+fi
+
+# ---- the same key: not rewritten; another key: replaced, with a note --------------------------------
+st=$(stamps "$ra")
+run "$KEYDROP" hostkeys --format dropbear --root "$ra"
+is "$RC:$ERR" "0:" "second run: exit 0, nothing said on stderr"
+is "$(stamps "$ra")" "$st" "second run: no file rewritten (inodes and mtimes kept)"
+[[ $OUT != *converted* ]]; ok $? "second run: nothing converted"
+dropbearkey -t ed25519 -f "$TAP_TMP/foreign" >/dev/null 2>&1
+cp "$TAP_TMP/foreign" "$ra/etc/dropbear/dropbear_ed25519_host_key"
+run "$KEYDROP" hostkeys --format dropbear --root "$ra"
+is "$RC" 0 "a target holding another key: exit 0"
+like "$ERR" "dropbear_ed25519_host_key held another key: replaced" "... one note on stderr"
+is "$(dbfp "$ra/etc/dropbear/dropbear_ed25519_host_key")" "$(fp "$ra/etc/ssh/ssh_host_ed25519_key.pub")" \
+	"... replaced by the OpenSSH key's"
+is "$(stat -c %a "$ra/etc/dropbear/dropbear_ed25519_host_key")" 600 "... mode 0600"
+
+# ---- modes: a group-readable key file is repaired, or reported with --no-fix -------------------------
+chmod 0640 "$ra/etc/dropbear/dropbear_rsa_host_key"
+h=$(tree_hash "$ra")
+run "$KEYDROP" hostkeys --format dropbear --root "$ra" --no-fix
+is "$RC" 1 "--no-fix, group-readable dropbear key: exit 1"
+like "$ERR" "dropbear_rsa_host_key: mode 0640" "... says which file and its mode"
+is "$(tree_hash "$ra")" "$h" "... nothing changed"
+run "$KEYDROP" hostkeys --format dropbear --root "$ra"
+is "$RC" 0 "group-readable dropbear key: repaired, exit 0"
+is "$(stat -c %a "$ra/etc/dropbear/dropbear_rsa_host_key")" 600 "... now 0600"
+like "$OUT" "repaired the mode of .*dropbear_rsa_host_key: 0640 -> 0600" "... and says so"
+
+# ---- --show changes nothing ----------------------------------------------------------------------
+chmod 0640 "$ra/etc/dropbear/dropbear_rsa_host_key"
+st=$(stamps "$ra"); h=$(tree_hash "$ra")
+run "$KEYDROP" hostkeys --format dropbear --root "$ra" --show --console
+is "$(tree_hash "$ra"):$(stamps "$ra")" "$h:$st" "--show: tree byte for byte and mtimes unchanged (no mode repair either)"
+[[ $OUT == *"BEGIN SSH HOST KEY FINGERPRINTS"*"$(fp "$ra/etc/ssh/ssh_host_rsa_key.pub")"*"END SSH HOST KEY FINGERPRINTS"* ]]
+ok $? "--show --console: the fingerprint block of the dropbear keys (the 0640 one too: dropbear uses it)"
+like "$ERR" "dropbear_rsa_host_key: mode 0640" "--show: the mode reported, not repaired"
+chmod 0600 "$ra/etc/dropbear/dropbear_rsa_host_key"
+for f in "--format dropbear" "--format tinyssh" "--format openssh" ""; do
+	st=$(stamps "$ra"); h=$(tree_hash "$ra")
+	run "$KEYDROP" hostkeys $f --root "$ra" --show
+	is "$RC" 0 "--show ${f:-(openssh default)}: exit 0"
+	is "$(tree_hash "$ra"):$(stamps "$ra")" "$h:$st" "--show ${f:-(openssh default)}: nothing changed"
+	[[ $OUT == *"$(fp "$ra/etc/ssh/ssh_host_ed25519_key.pub")"* ]]
+	ok $? "--show ${f:-(openssh default)}: prints the ed25519 fingerprint"
+done
+re=$TAP_TMP/empty
+mkdir -p "$re"
+run "$KEYDROP" hostkeys --format dropbear --root "$re" --show
+is "$RC" 1 "--show without a key directory: exit 1"
+[ -z "$(ls -A "$re")" ]; ok $? "... and nothing made"
+
+# ---- --separate: keys of their own, kept on the next run ---------------------------------------------
+rs=$TAP_TMP/rs
+mkdir -p "$rs/etc/ssh" "$rs/etc/tinyssh"
+ssh-keygen -q -t ed25519 -N '' -f "$rs/etc/ssh/ssh_host_ed25519_key"
+run "$KEYDROP" hostkeys --format dropbear --separate --root "$rs"
+is "$RC" 0 "--separate: exit 0"
+f=$rs/etc/dropbear/dropbear_ed25519_host_key
+sep=$(dbfp "$f")
+[ -n "$sep" ] && [ "$sep" != "$(fp "$rs/etc/ssh/ssh_host_ed25519_key.pub")" ]
+ok $? "--separate: a dropbear key dropbear reads, not sshd's (another fingerprint)"
+[[ $OUT == *"$sep"* ]]; ok $? "--separate: its fingerprint printed"
+st=$(stamps "$rs")
+run "$KEYDROP" hostkeys --format dropbear --separate --root "$rs"
+is "$RC:$(stamps "$rs")" "0:$st" "--separate again: the key kept, nothing rewritten"
+run "$KEYDROP" hostkeys --format tinyssh --separate --root "$rs"
+is "$RC" 0 "--separate tinyssh: exit 0"
+tp=$(tinysshd-printkey "$rs/etc/tinyssh/sshkeydir" | cut -d' ' -f1,2)
+[ -n "$tp" ] && [ "$tp" != "$(cut -d' ' -f1,2 "$rs/etc/ssh/ssh_host_ed25519_key.pub")" ]
+ok $? "--separate tinyssh: a key tinysshd-printkey reads, not sshd's"
+
+# ---- usage and refusals: exit codes, and nothing changed ---------------------------------------------
+h=$(tree_hash "$ra")
+run "$KEYDROP" hostkeys --format tinyssh -t rsa --root "$ra"
+is "$RC" 2 "--format tinyssh -t rsa: exit 2"
+like "$ERR" "tinyssh takes only ed25519 keys" "... says why"
+run "$KEYDROP" hostkeys --format putty --root "$ra"
+is "$RC" 2 "an unknown --format: exit 2"
+run "$KEYDROP" hostkeys --separate --root "$ra"
+is "$RC" 2 "--separate without --format dropbear/tinyssh: exit 2"
+is "$(tree_hash "$ra")" "$h" "usage errors change nothing"
+
+rn=$TAP_TMP/rn
+mkdir -p "$rn/etc"
+run "$KEYDROP" hostkeys --format dropbear --root "$rn"
+is "$RC" 1 "no OpenSSH host key and no -t: exit 1"
+like "$ERR" "no OpenSSH host key in .*etc/ssh to convert" "... says so"
+is "$(find "$rn" | wc -l)" 2 "... nothing made: no etc/ssh, no etc/dropbear"
+mkdir "$rn/etc/ssh"
+h=$(tree_hash "$rn")
+run "$KEYDROP" hostkeys --format tinyssh --root "$rn"
+is "$RC:$(tree_hash "$rn")" "1:$h" "empty etc/ssh, --format tinyssh: exit 1, nothing made"
+run "$KEYDROP" hostkeys --format dropbear --root "$rn" -t ed25519
+is "$RC" 0 "-t ed25519 given: the missing OpenSSH key is made first, exit 0"
+is "$(dbfp "$rn/etc/dropbear/dropbear_ed25519_host_key")" "$(fp "$rn/etc/ssh/ssh_host_ed25519_key.pub")" \
+	"... and converted: one identity"
+
+# an OpenSSH key keydrop cannot read: that type fails (exit 1), the others are done
+re=$TAP_TMP/renc
+mkdir -p "$re/etc/ssh"
+ssh-keygen -q -t ed25519 -N secret -f "$re/etc/ssh/ssh_host_ed25519_key"
+ssh-keygen -q -t ecdsa -N '' -f "$re/etc/ssh/ssh_host_ecdsa_key"
+run "$KEYDROP" hostkeys --format dropbear --root "$re"
+is "$RC" 1 "an encrypted OpenSSH host key: exit 1"
+like "$ERR" "ssh_host_ed25519_key: .*cannot convert it" "... says which and why"
+[ ! -e "$re/etc/dropbear/dropbear_ed25519_host_key" ] &&
+	[ "$(dbfp "$re/etc/dropbear/dropbear_ecdsa_host_key")" = "$(fp "$re/etc/ssh/ssh_host_ecdsa_key.pub")" ]
+ok $? "... the ecdsa key is still converted, no ed25519 file"
+
+# --dir: used as given, not under --root
+dd=$TAP_TMP/dest/etc/dropbear
+mkdir -p "$TAP_TMP/dest/etc"
+run "$KEYDROP" hostkeys --format dropbear --root "$ra" --dir "$dd" -q
+is "$RC" 0 "--dir: exit 0"
+is "$(dbfp "$dd/dropbear_ed25519_host_key")" "$(fp "$ra/etc/ssh/ssh_host_ed25519_key.pub")" \
+	"--dir: the keys land in DIR as given, converted from ROOT/etc/ssh"
+run "$KEYDROP" hostkeys --format dropbear --root "$ra" --dir "$TAP_TMP/no/such/dir"
+is "$RC" 1 "--dir whose parent is missing: exit 1"
+[ ! -e "$TAP_TMP/no" ]; ok $? "... nothing made"
+
+# a symlinked target is refused, its target untouched
+ln -sf "$TAP_TMP/victim" "$dd/dropbear_rsa_host_key"
+echo keep > "$TAP_TMP/victim"
+run "$KEYDROP" hostkeys --format dropbear --root "$ra" --dir "$dd"
+is "$RC" 1 "a symlink as target: exit 1"
+is "$(cat "$TAP_TMP/victim")" keep "... its target untouched"
+
+done_testing
