@@ -62,22 +62,38 @@ int main(void)
 		IS_INT(dropbearkey_from_openssh(p.priv, p.privlen, out, 20), PK_TOOBIG, "%s: conversion into a small buffer",
 		       names[i]);
 		if (i == 0) {
-			uint8_t pk[TINYSSH_PK_LEN], sk[TINYSSH_SK_LEN];
-			IS_INT(tinysshkey_from_openssh(p.priv, p.privlen, pk, sk), PK_OK, "ed25519 -> tinyssh");
-			IS_INT(tinysshkey_parse(pk, sizeof pk, sk, sizeof sk, pub, sizeof pub, &publen), PK_OK,
+			/* tinyssh's two files are slices of dropbear's ed25519 file */
+			l = dropbearkey_from_openssh(p.priv, p.privlen, out, sizeof out);
+			IS_INT(l, DROPBEAR_ED25519_LEN, "ed25519 in dropbear's format: 83 bytes");
+			uint8_t *sk = out + DROPBEAR_ED25519_SK, *pk = out + DROPBEAR_ED25519_PK;
+			IS_INT(tinysshkey_parse(pk, TINYSSH_PK_LEN, sk, TINYSSH_SK_LEN, pub, sizeof pub, &publen), PK_OK,
 			       "tinyssh pair reads back");
 			OK(publen == (size_t)wl && memcmp(pub, want, publen) == 0, "tinyssh public key is the .pub's");
-			OK(memcmp(sk, dbf + 4 + 11 + 4, 64) == 0, "tinyssh's secret key is dropbear's 64 bytes (seed || public)");
-			sk[63] ^= 1;
-			IS_INT(tinysshkey_parse(pk, sizeof pk, sk, sizeof sk, pub, sizeof pub, &publen), PK_MISMATCH,
+			OK(memcmp(sk + 32, pk, 32) == 0, "the .ed25519.sk slice ends with the ed25519.pk slice");
+			uint8_t other[TINYSSH_SK_LEN];
+			memcpy(other, sk, sizeof other); /* sk and pk overlap: change a copy */
+			other[63] ^= 1;
+			IS_INT(tinysshkey_parse(pk, TINYSSH_PK_LEN, other, TINYSSH_SK_LEN, pub, sizeof pub, &publen), PK_MISMATCH,
 			       "a .ed25519.sk of another key is refused");
-			IS_INT(tinysshkey_parse(pk, sizeof pk, NULL, 0, pub, sizeof pub, &publen), PK_OK, "ed25519.pk alone");
+			IS_INT(tinysshkey_parse(pk, TINYSSH_PK_LEN, NULL, 0, pub, sizeof pub, &publen), PK_OK, "ed25519.pk alone");
 			IS_INT(tinysshkey_parse(pk, 31, NULL, 0, pub, sizeof pub, &publen), PK_FORMAT, "a 31-byte .pk");
 			IS_INT(tinysshkey_parse(pk, 32, sk, 63, pub, sizeof pub, &publen), PK_FORMAT, "a 63-byte .sk");
+			IS_INT(tinysshkey_parse(pk, 32, sk, 64, pub, 20, &publen), PK_TOOBIG, "tinyssh: a small output buffer");
 		} else {
-			uint8_t pk[TINYSSH_PK_LEN], sk[TINYSSH_SK_LEN];
-			IS_INT(tinysshkey_from_openssh(p.priv, p.privlen, pk, sk), PK_TYPE, "%s: no tinyssh key", names[i]);
+			OK(dropbearkey_from_openssh(p.priv, p.privlen, out, sizeof out) != DROPBEAR_ED25519_LEN,
+			   "%s: not the size of an ed25519 key (no tinyssh key from it)", names[i]);
 		}
+	}
+
+	/* tinysshd-makekey's own key directory, as tinysshd-printkey prints it */
+	{
+		static char tpk[64], tsk[128];
+		size_t pkn = tap_slurp("tests/vectors/tinyssh-ed25519.pk", tpk, sizeof tpk);
+		size_t skn = tap_slurp("tests/vectors/tinyssh-ed25519.sk", tsk, sizeof tsk);
+		long wl = pub_blob("tests/vectors/tinyssh-ed25519.pub", want, sizeof want);
+		OK(tinysshkey_parse((const uint8_t *)tpk, pkn, (const uint8_t *)tsk, skn, pub, sizeof pub, &publen) == PK_OK &&
+			   wl > 0 && publen == (size_t)wl && memcmp(pub, want, publen) == 0,
+		   "tinysshd-makekey's files: the public key tinysshd-printkey prints");
 	}
 
 	/* dropbearkey's own ECDSA P-521 key */
