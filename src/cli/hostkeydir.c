@@ -192,8 +192,8 @@ int hostkeydir_check_mode(const struct hostkeydir *d, const char *name, const st
 	if (!(f & KP_UNPROTECTED))
 		return EXIT_OK;
 	if (!d->fix)
-		return msg_fail(EXIT_FAIL, d->cmd, "%s/%s: mode %04o: %s; left as it is (without --no-fix%s: repaired to %04o)",
-			       d->shown, name, (unsigned)(st->st_mode & 07777), why, d->show ? " and --show" : "", (unsigned)to);
+		return msg_fail(EXIT_FAIL, d->cmd, "%s/%s: mode %04o: %s; left as it is (without --no-fix: repaired to %04o)",
+			       d->shown, name, (unsigned)(st->st_mode & 07777), why, (unsigned)to);
 	fd = openat(d->dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	ok = fd >= 0 && fstat(fd, &now) == 0 && now.st_dev == st->st_dev && now.st_ino == st->st_ino &&
 	     fchmod(fd, to) == 0;

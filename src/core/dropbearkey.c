@@ -18,7 +18,7 @@ static size_t curve_bytes(const uint8_t *s, size_t n)
 	return is_name(s, n, "nistp256") ? 32 : is_name(s, n, "nistp384") ? 48 : is_name(s, n, "nistp521") ? 66 : 0;
 }
 
-/* string type, string curve, string Q, mpint d: the layout both formats share. Checks the curve
+/* string type, string curve, string Q, mpint d (dropbear, as openssh-key-v1). Checks the curve
  * matches the type and Q is an uncompressed point of that curve; puts type, curve and Q to pubw. */
 static int ecdsa_fields(struct sshbuf_r *r, const uint8_t *type, size_t tlen, struct sshbuf_w *pubw)
 {
@@ -39,11 +39,12 @@ static int ecdsa_fields(struct sshbuf_r *r, const uint8_t *type, size_t tlen, st
 
 long dropbearkey_from_openssh(const uint8_t *priv, size_t privlen, uint8_t *out, size_t cap)
 {
+	static const uint8_t rsa_order[5] = { 1, 0, 2, 4, 5 };
 	struct sshbuf_r r;
 	struct sshbuf_w w;
-	const uint8_t *t, *a, *b, *m[6];
-	size_t tl, al, bl, ml[6];
-	uint8_t pub[512];
+	const uint8_t *t, *s, *m[6];
+	size_t tl, sl, ml[6], pl;
+	uint8_t pub[2200]; /* an RSA-16384 public key fits */
 	int ret;
 
 	sshbuf_r_init(&r, priv, privlen);
@@ -52,31 +53,32 @@ long dropbearkey_from_openssh(const uint8_t *priv, size_t privlen, uint8_t *out,
 		return PK_FORMAT;
 	if (is_name(t, tl, ED25519)) {
 		/* openssh-key-v1: string pk, string (seed || pk); dropbear keeps only the second */
-		if (sshbuf_get_string(&r, &a, &al) < 0 || sshbuf_get_string(&r, &b, &bl) < 0 || al != 32 || bl != 64 ||
-		    memcmp(a, b + 32, 32) != 0)
+		if (sshbuf_get_string(&r, &s, &sl) < 0 || sshbuf_get_string(&r, &s, &sl) < 0)
 			return PK_FORMAT;
 		sshbuf_put_string(&w, t, tl);
-		sshbuf_put_string(&w, b, bl);
+		sshbuf_put_string(&w, s, sl);
 	} else if (tl > 11 && memcmp(t, ECDSA, 11) == 0) {
-		/* the same fields in the same order: copied as they are (OpenSSH writes minimal mpints) */
-		sshbuf_w_init(&w, pub, sizeof pub);
-		if ((ret = ecdsa_fields(&r, t, tl, &w)) != PK_OK)
-			return ret;
-		sshbuf_w_init(&w, out, cap);
+		/* curve, Q, d: the same fields in the same order, copied as they are (minimal mpint) */
+		if (sshbuf_get_string(&r, &s, &sl) < 0 || sshbuf_get_string(&r, &s, &sl) < 0 ||
+		    sshbuf_get_mpint(&r, &s, &sl) < 0)
+			return PK_FORMAT;
 		sshbuf_put_bytes(&w, priv, r.off);
 	} else if (is_name(t, tl, "ssh-rsa")) {
 		/* openssh-key-v1: n, e, d, iqmp, p, q; dropbear: e, n, d, p, q */
-		static const uint8_t order[5] = { 1, 0, 2, 4, 5 };
 		for (int i = 0; i < 6; i++)
-			if (sshbuf_get_mpint(&r, &m[i], &ml[i]) < 0 || ml[i] == 0)
+			if (sshbuf_get_mpint(&r, &m[i], &ml[i]) < 0)
 				return PK_FORMAT;
 		sshbuf_put_string(&w, t, tl);
 		for (int i = 0; i < 5; i++)
-			sshbuf_put_mpint(&w, m[order[i]], ml[order[i]]);
+			sshbuf_put_mpint(&w, m[rsa_order[i]], ml[rsa_order[i]]);
 	} else {
 		return is_name(t, tl, "ssh-dss") ? PK_DSA : PK_TYPE;
 	}
-	return w.err ? PK_TOOBIG : (long)w.len;
+	if (w.err)
+		return PK_TOOBIG;
+	/* What we write passes the checks dropbear's own files pass (sizes, curve, point, no empty field). */
+	ret = dropbearkey_parse(out, w.len, pub, sizeof pub, &pl);
+	return ret == PK_OK ? (long)w.len : ret;
 }
 
 int dropbearkey_parse(const uint8_t *in, size_t n, uint8_t *pub, size_t cap, size_t *publen)
@@ -102,12 +104,9 @@ int dropbearkey_parse(const uint8_t *in, size_t n, uint8_t *pub, size_t cap, siz
 			return ret;
 	} else if (is_name(t, tl, "ssh-rsa")) {
 		/* e, n, d, and p, q unless the file ends after d (old dropbear) */
-		int k = 0;
-		for (; k < 5 && (k < 3 || sshbuf_r_left(&r) > 0); k++)
+		for (int k = 0; k < 5 && (k != 3 || sshbuf_r_left(&r) > 0); k++)
 			if (sshbuf_get_mpint(&r, &m[k], &ml[k]) < 0 || ml[k] == 0)
 				return PK_FORMAT;
-		if (k == 4)
-			return PK_FORMAT;
 		sshbuf_put_string(&w, t, tl);
 		sshbuf_put_mpint(&w, m[0], ml[0]);
 		sshbuf_put_mpint(&w, m[1], ml[1]);
