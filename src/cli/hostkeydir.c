@@ -21,14 +21,15 @@
 #include "rand.h"
 #include "secret.h"
 
-int hostkeydir_open_dir(const char *root, const char *path, int create, char *err, size_t errcap)
+/* ROOT/PATH through the safe walk (its last component made 0755 when create): the fd, or -1. */
+static int walk_open(const char *root, const char *path, int create, char *err, size_t errcap)
 {
 	uid_t me = geteuid();
 	struct pathwalk w = { .root = strcmp(root, "/") ? root : "", .uid = me, .mkdir_mode = create ? 0755 : 0,
 			      .mk_uid = me, .mk_gid = getegid() };
-	struct stat st;
 	int fd = -1, ok;
 
+	/* --root opened once per walk: the walk starts at the same image whatever happens to the name */
 	if (*w.root && (w.rootfd = open(w.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		snprintf(err, errcap, "--root %s: %s", w.root, strerror(errno));
 		return -1;
@@ -40,13 +41,23 @@ int hostkeydir_open_dir(const char *root, const char *path, int create, char *er
 		close(w.rootfd);
 		errno = e;
 	}
-	if (!ok)
+	return ok ? fd : -1;
+}
+
+int hostkeydir_open_dir(const char *root, const char *path, int create, char *err, size_t errcap)
+{
+	uid_t me = geteuid();
+	struct stat st;
+	int fd = walk_open(root, path, create, err, errcap);
+
+	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st) < 0 || (st.st_uid != 0 && st.st_uid != me) || (st.st_mode & 022)) {
 		snprintf(err, errcap, "%s%s is owned by uid %u with mode %04o: refusing to write host keys "
-			 "into a directory others can write", w.root, path, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+			 "into a directory others can write", strcmp(root, "/") ? root : "", path, (unsigned)st.st_uid,
+			 (unsigned)(st.st_mode & 07777));
 		close(fd);
-		errno = EPERM;
+		errno = 0; /* no errno hint: the directory is the problem */
 		return -1;
 	}
 	return fd;
@@ -54,7 +65,7 @@ int hostkeydir_open_dir(const char *root, const char *path, int create, char *er
 
 int hostkeydir_open_sshdir(const char *root, char *err, size_t errcap)
 {
-	int fd = hostkeydir_open_dir(root, "/etc", 1, err, errcap);
+	int fd = walk_open(root, "/etc", 1, err, errcap);
 
 	if (fd < 0)
 		return -1;
