@@ -52,6 +52,25 @@ install: $(B)/keydrop $(MANPAGE)
 	  mv -f "$(DESTDIR)$(SHAREDIR)/.$${f##*/}.tmp" "$(DESTDIR)$(SHAREDIR)/$${f##*/}"; \
 	done
 
+# ---- dracut: the keydrop module (scripts/dracut/90keydrop) ---------------------------------------
+# make install also puts it into DRACUTDIR/90keydrop, scripts 0755 (dracut runs them).
+# DRACUTDIR: dracut's module directory (dracut reads only /usr/lib/dracut/modules.d: a PREFIX other
+# than /usr needs DRACUTDIR=/usr/lib/dracut/modules.d, or a link). module-setup.sh gets @BINDIR@:
+# the keydrop it copies into the image is the one installed here.
+DRACUTDIR     ?= $(PREFIX)/lib/dracut/modules.d
+DRACUT_MODULE := $(sort $(wildcard scripts/dracut/90keydrop/*.sh))
+
+.PHONY: install-dracut
+install: install-dracut
+install-dracut:
+	install -d -m 0755 $(DESTDIR)$(DRACUTDIR)/90keydrop
+	@set -e; for f in $(DRACUT_MODULE); do \
+	  echo "  DRACUT  $(DESTDIR)$(DRACUTDIR)/90keydrop/$${f##*/}"; \
+	  $(INSTALL_SUBST) "$$f" > "$(DESTDIR)$(DRACUTDIR)/90keydrop/.$${f##*/}.tmp"; \
+	  chmod 0755 "$(DESTDIR)$(DRACUTDIR)/90keydrop/.$${f##*/}.tmp"; \
+	  mv -f "$(DESTDIR)$(DRACUTDIR)/90keydrop/.$${f##*/}.tmp" "$(DESTDIR)$(DRACUTDIR)/90keydrop/$${f##*/}"; \
+	done
+
 # ---- the .deb --------------------------------------------------------------------------------------
 DEB_ARCH       := $(shell dpkg --print-architecture 2>/dev/null)
 DEB_VERSION    ?= $(VERSION)

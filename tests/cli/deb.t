@@ -46,6 +46,9 @@ want="drwxr-xr-x root/root ./lib/systemd/system/
 -rw-r--r-- root/root ./usr/share/keydrop/sync.conf.example
 -rw-r--r-- root/root ./usr/share/lintian/overrides/keydrop"
 want+=$'\n'"-rw-r--r-- root/root ./usr/share/man/man1/keydrop.1.gz"
+# the dracut module (issue 12): scripts dracut runs, 0755
+want+=$'\n'"-rwxr-xr-x root/root ./usr/lib/dracut/modules.d/90keydrop/keydrop-online.sh"
+want+=$'\n'"-rwxr-xr-x root/root ./usr/lib/dracut/modules.d/90keydrop/module-setup.sh"
 is "$(dpkg-deb -c "$deb" | awk '{ print $1, $2, $6 }' | grep -v '/$' | LC_ALL=C sort -k3)
 $(dpkg-deb -c "$deb" | awk '$6 == "./lib/systemd/system/" { print $1, $2, $6 }')" \
 	"$(grep -v '/$' <<<"$want" | LC_ALL=C sort -k3)

@@ -23,6 +23,8 @@ for f in hooks/keydrop scripts/init-premount/keydrop scripts/init-bottom/keydrop
 	want+=$'\n'"0755 usr/share/initramfs-tools/$f"
 done
 want+=$'\n'"0644 usr/share/initramfs-tools/conf-hooks.d/keydrop"
+want+=$'\n'"0755 usr/lib/dracut/modules.d/90keydrop/keydrop-online.sh" # the dracut module (issue 12)
+want+=$'\n'"0755 usr/lib/dracut/modules.d/90keydrop/module-setup.sh"
 is "$(cd "$D" && find . -type f -printf '%m %P\n' | sed 's/^\([0-7]\{3\}\) /0\1 /' | LC_ALL=C sort -k2)" \
 	"$(LC_ALL=C sort -k2 <<<"$want")" "DESTDIR install: exactly the binary, the man page, the units, the examples, with their modes"
 is "$(cd "$D" && find . -type d ! -perm 0755 -printf '%m %P\n')" "" "every directory 0755"
@@ -33,13 +35,17 @@ run "$D/usr/bin/keydrop" version
 like "$RC:$OUT" "^0:keydrop [0-9]" "the installed binary runs (keydrop version)"
 is "$(grep -h '^ExecStart=' "$D"/lib/systemd/system/*.service | cut -d' ' -f1 | sort -u)" "ExecStart=/usr/bin/keydrop" \
 	"every ExecStart= names BINDIR/keydrop"
-is "$(grep -l '@[A-Z]*@' -r "$D/lib" "$D/usr/share")" "" "no @VAR@ left in any installed unit, example or initramfs script"
+is "$(grep -l '@[A-Z]*@' -r "$D/lib" "$D/usr/share" "$D/usr/lib")" "" "no @VAR@ left in any installed unit, example, initramfs-tools or dracut script"
 grep -qx 'keydrop=/usr/bin/keydrop' "$D/usr/share/initramfs-tools/hooks/keydrop"
 ok $? "the initramfs-tools hook copies BINDIR/keydrop into the image"
 for f in hooks/keydrop scripts/init-premount/keydrop scripts/init-bottom/keydrop conf-hooks.d/keydrop; do
 	sh -n "$D/usr/share/initramfs-tools/$f"
 	ok $? "initramfs-tools $f: sh -n"
 done
+grep -q '^KEYDROP_BIN=/usr/bin/keydrop$' "$D/usr/lib/dracut/modules.d/90keydrop/module-setup.sh"
+ok $? "the dracut module copies the keydrop installed with it (BINDIR/keydrop)"
+bash -n "$D/usr/lib/dracut/modules.d/90keydrop/module-setup.sh" && sh -n "$D/usr/lib/dracut/modules.d/90keydrop/keydrop-online.sh"
+ok $? "dracut module: module-setup.sh (bash, sourced by dracut) and keydrop-online.sh (sh, the image's) parse"
 like "$(cat "$D/usr/share/keydrop/sync.conf.example")" "install -D -m 0600 -o root -g root /usr/share/keydrop/sync.conf.example" \
 	"the examples name the installed paths"
 grep -q '^ExecStart=/usr/bin/keydrop hostkeys -A --console$' "$D/lib/systemd/system/keydrop-hostkeys.service"
@@ -53,6 +59,8 @@ run mk install DESTDIR="$TAP_TMP/d2" PREFIX=/usr BINDIR=/opt/kd/bin MANDIR=/opt/
 is "$RC:$(grep -h '^ExecStart=' "$TAP_TMP/d2"/etc/systemd/system/*.service | cut -d' ' -f1 | sort -u)" "0:ExecStart=/opt/kd/bin/keydrop" \
 	"BINDIR=/opt/kd/bin: the binary's place, named by every unit"
 ok "$([ -x "$TAP_TMP/d2/opt/kd/bin/keydrop" ] && [ ! -e "$TAP_TMP/d2/usr/bin" ]; echo $?)" "BINDIR: binary there, not in PREFIX/bin"
+grep -q "^KEYDROP_BIN=/opt/kd/bin/keydrop\$" "$TAP_TMP/d2/usr/lib/dracut/modules.d/90keydrop/module-setup.sh"
+ok $? "BINDIR: the dracut module names the binary there"
 ok "$([ -f "$TAP_TMP/d2/opt/kd/man/man1/keydrop.1" ]; echo $?)" "MANDIR: the man page there"
 P=$TAP_TMP/prefix
 run mk install PREFIX="$P"

@@ -1,0 +1,108 @@
+#!/bin/bash
+# keydrop's dracut module: root's authorized_keys in the initramfs fetched at boot (keydrop sync),
+# once the network is online, into the managed block "initramfs"; the keys baked in at build time
+# (dracut-sshd puts /etc/dracut-sshd/authorized_keys at /root/.ssh/authorized_keys) stay outside
+# the block, so a boot without network or server still has them.
+#
+# Opt-in like the initramfs-tools hook: without /etc/keydrop/initramfs.conf the module is only
+# included when asked for (dracut -a keydrop, add_dracutmodules+=" keydrop ").
+# The config is a `keydrop sync --config` file plus the hook-only lines `hostkeys ...` and
+# `ssh ...` (read by the initramfs-tools hook): those are removed from the copy in the image,
+# since keydrop would refuse them as unknown options.
+
+# dracut sets dracutsysrootdir, moddir and initdir before it sources this file.
+# shellcheck disable=SC2154
+KEYDROP_CONF=/etc/keydrop/initramfs.conf
+# The binary `make install` installed beside this module (filled in by it); else PATH's.
+KEYDROP_BIN=@BINDIR@/keydrop
+
+# called by dracut
+check() {
+    keydrop_binary > /dev/null || return 1
+    [[ -f $dracutsysrootdir$KEYDROP_CONF ]] && return 0
+    return 255
+}
+
+# called by dracut
+depends() {
+    echo network
+    return 0
+}
+
+# keydrop_binary: the keydrop to copy in (the path on the host, without the sysroot prefix).
+keydrop_binary() {
+    if [[ -x $dracutsysrootdir$KEYDROP_BIN ]]; then
+        echo "$KEYDROP_BIN"
+    else
+        find_binary keydrop
+    fi
+}
+
+# keydrop_conf_filter: the config without the hook-only lines. The grammar is keydrop's
+# (src/core/cmdline.c): blanks (space, tab, CR) around "name [value]", '#' comments.
+keydrop_conf_filter() {
+    awk '{
+        line = $0
+        sub(/^[ \t\r]+/, "", line)
+        name = line
+        sub(/[ \t\r].*$/, "", name)
+        if (name == "hostkeys" || name == "ssh")
+            next
+        print
+    }'
+}
+
+# keydrop_conf_files: the paths the config's cacert and header-file lines name, one a line. The
+# names getopt_long takes for them count too: an unambiguous abbreviation ("cacer", "header-f").
+keydrop_conf_files() {
+    awk '{
+        line = $0
+        sub(/^[ \t\r]+/, "", line)
+        sub(/[ \t\r]+$/, "", line)
+        name = line
+        sub(/[ \t\r].*$/, "", name)
+        n = length(name)
+        if (!((n >= 4 && substr("cacert", 1, n) == name) || (n >= 7 && substr("header-file", 1, n) == name)))
+            next
+        value = substr(line, n + 1)
+        sub(/^[ \t\r]+/, "", value)
+        if (value != "")
+            print value
+    }'
+}
+
+# called by dracut
+install() {
+    local kd conf f
+    kd=$(keydrop_binary) || {
+        derror "keydrop: no keydrop binary (looked for $KEYDROP_BIN and in PATH)"
+        return 1
+    }
+    # static: no libraries to follow; at one known path, the one the hook calls
+    inst_simple "$kd" /usr/bin/keydrop || return 1
+    inst_hook initqueue/online 90 "$moddir/keydrop-online.sh"
+    inst_simple /etc/hosts # the key server's name may live there (no DNS in the initramfs)
+    # keydrop finds root's home in the passwd file (base puts root there) and writes under it
+    inst_dir /root
+    chmod 0700 "$initdir/root"
+
+    conf=$dracutsysrootdir$KEYDROP_CONF
+    if [[ ! -f $conf ]]; then
+        dwarn "keydrop: no $KEYDROP_CONF: the image's hook will do nothing (write it, then rebuild)"
+        return 0
+    fi
+    mkdir -p "$initdir/etc/keydrop" && chmod 0755 "$initdir/etc/keydrop"
+    # 0600 like the source should be: keydrop refuses a config others can write, and it may name
+    # a header file holding a token (the image itself is readable by whoever reads /boot)
+    (umask 077 && keydrop_conf_filter < "$conf" > "$initdir$KEYDROP_CONF") || {
+        derror "keydrop: cannot copy $KEYDROP_CONF into the image"
+        return 1
+    }
+    while IFS= read -r f; do
+        case $f in
+            /*) inst_simple "$f" || dwarn "keydrop: $KEYDROP_CONF names $f, which does not exist: not in the image" ;;
+            *) dwarn "keydrop: $KEYDROP_CONF names $f, not an absolute path: not in the image" ;;
+        esac
+    done < <(keydrop_conf_files < "$conf")
+    return 0
+}
