@@ -21,7 +21,7 @@ source "$(dirname "$0")/../lib/net.sh"
 source "$(dirname "$0")/../lib/boot.sh"
 
 [ "$(id -u)" -eq 0 ] || { ok 1 "runs as root (debootstrap, chroot, dracut in the root): make check-boot is for CI, which is root"; done_testing; }
-need debootstrap unshare chroot tar python3 openssl ssh-keygen mknod
+need debootstrap unshare chroot tar python3 openssl ssh-keygen mknod qemu-system-x86_64 truncate
 T_ALL=$(date +%s)
 
 # ---- the root: the cached debootstrap shared with initramfs.t, keydrop from its .deb ------------
@@ -213,6 +213,64 @@ dracut_build asked -a keydrop --no-hostonly --no-kernel
 is "$RC:$(listed asked usr/lib/dracut/hooks/initqueue/online/90-keydrop-online.sh):$(listed asked etc/keydrop/initramfs.conf)" \
 	"0:-rwxr-xr-x root root:" "-a keydrop without the config: module and hook in the image, no config (the hook does nothing)"
 mv "$R/etc/keydrop/initramfs.conf.off" "$R/etc/keydrop/initramfs.conf"
+
+# ---- a real boot of a dracut image (qemu TCG) -----------------------------------------------------
+# The guest reaches the key server only through the guestfwd 10.0.2.100:443 (keys.test in the
+# image's /etc/hosts); network-legacy's dhclient gets the address from qemu's DHCP (ip=dhcp), and
+# the online hooks run. A test fixture module (kdtest, made here, not shipped) bakes k0 in as
+# dracut-sshd does with /etc/dracut-sshd/authorized_keys, and its online hook, after keydrop's,
+# prints root's authorized_keys on the console and powers the guest off (the root holds no init:
+# nothing past the initramfs is booted).
+https_start "$TAP_TMP/routes.json" <(cat "$P/keys.pem" "$P/root.pem") "$P/keys.key" --log "$TAP_TMP/server.log"
+ok $? "key server listening again on 127.0.0.1:$HTTPS_PORT (for the guest)"
+printf '127.0.0.1\tlocalhost\n10.0.2.100\tkeys.test\n' > "$R/etc/hosts"
+(umask 077 && sed 's|^source https://keys.test:[0-9]*/|source https://keys.test/|; s|^timeout .*|timeout 30|' \
+	<<<"$conf_keep" > "$R/etc/keydrop/initramfs.conf")
+install -d -m 0755 "$R/etc/dracut-sshd" && install -m 0600 "$TAP_TMP/k0.pub" "$R/etc/dracut-sshd/authorized_keys"
+F=$R/usr/lib/dracut/modules.d/99kdtest
+mkdir -p "$F"
+cat > "$F/module-setup.sh" <<'EOF'
+#!/bin/bash
+# dracut.t's fixture: the baked key (dracut-sshd's layout) and a report after keydrop's hook.
+check() { return 255; }
+depends() { echo keydrop; }
+install() {
+    mkdir -p -m 0700 "$initdir/root/.ssh"
+    /usr/bin/install -m 0600 /etc/dracut-sshd/authorized_keys "$initdir/root/.ssh/authorized_keys"
+    inst_hook initqueue/online 99 "$moddir/kdtest-report.sh"
+}
+EOF
+cat > "$F/kdtest-report.sh" <<'EOF'
+#!/bin/sh
+{ sed 's/^/kdtest-ak: /' /root/.ssh/authorized_keys; echo "kdtest: done"; } > /dev/console 2>&1
+echo o > /proc/sysrq-trigger
+EOF
+chmod 0755 "$F"/*.sh
+dracut_build boot -a "'keydrop kdtest'" --no-hostonly
+is "$RC:$(listed boot usr/lib/dracut/hooks/initqueue/online/90-keydrop-online.sh)" "0:-rwxr-xr-x root root" \
+	"dracut -a 'keydrop kdtest': the image for the boot"
+cp "$R/tmp/boot.img" "$R/boot/initrd.img-$kver" # what boot_start boots: the root's initrd
+truncate -s 1M "$TAP_TMP/empty.img"
+requests=$(wc -l < "$TAP_TMP/server.log")
+t_boot=$(date +%s)
+boot_start "$R" "$TAP_TMP/empty.img" "$TAP_TMP/console.log" "ip=dhcp rd.neednet=1" \
+	",guestfwd=tcp:10.0.2.100:443-cmd:python3 '$NET_LIB/tcp_relay.py' 127.0.0.1 $HTTPS_PORT"
+ok $? "qemu started with the dracut image (TCG)"
+on_exit "cp '$TAP_TMP/console.log' '${KEYDROP_BOOT_CONSOLE_COPY:-/dev/null}' 2>/dev/null"
+boot_wait_console '^kdtest: done' "${KEYDROP_BOOT_TIMEOUT:-300}"
+rc=$?
+ok $rc "the guest's online hooks ran (the fixture's report on the console, $(boot_secs "$t_boot") s after qemu started)"
+[ $rc -eq 0 ] || boot_log_tail "$TAP_TMP/console.log" 40
+# dracut's info: the kernel log, which the console shows (no `quiet`); warn would also go to stderr
+is "$(boot_console | grep -cE "^(\[ *[0-9]+\.[0-9]+\] )?dracut: keydrop: root's authorized_keys synced: block initramfs: 1 key \(1 added, 0 removed\)$")" 1 \
+	"the guest's console: keydrop's one line, synced"
+is "$(boot_console | sed -n 's/^kdtest-ak: //p')" "$(cat "$TAP_TMP/k0.pub")
+# keydrop:begin initramfs
+$(cat "$TAP_TMP/k1.pub")
+# keydrop:end initramfs" "in the booted initramfs, root's authorized_keys: the baked key, then the server's in the block initramfs"
+[ "$(wc -l < "$TAP_TMP/server.log")" -gt "$requests" ]
+ok $? "the guest asked the key server (through the guestfwd, with the header file's credential)"
+boot_kill
 
 diag "timing: whole test $(boot_secs "$T_ALL") s"
 done_testing
