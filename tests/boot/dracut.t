@@ -91,7 +91,7 @@ cacert /etc/keydrop/test-ca.pem
 header-file /etc/keydrop/token.headers
 timeout 10"
 (umask 077 && { sed -n 1,2p <<<"$conf_keep"; printf '  hostkeys same\n'; sed -n 3,4p <<<"$conf_keep"; printf 'ssh\tdropbear\n'
-	sed -n '5,$p' <<<"$conf_keep"; } > "$R/etc/keydrop/initramfs.conf")
+	printf 'network-wait 30\n'; sed -n '5,$p' <<<"$conf_keep"; } > "$R/etc/keydrop/initramfs.conf")
 
 # ---- dracut -a keydrop ----------------------------------------------------------------------------
 # dracut_build NAME ARGS: `dracut -f ARGS /tmp/NAME.img KVER` in the root; its listing (lsinitrd) in
@@ -124,7 +124,7 @@ in_image main usr/lib/dracut/hooks/initqueue/online/90-keydrop-online.sh | cmp -
 ok $? "the hook is the module's keydrop-online.sh"
 is "$(listed main etc/keydrop/initramfs.conf)" "-rw------- root root" "lsinitrd: etc/keydrop/initramfs.conf, 0600 root"
 is "$(in_image main etc/keydrop/initramfs.conf)" "$conf_keep" \
-	"the image's initramfs.conf is the root's without the hook-only lines (hostkeys, ssh), the rest byte for byte"
+	"the image's initramfs.conf is the root's without the hook-only lines (hostkeys, ssh, network-wait), the rest byte for byte"
 is "$(in_image main etc/keydrop/test-ca.pem)" "$(cat "$P/root.pem")" "the file the cacert line names is in the image"
 is "$(listed main etc/keydrop/token.headers) $(in_image main etc/keydrop/token.headers)" \
 	"-rw------- root root Authorization: Bearer $token" "the file the header-file line names is in the image, 0600 as in the root"
@@ -213,6 +213,20 @@ dracut_build asked -a keydrop --no-hostonly --no-kernel
 is "$RC:$(listed asked usr/lib/dracut/hooks/initqueue/online/90-keydrop-online.sh):$(listed asked etc/keydrop/initramfs.conf)" \
 	"0:-rwxr-xr-x root root:" "-a keydrop without the config: module and hook in the image, no config (the hook does nothing)"
 mv "$R/etc/keydrop/initramfs.conf.off" "$R/etc/keydrop/initramfs.conf"
+
+# A file the config names that the image cannot get fails the build; the previous image stays.
+sum=$(sha256sum < "$R/tmp/conf.img")
+for bad in "etc/keydrop/test-ca.pem|'etc/keydrop/test-ca.pem': an absolute path is needed" \
+	"/etc/keydrop/gone.pem|/etc/keydrop/gone.pem: not a readable file"; do
+	(umask 077 && printf 'source https://keys.test/root.keys\ncacert %s\n' "${bad%%|*}" > "$R/etc/keydrop/initramfs.conf")
+	boot_chroot "$R" "$TAP_TMP/bad.log" "dracut -f --no-hostonly --no-kernel /tmp/conf.img $kver"
+	rc=$?
+	is "$rc:$(sha256sum < "$R/tmp/conf.img")" "1:$sum" "cacert ${bad%%|*}: dracut fails (exit 1), the previous image unchanged"
+	ok "$([ "$(grep -c 'keydrop: ' "$TAP_TMP/bad.log")" -eq 1 ] &&
+		grep -qF "keydrop: /etc/keydrop/initramfs.conf names ${bad#*|}" "$TAP_TMP/bad.log"; echo $?)" \
+		"cacert ${bad%%|*}: one line says why (${bad#*|})"
+	[ "$rc" -ne 0 ] || boot_log_tail "$TAP_TMP/bad.log" 5
+done
 
 # ---- a real boot of a dracut image (qemu TCG) -----------------------------------------------------
 # The guest reaches the key server only through the guestfwd 10.0.2.100:443 (keys.test in the

@@ -6,9 +6,10 @@
 #
 # Opt-in like the initramfs-tools hook: without /etc/keydrop/initramfs.conf the module is only
 # included when asked for (dracut -a keydrop, add_dracutmodules+=" keydrop ").
-# The config is a `keydrop sync --config` file plus the hook-only lines `hostkeys ...` and
-# `ssh ...` (read by the initramfs-tools hook): those are removed from the copy in the image,
-# since keydrop would refuse them as unknown options.
+# The config is a `keydrop sync --config` file plus the initramfs-tools hook's own lines
+# (`hostkeys`, `ssh`, `network-wait`): those are removed from the copy in the image, since keydrop
+# would refuse them as unknown options (dracut-sshd serves the system's own host keys, and the
+# hook runs once the network is up: none of them has a use here).
 
 # dracut sets dracutsysrootdir, moddir and initdir before it sources this file.
 # shellcheck disable=SC2154
@@ -46,7 +47,7 @@ keydrop_conf_filter() {
         sub(/^[ \t\r]+/, "", line)
         name = line
         sub(/[ \t\r].*$/, "", name)
-        if (name == "hostkeys" || name == "ssh")
+        if (name == "hostkeys" || name == "ssh" || name == "network-wait")
             next
         print
     }'
@@ -98,11 +99,20 @@ install() {
         derror "keydrop: cannot copy $KEYDROP_CONF into the image"
         return 1
     }
+    # A file the sync needs and the image would lack fails the build (as inst_hook does: exit in
+    # dracut's shell; the previous image stays): a boot that cannot sync is found now, not then.
     while IFS= read -r f; do
         case $f in
-            /*) inst_simple "$f" || dwarn "keydrop: $KEYDROP_CONF names $f, which does not exist: not in the image" ;;
-            *) dwarn "keydrop: $KEYDROP_CONF names $f, not an absolute path: not in the image" ;;
+            /*) ;;
+            *)
+                dfatal "keydrop: $KEYDROP_CONF names '$f': an absolute path is needed (the image has no working directory of yours)"
+                exit 1
+                ;;
         esac
+        if [[ ! -f $dracutsysrootdir$f || ! -r $dracutsysrootdir$f ]] || ! inst_simple "$f"; then
+            dfatal "keydrop: $KEYDROP_CONF names $f: not a readable file, or it cannot be copied into the image"
+            exit 1
+        fi
     done < <(keydrop_conf_files < "$conf")
     return 0
 }
