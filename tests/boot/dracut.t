@@ -196,6 +196,27 @@ like "$ERR" "^dracut Warning: keydrop: root's authorized_keys not synced \(exit 
 is "$(sha256sum < "$AK")" "$sum" "server gone: root's authorized_keys byte for byte unchanged (the baked key still there)"
 ok $(( secs > 15 )) "server gone: the hook returned within the config's deadline (timeout 10; took $secs s)"
 
+# A server that takes the connection and never answers: the deadline is what bounds the boot. The
+# config's own timeout (10) first; then the image's config without a timeout line (as a build from
+# such a file makes it): the hook's 15 s, not keydrop's default 30 s.
+printf '{"/root.keys": [{"status": 200, "body": "", "delay": 120}]}\n' > "$TAP_TMP/hang.json"
+https_start "$TAP_TMP/hang.json" <(cat "$P/keys.pem" "$P/root.pem") "$P/keys.key"
+sed -i "s|^source https://keys.test:[0-9]*/|source https://keys.test:$HTTPS_PORT/|" "$I/etc/keydrop/initramfs.conf"
+for t in 10 none; do
+	[ "$t" = none ] && sed -i '/^timeout /d' "$I/etc/keydrop/initramfs.conf"
+	rm -f "$I/tmp/keydrop-online.done"
+	t0=$(date +%s)
+	hook_run ens3
+	secs=$(boot_secs "$t0")
+	want=$([ "$t" = none ] && echo 15 || echo "$t")
+	ok "$([ "$RC" -eq 0 ] && [ "$secs" -ge $((want - 1)) ] && [ "$secs" -le $((want + 3)) ] &&
+		[[ $ERR == "dracut Warning: keydrop: root's authorized_keys not synced (exit 1;"* ]] &&
+		[ "$(sha256sum < "$AK")" = "$sum" ]; echo $?)" \
+		"server that never answers, timeout line: $t: the hook returns after $secs s (want ${want} s), one warning, the file unchanged"
+	[ "$(grep -c . <<<"$ERR")" -eq 1 ] || diag "console: $ERR"
+done
+net_stop "$HTTPS_PID"
+
 # ---- opt-in: check() ------------------------------------------------------------------------------
 # --no-kernel (as above): what is asked here does not depend on the kernel's modules (and it is quicker).
 dracut_build conf --no-hostonly --no-kernel
