@@ -2,7 +2,7 @@
 # tests/boot/dracut.t: keydrop's dracut module (scripts/dracut/90keydrop, issue 12) with the real
 # dracut (Debian's dracut-core) in a bookworm root holding the cloud kernel: keydrop's .deb is
 # installed by the root's dpkg, /etc/keydrop/initramfs.conf written (a source, cacert, a header
-# file, the hook-only lines `hostkeys` and `ssh`), and `dracut -a keydrop` builds an initramfs for
+# file, the hook-only lines `hostkeys`, `ssh`, `network-wait`), and `dracut -a keydrop` builds an initramfs for
 # the root's kernel. Asserts with `lsinitrd`: keydrop (the installed binary), the hook in
 # initqueue/online, the config without the hook-only lines, the files its cacert and header-file
 # lines name, /etc/hosts, root in the image's passwd with a 0700 home. Then the hook itself, in the
@@ -11,11 +11,16 @@
 # /etc/hosts; the server answers only with the header file's credential) root's authorized_keys
 # gets the server's key in the block "initramfs" and keeps the baked key (dracut-sshd's layout);
 # one console line says so; a second online interface does not fetch again; with the server gone,
-# one warning line and the file byte-for-byte unchanged, within the config's deadline. Opt-in:
-# without the config and without -a the module is not in the image (check() 255); with the
-# config it is (0); -a without the config includes it (a hook that does nothing).
-# Root only; run by `make check-boot`. Booting the dracut image is left to the initramfs-tools
-# test's qemu boot (tests/boot/initramfs.t).
+# one warning line and the file byte-for-byte unchanged; with a server that never answers, the hook
+# returns at the config's timeout, or at its own 15 s without one. Opt-in: without the config and
+# without -a the module is not in the image (check() 255); with the config it is (0); -a without
+# the config includes it (a hook that does nothing). A cacert naming a relative path or a missing
+# file fails the build, the previous image unchanged. Last, a real boot of a dracut image (with the
+# kernel's modules) under qemu TCG, restrict=on, the key server reached only through a guestfwd:
+# dhclient brings the network up, keydrop's online hook syncs root's block next to the baked key; a
+# fixture module made by this test (not shipped) prints the file on the console and powers off.
+# Root only; run by `make check-boot`. KEYDROP_BOOT_TIMEOUT (default 300 s) bounds the boot;
+# KEYDROP_BOOT_CONSOLE_COPY=FILE keeps the guest's console.
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/../lib/net.sh"
 source "$(dirname "$0")/../lib/boot.sh"

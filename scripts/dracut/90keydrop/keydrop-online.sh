@@ -9,9 +9,9 @@
 # A subshell: this file is sourced into the initqueue's shell; nothing here may leak into it.
 (
     conf=/etc/keydrop/initramfs.conf
-    done=/tmp/keydrop-online.done
+    mark=/tmp/keydrop-online.done
     [ -f "$conf" ] && [ -x /usr/bin/keydrop ] || exit 0
-    [ -e "$done" ] && exit 0 # synced already, through another interface
+    [ -e "$mark" ] && exit 0 # synced already, through another interface
     # shellcheck disable=SC1091 # dracut's own, in the image
     type info > /dev/null 2>&1 || . /lib/dracut-lib.sh
 
@@ -23,7 +23,7 @@
     rc=$?
     last=$(printf '%s\n' "$out" | sed -n '$p')
     if [ $rc -eq 0 ]; then
-        : > "$done"
+        : > "$mark"
         info "keydrop: root's authorized_keys synced: ${last:-done}"
     else
         warn "keydrop: root's authorized_keys not synced (exit $rc; the baked keys stay): ${last#keydrop: }"
