@@ -41,19 +41,9 @@ kver=$(ls "$R/boot" | sed -n 's/^vmlinuz-\(.*-cloud-amd64\)$/\1/p' | tail -n 1)
 ok $? "the root holds the cloud kernel ($kver), its modules, dracut and lsinitrd"
 
 # dracut's network-legacy module (dhclient; what `depends network` gets in a root without systemd)
-# needs pgrep, which the cached root's package list lacks: procps from the .debs debootstrap cached
-# (a no-op once the list names procps).
-if [ ! -x "$R/usr/bin/pgrep" ]; then
-	debs=
-	for p in libncursesw6 libproc2-0 procps; do
-		d=$(ls "$BOOT_CACHE/boot-debs/${p}_"*_amd64.deb 2>/dev/null | tail -n 1)
-		[ -n "$d" ] && cp "$d" "$R/tmp/" && debs+=" /tmp/${d##*/}"
-	done
-	boot_chroot "$R" "$TAP_TMP/procps.log" "dpkg -i $debs && rm $debs"
-	rc=$?
-	ok $rc "procps (pgrep, for dracut's network-legacy) installed from $BOOT_CACHE/boot-debs"
-	[ $rc -eq 0 ] || boot_log_tail "$TAP_TMP/procps.log"
-fi
+# needs pgrep: BOOT_INITRD_PKGS names procps.
+[ -x "$R/usr/bin/pgrep" ]
+ok $? "the root holds pgrep (procps, for dracut's network-legacy)"
 
 deb=${KEYDROP_DEB:-$(ls "$(dirname "$KEYDROP")"/keydrop_*.deb 2>/dev/null | tail -n 1)}
 [ -n "$deb" ] && [ -s "$deb" ]

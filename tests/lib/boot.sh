@@ -20,8 +20,9 @@ BOOT_PID=
 BOOT_CONSOLE=
 # The root of the initramfs tests (tests/boot/initramfs.t, dracut.t): one package list, so both use
 # one cached tarball. The cloud kernel's initrd is built by initramfs-tools (dracut-core installs no
-# kernel hook); dropbear-initramfs is what Debian users unlock encrypted disks with.
-BOOT_INITRD_PKGS=linux-image-cloud-amd64,initramfs-tools,dropbear-initramfs,busybox,udev,dracut-core,dracut-network,openssh-client
+# kernel hook); dropbear-initramfs is what Debian users unlock encrypted disks with; dracut's
+# network-legacy module needs procps (pgrep).
+BOOT_INITRD_PKGS=linux-image-cloud-amd64,initramfs-tools,dropbear-initramfs,busybox,udev,dracut-core,dracut-network,openssh-client,procps
 
 boot_secs() { echo $(( $(date +%s) - $1 )); }
 # boot_log_tail FILE [N]: its last N lines as TAP comments (a console's last line has no newline:
