@@ -210,9 +210,34 @@ ok $? "'hostkeys shared': update-initramfs fails (exit $rc) with keydrop's one E
 cmp -s "$initrd" "$TAP_TMP/initrd.before"
 ok $? "'hostkeys shared': the image in /boot is unchanged"
 
+# bad_build NAME WANT-REGEX: update-initramfs fails with keydrop's ERROR line matching WANT-REGEX and
+# the image in /boot is unchanged.
+bad_build() {
+	boot_chroot "$R" "$TAP_TMP/bad-$1.log" "update-initramfs -u -k '$kver'"
+	local rc=$?
+	[ $rc -ne 0 ] && grep -qE "^keydrop: ERROR: $2" "$TAP_TMP/bad-$1.log" && cmp -s "$initrd" "$TAP_TMP/initrd.before"
+	ok $? "$1: update-initramfs fails (exit $rc) with keydrop's ERROR line, the image in /boot unchanged"
+	[ $rc -ne 0 ] || boot_log_tail "$TAP_TMP/bad-$1.log"
+}
+sed -i 's/^hostkeys shared$/hostkeys same/' "$conf"
+# A line keydrop's sync would refuse at boot: keydrop itself checks the image's copy.
+echo 'timeot 5' >> "$conf"
+bad_build "a misspelt sync line" "/etc/keydrop/initramfs.conf: unknown option '--timeot'"
+sed -i '$d' "$conf"
+# A configuration others can write would let them choose root's keys: refused as keydrop refuses it.
+chmod 0620 "$conf"
+bad_build "a group-writable initramfs.conf" "/etc/keydrop/initramfs.conf: writable by group or others"
+chmod 0600 "$conf"
+# A CA file named by an abbreviation keydrop takes (cace = cacert) is copied in too.
+sed -i 's|^cacert |cace |' "$conf"
+boot_chroot "$R" "$TAP_TMP/abbr.log" "mkinitramfs -o /tmp/abbr.img '$kver' && lsinitramfs /tmp/abbr.img"
+grep -qx 'etc/keydrop/test-ca.pem' "$TAP_TMP/abbr.log"
+ok $? "'cace FILE' (getopt's abbreviation of cacert): the file is in the image"
+sed -i 's|^cace |cacert |' "$conf"
+
 # hostkeys separate: the initramfs' own keys, made once in /etc/keydrop/initramfs/dropbear and the
 # same in the next build; not sshd's.
-sed -i 's/^hostkeys shared$/hostkeys separate/' "$conf"
+sed -i 's/^hostkeys same$/hostkeys separate/' "$conf"
 fps_of_image() { # IMAGE -> the fingerprints of its dropbear keys, sorted, one line
 	rm -rf "$R/tmp/u" && boot_chroot "$R" "$TAP_TMP/unmk.log" "unmkinitramfs '$1' /tmp/u" || return 1
 	local m=$R/tmp/u/main
@@ -235,8 +260,11 @@ is "$(fps_of_image /tmp/sep2.img)" "$sep1" "hostkeys separate: the next build ha
 sed -i 's/^hostkeys separate$/hostkeys same/' "$conf"
 echo 'ssh tinyssh' >> "$conf"
 install -m 0600 "$TAP_TMP/baked.pub" "$R/etc/keydrop/initramfs/authorized_keys"
+# dropbear-initramfs' conf hook (UMASK=0077) aside: keydrop's own must keep this image private.
+mv "$R/usr/share/initramfs-tools/conf-hooks.d/dropbear" "$TAP_TMP/dropbear.conf-hook"
 boot_chroot "$R" "$TAP_TMP/tiny.log" "mkinitramfs -o /tmp/tiny.img '$kver'"
 ok $? "ssh tinyssh: mkinitramfs"
+is "$(stat -c %a "$R/tmp/tiny.img")" 600 "ssh tinyssh, no dropbear conf hook: the image is 0600 (keydrop's conf hook: UMASK=0077)"
 rm -rf "$R/tmp/u" && boot_chroot "$R" "$TAP_TMP/unmk.log" "unmkinitramfs /tmp/tiny.img /tmp/u"
 m=$R/tmp/u/main
 [ -d "$m" ] || m=$R/tmp/u
@@ -246,11 +274,14 @@ is "$("$KEYDROP" hostkeys --format tinyssh --dir "$m/etc/tinyssh/sshkeydir" --sh
 cmp -s "$m/root/.ssh/authorized_keys" "$TAP_TMP/baked.pub" && [ "$(stat -c %a "$m/root/.ssh/authorized_keys")" = 600 ]
 ok $? "ssh tinyssh: /etc/keydrop/initramfs/authorized_keys baked as /root/.ssh/authorized_keys (0600)"
 
-# No /etc/keydrop/initramfs.conf: the hook does nothing (opt-in).
+# No /etc/keydrop/initramfs.conf: the hook does nothing (opt-in), and the image keeps
+# mkinitramfs' own mode (the conf hook changes nothing either).
 rm -f "$conf"
 boot_chroot "$R" "$TAP_TMP/none.log" "mkinitramfs -o /tmp/none.img '$kver' && lsinitramfs /tmp/none.img"
 rc=$?
 ! grep -qE '(^|/)(bin/keydrop|etc/keydrop/initramfs.conf)$' "$TAP_TMP/none.log" && [ $rc -eq 0 ]
 ok $? "without /etc/keydrop/initramfs.conf: no keydrop in the image (exit $rc)"
+is "$(stat -c %a "$R/tmp/none.img")" 644 "without /etc/keydrop/initramfs.conf: the image is 0644 (no UMASK from keydrop)"
+mv "$TAP_TMP/dropbear.conf-hook" "$R/usr/share/initramfs-tools/conf-hooks.d/dropbear"
 diag "timing: whole test $(boot_secs "$T_ALL") s"
 done_testing
