@@ -38,6 +38,25 @@ export SOURCE_DATE_EPOCH
 
 BEARSSL_VER   := $(shell awk '$$1=="package"{print $$3}' vendor/bearssl.pin)
 LIBSODIUM_VER := $(shell awk '$$1=="package"{print $$3}' vendor/libsodium.pin)
+MUSL_VER      := $(shell awk '$$1=="package"{print $$3}' vendor/musl.pin)
+
+# ---- target architecture ----------------------------------------------------------------------------
+# ARCH: the architecture of the release binary, the host's by default (build/keydrop); another one
+# (make ARCH=aarch64, make cross) builds build/ARCH/keydrop with a cross compiler, its own musl,
+# BearSSL and libsodium objects under build/ARCH/. Host tools run at build time (the generators in
+# scripts/mk/, brssl) and the host test builds stay in build/host whatever ARCH is.
+HOST_ARCH   := $(shell uname -m)
+ARCH        ?= $(HOST_ARCH)
+CROSS_ARCHS := aarch64
+ifeq ($(ARCH),$(HOST_ARCH))
+TB          := $(B)
+TARGET_GCC  := gcc
+else ifeq ($(ARCH),aarch64)
+TB          := $(B)/aarch64
+TARGET_GCC  := aarch64-linux-gnu-gcc
+else
+$(error ARCH=$(ARCH): builds are made for $(HOST_ARCH) (the host) or $(CROSS_ARCHS))
+endif
 
 BEARSSL_SRC   := $(B)/src/bearssl
 SODIUM_SRC    := $(B)/src/libsodium
@@ -46,9 +65,13 @@ SODIUM_DIR    := $(SODIUM_SRC)/src/libsodium
 # ---- flags ---------------------------------------------------------------------------------------
 WARN      := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 DEFS      := -D_GNU_SOURCE -DKEYDROP_VERSION='"$(VERSION)"' -DKEYDROP_BUILD_EPOCH=$(SOURCE_DATE_EPOCH)LL \
-             -DKEYDROP_BEARSSL_VERSION='"$(BEARSSL_VER)"' -DKEYDROP_LIBSODIUM_VERSION='"$(LIBSODIUM_VER)"'
+             -DKEYDROP_BEARSSL_VERSION='"$(BEARSSL_VER)"' -DKEYDROP_LIBSODIUM_VERSION='"$(LIBSODIUM_VER)"' \
+             -DKEYDROP_MUSL_VERSION='"$(MUSL_VER)"'
 REPRO     := -ffile-prefix-map=$(CURDIR)=. -fdebug-prefix-map=$(CURDIR)=.
-MUSL_CC   := musl-gcc
+# musl, built from the pinned Debian source for ARCH into build/libc/ARCH (scripts/mk/musl.mk): its
+# configure writes the musl-gcc wrapper and specs for the compiler it is given (gcc or a cross gcc).
+MUSL_PREFIX := $(B)/libc/$(ARCH)
+MUSL_CC     := $(CURDIR)/$(MUSL_PREFIX)/bin/musl-gcc
 # Hardening (a root tool parsing network input): every object (ours, BearSSL, the libsodium subset)
 # is position-independent for a static PIE (ASLR of code and data), with canaries in every function
 # that has a local array or an address-taken local (-strong). (_FORTIFY_SOURCE is a no-op with musl.)
@@ -64,9 +87,9 @@ MUSL_CFLAGS := -std=c11 -Os -ffunction-sections -fdata-sections -fno-asynchronou
 # The start files are therefore named explicitly, and -static (-Bstatic), --no-dynamic-linker and
 # -z text (no relocations in code) are given to the linker directly. musl's start files are next to
 # its specs file (`musl-gcc -print-file-name=rcrt1.o` answers glibc's); crtbeginS.o/crtendS.o are gcc's.
-MUSL_LIBDIR  = $(shell sed -n 's|.*-specs "\(.*\)/musl-gcc.specs".*|\1|p' "$$(command -v $(MUSL_CC))")
-MUSL_CRT_BEGIN = $(MUSL_LIBDIR)/rcrt1.o $(MUSL_LIBDIR)/crti.o $(shell $(MUSL_CC) -print-file-name=crtbeginS.o)
-MUSL_CRT_END   = $(shell $(MUSL_CC) -print-file-name=crtendS.o) $(MUSL_LIBDIR)/crtn.o
+MUSL_LIBDIR    := $(MUSL_PREFIX)/lib
+MUSL_CRT_BEGIN  = $(MUSL_LIBDIR)/rcrt1.o $(MUSL_LIBDIR)/crti.o $(shell $(TARGET_GCC) -print-file-name=crtbeginS.o)
+MUSL_CRT_END    = $(shell $(TARGET_GCC) -print-file-name=crtendS.o) $(MUSL_LIBDIR)/crtn.o
 MUSL_LDFLAGS := -static-pie -nostartfiles -Wl,-static -Wl,--no-dynamic-linker -Wl,-z,text -Wl,-z,noexecstack -Wl,-z,separate-code \
                 -Wl,-z,relro,-z,now -Wl,--gc-sections -Wl,--build-id=none -s
 # Our objects (not BearSSL, libsodium or musl) are compiled for link-time optimisation and
@@ -141,7 +164,7 @@ SODIUM_DEFS  := -DCONFIGURED=1 -DHAVE_TI_MODE=1 -DNATIVE_LITTLE_ENDIAN=1 -DHAVE_
                 -I$(SODIUM_DIR)/include/sodium -I$(SODIUM_DIR)/include -I$(B)/gen/sodium
 SODIUM_SRCS  := $(addprefix $(SODIUM_DIR)/,$(SODIUM_FILES))
 
-MUSL_OBJS   := $(patsubst src/%.c,$(B)/musl/%.o,$(SRCS))
+MUSL_OBJS   := $(patsubst src/%.c,$(TB)/musl/%.o,$(SRCS))
 HOST_OBJS   := $(patsubst src/%.c,$(B)/host/%.o,$(SRCS_LIB))
 SAN_OBJS    := $(patsubst src/%.c,$(B)/san/%.o,$(SRCS_LIB))
 FUZZ_OBJS   := $(patsubst src/%.c,$(B)/fuzzobj/%.o,$(SRCS_LIB))
@@ -160,8 +183,9 @@ SODIUM_OK   := $(SODIUM_SRC)/.keydrop-ok
 # Keep the host, sanitizer and fuzzer objects: they are intermediates of pattern rules.
 .SECONDARY:
 
-all: $(B)/keydrop
+all: $(TB)/keydrop
 
+include scripts/mk/musl.mk
 include scripts/mk/net.mk
 include scripts/mk/bcrypt.mk
 include scripts/mk/install.mk
@@ -193,22 +217,25 @@ $(B)/gen/sodium/version.h: $(SODIUM_OK)
 # BearSSL with its own Makefile, once for musl (the binary) and once for the host compiler (tests).
 BEARSSL_CFLAGS = -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables $(HARDEN_CFLAGS) \
                  -ffile-prefix-map=$(CURDIR)=.
-$(B)/musl/libbearssl.a: $(BEARSSL_OK) $(B)/gen/harden.stamp
+# BearSSL's build folder for ARCH (build-musl for the host's, as before: no rebuild on upgrade).
+BEARSSL_MB := build-musl$(if $(filter $(HOST_ARCH),$(ARCH)),,-$(ARCH))
+$(TB)/musl/libbearssl.a: $(BEARSSL_OK) $(TB)/gen/harden.stamp $(MUSL_OK)
 	@mkdir -p $(@D)
-	$(MAKE) -s -C $(BEARSSL_SRC) BUILD=build-musl CC=$(MUSL_CC) LD=$(MUSL_CC) LDDLL=$(MUSL_CC) \
-	    CFLAGS="-W -Wall $(BEARSSL_OPT) $(BEARSSL_CFLAGS)" build-musl/libbearssl.a
-	@rm -rf $(BEARSSL_SRC)/build-musl/fast && mkdir -p $(BEARSSL_SRC)/build-musl/fast
+	$(MAKE) -s -C $(BEARSSL_SRC) BUILD=$(BEARSSL_MB) CC=$(MUSL_CC) LD=$(MUSL_CC) LDDLL=$(MUSL_CC) \
+	    CFLAGS="-W -Wall $(BEARSSL_OPT) $(BEARSSL_CFLAGS)" $(BEARSSL_MB)/libbearssl.a
+	@rm -rf $(BEARSSL_SRC)/$(BEARSSL_MB)/fast && mkdir -p $(BEARSSL_SRC)/$(BEARSSL_MB)/fast
 	@cd $(BEARSSL_SRC) && for f in $(BEARSSL_FAST_SRCS); do \
 	    case " $(BEARSSL_FAST_EXCEPT) " in *" $$f "*) continue;; esac; \
-	    o=build-musl/fast/$$(basename $$f .c).o; \
+	    o=$(BEARSSL_MB)/fast/$$(basename $$f .c).o; \
 	    $(MUSL_CC) -W -Wall $(BEARSSL_FAST_OPT) $(BEARSSL_CFLAGS) -Isrc -Iinc -c -o $$o $$f || exit 1; done
-	@ar rs $(BEARSSL_SRC)/build-musl/libbearssl.a $(BEARSSL_SRC)/build-musl/fast/*.o 2>/dev/null
-	cp $(BEARSSL_SRC)/build-musl/libbearssl.a $@
-# The libraries are rebuilt when the hardening flags change (BearSSL's own Makefile does not track them).
-$(B)/gen/harden.stamp: FORCE
+	@ar rs $(BEARSSL_SRC)/$(BEARSSL_MB)/libbearssl.a $(BEARSSL_SRC)/$(BEARSSL_MB)/fast/*.o 2>/dev/null
+	cp $(BEARSSL_SRC)/$(BEARSSL_MB)/libbearssl.a $@
+# The libraries are rebuilt when the hardening flags or the C library change (BearSSL's own Makefile
+# does not track them).
+$(TB)/gen/harden.stamp: FORCE
 	@mkdir -p $(@D)
-	$(file >$@.new,$(MUSL_CFLAGS) $(BEARSSL_OPT) $(BEARSSL_FAST_OPT) $(BEARSSL_FAST_SRCS) $(BEARSSL_FAST_EXCEPT))
-	@cmp -s $@.new $@ && rm -f $@.new || { mv -f $@.new $@; rm -rf $(BEARSSL_SRC)/build-musl; }
+	$(file >$@.new,$(MUSL_CFLAGS) $(BEARSSL_OPT) $(BEARSSL_FAST_OPT) $(BEARSSL_FAST_SRCS) $(BEARSSL_FAST_EXCEPT) $(MUSL_CC) $(MUSL_VER))
+	@cmp -s $@.new $@ && rm -f $@.new || { mv -f $@.new $@; rm -rf $(BEARSSL_SRC)/$(BEARSSL_MB); }
 $(B)/host/libbearssl.a: $(BEARSSL_OK)
 	@mkdir -p $(@D)
 	$(MAKE) -s -C $(BEARSSL_SRC) BUILD=build-host CC=$(HOST_CC) LD=$(HOST_CC) LDDLL=$(HOST_CC) \
@@ -221,35 +248,40 @@ $(B)/gen/sodium-files.stamp: FORCE
 	@mkdir -p $(@D)
 	$(file >$@.new,$(SODIUM_FILES))
 	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
-$(B)/musl/libsodium.a: $(SODIUM_OK) $(B)/gen/sodium/version.h $(B)/gen/harden.stamp $(B)/gen/sodium-files.stamp
-	@rm -rf $(B)/musl/sodium && mkdir -p $(B)/musl/sodium
-	@set -e; for f in $(SODIUM_FILES); do o=$(B)/musl/sodium/$$(echo $$f | tr / _).o; \
+$(TB)/musl/libsodium.a: $(SODIUM_OK) $(B)/gen/sodium/version.h $(TB)/gen/harden.stamp $(B)/gen/sodium-files.stamp $(MUSL_OK)
+	@rm -rf $(TB)/musl/sodium && mkdir -p $(TB)/musl/sodium
+	@set -e; for f in $(SODIUM_FILES); do o=$(TB)/musl/sodium/$$(echo $$f | tr / _).o; \
 	  $(MUSL_CC) $(MUSL_CFLAGS) $(SODIUM_DEFS) -w -c $(SODIUM_DIR)/$$f -o $$o; done
-	rm -f $@ && ar rcsD $@ $(B)/musl/sodium/*.o
+	rm -f $@ && ar rcsD $@ $(TB)/musl/sodium/*.o
 $(B)/host/libsodium.a: $(SODIUM_OK) $(B)/gen/sodium/version.h $(B)/gen/sodium-files.stamp
 	@rm -rf $(B)/host/sodium && mkdir -p $(B)/host/sodium
 	@set -e; for f in $(SODIUM_FILES); do o=$(B)/host/sodium/$$(echo $$f | tr / _).o; \
 	  $(HOST_CC) -O2 -g -fPIC $(SODIUM_DEFS) -w -c $(SODIUM_DIR)/$$f -o $$o; done
 	rm -f $@ && ar rcsD $@ $(B)/host/sodium/*.o
 
-DEPS_MUSL := $(B)/musl/libbearssl.a $(B)/musl/libsodium.a $(B)/gen/defs.stamp
+DEPS_MUSL := $(TB)/musl/libbearssl.a $(TB)/musl/libsodium.a $(TB)/gen/defs.stamp $(MUSL_OK)
 DEPS_HOST := $(B)/host/libbearssl.a $(B)/host/libsodium.a
 
 # Objects depend on the compile-time definitions (build date, versions): the stamp is rewritten only
 # when they change, so a new commit's date reaches `keydrop version` and nothing else rebuilds.
-$(B)/gen/defs.stamp: FORCE
+$(TB)/gen/defs.stamp: FORCE
 	@mkdir -p $(@D)
 	$(file >$@.new,$(DEFS) $(MUSL_CFLAGS) $(LTO_FLAGS) $(MUSL_LDFLAGS) $(HOST_CFLAGS))
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+# The same for the host builds (tests, sanitizers, fuzzing), whatever ARCH is.
+$(B)/gen/hostdefs.stamp: FORCE
+	@mkdir -p $(@D)
+	$(file >$@.new,$(DEFS) $(HOST_CFLAGS))
 	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 FORCE:
 
 # ---- keydrop --------------------------------------------------------------------------------------
-$(B)/musl/%.o: src/%.c $(HDRS) $(DEPS_MUSL)
+$(TB)/musl/%.o: src/%.c $(HDRS) $(DEPS_MUSL)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(MUSL_CC) $(MUSL_CFLAGS) $(LTO_FLAGS) $(WARN) $(DEFS) $(call layer_incs,$*) $(LIB_INCS) -c $< -o $@
 
-$(B)/keydrop: $(MUSL_OBJS) $(DEPS_MUSL)
+$(TB)/keydrop: $(MUSL_OBJS) $(DEPS_MUSL)
 	$(call musl_link,$@,$(MUSL_OBJS) $(filter %.a,$(DEPS_MUSL)))
 	@s=$$(stat -c %s $@); echo "built $@ ($$s bytes, ceiling $(SIZE_MAX_BYTES))"; \
 	  if [ "$$s" -gt $(SIZE_MAX_BYTES) ]; then echo "keydrop: $@ is $$s bytes, over the $(SIZE_MAX_BYTES)-byte ceiling" >&2; rm -f $@; exit 1; fi
@@ -266,20 +298,20 @@ $(B)/keydrop-future: $(MUSL_OBJS) $(DEPS_MUSL) FORCE
 	  o=$(B)/future/$${f#src/}; mkdir -p $$(dirname $$o); \
 	  $(MUSL_CC) $(MUSL_CFLAGS) $(LTO_FLAGS) $(WARN) $(subst -DKEYDROP_BUILD_EPOCH=$(SOURCE_DATE_EPOCH)LL,-DKEYDROP_BUILD_EPOCH=$${e}LL,$(DEFS)) \
 	    $(call layer_incs,cli) $(LIB_INCS) -c $$f -o $${o%.c}.o; done
-	@$(call musl_link,$@,$(filter-out $(patsubst src/%.c,$(B)/musl/%.o,$(FUTURE_SRCS)),$(MUSL_OBJS)) \
+	@$(call musl_link,$@,$(filter-out $(patsubst src/%.c,$(TB)/musl/%.o,$(FUTURE_SRCS)),$(MUSL_OBJS)) \
 	    $(FUTURE_OBJS) $(filter %.a,$(DEPS_MUSL)))
 	@echo "built $@ (build date $$($@ version | sed -n 's/^built //p'))"
 
 # ---- host builds for unit tests, sanitizers and fuzzing ------------------------------------------
-$(B)/host/%.o: src/%.c $(HDRS) $(DEPS_HOST) $(B)/gen/defs.stamp
+$(B)/host/%.o: src/%.c $(HDRS) $(DEPS_HOST) $(B)/gen/hostdefs.stamp
 	@mkdir -p $(@D)
 	@echo "  CC host $<"
 	@$(HOST_CC) $(HOST_CFLAGS) $(WARN) $(DEFS) $(call layer_incs,$*) $(LIB_INCS) -c $< -o $@
-$(B)/san/%.o: src/%.c $(HDRS) $(DEPS_HOST) $(B)/gen/defs.stamp
+$(B)/san/%.o: src/%.c $(HDRS) $(DEPS_HOST) $(B)/gen/hostdefs.stamp
 	@mkdir -p $(@D)
 	@echo "  LINK/CC $@"
 	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(WARN) $(DEFS) $(call layer_incs,$*) $(LIB_INCS) -c $< -o $@
-$(B)/fuzzobj/%.o: src/%.c $(HDRS) $(DEPS_HOST) $(B)/gen/defs.stamp
+$(B)/fuzzobj/%.o: src/%.c $(HDRS) $(DEPS_HOST) $(B)/gen/hostdefs.stamp
 	@mkdir -p $(@D)
 	@echo "  LINK/CC $@"
 	@$(HOST_CC) $(HOST_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined $(WARN) $(DEFS) $(call layer_incs,$*) $(LIB_INCS) -DKEYDROP_FUZZ -c $< -o $@
