@@ -76,7 +76,9 @@ MUSL_CC     := $(CURDIR)/$(MUSL_PREFIX)/bin/musl-gcc
 # is position-independent for a static PIE (ASLR of code and data), with canaries in every function
 # that has a local array or an address-taken local (-strong). (_FORTIFY_SOURCE is a no-op with musl.)
 HARDEN_CFLAGS := -fPIE -fstack-protector-strong
-MUSL_CFLAGS := -std=c11 -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+# No unwind tables (nothing unwinds: C, no exceptions): -fno-unwind-tables too, or gcc for aarch64
+# emits them anyway (31 KiB of .eh_frame in build/aarch64/keydrop).
+MUSL_CFLAGS := -std=c11 -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables \
                $(HARDEN_CFLAGS) $(REPRO)
 # Link: a static PIE without a dynamic linker (no INTERP: the kernel maps it anywhere, musl's rcrt1.o
 # applies its own relocations), a non-executable stack, code apart from read-only constants (the
@@ -90,8 +92,19 @@ MUSL_CFLAGS := -std=c11 -Os -ffunction-sections -fdata-sections -fno-asynchronou
 MUSL_LIBDIR    := $(MUSL_PREFIX)/lib
 MUSL_CRT_BEGIN  = $(MUSL_LIBDIR)/rcrt1.o $(MUSL_LIBDIR)/crti.o $(shell $(TARGET_GCC) -print-file-name=crtbeginS.o)
 MUSL_CRT_END    = $(shell $(TARGET_GCC) -print-file-name=crtendS.o) $(MUSL_LIBDIR)/crtn.o
+# aarch64: binutils aligns segments to 64 KiB there (kernels with 64 KiB pages), and -z separate-code
+# pads the file to that alignment twice (before and after .text): 657,384 bytes, of which ~100 KiB
+# padding, over the ceiling. Linked for 4 KiB pages, the default of Debian's, Ubuntu's (GH200's
+# linux-nvidia included) and most arm64 kernels, the same layout costs a few KiB. Such a binary does
+# not load on a kernel with 16 or 64 KiB pages (its segments' file offsets are not aligned to them):
+# AARCH64_MAX_PAGE=65536 builds one that does, with SIZE_MAX_BYTES raised (see README).
+AARCH64_MAX_PAGE ?= 4096
+ARCH_LDFLAGS :=
+ifeq ($(ARCH),aarch64)
+ARCH_LDFLAGS := -Wl,-z,max-page-size=$(AARCH64_MAX_PAGE)
+endif
 MUSL_LDFLAGS := -static-pie -nostartfiles -Wl,-static -Wl,--no-dynamic-linker -Wl,-z,text -Wl,-z,noexecstack -Wl,-z,separate-code \
-                -Wl,-z,relro,-z,now -Wl,--gc-sections -Wl,--build-id=none -s
+                -Wl,-z,relro,-z,now -Wl,--gc-sections -Wl,--build-id=none -s $(ARCH_LDFLAGS)
 # Our objects (not BearSSL, libsodium or musl) are compiled for link-time optimisation and
 # optimised as one unit at the link, with the options they were compiled with (-Os, canaries):
 # 3.5 KiB smaller (calls across files inlined or dropped, unused arguments removed, constants
@@ -215,7 +228,7 @@ $(B)/gen/sodium/version.h: $(SODIUM_OK)
 	cp $@ $(SODIUM_DIR)/include/sodium/version.h
 
 # BearSSL with its own Makefile, once for musl (the binary) and once for the host compiler (tests).
-BEARSSL_CFLAGS = -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables $(HARDEN_CFLAGS) \
+BEARSSL_CFLAGS = -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables $(HARDEN_CFLAGS) \
                  -ffile-prefix-map=$(CURDIR)=.
 # BearSSL's build folder for ARCH (build-musl for the host's, as before: no rebuild on upgrade).
 BEARSSL_MB := build-musl$(if $(filter $(HOST_ARCH),$(ARCH)),,-$(ARCH))
@@ -230,6 +243,8 @@ $(TB)/musl/libbearssl.a: $(BEARSSL_OK) $(TB)/gen/harden.stamp $(MUSL_OK)
 	    $(MUSL_CC) -W -Wall $(BEARSSL_FAST_OPT) $(BEARSSL_CFLAGS) -Isrc -Iinc -c -o $$o $$f || exit 1; done
 	@ar rs $(BEARSSL_SRC)/$(BEARSSL_MB)/libbearssl.a $(BEARSSL_SRC)/$(BEARSSL_MB)/fast/*.o 2>/dev/null
 	cp $(BEARSSL_SRC)/$(BEARSSL_MB)/libbearssl.a $@
+# ($(file) writes while the recipe is expanded, before its mkdir runs: the folder is made up front.)
+$(shell mkdir -p $(TB)/gen)
 # The libraries are rebuilt when the hardening flags or the C library change (BearSSL's own Makefile
 # does not track them).
 $(TB)/gen/harden.stamp: FORCE

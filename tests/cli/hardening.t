@@ -4,6 +4,7 @@
 # read-only segment apart from the code, relocated data read-only after start-up (RELRO + BIND_NOW),
 # stack canaries; and that such a binary runs. build/keydrop-future is linked the same way.
 source "$(dirname "$0")/../lib/tap.sh"
+root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TAP_TMP"
 command -v readelf >/dev/null && command -v objdump >/dev/null || { echo "1..0 # SKIP needs binutils (readelf, objdump)"; exit 0; }
 
@@ -26,17 +27,37 @@ check_elf() {
 	like "$(grep -E '^ +GNU_RELRO ' <<<"$hdr")" 'GNU_RELRO' "$name: a RELRO segment"
 	like "$hdr" 'FLAGS_1\) +Flags: NOW PIE' "$name: BIND_NOW and PIE flags"
 	ok "$(grep -q TEXTREL <<<"$hdr"; echo $((!$?)))" "$name: no relocations in code (TEXTREL)"
-	# -fstack-protector-strong: functions load the canary from %fs:0x28. The binary is stripped (no
-	# __stack_chk_fail symbol to find); plain -fstack-protector protected ~150 functions, -strong over
-	# BearSSL, libsodium and our code ~310.
-	canaries=$(objdump -d --no-show-raw-insn "$bin" | grep -c 'mov *%fs:0x28,')
+	# -fstack-protector-strong: on x86_64 functions load the canary from %fs:0x28. The binary is
+	# stripped (no __stack_chk_fail symbol to find); plain -fstack-protector protected ~150
+	# functions, -strong over BearSSL, libsodium and our code ~310. On aarch64 the canary is musl's
+	# global __stack_chk_guard, compared at each protected function's end by a `subs` whose result
+	# register is cleared at once (`mov xN, #0x0`: gcc leaves no copy of the canary behind).
+	if [ "$arch" = aarch64 ]; then
+		canaries=$($objdump -d --no-show-raw-insn "$bin" | awk '/\tsubs\tx[0-9]+, x[0-9]+, x[0-9]+$/ { s = 1; next }
+			s && /\tmov\tx[0-9]+, #0x0$/ { n++ } { s = 0 } END { print n + 0 }')
+	else
+		canaries=$($objdump -d --no-show-raw-insn "$bin" | grep -c 'mov *%fs:0x28,')
+	fi
 	ok "$(( canaries >= 250 ? 0 : 1 ))" "$name: stack protector in $canaries functions (>= 250: -strong, everywhere)"
 }
 
-check_elf keydrop "$KEYDROP"
+# The architecture the binary is for (KEYDROP may name an aarch64 binary run under qemu-aarch64-static,
+# or a script that runs it: KEYDROP_ELF then names the binary itself), from its ELF header.
+elf=${KEYDROP_ELF:-$KEYDROP}
+case $(readelf -h "$elf" | sed -n 's/^ *Machine: *//p') in
+AArch64) arch=aarch64 objdump=aarch64-linux-gnu-objdump ;;
+Advanced\ Micro\ Devices\ X86-64) arch=x86_64 objdump=objdump ;;
+*) arch=unknown objdump=objdump ;;
+esac
+ok "$([ "$arch" != unknown ]; echo $?)" "the binary is for x86_64 or aarch64 (got $arch)"
+command -v "$objdump" >/dev/null || { ok 1 "$objdump is installed"; done_testing; }
+check_elf keydrop "$elf"
 run "$KEYDROP" version
 is "$RC" 0 "keydrop version runs"
 like "$OUT" '^keydrop [0-9]' "... and prints its version"
+like "$OUT" $'\narchitecture '"$arch"' \\(linux, static\\)\n' "... names the architecture of its ELF header ($arch)"
+musl=$(awk '$1 == "package" { print $3 }' "$root/vendor/musl.pin")
+like "$OUT" $'\nmusl '"${musl//+/\\+}"' \\(Debian source\\)\n' "... and the pinned musl ($musl)"
 run "$KEYDROP" keygen -q -t ed25519 -f "$TAP_TMP/k" -C hardened
 is "$RC" 0 "keygen -t ed25519 runs"
 like "$(ssh-keygen -l -f "$TAP_TMP/k.pub" 2>&1)" '^256 SHA256:.* hardened \(ED25519\)$' "... and ssh-keygen reads the key"
@@ -44,7 +65,7 @@ run "$KEYDROP" keygen -q -t ecdsa -f "$TAP_TMP/e" -C hardened
 is "$RC" 0 "keygen -t ecdsa runs (BearSSL in the PIE)"
 like "$(ssh-keygen -y -f "$TAP_TMP/e" 2>&1)" '^ecdsa-sha2-nistp256 ' "... and ssh-keygen reads the private key"
 
-FUT=${KEYDROP_FUTURE:-$(dirname "$KEYDROP")/keydrop-future}
+FUT=${KEYDROP_FUTURE:-$(dirname "$elf")/keydrop-future}
 if [ -x "$FUT" ]; then
 	check_elf keydrop-future "$FUT"
 	run "$FUT" version
