@@ -14,6 +14,7 @@ OUTER_GOALS := $(or $(MAKECMDGOALS),all)
 BOOT_GROUPS := $(sort $(if $(filter-out clean distclean,$(OUTER_GOALS)),build) \
                  $(if $(filter check check-% sanitize fuzz build/san/% build/fuzz/% build/fuzzobj/% build/host/tests/%,$(OUTER_GOALS)),test) \
                  $(if $(filter bench,$(OUTER_GOALS)),bench) $(if $(filter check-fresh,$(OUTER_GOALS)),ci) \
+                 $(if $(filter cross dist check-aarch64 build/aarch64/%,$(OUTER_GOALS))$(filter aarch64,$(ARCH)),cross) \
                  $(if $(filter check-boot,$(OUTER_GOALS)),boot))
 .DEFAULT_GOAL := all
 .PHONY: $(OUTER_GOALS) keydrop-outer
@@ -307,15 +308,15 @@ $(TB)/keydrop: $(MUSL_OBJS) $(DEPS_MUSL)
 # Only the files that use the build date are compiled again (rebuilt every time: "now" moves).
 FUTURE_DAYS ?= 30
 FUTURE_SRCS := $(shell grep -l KEYDROP_BUILD_EPOCH $(SRCS))
-FUTURE_OBJS := $(patsubst src/%.c,$(B)/future/%.o,$(FUTURE_SRCS))
-$(B)/keydrop-future: $(MUSL_OBJS) $(DEPS_MUSL) FORCE
+FUTURE_OBJS := $(patsubst src/%.c,$(TB)/future/%.o,$(FUTURE_SRCS))
+$(TB)/keydrop-future: $(MUSL_OBJS) $(DEPS_MUSL) FORCE
 	@set -e; e=$$(( $$(date +%s) + $(FUTURE_DAYS) * 86400 )); for f in $(FUTURE_SRCS); do \
-	  o=$(B)/future/$${f#src/}; mkdir -p $$(dirname $$o); \
+	  o=$(TB)/future/$${f#src/}; mkdir -p $$(dirname $$o); \
 	  $(MUSL_CC) $(MUSL_CFLAGS) $(LTO_FLAGS) $(WARN) $(subst -DKEYDROP_BUILD_EPOCH=$(SOURCE_DATE_EPOCH)LL,-DKEYDROP_BUILD_EPOCH=$${e}LL,$(DEFS)) \
 	    $(call layer_incs,cli) $(LIB_INCS) -c $$f -o $${o%.c}.o; done
 	@$(call musl_link,$@,$(filter-out $(patsubst src/%.c,$(TB)/musl/%.o,$(FUTURE_SRCS)),$(MUSL_OBJS)) \
 	    $(FUTURE_OBJS) $(filter %.a,$(DEPS_MUSL)))
-	@echo "built $@ (build date $$($@ version | sed -n 's/^built //p'))"
+	@echo "built $@ (build date $$($(TARGET_RUN) $@ version | sed -n 's/^built //p'))"
 
 # ---- host builds for unit tests, sanitizers and fuzzing ------------------------------------------
 $(B)/host/%.o: src/%.c $(HDRS) $(DEPS_HOST) $(B)/gen/hostdefs.stamp
@@ -343,6 +344,62 @@ $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) $(DEPS_HOST)
 	@mkdir -p $(@D)
 	@echo "  LINK/CC $@"
 	@$(HOST_CC) $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined $(WARN) $(DEFS) $(TEST_INCS) $(LIB_INCS) -o $@ $< $(FUZZ_OBJS) $(DEPS_HOST)
+
+# ---- other architectures: make cross (ARCH=aarch64), tests under qemu-user ----------------------------
+# For make check-aarch64: the unit tests and the fuzz targets built for ARCH with its musl (no
+# libFuzzer, no sanitizers there: tests/cross/replay_main.c runs each corpus file through the target
+# once), from objects without LTO (a dozen test links otherwise each optimise the whole library), and
+# run by qemu-user (TARGET_RUN). The release binary is the one of `make ARCH=...`.
+XOBJS      := $(patsubst src/%.c,$(TB)/xobj/%.o,$(SRCS_LIB))
+XUNIT_BINS := $(patsubst tests/unit/%.c,$(TB)/xtests/%,$(UNIT_SRCS))
+XFUZZ_BINS := $(patsubst tests/fuzz/%.c,$(TB)/replay/%,$(FUZZ_SRCS))
+TARGET_RUN := $(if $(filter aarch64,$(filter-out $(HOST_ARCH),$(ARCH))),qemu-aarch64-static)
+$(TB)/xobj/%.o: src/%.c $(HDRS) $(DEPS_MUSL)
+	@mkdir -p $(@D)
+	@echo "  CC $(ARCH) $<"
+	@$(MUSL_CC) $(MUSL_CFLAGS) $(WARN) $(DEFS) $(call layer_incs,$*) $(LIB_INCS) -c $< -o $@
+# The unit tests are written against clang (their host compiler); gcc's -Wformat-truncation finds
+# test-only snprintf calls into buffers sized for the test data (t_privkey.c), not a fault.
+XTEST_WARN := $(WARN) -Wno-format-truncation
+$(TB)/xtests/%.o: tests/unit/%.c tests/unit/tap.h $(DEPS_MUSL)
+	@mkdir -p $(@D)
+	@$(MUSL_CC) $(MUSL_CFLAGS) $(XTEST_WARN) $(DEFS) $(TEST_INCS) $(LIB_INCS) -Itests/unit -c $< -o $@
+$(TB)/xtests/%: $(TB)/xtests/%.o $(XOBJS) $(DEPS_MUSL)
+	@echo "  LINK $(ARCH) $@"
+	@$(call musl_link,$@,$< $(XOBJS) $(filter %.a,$(DEPS_MUSL)))
+$(TB)/replay/%.o: tests/fuzz/%.c $(DEPS_MUSL)
+	@mkdir -p $(@D)
+	@$(MUSL_CC) $(MUSL_CFLAGS) $(XTEST_WARN) $(DEFS) $(TEST_INCS) $(LIB_INCS) -c $< -o $@
+$(TB)/replay/replay_main.o: tests/cross/replay_main.c $(DEPS_MUSL)
+	@mkdir -p $(@D)
+	@$(MUSL_CC) $(MUSL_CFLAGS) $(WARN) -c $< -o $@
+$(TB)/replay/%: $(TB)/replay/%.o $(TB)/replay/replay_main.o $(XOBJS) $(DEPS_MUSL)
+	@echo "  LINK $(ARCH) $@"
+	@$(call musl_link,$@,$< $(TB)/replay/replay_main.o $(XOBJS) $(filter %.a,$(DEPS_MUSL)))
+# KEYDROP for the CLI tests: a script that runs the binary under qemu-user.
+$(TB)/%-run: $(TB)/%
+	@printf '#!/bin/sh\n# runs %s under %s (make check-$(ARCH))\nexec %s %s "$$@"\n' "$<" "$(TARGET_RUN)" "$(TARGET_RUN)" "$(CURDIR)/$<" > $@.tmp
+	@chmod 755 $@.tmp && mv $@.tmp $@
+
+.PHONY: cross dist check-aarch64 check-cross
+cross:
+	@$(MAKE) --no-print-directory ARCH=aarch64 $(B)/aarch64/keydrop
+# The CLI test files that run the binary and pass unchanged under emulation (the others need what
+# qemu-user does not give: ptrace (strace fault injection), a uid change of the emulator, benchmarks).
+CROSS_CLI_TESTS ?= tests/cli/hardening.t tests/cli/keygen.t tests/cli/keygen_comment.t tests/cli/install_inputs.t \
+                   tests/cli/install_faults.t tests/cli/fetch.t tests/cross/emulated.t
+check-aarch64:
+	@$(MAKE) --no-print-directory ARCH=aarch64 check-cross
+check-cross: $(TB)/keydrop $(TB)/keydrop-future $(TB)/keydrop-run $(TB)/keydrop-future-run $(XUNIT_BINS) $(XFUZZ_BINS)
+	@test -n "$(TARGET_RUN)" || { echo "make check-cross: ARCH=$(ARCH) is the host's (use make check)" >&2; exit 1; }
+	KEYDROP=$(CURDIR)/$(TB)/keydrop-run KEYDROP_ELF=$(CURDIR)/$(TB)/keydrop KEYDROP_FUTURE=$(CURDIR)/$(TB)/keydrop-future-run \
+	  KEYDROP_FUTURE_ELF=$(CURDIR)/$(TB)/keydrop-future \
+	  KEYDROP_ARCH=$(ARCH) KEYDROP_REPLAY=$(CURDIR)/$(TB)/replay TARGET_RUN=$(TARGET_RUN) \
+	  prove -e '$(TARGET_RUN)' $(XUNIT_BINS) && \
+	KEYDROP=$(CURDIR)/$(TB)/keydrop-run KEYDROP_ELF=$(CURDIR)/$(TB)/keydrop KEYDROP_FUTURE=$(CURDIR)/$(TB)/keydrop-future-run \
+	  KEYDROP_FUTURE_ELF=$(CURDIR)/$(TB)/keydrop-future \
+	  KEYDROP_ARCH=$(ARCH) KEYDROP_REPLAY=$(CURDIR)/$(TB)/replay TARGET_RUN=$(TARGET_RUN) \
+	  prove $(CROSS_CLI_TESTS) tests/cross/fuzz_replay.t
 
 # ---- tests -------------------------------------------------------------------------------------------
 export KEYDROP := $(CURDIR)/$(B)/keydrop

@@ -1,5 +1,5 @@
 #!/bin/bash
-# scripts/bootstrap.sh GROUP... (build, test, bench, ci, boot; default build)
+# scripts/bootstrap.sh GROUP... (build, test, bench, ci, boot, cross; default build)
 # Installs, with apt, whatever the build (or the test suite) needs and this machine lacks. As root it
 # installs; otherwise it prints the one apt-get command to run and stops. Never touches apt sources.
 # The Makefile runs it before it reads anything else (its outer pass), so every file test and $(shell)
@@ -9,7 +9,8 @@ set -euo pipefail
 
 # command-or-file -> Debian package
 build_needs=(
-	"musl-gcc:musl-tools"
+	# musl is built from its pinned Debian source (vendor/musl.pin) with gcc: its configure and
+	# Makefile need only a shell, make, gcc and binutils (no musl-tools)
 	"dpkg-source:dpkg-dev"
 	# make deb
 	"dpkg-deb:dpkg"
@@ -94,6 +95,16 @@ boot_needs=(
 	"prove:perl"
 )
 
+# make ARCH=aarch64, make cross, make dist, make check-aarch64: the cross compiler (musl, BearSSL,
+# libsodium and keydrop for aarch64) and qemu-user to run the aarch64 builds in the tests (called by
+# name: no binfmt registration needed)
+cross_needs=(
+	"aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu"
+	"aarch64-linux-gnu-objdump:binutils-aarch64-linux-gnu"
+	"qemu-aarch64-static:qemu-user-static"
+	"file:file"
+)
+
 needs=("${build_needs[@]}")
 for what in "$@"; do
 	case "$what" in
@@ -102,7 +113,8 @@ for what in "$@"; do
 	bench) needs+=("${bench_needs[@]}") ;;
 	ci) needs+=("${ci_needs[@]}") ;;
 	boot) needs+=("${boot_needs[@]}") ;;
-	*) echo "usage: $0 [build|test|bench|ci|boot]..." >&2; exit 2 ;;
+	cross) needs+=("${cross_needs[@]}") ;;
+	*) echo "usage: $0 [build|test|bench|ci|boot|cross]..." >&2; exit 2 ;;
 	esac
 done
 

@@ -15,7 +15,7 @@ $(B)/gen/blowfish_pi.h: $(BLOWFISH_PI_TOOL)
 	@echo "  GEN     $@ (pi's hexadecimal digits)"
 	@$(BLOWFISH_PI_TOOL) > $@.tmp
 	@mv $@.tmp $@
-$(foreach d,musl host san fuzzobj,$(B)/$(d)/crypto/blowfish.o): $(B)/gen/blowfish_pi.h
+$(TB)/musl/crypto/blowfish.o $(TB)/xobj/crypto/blowfish.o $(foreach d,host san fuzzobj,$(B)/$(d)/crypto/blowfish.o): $(B)/gen/blowfish_pi.h
 
 # No -O2 for blowfish.c / bcrypt_pbkdf.c (tried, as issue 9 allows): `keygen -N PASS -a 16` is
 # bcrypt_pbkdf with 16 rounds and a 48-byte key, i.e. 2 x 16 x 129 key expansions of 521 block

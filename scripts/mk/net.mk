@@ -79,10 +79,10 @@ $(B)/gen/ca_roots_compact.h: $(CA_COMPACT_TOOL)
 endif
 
 # Objects that embed the table or print its version.
-$(B)/musl/net/tls_roots.o $(B)/host/net/tls_roots.o $(B)/san/net/tls_roots.o $(B)/fuzzobj/net/tls_roots.o: $(B)/gen/ca_roots.h
-$(B)/musl/cli/cmd_version.o: $(B)/gen/ca_roots.h
-$(B)/musl/net/tls_roots.o: scripts/mk/net.mk
-$(B)/host/tests/t_tls $(B)/san/tests/t_tls $(B)/fuzz/fuzz_cert: $(B)/gen/ca_roots.h tests/unit/anchors_ref.h
+$(TB)/musl/net/tls_roots.o $(TB)/xobj/net/tls_roots.o $(B)/host/net/tls_roots.o $(B)/san/net/tls_roots.o $(B)/fuzzobj/net/tls_roots.o: $(B)/gen/ca_roots.h
+$(TB)/musl/cli/cmd_version.o: $(B)/gen/ca_roots.h
+$(TB)/musl/net/tls_roots.o: scripts/mk/net.mk
+$(B)/host/tests/t_tls $(B)/san/tests/t_tls $(B)/fuzz/fuzz_cert $(TB)/xtests/t_tls $(TB)/replay/fuzz_cert: $(B)/gen/ca_roots.h tests/unit/anchors_ref.h
 
 # jsmn (Debian's libjsmn-dev) is one header in /usr/include, which musl-gcc does not search (and
 # must not: glibc headers). A copy in build/gen, on every compiler's include path, is used instead.
@@ -94,4 +94,4 @@ $(JSMN_H):
 $(B)/gen/jsmn.h: $(JSMN_H)
 	@mkdir -p $(@D)
 	cp $< $@
-$(B)/musl/core/json.o $(B)/host/core/json.o $(B)/san/core/json.o $(B)/fuzzobj/core/json.o: $(B)/gen/jsmn.h
+$(TB)/musl/core/json.o $(TB)/xobj/core/json.o $(B)/host/core/json.o $(B)/san/core/json.o $(B)/fuzzobj/core/json.o: $(B)/gen/jsmn.h

@@ -92,9 +92,14 @@ is "$(cut -d' ' -f1,2 <<<"$OUT")" "$(cut -d' ' -f1,2 "$vec/sshkeygen-pem-rsa.pub
 run "$KEYDROP" pubkey -f /nonexistent
 is "$RC" 1 "missing file: exit 1"
 
+# strace_here: strace can trace keydrop's own syscalls. Not under qemu-user (make check-aarch64,
+# TARGET_RUN set): the traced process is the emulator, whose own getrandom and renameat calls the
+# injections would hit.
+strace_here() { [ -z "${TARGET_RUN:-}" ] && command -v strace >/dev/null && strace -f -qq -o /dev/null true 2>/dev/null; }
+
 # Entropy: a getrandom() that would block is announced once and then waited for; a kernel
 # without getrandom() fails clearly (strace injects the errors into the real syscall).
-if command -v strace >/dev/null && strace -f -qq -o /dev/null true 2>/dev/null; then
+if strace_here; then
 	run strace -qq -o /dev/null -e trace=getrandom -e inject=getrandom:error=EAGAIN:when=1 "$KEYDROP" keygen -q -f ent
 	is "$RC" 0 "keygen succeeds after getrandom would block"
 	like "$ERR" "waiting for the kernel's random pool" "the wait is announced"
@@ -108,7 +113,7 @@ else
 fi
 
 # No core dumps while secrets live: RLIMIT_CORE is 0 in the keygen process.
-if command -v strace >/dev/null && strace -f -qq -o /dev/null true 2>/dev/null; then
+if strace_here; then
 	run strace -qq -o trace.out -e trace=prlimit64,setrlimit "$KEYDROP" keygen -q -f coretest
 	grep -q 'RLIMIT_CORE, {rlim_cur=0, rlim_max=0}' trace.out; ok $? "keygen sets RLIMIT_CORE to 0"
 else
@@ -131,7 +136,7 @@ is "$RC" 3 "fingerprint of a file without keys: exit 3"
 
 # --force never leaves the old .pub next to the new key: the old .pub goes before the new key lands.
 "$KEYDROP" keygen -q -f forced -C one
-if command -v strace >/dev/null && strace -f -qq -o /dev/null true 2>/dev/null; then
+if strace_here; then
 	# Kill the process at the rename of the new private key (the first rename): the old .pub must
 	# already be gone, and the old private key still be there, whole.
 	old_pub=$(cat forced.pub)
