@@ -384,6 +384,20 @@ $(TB)/%-run: $(TB)/%
 .PHONY: cross dist check-aarch64 check-cross
 cross:
 	@$(MAKE) --no-print-directory ARCH=aarch64 $(B)/aarch64/keydrop
+# make dist: the release files, one static binary per architecture, their .deb packages and SHA256SUMS
+# (made from the host's build; dist/ is made afresh).
+DIST := dist
+dist: $(B)/keydrop
+	@test "$(HOST_ARCH)" = x86_64 || { echo "make dist: made on x86_64 (the host build plus make cross)" >&2; exit 1; }
+	@$(MAKE) --no-print-directory ARCH=aarch64 $(B)/aarch64/keydrop
+	@$(MAKE) --no-print-directory deb
+	@$(MAKE) --no-print-directory ARCH=aarch64 deb
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	cp $(B)/keydrop $(DIST)/keydrop-$(VERSION)-linux-x86_64
+	cp $(B)/aarch64/keydrop $(DIST)/keydrop-$(VERSION)-linux-aarch64
+	cp $(B)/keydrop_$(DEB_VERSION)_amd64.deb $(B)/keydrop_$(DEB_VERSION)_arm64.deb $(DIST)/
+	cd $(DIST) && sha256sum keydrop-* keydrop_* > SHA256SUMS
+	@cat $(DIST)/SHA256SUMS
 # The CLI test files that run the binary and pass unchanged under emulation (the others need what
 # qemu-user does not give: ptrace (strace fault injection), a uid change of the emulator, benchmarks).
 CROSS_CLI_TESTS ?= tests/cli/hardening.t tests/cli/keygen.t tests/cli/keygen_comment.t tests/cli/install_inputs.t \
@@ -446,8 +460,8 @@ bench: $(B)/keydrop
 
 clean:
 	rm -rf $(B)/musl/*.o $(B)/host $(B)/san $(B)/fuzz $(B)/fuzzobj $(B)/keydrop
-	rm -rf $(B)/musl
+	rm -rf $(B)/musl $(B)/aarch64
 distclean:
-	rm -rf $(B)
+	rm -rf $(B) $(DIST)
 
 endif # KEYDROP_INNER

@@ -1,11 +1,11 @@
 #!/bin/bash
-# scripts/deb-meta.sh ROOT VERSION ARCH MAINTAINER BUILT_USING BEARSSL_SRC SODIUM_SRC
+# scripts/deb-meta.sh ROOT VERSION ARCH MAINTAINER BUILT_USING BEARSSL_SRC SODIUM_SRC MUSL_SRC
 # (make deb) Writes the Debian metadata into ROOT, a `make install DESTDIR=ROOT PREFIX=/usr` tree:
 # DEBIAN/control, usr/share/doc/keydrop/copyright (machine-readable, with the licenses of what the
 # static binary carries, taken from the fetched sources) and the changelog, dated by
 # SOURCE_DATE_EPOCH (reproducible). No maintainer scripts: the package enables no unit.
 set -euo pipefail
-root=$1 version=$2 arch=$3 maintainer=$4 built_using=$5 bearssl=$6 sodium=$7
+root=$1 version=$2 arch=$3 maintainer=$4 built_using=$5 bearssl=$6 sodium=$7 musl=$8
 doc=$root/usr/share/doc/keydrop
 : "${SOURCE_DATE_EPOCH:?}"
 indent() { sed -e 's/^[[:space:]]*$/./' -e 's/^/ /'; } # a DEP-5 / control continuation block
@@ -26,10 +26,11 @@ isc=$(awk 'NR > 4 && /^BearSSL/ { exit } NR > 4' LICENSE)
 mit=$(sed -e '1d' -e '/./,$!d' "$bearssl/LICENSE.txt")
 # The other libraries' holders as their own files name them, read at build time (nothing of theirs
 # is written into this repository): libsodium's LICENSE ("Copyright (c) YEARS" then the holder on
-# the next line), musl's from the copyright file of the musl-dev package the binary was linked with.
+# the next line), musl's from the Debian copyright file of the pinned musl source the binary was
+# linked with (vendor/musl.pin).
 sodium_copyright=$(awk '/Copyright \(c\)/ { sub(/.*Copyright \(c\) */, ""); y = $0; getline; sub(/^[ *]*/, ""); print y " " $0; exit }' "$sodium/LICENSE")
 musl_copyright=$(awk '/^Files: \*$/ { f = 1; next } f && /^Copyright:/ { sub(/^Copyright: */, ""); print; c = 1; next }
-	c && /^ / { sub(/^ +/, "           "); print; next } c { exit }' /usr/share/doc/musl-dev/copyright)
+	c && /^ / { sub(/^ +/, "           "); print; next } c { exit }' "$musl/debian/copyright")
 [ -n "$sodium_copyright" ] && [ -n "$musl_copyright" ] || { echo "deb-meta: cannot read libsodium's or musl's copyright holders" >&2; exit 1; }
 {
 	cat <<COPY

@@ -28,9 +28,9 @@ INSTALL_SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SHAREDIR@|$(SHAREDIR)|g'
 
 .PHONY: install deb
 
-install: $(B)/keydrop $(MANPAGE)
+install: $(TB)/keydrop $(MANPAGE)
 	install -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(MANDIR)/man1
-	install -m 0755 $(B)/keydrop $(DESTDIR)$(BINDIR)/keydrop
+	install -m 0755 $(TB)/keydrop $(DESTDIR)$(BINDIR)/keydrop
 	install -m 0644 $(MANPAGE) $(DESTDIR)$(MANDIR)/man1/keydrop.1
 	@set -e; for f in $(UNITS); do \
 	  echo "  UNIT    $(DESTDIR)$(UNITDIR)/$${f##*/}"; \
@@ -72,25 +72,26 @@ install-dracut:
 	done
 
 # ---- the .deb --------------------------------------------------------------------------------------
-DEB_ARCH       := $(shell dpkg --print-architecture 2>/dev/null)
+# Debian's name of ARCH: the host's from dpkg; aarch64 (make ARCH=aarch64 deb) is arm64.
+DEB_ARCH       := $(if $(filter aarch64,$(filter-out $(HOST_ARCH),$(ARCH))),arm64,$(shell dpkg --print-architecture 2>/dev/null))
 DEB_VERSION    ?= $(VERSION)
 DEB            := $(B)/keydrop_$(DEB_VERSION)_$(DEB_ARCH).deb
-DEB_ROOT       := $(B)/deb/root
+DEB_ROOT       := $(TB)/deb/root
 # The Maintainer field: override with DEB_MAINTAINER='Name <address>'; default the last commit's author.
 DEB_MAINTAINER ?= $(shell git log -1 --format='%an <%ae>' 2>/dev/null || echo 'keydrop authors <keydrop@localhost.localdomain>')
 # The Debian source packages whose code (or data) the static binary carries (Policy 7.8 Built-Using).
-DEB_BUILT_USING = $(shell dpkg-query -W -f='$${source:Package} (= $${source:Version}), ' musl-dev ca-certificates 2>/dev/null)bearssl (= $(BEARSSL_VER)), libsodium (= $(LIBSODIUM_VER))
+DEB_BUILT_USING = musl (= $(MUSL_VER)), $(shell dpkg-query -W -f='$${source:Package} (= $${source:Version}), ' ca-certificates 2>/dev/null)bearssl (= $(BEARSSL_VER)), libsodium (= $(LIBSODIUM_VER))
 DEB_DOC        := $(DEB_ROOT)/usr/share/doc/keydrop
 
-deb: $(B)/keydrop
+deb: $(TB)/keydrop
 	@test -n "$(DEB_ARCH)" || { echo "make deb: dpkg --print-architecture failed" >&2; exit 1; }
-	rm -rf $(B)/deb
+	rm -rf $(TB)/deb
 	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(DEB_ROOT) PREFIX=/usr UNITDIR=/lib/systemd/system
 	@# Policy: man pages compressed (gzip -n: no name or time inside, reproducible)
 	gzip -9n $(DEB_ROOT)/usr/share/man/man1/keydrop.1
 	install -d -m 0755 $(DEB_DOC) $(DEB_ROOT)/DEBIAN
 	bash scripts/deb-meta.sh $(DEB_ROOT) '$(DEB_VERSION)' '$(DEB_ARCH)' '$(DEB_MAINTAINER)' '$(DEB_BUILT_USING)' \
-	  $(BEARSSL_SRC) $(SODIUM_SRC)
+	  $(BEARSSL_SRC) $(SODIUM_SRC) $(MUSL_SRC)
 	@# Every file dated SOURCE_DATE_EPOCH, owned by root in the archive: the same tree gives the same .deb.
 	find $(DEB_ROOT) -exec touch -h -d @$(SOURCE_DATE_EPOCH) {} +
 	dpkg-deb --root-owner-group -Zxz --build $(DEB_ROOT) $(DEB)
