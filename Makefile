@@ -406,6 +406,7 @@ check-aarch64:
 	@$(MAKE) --no-print-directory ARCH=aarch64 check-cross
 check-cross: $(TB)/keydrop $(TB)/keydrop-future $(TB)/keydrop-run $(TB)/keydrop-future-run $(XUNIT_BINS) $(XFUZZ_BINS)
 	@test -n "$(TARGET_RUN)" || { echo "make check-cross: ARCH=$(ARCH) is the host's (use make check)" >&2; exit 1; }
+	@$(MAKE) --no-print-directory -s deb >/dev/null
 	KEYDROP=$(CURDIR)/$(TB)/keydrop-run KEYDROP_ELF=$(CURDIR)/$(TB)/keydrop KEYDROP_FUTURE=$(CURDIR)/$(TB)/keydrop-future-run \
 	  KEYDROP_FUTURE_ELF=$(CURDIR)/$(TB)/keydrop-future \
 	  KEYDROP_ARCH=$(ARCH) KEYDROP_REPLAY=$(CURDIR)/$(TB)/replay TARGET_RUN=$(TARGET_RUN) \
@@ -413,7 +414,7 @@ check-cross: $(TB)/keydrop $(TB)/keydrop-future $(TB)/keydrop-run $(TB)/keydrop-
 	KEYDROP=$(CURDIR)/$(TB)/keydrop-run KEYDROP_ELF=$(CURDIR)/$(TB)/keydrop KEYDROP_FUTURE=$(CURDIR)/$(TB)/keydrop-future-run \
 	  KEYDROP_FUTURE_ELF=$(CURDIR)/$(TB)/keydrop-future \
 	  KEYDROP_ARCH=$(ARCH) KEYDROP_REPLAY=$(CURDIR)/$(TB)/replay TARGET_RUN=$(TARGET_RUN) \
-	  prove $(CROSS_CLI_TESTS) tests/cross/fuzz_replay.t
+	  KEYDROP_DEB=$(CURDIR)/$(DEB) prove $(CROSS_CLI_TESTS) tests/cross/fuzz_replay.t tests/cross/deb_arm64.t
 
 # ---- tests -------------------------------------------------------------------------------------------
 export KEYDROP := $(CURDIR)/$(B)/keydrop

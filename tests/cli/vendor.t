@@ -30,4 +30,13 @@ run env KEYDROP_VENDOR_CACHE="$cache" sh "$root/vendor/fetch.sh" "$TAP_TMP/bad.p
 ok $(( RC == 0 )) "a wrong pin stops the fetch"
 like "$ERR" "SHA-256 mismatch" "wrong pin: clear message"
 [ -z "$(ls -A "$TAP_TMP/out")" ]; ok $? "wrong pin: nothing left behind"
+
+# musl (vendor/musl.pin, issue 13): its pinned files, verified offline from the cache, unpack into a
+# tree with musl's configure and Debian's copyright file (which the .deb's copyright reads).
+cp "$root"/build/dl/musl_* "$cache/"
+run env KEYDROP_VENDOR_CACHE="$cache" sh "$root/vendor/fetch.sh" "$root/vendor/musl.pin" "$TAP_TMP/out/musl"
+is "$RC" 0 "musl: fetch from a verified cache works offline"
+[ -x "$TAP_TMP/out/musl/configure" ] && [ -f "$TAP_TMP/out/musl/debian/copyright" ]; ok $? "musl: tree unpacked (configure, debian/copyright)"
+is "$(cat "$TAP_TMP/out/musl/VERSION")" "$(awk '$1 == "package" { v = $3; sub(/-[^-]*$/, "", v); print v }' "$root/vendor/musl.pin")" \
+	"musl: the tree's VERSION is the pin's upstream version"
 done_testing
