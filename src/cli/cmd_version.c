@@ -43,10 +43,10 @@ int cmd_version(int argc, char **argv, const struct globals *gg)
 		return op.rc;
 	timefmt_utc((int64_t)KEYDROP_BUILD_EPOCH, 1, date);
 	printf("keydrop %s\n", KEYDROP_VERSION);
-	printf("architecture %s (linux, static)\n", KEYDROP_ARCH);
 	printf("BearSSL %s (Debian source)\n", KEYDROP_BEARSSL_VERSION);
 	printf("libsodium %s (Debian source, Ed25519 subset)\n", KEYDROP_LIBSODIUM_VERSION);
 	printf("musl %s (Debian source)\n", KEYDROP_MUSL_VERSION);
+	printf("architecture %s (linux, static)\n", KEYDROP_ARCH);
 	printf("CA bundle: %s\n", KEYDROP_CA_VERSION);
 	printf("built %s\n", date);
 	return EXIT_OK; /* main checks stdout once for every command */

@@ -130,6 +130,12 @@ if [ $rc -eq 0 ]; then
 	ok $? "the bootstrap installed libjsmn-dev in the same make"
 	grep -q "vendor: bearssl .* verified and unpacked" "$TAP_TMP/make.log"
 	ok $? "vendor/fetch.sh fetched BearSSL through the root's deb822-only apt"
+	grep -q "vendor: musl .* verified and unpacked" "$TAP_TMP/make.log"
+	ok $? "vendor/fetch.sh fetched musl (vendor/musl.pin) through the root's deb822-only apt"
+	like "$(cat "$TAP_TMP/version.log")" $'\nmusl [0-9.]+-[0-9]+ \\(Debian source\\)' "keydrop version names the pinned musl"
+	# the C library is the pinned one, built by the Makefile: nothing installed a system musl
+	in_root "$TAP_TMP/musl-tools.log" '! command -v musl-gcc && ! ls /usr/lib/*-linux-musl/libc.a'
+	ok $? "no musl-gcc and no system musl libc.a in the root (musl-tools not installed)"
 fi
 
 t0=$(date +%s)
