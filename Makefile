@@ -398,12 +398,12 @@ dist: $(B)/keydrop
 	cp $(B)/keydrop_$(DEB_VERSION)_amd64.deb $(B)/keydrop_$(DEB_VERSION)_arm64.deb $(DIST)/
 	cd $(DIST) && sha256sum keydrop-* keydrop_* > SHA256SUMS
 	@cat $(DIST)/SHA256SUMS
-# The CLI test files that run the binary and pass unchanged under emulation. Not walk_attacks.t (it
-# stops keydrop at a syscall with gdb's catchpoints, which see the emulator's syscalls), nor the files
-# about the build, the package or the source (layers, deb, repro, vendor*, manpage, no_seams, muscle,
-# hostkeys: others' or the host binary's).
+# The CLI test files that run the binary (KEYDROP) and pass unchanged under emulation. Not
+# walk_attacks.t (it stops keydrop at a syscall with gdb's catchpoints, which see the emulator's
+# syscalls), nor the files about the build, the install, the package or the source (install, layers,
+# deb, repro, vendor*, manpage, no_seams, muscle: they make and check the host's build/keydrop).
 CROSS_CLI_TESTS ?= tests/cli/hardening.t tests/cli/keygen.t tests/cli/keygen_comment.t tests/cli/install_inputs.t \
-                   tests/cli/install_faults.t tests/cli/install.t tests/cli/install_attacks.t tests/cli/fetch.t \
+                   tests/cli/install_faults.t tests/cli/install_attacks.t tests/cli/fetch.t \
                    tests/cli/output_errors.t tests/cli/fifo_inputs.t tests/cli/keyvalid.t tests/cli/check_key.t \
                    tests/cli/grammar.t tests/cli/commands_agree.t tests/cli/denied_fragments.t \
                    tests/cli/authkeys_cmds.t tests/cli/prompt.t tests/cross/emulated.t
