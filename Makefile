@@ -1,5 +1,6 @@
 # keydrop — one plain Makefile. `make` fetches, verifies and builds everything; `make check` tests it.
-# Targets: all (default), check, install, deb, demo, sanitize, fuzz, repro, bench, clean, distclean.
+# Targets: all (default), check, install, deb, demo, sanitize, fuzz, repro, bench, clean, distclean,
+# cross (ARCH=aarch64), dist, check-aarch64.
 
 # ---- two passes: bootstrap first, then the build ------------------------------------------------
 # make decides what exists (wildcards, $(shell dpkg-query/sha256sum), "no rule to make target
@@ -95,10 +96,10 @@ MUSL_CRT_BEGIN  = $(MUSL_LIBDIR)/rcrt1.o $(MUSL_LIBDIR)/crti.o $(shell $(TARGET_
 MUSL_CRT_END    = $(shell $(TARGET_GCC) -print-file-name=crtendS.o) $(MUSL_LIBDIR)/crtn.o
 # aarch64: binutils aligns segments to 64 KiB there (kernels with 64 KiB pages), and -z separate-code
 # pads the file to that alignment twice (before and after .text): 657,384 bytes, of which ~100 KiB
-# padding, over the ceiling. Linked for 4 KiB pages, the default of Debian's, Ubuntu's (GH200's
-# linux-nvidia included) and most arm64 kernels, the same layout costs a few KiB. Such a binary does
-# not load on a kernel with 16 or 64 KiB pages (its segments' file offsets are not aligned to them):
-# AARCH64_MAX_PAGE=65536 builds one that does, with SIZE_MAX_BYTES raised (see README).
+# padding, over the ceiling. Linked for 4 KiB pages, the page size of Debian's and Ubuntu's default
+# arm64 kernels, the same layout costs a few KiB. Such a binary does not load on a kernel built with
+# 16 or 64 KiB pages (Ubuntu's -64k flavours, RHEL's kernel-64k: its segments' file offsets are not
+# aligned to them): AARCH64_MAX_PAGE=65536 builds one that does, with SIZE_MAX_BYTES raised (README).
 AARCH64_MAX_PAGE ?= 4096
 ARCH_LDFLAGS :=
 ifeq ($(ARCH),aarch64)
