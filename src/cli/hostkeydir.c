@@ -157,6 +157,8 @@ int hostkeydir_make(struct hostkeydir *d, const enum keygen_type *types, int n)
 					kr == KG_RAND ? rand_strerror(rerr) : keygen_strerror(kr));
 		if (wr == KFE_OK)
 			d->created++;
+		else if (wr == HKF_SAID)
+			ret = EXIT_FAIL, d->refused |= 1u << types[i];
 		else if (wr != KFE_EXISTS) /* each type on its own: one failure does not stop the others */
 			ret = msg_fail(EXIT_FAIL, d->cmd, "%s/%s%s %s%s", d->shown, name, wr == KFE_IO ? ":" : "",
 				       keyfile_strerror(wr),

@@ -35,6 +35,7 @@ struct hostkeydir {
 	enum hostkey_format format;
 	const char *refuser; /* why a group/other-readable private key is a problem (NULL: sshd's words) */
 	int created;         /* out: keys made by hostkeydir_make */
+	unsigned refused;    /* out: 1 << type of the targets whose write failed (said): not scanned again */
 	size_t n;            /* out: hostkeydir_scan's keys, by name */
 	struct hostkey k[HOSTKEYS_MAX];
 };

@@ -11,8 +11,10 @@
  * quiet). Each type on its own. Returns EXIT_OK or the worst exit code (printed). */
 int hostkeyfmt_convert(struct hostkeydir *d, int sshfd, const char *sshshown, const enum keygen_type *types, int n);
 
+#define HKF_SAID (-100) /* hostkeyfmt_write_new failed and said why */
+
 /* Writes pair as the new key name of the key directory (hostkeydir_make's writer for these formats;
- * an existing file is kept). Returns a keyfile_err (keyfile.h). */
+ * an existing file is kept). Returns KFE_OK, KFE_EXISTS, KFE_ENCODE or HKF_SAID. */
 int hostkeyfmt_write_new(const struct hostkeydir *d, const char *name, const struct keygen_pair *pair);
 
 /* Reads every key of the format in the directory into d->k (comment d->comment), refusing links and

@@ -261,4 +261,16 @@ run "$KEYDROP" hostkeys --format dropbear --root "$ra" --dir "$dd"
 is "$RC" 1 "a symlink as target: exit 1"
 is "$(cat "$TAP_TMP/victim")" keep "... its target untouched"
 
+# ---- tinyssh's two files change together or not at all (issue 12 review, item 1) ----------------------
+r1=$TAP_TMP/r1
+mkdir -p "$r1/etc/ssh" "$r1/etc/tinyssh/sshkeydir/ed25519.pk"
+ssh-keygen -q -t ed25519 -N '' -f "$r1/etc/ssh/ssh_host_ed25519_key"
+h=$(tree_hash "$r1")
+run "$KEYDROP" hostkeys --format tinyssh --root "$r1"
+is "$RC" 1 "tinyssh, ed25519.pk a directory: exit 1"
+[ ! -e "$r1/etc/tinyssh/sshkeydir/.ed25519.sk" ]; ok $? "... no .ed25519.sk written beside it"
+is "$(tree_hash "$r1")" "$h" "... nothing changed"
+is "$(printf '%s\n' "$ERR" | wc -l)" 1 "... one line on stderr"
+like "$ERR" "ed25519.pk: not a regular file" "... naming ed25519.pk"
+
 done_testing
