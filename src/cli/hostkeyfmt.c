@@ -252,7 +252,7 @@ int hostkeyfmt_convert(struct hostkeydir *d, int sshfd, const char *sshshown, co
 }
 
 /* Reads name of the key directory into buf[0..cap) (*len, *st) when it is a file we read: regular,
- * our uid. Returns 0, 1 (no such file) or the exit code (said). */
+ * our uid. Returns 0, -1 (no such file) or the exit code (said). */
 static int read_key_file(const struct hostkeydir *d, const char *name, uint8_t *buf, size_t cap, size_t *len,
 			 struct stat *st)
 {
@@ -262,7 +262,7 @@ static int read_key_file(const struct hostkeydir *d, const char *name, uint8_t *
 	if (fsx_read_at(d->dirfd, name, (char *)buf, cap, len, st) == 0)
 		why = refusal(st, 1, b, sizeof b);
 	else if (errno == ENOENT)
-		return 1;
+		return -1;
 	else if (errno != ELOOP && fstatat(d->dirfd, name, st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st->st_mode))
 		why = refusal(st, 1, b, sizeof b); /* a FIFO, a socket, a directory: said as such, not as EINVAL */
 	else
@@ -278,12 +278,12 @@ static int scan_one(const struct hostkeydir *d, const char *name, struct hostkey
 	int r, mode;
 
 	if ((r = read_key_file(d, name, w->cur, sizeof w->cur, &len, &st)) != 0)
-		return r == 1 ? EXIT_OK : r;
+		return r < 0 ? EXIT_OK : r;
 	/* The server uses it whatever its mode (neither checks): it is shown even when only reported. */
 	mode = hostkeydir_check_mode(d, name, &st);
 	if (d->format == HKF_TINYSSH) {
 		if ((r = read_key_file(d, TINY_PK, w->a, sizeof w->a, &pklen, &pst)) != 0)
-			return r == 1 ? msg_fail(EXIT_REJECT, d->cmd, "%s/%s: missing: the server cannot use %s", d->shown,
+			return r < 0 ? msg_fail(EXIT_REJECT, d->cmd, "%s/%s: missing: the server cannot use %s", d->shown,
 						 TINY_PK, name)
 				      : r;
 		if (pst.st_mode & 022) /* whoever can write it changes the key tinysshd announces */

@@ -273,4 +273,76 @@ is "$(tree_hash "$r1")" "$h" "... nothing changed"
 is "$(printf '%s\n' "$ERR" | wc -l)" 1 "... one line on stderr"
 like "$ERR" "ed25519.pk: not a regular file" "... naming ed25519.pk"
 
+# ---- ed25519.pk: the same rules as the secret file; the note names the file that differed (item 5) ------
+r5=$TAP_TMP/r5
+mkdir -p "$r5/etc/ssh" "$r5/etc/tinyssh"
+ssh-keygen -q -t ed25519 -N '' -f "$r5/etc/ssh/ssh_host_ed25519_key"
+run "$KEYDROP" hostkeys --format tinyssh --root "$r5" -q
+is "$RC" 0 "item 5 setup: tinyssh converted"
+k5=$r5/etc/tinyssh/sshkeydir
+ssh-keygen -q -t ed25519 -N '' -f "$TAP_TMP/other5"
+"$KEYDROP" hostkeys --format tinyssh --separate --dir "$TAP_TMP/sep5" -q
+cp "$TAP_TMP/sep5/ed25519.pk" "$k5/ed25519.pk"
+run "$KEYDROP" hostkeys --format tinyssh --root "$r5"
+is "$RC" 0 "only ed25519.pk held another key: exit 0"
+like "$ERR" "/ed25519.pk held another key" "... the note names ed25519.pk"
+[[ $ERR != *".ed25519.sk held"* ]]; ok $? "... not .ed25519.sk"
+is "$(tinysshd-printkey "$k5" | cut -d' ' -f1,2)" "$(cut -d' ' -f1,2 "$r5/etc/ssh/ssh_host_ed25519_key.pub")" \
+	"... the pair is the OpenSSH key again"
+chmod 0666 "$k5/ed25519.pk"
+h=$(tree_hash "$r5")
+run "$KEYDROP" hostkeys --format tinyssh --root "$r5" --show
+is "$RC" 1 "--show, ed25519.pk writable by others: exit 1"
+like "$ERR" "ed25519.pk: mode 0666" "... reported"
+is "$(tree_hash "$r5")" "$h" "... nothing changed"
+run "$KEYDROP" hostkeys --format tinyssh --root "$r5"
+is "$RC:$(stat -c %a "$k5/ed25519.pk")" "0:644" "conversion: a writable ed25519.pk is rewritten 0644"
+if [ "$(id -u)" -eq 0 ]; then
+	chown 1234 "$k5/ed25519.pk"
+	h=$(tree_hash "$r5")
+	run "$KEYDROP" hostkeys --format tinyssh --root "$r5"
+	is "$RC:$(tree_hash "$r5")" "1:$h" "ed25519.pk of another uid: exit 1, nothing changed"
+	like "$ERR" "ed25519.pk: owned by uid 1234: refusing it" "... says so"
+	run "$KEYDROP" hostkeys --format tinyssh --root "$r5" --show
+	is "$RC" 1 "--show, ed25519.pk of another uid: exit 1"
+	like "$ERR" "ed25519.pk: owned by uid 1234" "... says so"
+	chown 0 "$k5/ed25519.pk"
+else
+	skip "ed25519.pk of another uid needs root"
+fi
+
+# ---- a target that is not a regular file is refused, not replaced (item 6) -----------------------------
+r6=$TAP_TMP/r6
+mkdir -p "$r6/etc/ssh" "$r6/etc/dropbear"
+ssh-keygen -q -t ed25519 -N '' -f "$r6/etc/ssh/ssh_host_ed25519_key"
+mkfifo "$r6/etc/dropbear/dropbear_ed25519_host_key"
+h=$(tree_hash "$r6")
+run "$KEYDROP" hostkeys --format dropbear --root "$r6"
+is "$RC:$(tree_hash "$r6")" "1:$h" "a FIFO as target: exit 1, nothing changed"
+is "$ERR" "keydrop: hostkeys: $r6/etc/dropbear/dropbear_ed25519_host_key: not a regular file: refusing to replace it" \
+	"... one line: not a regular file"
+[ -p "$r6/etc/dropbear/dropbear_ed25519_host_key" ]; ok $? "... the FIFO is still there"
+run "$KEYDROP" hostkeys --format dropbear --root "$r6" --show
+is "$RC" 1 "--show with a FIFO: exit 1"
+like "$ERR" "dropbear_ed25519_host_key: not a regular file" "... says not a regular file"
+[[ $ERR != *"Invalid argument"* ]]; ok $? "... not Invalid argument"
+run "$KEYDROP" hostkeys --format dropbear --separate --root "$r6"
+like "$RC:$ERR" "^1:.*not a regular file" "--separate with a FIFO: exit 1, not a regular file"
+
+# ---- a target of another uid: one line (item 7) --------------------------------------------------------
+if [ "$(id -u)" -eq 0 ]; then
+	r7=$TAP_TMP/r7
+	mkdir -p "$r7/etc/ssh" "$r7/etc/dropbear"
+	ssh-keygen -q -t ed25519 -N '' -f "$r7/etc/ssh/ssh_host_ed25519_key"
+	echo other > "$r7/etc/dropbear/dropbear_ed25519_host_key"
+	chown 1234 "$r7/etc/dropbear/dropbear_ed25519_host_key"
+	h=$(tree_hash "$r7")
+	run "$KEYDROP" hostkeys --format dropbear --root "$r7"
+	is "$RC:$(tree_hash "$r7")" "1:$h" "a target of another uid: exit 1, nothing changed"
+	is "$ERR" "keydrop: hostkeys: $r7/etc/dropbear/dropbear_ed25519_host_key: owned by uid 1234: refusing it" \
+		"... one line: owned by uid 1234"
+else
+	skip "a target of another uid needs root"
+fi
+
 done_testing
