@@ -1,9 +1,11 @@
 /* cmd_hostkeys.c: keydrop hostkeys, like ssh-keygen -A: create only the missing host keys; with
  * --format dropbear or tinyssh, the same host identity for the server of an initramfs. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -63,21 +65,62 @@ static int sources(const struct hk_opts *o, struct hostkeydir *s, enum keygen_ty
 	return n;
 }
 
+/* Removes the key directory d->dirfd (named path) when this run made it and it is still empty: a
+ * run that wrote no key leaves no trace. Only the directory the descriptor is, never a name swapped
+ * in meanwhile; a directory holding anything is kept (rmdir refuses it). */
+static void unmake_dir(const struct hostkeydir *d, const char *path)
+{
+	char base[256];
+	size_t l = strlen(path);
+	struct stat mine, now;
+	int pfd;
+
+	while (l > 1 && path[l - 1] == '/')
+		l--;
+	const char *b = path + l;
+	while (b > path && b[-1] != '/')
+		b--;
+	if ((size_t)(path + l - b) >= sizeof base || b == path + l)
+		return;
+	snprintf(base, sizeof base, "%.*s", (int)(path + l - b), b);
+	if ((pfd = openat(d->dirfd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return;
+	if (fstat(d->dirfd, &mine) == 0 && fstatat(pfd, base, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    mine.st_dev == now.st_dev && mine.st_ino == now.st_ino)
+		unlinkat(pfd, base, AT_REMOVEDIR);
+	close(pfd);
+}
+
 static int run(const struct hk_opts *o, struct hostkeydir *d, enum keygen_type *types, int ntypes, const struct globals *g)
 {
 	static const char *const paths[] = { "/etc/ssh", "/etc/dropbear", "/etc/tinyssh/sshkeydir" };
 	char err[4400], keydir[4200], sshshown[4200];
 	const char *rootp = strcmp(o->root, "/") == 0 ? "" : o->root, *path = o->dir ? o->dir : paths[o->format];
+	const char *droot = o->dir ? "/" : o->root;
 	struct hostkeydir *s = NULL;
-	int ret = EXIT_OK, r, n = ntypes, ssh = o->format == HKF_OPENSSH;
+	int ret = EXIT_OK, r, n = ntypes, ssh = o->format == HKF_OPENSSH, made_dir = 0;
 
 	snprintf(sshshown, sizeof sshshown, "%s/etc/ssh", rootp);
 	snprintf(keydir, sizeof keydir, "%s%s", o->dir ? "" : rootp, path);
 	d->shown = keydir;
+	/* The key directory first: a run that cannot write there makes nothing, not even the OpenSSH keys
+	 * of -t. Made when its parent exists (and removed again when no key lands in it). */
+	if (ssh)
+		d->dirfd = o->show ? hostkeydir_open_dir(o->root, path, 0, err, sizeof err)
+				   : hostkeydir_open_sshdir(o->root, err, sizeof err);
+	else if ((d->dirfd = hostkeydir_open_dir(droot, path, 0, err, sizeof err)) < 0 && errno == ENOENT && !o->show)
+		made_dir = (d->dirfd = hostkeydir_open_dir(droot, path, 1, err, sizeof err)) >= 0;
+	if (d->dirfd < 0)
+		return o->show && errno == ENOENT ? msg_fail(EXIT_FAIL, d->cmd, "no host key in %s", keydir)
+						  : msg_fail(EXIT_FAIL, d->cmd, "%s%s", err,
+							     errno == EACCES || errno == EPERM ? " (run as root, or use --root DIR)" : "");
 	if (!ssh && !o->show && !o->separate) {
-		if (!(s = malloc(sizeof *s)))
-			return msg_fail(EXIT_FAIL, d->cmd, "out of memory");
+		if (!(s = malloc(sizeof *s))) {
+			ret = msg_fail(EXIT_FAIL, d->cmd, "out of memory");
+			goto out;
+		}
 		*s = *d;
+		s->dirfd = -1;
 		s->shown = sshshown;
 		s->format = HKF_OPENSSH; /* the OpenSSH keys converted (made with -t) */
 		s->refuser = NULL;
@@ -86,14 +129,6 @@ static int run(const struct hk_opts *o, struct hostkeydir *d, enum keygen_type *
 			goto out;
 		}
 	}
-	d->dirfd = ssh && !o->show ? hostkeydir_open_sshdir(o->root, err, sizeof err)
-				   : hostkeydir_open_dir(o->dir ? "/" : o->root, path, !o->show, err, sizeof err);
-	if (d->dirfd < 0) {
-		ret = o->show && errno == ENOENT ? msg_fail(EXIT_FAIL, d->cmd, "no host key in %s", keydir)
-						 : msg_fail(EXIT_FAIL, d->cmd, "%s%s", err,
-							    errno == EACCES || errno == EPERM ? " (run as root, or use --root DIR)" : "");
-		goto out;
-	}
 	if (!o->show)
 		ret = ssh || o->separate ? hostkeydir_make(d, types, ntypes) : hostkeyfmt_convert(d, s->dirfd, sshshown, types, n);
 	/* Every host key the server will present is checked and shown, not only the types asked for:
@@ -101,14 +136,16 @@ static int run(const struct hk_opts *o, struct hostkeydir *d, enum keygen_type *
 	if (ret == EXIT_OK || d->created || !ssh)
 		if ((r = ssh ? hostkeydir_scan(d) : hostkeyfmt_scan(d)) != EXIT_OK)
 			ret = r;
-	if (d->created && *rootp && !g->quiet)
+	if ((d->created || (s && s->created)) && *rootp && !g->quiet)
 		msg_err(d->cmd, "note: keys made under --root are shared by every machine started from the image; "
 			"make them at first boot instead (keydrop-hostkeys.service, or keydrop entrypoint)");
 	hostkeydir_print(d, o->console);
 	if (o->show && ret == EXIT_OK && d->n == 0)
 		ret = msg_fail(EXIT_FAIL, d->cmd, "no host key in %s", keydir);
-	close(d->dirfd);
 out:
+	if (made_dir && d->n == 0)
+		unmake_dir(d, path);
+	close(d->dirfd);
 	if (s && s->dirfd >= 0)
 		close(s->dirfd);
 	free(s);

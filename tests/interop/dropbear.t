@@ -345,4 +345,24 @@ else
 	skip "a target of another uid needs root"
 fi
 
+# ---- nothing made when the run cannot write a key (item 2) ---------------------------------------------
+rv=$TAP_TMP/rv
+mkdir -p "$rv"
+run "$KEYDROP" hostkeys --format tinyssh --root "$rv" -t ed25519
+is "$RC" 1 "-t ed25519, no etc/tinyssh: exit 1"
+[ -z "$(ls -A "$rv")" ]; ok $? "... no OpenSSH key made first (nothing made at all)"
+rw=$TAP_TMP/rw
+mkdir -p "$rw/etc/ssh"
+ssh-keygen -q -t ed25519 -N secret -f "$rw/etc/ssh/ssh_host_ed25519_key"
+h=$(tree_hash "$rw")
+run "$KEYDROP" hostkeys --format dropbear --root "$rw"
+is "$RC:$(tree_hash "$rw")" "1:$h" "only an encrypted OpenSSH key: exit 1, no empty etc/dropbear left"
+
+# ---- -t under --root: the OpenSSH keys made in the image get the shared-image note (item 10) -----------
+rt=$TAP_TMP/rt
+mkdir -p "$rt/etc"
+run "$KEYDROP" hostkeys --format dropbear --root "$rt" -t ed25519
+is "$RC" 0 "-t ed25519 under --root, no OpenSSH key yet: exit 0"
+like "$ERR" "shared by every machine started from the image" "... the shared-image note for the keys made in etc/ssh"
+
 done_testing
