@@ -199,6 +199,12 @@ int hostkeyfmt_write_new(const struct hostkeydir *d, const char *name, const str
 	return r;
 }
 
+/* Why a key cannot be converted or used: privkey's words, and dropbear's RSA limits. */
+static const char *fmt_strerror(int r)
+{
+	return r == DROPBEARKEY_RSA_SIZE ? "dropbear reads RSA keys of 1024 to 4096 bits" : privkey_strerror(r);
+}
+
 /* The type string an ssh_host_TYPE_key must hold, as its private part starts. */
 static const char *const type_prefix[] = { "\0\0\0\013ssh-ed25519", "\0\0\0\023ecdsa-sha2-", "\0\0\0\007ssh-rsa" };
 
@@ -222,7 +228,7 @@ static int convert_one(struct hostkeydir *d, int sshfd, const char *sshshown, en
 	if (r == PK_OK)
 		r = encode(d, &kl->pair, w);
 	if (r != PK_OK)
-		return msg_fail(EXIT_FAIL, d->cmd, "%s/%s: %s: cannot convert it", sshshown, src, privkey_strerror(r));
+		return msg_fail(EXIT_FAIL, d->cmd, "%s/%s: %s: cannot convert it", sshshown, src, fmt_strerror(r));
 	if (!(diff = differs(d, name, w, &exists)))
 		return EXIT_OK; /* the same key already: no write, the mtime stays */
 	if (put(d, name, w, 1) != KFE_OK) {
@@ -294,7 +300,7 @@ static int scan_one(const struct hostkeydir *d, const char *name, struct hostkey
 		r = dropbearkey_parse(w->cur, len, k->blob, sizeof k->blob, &k->len);
 	}
 	if (r != PK_OK)
-		return msg_fail(EXIT_REJECT, d->cmd, "%s/%s: %s: the server cannot use it", d->shown, name, privkey_strerror(r));
+		return msg_fail(EXIT_REJECT, d->cmd, "%s/%s: %s: the server cannot use it", d->shown, name, fmt_strerror(r));
 	snprintf(k->name, sizeof k->name, "%s", name);
 	snprintf(k->comment, sizeof k->comment, "%s", d->comment);
 	k->usable = 1;

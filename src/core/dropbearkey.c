@@ -44,7 +44,7 @@ long dropbearkey_from_openssh(const uint8_t *priv, size_t privlen, uint8_t *out,
 	struct sshbuf_w w;
 	const uint8_t *t, *s, *m[6];
 	size_t tl, sl, ml[6], pl;
-	uint8_t pub[2200]; /* an RSA-16384 public key fits */
+	uint8_t pub[2200]; /* an RSA-16384 public key fits (refused after the parse, not for want of room) */
 	int ret;
 
 	sshbuf_r_init(&r, priv, privlen);
@@ -104,9 +104,17 @@ int dropbearkey_parse(const uint8_t *in, size_t n, uint8_t *pub, size_t cap, siz
 			return ret;
 	} else if (is_name(t, tl, "ssh-rsa")) {
 		/* e, n, d, and p, q unless the file ends after d (old dropbear) */
-		for (int k = 0; k < 5 && (k != 3 || sshbuf_r_left(&r) > 0); k++)
+		int big = n > DROPBEAR_FILE_MAX;
+		for (int k = 0; k < 5 && (k != 3 || sshbuf_r_left(&r) > 0); k++) {
+			size_t at = r.off;
 			if (sshbuf_get_mpint(&r, &m[k], &ml[k]) < 0 || ml[k] == 0)
 				return PK_FORMAT;
+			big |= r.off - at - 4 > DROPBEAR_MPINT_MAX; /* the length as written, leading zeros too */
+		}
+		if (sshbuf_r_left(&r) != 0)
+			return PK_FORMAT;
+		if (big || sshbuf_bits(m[1], ml[1]) < DROPBEAR_RSA_MIN_BITS || sshbuf_bits(m[0], ml[0]) > DROPBEAR_RSA_E_MAX_BITS)
+			return DROPBEARKEY_RSA_SIZE;
 		sshbuf_put_string(&w, t, tl);
 		sshbuf_put_mpint(&w, m[0], ml[0]);
 		sshbuf_put_mpint(&w, m[1], ml[1]);

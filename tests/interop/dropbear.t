@@ -365,4 +365,44 @@ run "$KEYDROP" hostkeys --format dropbear --root "$rt" -t ed25519
 is "$RC" 0 "-t ed25519 under --root, no OpenSSH key yet: exit 0"
 like "$ERR" "shared by every machine started from the image" "... the shared-image note for the keys made in etc/ssh"
 
+# ---- RSA keys dropbear cannot load: neither converted nor called usable (item 3) ------------------------
+# dbrsa FILE NBITS EBITS: a dropbear RSA key file with an n of NBITS and an e of EBITS bits (any d, p, q:
+# dropbearkey -y and dropbear's loader check sizes, not the maths)
+dbrsa() {
+	python3 - "$@" <<'PY'
+import struct, sys
+out, nbits, ebits = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+def s(b): return struct.pack('>I', len(b)) + b
+def mp(v):
+    b = v.to_bytes((v.bit_length() + 7) // 8, 'big')
+    return s(b'\0' + b if b[0] & 0x80 else b)
+n = (1 << (nbits - 1)) | 0x1234567
+e = (1 << (ebits - 1)) | 1
+p = (1 << (nbits // 2 - 1)) | 3
+open(out, 'wb').write(s(b'ssh-rsa') + mp(e) + mp(n) + mp(n - 12345) + mp(p) + mp(p + 2))
+PY
+	chmod 600 "$1"
+}
+r3=$TAP_TMP/r3/etc/dropbear
+mkdir -p "$r3"
+for spec in "1024 17 0" "4432 17 0" "1023 17 3" "4440 17 3" "2048 65 3"; do
+	set -- $spec
+	dbrsa "$r3/dropbear_rsa_host_key" "$1" "$2"
+	dropbearkey -y -f "$r3/dropbear_rsa_host_key" >/dev/null 2>&1
+	db=$([ $? -eq 0 ] && echo loads || echo refuses)
+	run "$KEYDROP" hostkeys --format dropbear --dir "$r3" --show
+	is "$db:$RC" "$([ "$3" = 0 ] && echo loads || echo refuses):$3" \
+		"RSA n $1 bits, e $2 bits: dropbearkey $db it, keydrop --show exit $3"
+done
+like "$ERR" "dropbear reads RSA keys of 1024 to 4096 bits" "... says what dropbear reads"
+r3b=$TAP_TMP/r3b
+mkdir -p "$r3b/etc/ssh"
+ssh-keygen -q -t rsa -b 4608 -N '' -f "$r3b/etc/ssh/ssh_host_rsa_key"
+ssh-keygen -q -t ed25519 -N '' -f "$r3b/etc/ssh/ssh_host_ed25519_key"
+run "$KEYDROP" hostkeys --format dropbear --root "$r3b"
+is "$RC" 1 "an RSA-4608 OpenSSH host key (a 1.8 KB dropbear file): exit 1"
+like "$ERR" "ssh_host_rsa_key: dropbear reads RSA keys of 1024 to 4096 bits: cannot convert it" "... says why"
+[ ! -e "$r3b/etc/dropbear/dropbear_rsa_host_key" ] && [ -s "$r3b/etc/dropbear/dropbear_ed25519_host_key" ]
+ok $? "... no RSA file written, the ed25519 key still converted"
+
 done_testing

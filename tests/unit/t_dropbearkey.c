@@ -6,6 +6,7 @@
 #include "b64.h"
 #include "dropbearkey.h"
 #include "privkey.h"
+#include "sshbuf.h"
 #include "tap.h"
 
 static uint8_t work[PRIVKEY_BLOB_MAX];
@@ -23,6 +24,38 @@ static long pub_blob(const char *path, uint8_t *blob, size_t cap)
 	b++;
 	e = b + strcspn(b, " \n");
 	return b64_decode(b, (size_t)(e - b), blob, cap);
+}
+
+/* An RSA magnitude of exactly bits bits (top bit, low bit set, 0x5a between) in mag. */
+static size_t mag_of(uint8_t *mag, unsigned bits)
+{
+	size_t l = (bits + 7) / 8;
+	memset(mag, 0x5a, l);
+	mag[0] = (uint8_t)(1u << ((bits - 1) % 8));
+	mag[l - 1] |= 1;
+	return l;
+}
+
+/* An RSA key file in dropbear's format (openssh 0) or an openssh-key-v1 private part (openssh 1)
+ * with an n of nbits and an e of ebits bits; elead zero bytes written before e's value. */
+static size_t rsa_bytes(uint8_t *buf, size_t cap, unsigned nbits, unsigned ebits, size_t elead, int openssh)
+{
+	static uint8_t n[1200], e[1200];
+	struct sshbuf_w w;
+	size_t nl = mag_of(n, nbits), el = mag_of(e + elead, ebits);
+
+	memset(e, 0, elead);
+	sshbuf_w_init(&w, buf, cap);
+	sshbuf_put_cstring(&w, "ssh-rsa");
+	if (openssh)
+		sshbuf_put_mpint(&w, n, nl);
+	if (elead)
+		sshbuf_put_string(&w, e, elead + el); /* an mpint with extra leading zeros (ebits % 8 != 0) */
+	else
+		sshbuf_put_mpint(&w, e, el);
+	for (int k = openssh; k < 4 + openssh; k++) /* [n,] d, (iqmp,) p, q: any non-zero values */
+		sshbuf_put_mpint(&w, n, k >= 2 ? nl / 2 : nl);
+	return w.err ? 0 : w.len;
 }
 
 int main(void)
@@ -108,6 +141,40 @@ int main(void)
 	memcpy(out, dbf, dn);
 	out[4 + 19 + 4 + 8 + 4] = 2; /* compressed point */
 	IS_INT(dropbearkey_parse(out, dn, pub, sizeof pub, &publen), PK_FORMAT, "a compressed point is refused");
+
+	/* dropbear's limits on RSA host keys: what it cannot load is neither written nor called usable */
+	{
+		static const struct {
+			unsigned nbits, ebits;
+			int want;
+			const char *what;
+		} rc[] = {
+			{ 2048, 17, PK_OK, "RSA 2048" },
+			{ 1024, 17, PK_OK, "RSA 1024 (MIN_RSA_KEYLEN)" },
+			{ 1023, 17, DROPBEARKEY_RSA_SIZE, "RSA 1023 bits: under MIN_RSA_KEYLEN" },
+			{ 4096, 17, PK_OK, "RSA 4096" },
+			{ 4432, 17, PK_OK, "RSA 4432: a 1700-byte file, MAX_PRIVKEY_SIZE" },
+			{ 4440, 17, DROPBEARKEY_RSA_SIZE, "RSA 4440: a 1702-byte file, over MAX_PRIVKEY_SIZE" },
+			{ 8448, 17, DROPBEARKEY_RSA_SIZE, "RSA 8448: over BUF_MAX_MPINT too" },
+			{ 2048, 64, PK_OK, "e of 64 bits" },
+			{ 2048, 65, DROPBEARKEY_RSA_SIZE, "e of 65 bits" },
+		};
+		for (size_t i = 0; i < sizeof rc / sizeof rc[0]; i++) {
+			size_t fl = rsa_bytes(out, sizeof out, rc[i].nbits, rc[i].ebits, 0, 0);
+			IS_INT(fl ? dropbearkey_parse(out, fl, pub, sizeof pub, &publen) : -1, rc[i].want, "dropbear file, %s",
+			       rc[i].what);
+			size_t ol = rsa_bytes(work, sizeof work, rc[i].nbits, rc[i].ebits, 0, 1);
+			long l = ol ? dropbearkey_from_openssh(work, ol, out, sizeof out) : -1;
+			IS_INT(l > 0 ? PK_OK : (int)l, rc[i].want, "conversion, %s", rc[i].what);
+		}
+		/* BUF_MAX_MPINT is on the length as written: leading zeros count */
+		size_t fl = rsa_bytes(out, sizeof out, 1024, 17, 1027, 0);
+		IS_INT(fl ? dropbearkey_parse(out, fl, pub, sizeof pub, &publen) : -1, PK_OK,
+		       "an e mpint written in 1030 bytes (leading zeros): read");
+		fl = rsa_bytes(out, sizeof out, 1024, 17, 1028, 0);
+		IS_INT(fl ? dropbearkey_parse(out, fl, pub, sizeof pub, &publen) : -1, DROPBEARKEY_RSA_SIZE,
+		       "an e mpint written in 1031 bytes: over BUF_MAX_MPINT");
+	}
 
 	static const uint8_t dss[] = { 0, 0, 0, 7, 's', 's', 'h', '-', 'd', 's', 's', 0, 0, 0, 1, 1 };
 	IS_INT(dropbearkey_parse(dss, sizeof dss, pub, sizeof pub, &publen), PK_DSA, "a DSS key is refused as DSA");
