@@ -202,7 +202,9 @@ int hostkeyfmt_write_new(const struct hostkeydir *d, const char *name, const str
 /* Why a key cannot be converted or used: privkey's words, and dropbear's RSA limits. */
 static const char *fmt_strerror(int r)
 {
-	return r == DROPBEARKEY_RSA_SIZE ? "dropbear reads RSA keys of 1024 to 4096 bits" : privkey_strerror(r);
+	return r == DROPBEARKEY_RSA_SIZE   ? "dropbear reads RSA keys of 1024 to 4096 bits"
+	       : r == DROPBEARKEY_EC_POINT ? "the ECDSA public key is not a point on its curve"
+					   : privkey_strerror(r);
 }
 
 /* The type string an ssh_host_TYPE_key must hold, as its private part starts. */

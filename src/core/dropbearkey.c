@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "dropbearkey.h"
+#include "keycheck.h"
 #include "sshbuf.h"
 
 #define ED25519 "ssh-ed25519"
@@ -19,7 +20,8 @@ static size_t curve_bytes(const uint8_t *s, size_t n)
 }
 
 /* string type, string curve, string Q, mpint d (dropbear, as openssh-key-v1). Checks the curve
- * matches the type and Q is an uncompressed point of that curve; puts type, curve and Q to pubw. */
+ * matches the type and Q is an uncompressed point on that curve (dropbear's buf_get_ecc_raw_pubkey
+ * refuses one that is not: ltc_ecc_is_point); puts type, curve and Q to pubw. */
 static int ecdsa_fields(struct sshbuf_r *r, const uint8_t *type, size_t tlen, struct sshbuf_w *pubw)
 {
 	const uint8_t *c, *q, *d;
@@ -31,6 +33,8 @@ static int ecdsa_fields(struct sshbuf_r *r, const uint8_t *type, size_t tlen, st
 		return PK_TYPE;
 	if (qn != 1 + 2 * cb || q[0] != 4 || dn == 0 || dn > cb)
 		return PK_FORMAT;
+	if (keycheck_ec_point(cb == 66 ? 521 : (unsigned)cb * 8, q, qn) != KC_OK)
+		return DROPBEARKEY_EC_POINT;
 	sshbuf_put_string(pubw, type, tlen);
 	sshbuf_put_string(pubw, c, cn);
 	sshbuf_put_string(pubw, q, qn);

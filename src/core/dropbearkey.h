@@ -28,20 +28,21 @@
 #define DROPBEAR_RSA_E_MAX_BITS 64
 #define DROPBEAR_MPINT_MAX 1030
 #define DROPBEARKEY_RSA_SIZE (-64) /* not a privkey_err: "dropbear reads RSA keys of 1024 to 4096 bits" */
+#define DROPBEARKEY_EC_POINT (-65) /* an ECDSA public point not on its curve (dropbear refuses it) */
 #define TINYSSH_PK_LEN 32
 #define TINYSSH_SK_LEN 64
 
 /* Encodes the key whose openssh-key-v1 private part is priv[0..privlen) (type string + private
  * fields, as keyload gives it) in dropbear's format into out[0..cap). Returns the length, or
  * PK_TYPE (a type dropbear does not take as a host key here: sk-*, certificates), PK_DSA, PK_FORMAT,
- * PK_TOOBIG, DROPBEARKEY_RSA_SIZE (an RSA key dropbear cannot load). What it returns passes dropbearkey_parse. The caller wipes out. */
+ * PK_TOOBIG, DROPBEARKEY_RSA_SIZE (an RSA key dropbear cannot load), DROPBEARKEY_EC_POINT. What it returns passes dropbearkey_parse. The caller wipes out. */
 long dropbearkey_from_openssh(const uint8_t *priv, size_t privlen, uint8_t *out, size_t cap);
 
 /* Reads a dropbear private key file in[0..n) and writes its SSH public key blob into pub[0..cap)
  * (*publen its length). Every field is checked for the shape dropbear reads (lengths, the curve
  * matching the type, an uncompressed point, nothing after the key) and for the limits dropbear
- * applies (DROPBEAR_FILE_MAX...). Returns PK_OK, PK_FORMAT, PK_TYPE, PK_DSA, PK_TOOBIG or
- * DROPBEARKEY_RSA_SIZE. */
+ * applies (DROPBEAR_FILE_MAX..., an ECDSA point on its curve). Returns PK_OK, PK_FORMAT, PK_TYPE,
+ * PK_DSA, PK_TOOBIG, DROPBEARKEY_RSA_SIZE or DROPBEARKEY_EC_POINT. */
 int dropbearkey_parse(const uint8_t *in, size_t n, uint8_t *pub, size_t cap, size_t *publen);
 
 /* Where an ed25519 key in dropbear's format (83 bytes) holds tinyssh's .ed25519.sk (seed || public)

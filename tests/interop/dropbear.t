@@ -405,4 +405,24 @@ like "$ERR" "ssh_host_rsa_key: dropbear reads RSA keys of 1024 to 4096 bits: can
 [ ! -e "$r3b/etc/dropbear/dropbear_rsa_host_key" ] && [ -s "$r3b/etc/dropbear/dropbear_ed25519_host_key" ]
 ok $? "... no RSA file written, the ed25519 key still converted"
 
+# ---- an ECDSA point off its curve: dropbear refuses it, so does keydrop (item 4) -------------------------
+r4=$TAP_TMP/r4
+mkdir -p "$r4"
+python3 - "$TAP_TMP/rb/etc/dropbear/dropbear_ecdsa_host_key" "$r4/dropbear_ecdsa_host_key" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+off = 0
+for _ in range(3):  # type, curve, Q: the last byte of Q is the last byte of Y
+    n = struct.unpack('>I', b[off:off + 4])[0]
+    off += 4 + n
+b[off - 1] ^= 1
+open(sys.argv[2], 'wb').write(b)
+PY
+chmod 600 "$r4/dropbear_ecdsa_host_key"
+dropbearkey -y -f "$r4/dropbear_ecdsa_host_key" >/dev/null 2>&1
+ok $(( $? == 0 )) "a P-384 key with a flipped Y byte: dropbearkey -y refuses it"
+run "$KEYDROP" hostkeys --format dropbear --dir "$r4" --show
+is "$RC" 3 "... keydrop --show: exit 3 (the server cannot use it)"
+like "$ERR" "not a point on its curve" "... says why"
+
 done_testing

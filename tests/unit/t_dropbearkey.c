@@ -141,6 +141,12 @@ int main(void)
 	memcpy(out, dbf, dn);
 	out[4 + 19 + 4 + 8 + 4] = 2; /* compressed point */
 	IS_INT(dropbearkey_parse(out, dn, pub, sizeof pub, &publen), PK_FORMAT, "a compressed point is refused");
+	memcpy(out, dbf, dn);
+	out[4 + 19 + 4 + 8 + 4 + 1 + 66 + 65] ^= 1; /* the last byte of Y: off the curve (dropbearkey -y exits 255) */
+	IS_INT(dropbearkey_parse(out, dn, pub, sizeof pub, &publen), DROPBEARKEY_EC_POINT, "a point off the curve is refused");
+	memcpy(out, dbf, dn);
+	memset(out + 4 + 19 + 4 + 8 + 4 + 1, 0, 132); /* the point (0, 0): not on the curve either */
+	IS_INT(dropbearkey_parse(out, dn, pub, sizeof pub, &publen), DROPBEARKEY_EC_POINT, "the point (0, 0) is refused");
 
 	/* dropbear's limits on RSA host keys: what it cannot load is neither written nor called usable */
 	{
