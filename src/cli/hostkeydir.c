@@ -204,6 +204,9 @@ int hostkeydir_check_mode(const struct hostkeydir *d, const char *name, const st
 			"can pose as this one", d->shown, name, (unsigned)st->st_uid);
 	if (!(f & KP_UNPROTECTED))
 		return EXIT_OK;
+	if (!d->fix && d->show) /* --show repairs nothing: --no-fix is not why */
+		return msg_fail(EXIT_FAIL, d->cmd, "%s/%s: mode %04o: %s; left as it is (--show: not repaired)", d->shown,
+				name, (unsigned)(st->st_mode & 07777), why);
 	if (!d->fix)
 		return msg_fail(EXIT_FAIL, d->cmd, "%s/%s: mode %04o: %s; left as it is (without --no-fix: repaired to %04o)",
 			       d->shown, name, (unsigned)(st->st_mode & 07777), why, (unsigned)to);

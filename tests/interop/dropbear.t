@@ -170,6 +170,9 @@ is "$(tree_hash "$ra"):$(stamps "$ra")" "$h:$st" "--show: tree byte for byte and
 [[ $OUT == *"BEGIN SSH HOST KEY FINGERPRINTS"*"$(fp "$ra/etc/ssh/ssh_host_rsa_key.pub")"*"END SSH HOST KEY FINGERPRINTS"* ]]
 ok $? "--show --console: the fingerprint block of the dropbear keys (the 0640 one too: dropbear uses it)"
 like "$ERR" "dropbear_rsa_host_key: mode 0640" "--show: the mode reported, not repaired"
+is "$RC" 1 "--show, a group-readable key: exit 1"
+like "$ERR" "left as it is \(--show: not repaired\)" "... says --show is why it is not repaired"
+[[ $ERR != *"without --no-fix"* ]]; ok $? "... not the --no-fix hint"
 chmod 0600 "$ra/etc/dropbear/dropbear_rsa_host_key"
 for f in "--format dropbear" "--format tinyssh" "--format openssh" ""; do
 	st=$(stamps "$ra"); h=$(tree_hash "$ra")
