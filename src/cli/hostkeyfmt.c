@@ -229,6 +229,9 @@ static int convert_one(struct hostkeydir *d, int sshfd, const char *sshshown, en
 		r = PK_TYPE;
 	if (r == PK_OK)
 		r = encode(d, &kl->pair, w);
+	if (r == PK_ENCRYPTED || r == PK_PEM_ENCRYPTED) /* hostkeys takes no passphrase: privkey's -P hint is wrong here */
+		return msg_fail(EXIT_FAIL, d->cmd, "%s/%s: passphrase-protected: cannot convert it (sshd cannot use it either)",
+				sshshown, src);
 	if (r != PK_OK)
 		return msg_fail(EXIT_FAIL, d->cmd, "%s/%s: %s: cannot convert it", sshshown, src, fmt_strerror(r));
 	if (!(diff = differs(d, name, w, &exists)))
