@@ -9,6 +9,7 @@
 
 #include "die.h"
 #include "dropbearkey.h"
+#include "ed25519.h"
 #include "fsx.h"
 #include "hostkeyfmt.h"
 #include "keyfile.h"
@@ -306,6 +307,16 @@ static int scan_one(const struct hostkeydir *d, const char *name, struct hostkey
 	}
 	if (r != PK_OK)
 		return msg_fail(EXIT_REJECT, d->cmd, "%s/%s: %s: the server cannot use it", d->shown, name, fmt_strerror(r));
+	/* An ed25519 file holds seed || public: a public half that is not the seed's key makes the server
+	 * announce one key and sign with another (the pure readers cannot derive it: checked here). */
+	const uint8_t *seed = d->format == HKF_TINYSSH ? w->cur : w->cur + DROPBEAR_ED25519_SK;
+	uint8_t derived[32];
+	if ((d->format == HKF_TINYSSH || (len == DROPBEAR_ED25519_LEN && k->len == 51 /* an ssh-ed25519 blob */)) &&
+	    (ed25519_public_from_seed(derived, seed) != 0 || memcmp(derived, seed + 32, 32) != 0)) {
+		k->len = 0;
+		return msg_fail(EXIT_REJECT, d->cmd, "%s/%s: its public half is not the key of its seed: the server cannot use it",
+				d->shown, name);
+	}
 	snprintf(k->name, sizeof k->name, "%s", name);
 	snprintf(k->comment, sizeof k->comment, "%s", d->comment);
 	k->usable = 1;

@@ -430,4 +430,30 @@ run "$KEYDROP" hostkeys --format dropbear --dir "$r4" --show
 is "$RC" 3 "... keydrop --show: exit 3 (the server cannot use it)"
 like "$ERR" "not a point on its curve" "... says why"
 
+# ---- an ed25519 file whose public half is not its seed's key: not usable (item 11) ----------------------
+# flip FILE OFFSET...: xor 1 into the bytes at those offsets (negative: from the end)
+flip() {
+	python3 - "$@" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+for o in sys.argv[2:]:
+    b[int(o)] ^= 1
+open(sys.argv[1], 'wb').write(b)
+PY
+}
+r11=$TAP_TMP/r11
+mkdir -p "$r11/db" "$r11/ts"
+"$KEYDROP" hostkeys --format dropbear --separate --dir "$r11/db" -q
+"$KEYDROP" hostkeys --format tinyssh --separate --dir "$r11/ts" -q
+run "$KEYDROP" hostkeys --format dropbear --dir "$r11/db" --show
+is "$RC" 0 "item 11 control: the dropbear ed25519 key as made: exit 0"
+flip "$r11/db/dropbear_ed25519_host_key" -1
+run "$KEYDROP" hostkeys --format dropbear --dir "$r11/db" --show
+is "$RC" 3 "dropbear ed25519 file, public half not its seed's: exit 3"
+like "$ERR" "not the key of its seed: the server cannot use it" "... says why"
+flip "$r11/ts/.ed25519.sk" -1
+flip "$r11/ts/ed25519.pk" -1
+run "$KEYDROP" hostkeys --format tinyssh --dir "$r11/ts" --show
+is "$RC" 3 "tinyssh pair, the same public half in both files but not the seed's key: exit 3"
+
 done_testing
