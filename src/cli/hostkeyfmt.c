@@ -101,7 +101,8 @@ static const char *differs(const struct hostkeydir *d, const char *name, struct 
 	for (int i = 0; i < (d->format == HKF_TINYSSH ? 2 : 1); i++) {
 		int got = fsx_read_at(d->dirfd, names[i], (char *)w->cur, sizeof w->cur, &len, &st) == 0;
 		*exists = got || errno != ENOENT;
-		if (!got || refusal(&st, 0, b, sizeof b) || (i == 1 && (st.st_mode & 022)) || len != wl[i] ||
+		/* one holding the same key is left alone even with a second link: only a write needs one */
+		if (!got || refusal(&st, 1, b, sizeof b) || (i == 1 && (st.st_mode & 022)) || len != wl[i] ||
 		    memcmp(w->cur, want[i], len) != 0)
 			return names[i];
 	}

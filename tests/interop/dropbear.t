@@ -461,4 +461,21 @@ flip "$r11/ts/ed25519.pk" -1
 run "$KEYDROP" hostkeys --format tinyssh --dir "$r11/ts" --show
 is "$RC" 3 "tinyssh pair, the same public half in both files but not the seed's key: exit 3"
 
+# ---- hard links: a target with a second link is never replaced (the old secret would live on) -----------
+rh=$TAP_TMP/rh
+mkdir -p "$rh/etc/ssh" "$rh/etc/dropbear"
+ssh-keygen -q -t ed25519 -N '' -f "$rh/etc/ssh/ssh_host_ed25519_key"
+cp "$TAP_TMP/foreign" "$rh/etc/dropbear/dropbear_ed25519_host_key"
+ln "$rh/etc/dropbear/dropbear_ed25519_host_key" "$rh/etc/dropbear/second-link"
+h=$(tree_hash "$rh")
+run "$KEYDROP" hostkeys --format dropbear --root "$rh"
+is "$RC:$(tree_hash "$rh")" "1:$h" "a target holding another key with a second hard link: exit 1, nothing changed"
+like "$ERR" "dropbear_ed25519_host_key: has 2 hard links: refusing to replace it" "... says so"
+rm "$rh/etc/dropbear/dropbear_ed25519_host_key" "$rh/etc/dropbear/second-link"
+run "$KEYDROP" hostkeys --format dropbear --root "$rh" -q
+ln "$rh/etc/dropbear/dropbear_ed25519_host_key" "$rh/etc/dropbear/second-link"
+st=$(stamps "$rh")
+run "$KEYDROP" hostkeys --format dropbear --root "$rh"
+is "$RC:$ERR:$(stamps "$rh")" "0::$st" "the same key with a second link: left alone, exit 0"
+
 done_testing
