@@ -35,7 +35,8 @@
 /* Encodes the key whose openssh-key-v1 private part is priv[0..privlen) (type string + private
  * fields, as keyload gives it) in dropbear's format into out[0..cap). Returns the length, or
  * PK_TYPE (a type dropbear does not take as a host key here: sk-*, certificates), PK_DSA, PK_FORMAT,
- * PK_TOOBIG, DROPBEARKEY_RSA_SIZE (an RSA key dropbear cannot load), DROPBEARKEY_EC_POINT. What it returns passes dropbearkey_parse. The caller wipes out. */
+ * PK_TOOBIG, DROPBEARKEY_RSA_SIZE (an RSA key dropbear cannot load), DROPBEARKEY_EC_POINT. What it
+ * returns passes dropbearkey_parse. The caller wipes out. */
 long dropbearkey_from_openssh(const uint8_t *priv, size_t privlen, uint8_t *out, size_t cap);
 
 /* Reads a dropbear private key file in[0..n) and writes its SSH public key blob into pub[0..cap)
