@@ -73,14 +73,19 @@ keydrop_conf_files() {
 }
 
 # called by dracut
+# Every failure below is dfatal + exit 1 in dracut's shell: dracut ignores install()'s return code
+# and would write an image holding half a module; exiting fails the build, the previous image stays.
 install() {
     local kd conf f
     kd=$(keydrop_binary) || {
-        derror "keydrop: no keydrop binary (looked for $KEYDROP_BIN and in PATH)"
-        return 1
+        dfatal "keydrop: no keydrop binary (looked for $KEYDROP_BIN and in PATH)"
+        exit 1
     }
     # static: no libraries to follow; at one known path, the one the hook calls
-    inst_simple "$kd" /usr/bin/keydrop || return 1
+    inst_simple "$kd" /usr/bin/keydrop || {
+        dfatal "keydrop: cannot copy $kd into the image"
+        exit 1
+    }
     inst_hook initqueue/online 90 "$moddir/keydrop-online.sh"
     inst_simple /etc/hosts # the key server's name may live there (no DNS in the initramfs)
     # keydrop finds root's home in the passwd file (base puts root there) and writes under it
@@ -96,8 +101,8 @@ install() {
     # 0600 like the source should be: keydrop refuses a config others can write, and it may name
     # a header file holding a token (the image itself is readable by whoever reads /boot)
     (umask 077 && keydrop_conf_filter < "$conf" > "$initdir$KEYDROP_CONF") || {
-        derror "keydrop: cannot copy $KEYDROP_CONF into the image"
-        return 1
+        dfatal "keydrop: cannot copy $KEYDROP_CONF into the image"
+        exit 1
     }
     # A file the sync needs and the image would lack fails the build (as inst_hook does: exit in
     # dracut's shell; the previous image stays): a boot that cannot sync is found now, not then.
