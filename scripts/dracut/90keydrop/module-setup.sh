@@ -39,16 +39,20 @@ keydrop_binary() {
     fi
 }
 
-# keydrop_conf_filter: the config without the hook-only lines. The grammar is keydrop's
-# (src/core/cmdline.c): blanks (space, tab, CR) around "name [value]", '#' comments.
+# keydrop_conf_filter [blank]: the config without the hook-only lines ("blank": each replaced by
+# an empty line, so keydrop's messages about the rest name the source's line numbers). The grammar
+# is keydrop's (src/core/cmdline.c): blanks (space, tab, CR) around "name [value]", '#' comments.
 keydrop_conf_filter() {
-    awk '{
+    awk -v blank="$1" '{
         line = $0
         sub(/^[ \t\r]+/, "", line)
         name = line
         sub(/[ \t\r].*$/, "", name)
-        if (name == "hostkeys" || name == "ssh" || name == "network-wait")
+        if (name == "hostkeys" || name == "ssh" || name == "network-wait") {
+            if (blank != "")
+                print ""
             next
+        }
         print
     }'
 }
@@ -96,6 +100,18 @@ install() {
     if [[ ! -f $conf ]]; then
         dwarn "keydrop: no $KEYDROP_CONF: the image's hook will do nothing (write it, then rebuild)"
         return 0
+    fi
+    # keydrop's own --config rule (src/cli/cliconf.c): root's file, writable by no one else. The
+    # copy in the image is root's 0600: without this check it would launder a file anyone could
+    # have written into one keydrop trusts at boot.
+    local uid mode
+    read -r uid mode < <(stat -L -c '%u %a' "$conf") || {
+        dfatal "keydrop: cannot stat $KEYDROP_CONF"
+        exit 1
+    }
+    if [[ $uid != 0 ]] || ((8#$mode & 8#022)); then
+        dfatal "keydrop: $KEYDROP_CONF: owner uid $uid, mode $mode: keydrop takes a config only when root owns it and no one else can write it (chown root, chmod go-w)"
+        exit 1
     fi
     mkdir -p "$initdir/etc/keydrop" && chmod 0755 "$initdir/etc/keydrop"
     # 0600 like the source should be: keydrop refuses a config others can write, and it may name
