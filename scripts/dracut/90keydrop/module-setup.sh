@@ -115,7 +115,20 @@ install() {
     fi
     mkdir -p "$initdir/etc/keydrop" && chmod 0755 "$initdir/etc/keydrop"
     # 0600 like the source should be: keydrop refuses a config others can write, and it may name
-    # a header file holding a token (the image itself is readable by whoever reads /boot)
+    # a header file holding a token (the image itself is readable by whoever reads /boot).
+    # keydrop itself judges the lines now (--help: parse the config and the options, do nothing;
+    # exit 2 on a line it would refuse at boot), on the copy with the hook-only lines blanked
+    # (their line numbers kept); then the copy without them.
+    local out
+    (umask 077 && keydrop_conf_filter blank < "$conf" > "$initdir$KEYDROP_CONF") || {
+        dfatal "keydrop: cannot copy $KEYDROP_CONF into the image"
+        exit 1
+    }
+    if ! out=$("$dracutsysrootdir$kd" sync --config "$initdir$KEYDROP_CONF" --help 2>&1 > /dev/null); then
+        out=$(printf '%s\n' "$out" | sed -n '$p')
+        dfatal "keydrop: $KEYDROP_CONF: keydrop sync --config refuses it: ${out//"$initdir$KEYDROP_CONF"/$KEYDROP_CONF}"
+        exit 1
+    fi
     (umask 077 && keydrop_conf_filter < "$conf" > "$initdir$KEYDROP_CONF") || {
         dfatal "keydrop: cannot copy $KEYDROP_CONF into the image"
         exit 1
