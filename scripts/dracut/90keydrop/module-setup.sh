@@ -91,6 +91,12 @@ install() {
         exit 1
     }
     inst_hook initqueue/online 90 "$moddir/keydrop-online.sh"
+    # dracut's network module picks systemd-networkd whenever systemd is there and NetworkManager
+    # is not (a plain bookworm host); that handler runs no initqueue/online hooks: the sync would
+    # silently never happen. The image still works (the baked keys): a warning, not a failure.
+    if dracut_module_included systemd-networkd; then
+        dwarn "keydrop: the network handler is systemd-networkd, which never runs initqueue/online hooks: keydrop's sync will never run, only the baked keys work (build with network-legacy: omit_dracutmodules+=\" systemd-networkd \" add_dracutmodules+=\" network-legacy \")"
+    fi
     inst_simple /etc/hosts # the key server's name may live there (no DNS in the initramfs)
     # keydrop finds root's home in the passwd file (base puts root there) and writes under it
     inst_dir /root
