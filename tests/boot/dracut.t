@@ -11,11 +11,14 @@
 # /etc/hosts; the server answers only with the header file's credential) root's authorized_keys
 # gets the server's key in the block "initramfs" and keeps the baked key (dracut-sshd's layout);
 # one console line says so; a second online interface does not fetch again; with the server gone,
-# one warning line and the file byte-for-byte unchanged; with a server that never answers, the hook
-# returns at the config's timeout, or at its own 15 s without one. Opt-in: without the config and
+# one warning line and the file byte-for-byte unchanged; with a server that never answers and a
+# `wait-network 600` line, the hook returns at the config's timeout (spelt `timeo 8`, an
+# abbreviation getopt takes), or at its own 15 s without one. Opt-in: without the config and
 # without -a the module is not in the image (check() 255); with the config it is (0); -a without
-# the config includes it (a hook that does nothing). A cacert naming a relative path or a missing
-# file fails the build, the previous image unchanged. Last, a real boot of a dracut image (with the
+# the config includes it (a hook that does nothing). With systemd-networkd as the network handler
+# (a stand-in module) the build warns. A config group-writable, not root's, or with a line keydrop
+# refuses, and a cacert naming a relative path or a missing file, fail the build, the previous
+# image unchanged. Last, a real boot of a dracut image (with the
 # kernel's modules) under qemu TCG, restrict=on, the key server reached only through a guestfwd:
 # dhclient brings the network up, keydrop's online hook syncs root's block next to the baked key; a
 # fixture module made by this test (not shipped) prints the file on the console and powers off.
