@@ -141,10 +141,11 @@ AK=$I/root/.ssh/authorized_keys
 # hook_run IFACE: the online hooks sourced as dracut's network module sources them (dracut-lib.sh
 # loaded, the interface as $1) by the image's /bin/sh in a chroot of the image. Its /dev: null and
 # urandom, and kmsg a plain file (TAP_TMP/kmsg) so info/warn reach no real kernel log. OUT: stdout,
-# ERR: stderr (the console), RC.
+# ERR: stderr (the console), RC. Killed after 90 s (RC 124): a hook that lost its bound fails the
+# test instead of hanging it.
 : > "$TAP_TMP/kmsg"
 hook_run() {
-	unshare --mount --propagation private /bin/bash -c '
+	timeout -k 5 90 unshare --mount --propagation private /bin/bash -c '
 		set -e
 		i=$1 kmsg=$2 iface=$3
 		mount -t proc proc "$i/proc"
