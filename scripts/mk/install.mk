@@ -1,6 +1,6 @@
 # scripts/mk/install.mk: `make install` and `make deb` (included by the Makefile's inner pass).
 #
-# make install [PREFIX=/usr/local] [DESTDIR=] [BINDIR=] [MANDIR=] [UNITDIR=] [INITRAMFSDIR=]: the binary,
+# make install [PREFIX=/usr/local] [DESTDIR=] [BINDIR=] [MANDIR=] [UNITDIR=] [INITRAMFSDIR=] [DRACUTDIR=]: the binary,
 # the man page, the systemd units, the initramfs-tools hook and boot scripts (@BINDIR@ and
 # @SHAREDIR@ filled in) and the examples. Units are copied,
 # never enabled: the admin enables them (systemctl enable ...).
@@ -54,10 +54,12 @@ install: $(TB)/keydrop $(MANPAGE)
 
 # ---- dracut: the keydrop module (scripts/dracut/90keydrop) ---------------------------------------
 # make install also puts it into DRACUTDIR/90keydrop, scripts 0755 (dracut runs them).
-# DRACUTDIR: dracut's module directory (dracut reads only /usr/lib/dracut/modules.d: a PREFIX other
-# than /usr needs DRACUTDIR=/usr/lib/dracut/modules.d, or a link). module-setup.sh gets @BINDIR@:
-# the keydrop it copies into the image is the one installed here.
-DRACUTDIR     ?= $(PREFIX)/lib/dracut/modules.d
+# DRACUTDIR: dracut's module directory. dracut reads only /usr/lib/dracut/modules.d (it has no
+# admin's counterpart under /etc): PREFIX=/usr and the default /usr/local install there (as the
+# initramfs-tools files go where initramfs-tools reads them); any other PREFIX to
+# PREFIX/lib/dracut/modules.d (a private tree: dracut does not see it). module-setup.sh gets
+# @BINDIR@: the keydrop it copies into the image is the one installed here.
+DRACUTDIR     ?= $(if $(filter /usr /usr/local,$(PREFIX)),/usr/lib/dracut/modules.d,$(PREFIX)/lib/dracut/modules.d)
 DRACUT_MODULE := $(sort $(wildcard scripts/dracut/90keydrop/*.sh))
 
 .PHONY: install-dracut

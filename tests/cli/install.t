@@ -66,10 +66,17 @@ P=$TAP_TMP/prefix
 run mk install PREFIX="$P"
 is "$RC:$(ls "$P/lib/systemd/system" | tr '\n' ' ')" "0:$UNITS " "PREFIX=DIR without DESTDIR: units in PREFIX/lib/systemd/system"
 ok "$([ -x "$P/share/initramfs-tools/hooks/keydrop" ]; echo $?)" "PREFIX=DIR: the initramfs-tools files in PREFIX/share/initramfs-tools (not /etc)"
+ok "$([ -x "$P/lib/dracut/modules.d/90keydrop/module-setup.sh" ] && [ -x "$P/lib/dracut/modules.d/90keydrop/keydrop-online.sh" ]; echo $?)" \
+	"PREFIX=DIR: the dracut module in PREFIX/lib/dracut/modules.d/90keydrop"
 run mk install DESTDIR="$TAP_TMP/d3" PREFIX=/usr/local
 is "$RC:$(cd "$TAP_TMP/d3/etc/initramfs-tools" 2>/dev/null && find . -type f | LC_ALL=C sort | tr '\n' ' ')" \
 	"0:./conf.d/keydrop ./hooks/keydrop ./scripts/init-bottom/keydrop ./scripts/init-premount/keydrop " \
 	"PREFIX=/usr/local: the initramfs-tools files in the admin's /etc/initramfs-tools (conf.d for the conf hook)"
+is "$(cd "$TAP_TMP/d3" && find . -path '*dracut*' -type f | LC_ALL=C sort | tr '\n' ' ')" \
+	"./usr/lib/dracut/modules.d/90keydrop/keydrop-online.sh ./usr/lib/dracut/modules.d/90keydrop/module-setup.sh " \
+	"PREFIX=/usr/local: the dracut module in /usr/lib/dracut/modules.d (the only place dracut reads), not under /usr/local"
+grep -q '^KEYDROP_BIN=/usr/local/bin/keydrop$' "$TAP_TMP/d3/usr/lib/dracut/modules.d/90keydrop/module-setup.sh"
+ok $? "PREFIX=/usr/local: that module copies /usr/local/bin/keydrop into the image"
 
 # ---- systemd-analyze verify ------------------------------------------------------------------------
 # verify_unit ARGS...: 0 only when systemd-analyze verify exits 0 and says nothing at all. The
