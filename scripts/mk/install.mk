@@ -25,6 +25,9 @@ EXAMPLES := $(sort $(wildcard scripts/examples/*.example))
 MANPAGE  := doc/keydrop.1
 # @BINDIR@/@SHAREDIR@ in units and examples -> the installed paths.
 INSTALL_SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SHAREDIR@|$(SHAREDIR)|g'
+# $(call install_subst,SRC,DEST,MODE): a shell command: SRC with @VARS@ filled in, written beside
+# DEST, given MODE and renamed over it (a half-written file never has DEST's name).
+install_subst = $(INSTALL_SUBST) "$(1)" > "$(2).tmp" && chmod $(3) "$(2).tmp" && mv -f "$(2).tmp" "$(2)" || exit 1
 
 .PHONY: install deb
 
@@ -34,22 +37,16 @@ install: $(TB)/keydrop $(MANPAGE)
 	install -m 0644 $(MANPAGE) $(DESTDIR)$(MANDIR)/man1/keydrop.1
 	@set -e; for f in $(UNITS); do \
 	  echo "  UNIT    $(DESTDIR)$(UNITDIR)/$${f##*/}"; \
-	  $(INSTALL_SUBST) "$$f" > "$(DESTDIR)$(UNITDIR)/.$${f##*/}.tmp"; \
-	  chmod 0644 "$(DESTDIR)$(UNITDIR)/.$${f##*/}.tmp"; \
-	  mv -f "$(DESTDIR)$(UNITDIR)/.$${f##*/}.tmp" "$(DESTDIR)$(UNITDIR)/$${f##*/}"; \
+	  $(call install_subst,$$f,$(DESTDIR)$(UNITDIR)/$${f##*/},0644); \
 	done
 	@set -e; for f in $(INITRAMFS_FILES); do \
 	  d="$(DESTDIR)$(INITRAMFSDIR)/$${f%/*}"; mode=0755; \
 	  case $$f in conf-hooks.d/*) mode=0644; d="$(DESTDIR)$(INITRAMFSDIR)/$(INITRAMFS_CONFD)";; esac; \
 	  install -d -m 0755 "$$d"; \
-	  $(INSTALL_SUBST) "scripts/initramfs-tools/$$f" > "$$d/.keydrop.tmp"; \
-	  chmod $$mode "$$d/.keydrop.tmp"; \
-	  mv -f "$$d/.keydrop.tmp" "$$d/keydrop"; \
+	  $(call install_subst,scripts/initramfs-tools/$$f,$$d/keydrop,$$mode); \
 	done
 	@set -e; for f in $(EXAMPLES); do \
-	  $(INSTALL_SUBST) "$$f" > "$(DESTDIR)$(SHAREDIR)/.$${f##*/}.tmp"; \
-	  chmod 0644 "$(DESTDIR)$(SHAREDIR)/.$${f##*/}.tmp"; \
-	  mv -f "$(DESTDIR)$(SHAREDIR)/.$${f##*/}.tmp" "$(DESTDIR)$(SHAREDIR)/$${f##*/}"; \
+	  $(call install_subst,$$f,$(DESTDIR)$(SHAREDIR)/$${f##*/},0644); \
 	done
 
 # ---- dracut: the keydrop module (scripts/dracut/90keydrop) ---------------------------------------
@@ -68,9 +65,7 @@ install-dracut:
 	install -d -m 0755 $(DESTDIR)$(DRACUTDIR)/90keydrop
 	@set -e; for f in $(DRACUT_MODULE); do \
 	  echo "  DRACUT  $(DESTDIR)$(DRACUTDIR)/90keydrop/$${f##*/}"; \
-	  $(INSTALL_SUBST) "$$f" > "$(DESTDIR)$(DRACUTDIR)/90keydrop/.$${f##*/}.tmp"; \
-	  chmod 0755 "$(DESTDIR)$(DRACUTDIR)/90keydrop/.$${f##*/}.tmp"; \
-	  mv -f "$(DESTDIR)$(DRACUTDIR)/90keydrop/.$${f##*/}.tmp" "$(DESTDIR)$(DRACUTDIR)/90keydrop/$${f##*/}"; \
+	  $(call install_subst,$$f,$(DESTDIR)$(DRACUTDIR)/90keydrop/$${f##*/},0755); \
 	done
 
 # ---- the .deb --------------------------------------------------------------------------------------

@@ -48,14 +48,7 @@ ok $? "the root holds the cloud kernel ($kver), its modules, dracut and lsinitrd
 [ -x "$R/usr/bin/pgrep" ]
 ok $? "the root holds pgrep (procps, for dracut's network-legacy)"
 
-deb=${KEYDROP_DEB:-$(ls "$(dirname "$KEYDROP")"/keydrop_*.deb 2>/dev/null | tail -n 1)}
-[ -n "$deb" ] && [ -s "$deb" ]
-ok $? "the .deb to install: ${deb:-none (make deb)}"
-[ -n "$deb" ] && [ -s "$deb" ] || done_testing
-cp "$deb" "$R/tmp/keydrop.deb" && boot_chroot "$R" "$TAP_TMP/dpkg.log" 'dpkg -i /tmp/keydrop.deb && rm /tmp/keydrop.deb'
-rc=$?
-ok $rc "dpkg -i ${deb##*/} in the root"
-[ $rc -eq 0 ] || boot_log_tail "$TAP_TMP/dpkg.log"
+boot_install_deb "$R"
 M=/usr/lib/dracut/modules.d/90keydrop
 is "$(cd "$R$M" 2>/dev/null && stat -c '%a %U %n' * | tr '\n' ' ')" "755 root keydrop-online.sh 755 root module-setup.sh " \
 	"the .deb ships the dracut module in $M, scripts 0755 root"

@@ -40,14 +40,7 @@ kver=${kernel##*/vmlinuz-}
 ok $? "the root holds the cloud kernel ${kver:-(none)} and its modules"
 [ -n "$kernel" ] || done_testing
 
-deb=${KEYDROP_DEB:-$(ls "$(dirname "$KEYDROP")"/keydrop_*.deb 2>/dev/null | tail -n 1)}
-[ -n "$deb" ] && [ -s "$deb" ]
-ok $? "the .deb to install: ${deb:-none (make deb)}"
-[ -n "$deb" ] && [ -s "$deb" ] || done_testing
-cp "$deb" "$R/tmp/keydrop.deb" && boot_chroot "$R" "$TAP_TMP/dpkg.log" 'dpkg -i /tmp/keydrop.deb && rm /tmp/keydrop.deb'
-rc=$?
-ok $rc "dpkg -i ${deb##*/} in the root"
-[ $rc -eq 0 ] || boot_log_tail "$TAP_TMP/dpkg.log"
+boot_install_deb "$R"
 for f in hooks/keydrop scripts/init-premount/keydrop scripts/init-bottom/keydrop conf-hooks.d/keydrop; do
 	[ -f "$R/usr/share/initramfs-tools/$f" ] || { ok 1 "the .deb ships /usr/share/initramfs-tools/$f"; done_testing; }
 done
@@ -180,6 +173,8 @@ if boot_initramfs offline; then
 	boot_ssh "$TAP_TMP/server" "$TAP_TMP/known_hosts" true
 	[ "$RC" -ne 0 ]
 	ok $? "offline: the server's key is refused (not baked)"
+	boot_ssh "$TAP_TMP/baked" "$TAP_TMP/known_hosts" 'cat ~root/.ssh/authorized_keys'
+	is "$OUT" "$(cat "$TAP_TMP/baked.pub")" "offline: root's authorized_keys is byte for byte the baked file (the failed sync wrote nothing)"
 fi
 boot_kill
 

@@ -39,14 +39,7 @@ ok $? "the root holds no ssh host key (the first boot must make them)"
 
 # keydrop from its .deb (make deb; `make check-boot` passes it as KEYDROP_DEB), installed by the
 # root's own dpkg, with the units it ships.
-deb=${KEYDROP_DEB:-$(ls "$(dirname "$KEYDROP")"/keydrop_*.deb 2>/dev/null | tail -n 1)}
-[ -n "$deb" ] && [ -s "$deb" ]
-ok $? "the .deb to install: ${deb:-none (make deb)}"
-[ -n "$deb" ] && [ -s "$deb" ] || done_testing
-cp "$deb" "$R/tmp/keydrop.deb" && boot_chroot "$R" "$TAP_TMP/dpkg.log" 'dpkg -i /tmp/keydrop.deb && rm /tmp/keydrop.deb'
-rc=$?
-ok $rc "dpkg -i ${deb##*/} in the root"
-[ $rc -eq 0 ] || boot_log_tail "$TAP_TMP/dpkg.log"
+boot_install_deb "$R"
 for u in keydrop-hostkeys.service keydrop-sync@.service keydrop-sync@.timer keydrop-credentials.service; do
 	[ -f "$R/lib/systemd/system/$u" ] || { ok 1 "the .deb ships $u"; done_testing; }
 done

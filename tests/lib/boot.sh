@@ -5,6 +5,7 @@
 #   boot_root_tarball NAME PKG,PKG...  a debootstrap root (minbase + the packages), cached as a tarball
 #   boot_unpack TARBALL DIR            a fresh copy of it for this run
 #   boot_chroot DIR LOG CMD            a command inside it (proc, dev, run mounted in a private namespace)
+#   boot_install_deb DIR               keydrop's .deb installed into it by its own dpkg
 #   boot_image DIR IMG                 an ext4 disk image holding DIR (mkfs.ext4 -d)
 #   boot_start DIR IMG CONSOLE APPEND  qemu with the root's own kernel and initrd; user networking only
 #   boot_qemu KERNEL INITRD CONSOLE CMDLINE [FWD [ARGS]]  the same with any kernel, initrd, command line
@@ -88,6 +89,22 @@ boot_chroot() {
 		mount -t tmpfs tmpfs "$r/run"
 		exec chroot "$r" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 			HOME=/root TERM=dumb /bin/bash -c "$*"' boot_chroot "$dir" "$@" </dev/null >"$log" 2>&1
+}
+
+# boot_install_deb DIR: keydrop's .deb (KEYDROP_DEB, which `make check-boot` passes; else the one
+# beside KEYDROP) installed into the root DIR by its own dpkg, as a user would. Two assertions; the
+# test ends (done_testing) when there is no .deb.
+boot_install_deb() {
+	local dir=$1 deb rc
+	deb=${KEYDROP_DEB:-$(ls "$(dirname "$KEYDROP")"/keydrop_*.deb 2>/dev/null | tail -n 1)}
+	[ -n "$deb" ] && [ -s "$deb" ]
+	ok $? "the .deb to install: ${deb:-none (make deb)}"
+	[ -n "$deb" ] && [ -s "$deb" ] || done_testing
+	cp "$deb" "$dir/tmp/keydrop.deb" && boot_chroot "$dir" "$TAP_TMP/dpkg.log" 'dpkg -i /tmp/keydrop.deb && rm /tmp/keydrop.deb'
+	rc=$?
+	ok $rc "dpkg -i ${deb##*/} in the root"
+	[ $rc -eq 0 ] || boot_log_tail "$TAP_TMP/dpkg.log"
+	return $rc
 }
 
 # boot_image DIR IMG: an ext4 image of DIR (its size: DIR's plus 256 MiB free for the guest).
